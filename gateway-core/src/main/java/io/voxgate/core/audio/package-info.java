@@ -1,0 +1,2 @@
+/** Audio formats and pooled frames: the vocabulary every media stage speaks. */
+package io.voxgate.core.audio;
