@@ -1,0 +1,2 @@
+/** The SIP trunk edge: signalling, SDP, RTP/RTCP and DTMF. */
+package io.voxgate.sip;
