@@ -1,0 +1,26 @@
+package io.voxgate.core.call;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * The caller's side of a call as an edge presents it to the {@link CallSession}: where paced audio goes, how
+ * audio already buffered at the far end is cleared, and how the call is hung up.
+ *
+ * <p>Implemented by each edge (Twilio Media Streams, SIP/RTP). Threading: called only on the call's thread.
+ * Ownership: audio passed to {@link #sendToCaller} is borrowed for the call only; the edge copies it into its
+ * own wire buffer (one copy per hop).
+ */
+public interface CallerLeg {
+
+    /** Plays one paced frame of audio in the caller's format. */
+    void sendToCaller(DirectBuffer audio, int offset, int length, long nowNs);
+
+    /**
+     * Barge-in was accepted: the far end must drop what it has buffered and not yet played (Twilio {@code clear});
+     * an edge that buffers nothing remotely (RTP) does nothing here because the pacer already dropped the turn.
+     */
+    void clearCallerPlayback(long nowNs);
+
+    /** The session ended the call (agent hang-up, timeout, drain): hang up the caller's leg with {@code reason}. */
+    void hangUp(String reason, long nowNs);
+}
