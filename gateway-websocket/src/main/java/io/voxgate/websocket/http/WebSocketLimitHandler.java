@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.util.ReferenceCountUtil;
 
 /**
  * Turns the WebSocket decoder's and aggregator's failures into an orderly close of that one stream: close frame
@@ -18,6 +19,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 @ChannelHandler.Sharable
 final class WebSocketLimitHandler extends ChannelInboundHandlerAdapter {
     static final WebSocketLimitHandler INSTANCE = new WebSocketLimitHandler();
+    static final String DISCARD_HANDLER = "ws-discard";
 
     private WebSocketLimitHandler() {
     }
@@ -35,8 +37,24 @@ final class WebSocketLimitHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (ctx.channel().isActive()) {
+            // Netty's decoder would now consume the rest of the offending frame one byte per call, which for a
+            // large frame holds the event loop (and every other stream on it); drop the rest in bulk instead.
+            if (ctx.pipeline().get(DISCARD_HANDLER) == null) {
+                ctx.pipeline().addFirst(DISCARD_HANDLER, InboundDiscarder.INSTANCE);
+            }
             WebSocketClosing.close(ctx.channel(), violation.statusCode(), violation.reason());
         }
         ctx.fireUserEventTriggered(violation);
+    }
+
+    /** Releases everything read after a violation; the close timeout then ends the connection. */
+    @ChannelHandler.Sharable
+    static final class InboundDiscarder extends ChannelInboundHandlerAdapter {
+        static final InboundDiscarder INSTANCE = new InboundDiscarder();
+
+        @Override
+        public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
+            ReferenceCountUtil.release(msg);
+        }
     }
 }
