@@ -18,8 +18,9 @@ import org.agrona.UnsafeApi;
  * smallest level {@code +/-8}). Every transmitted code has its even bits inverted ({@code ^ 0x55}, G.711
  * Table 1), which the tables already include.
  *
- * <p>Both directions are single table lookups: an 8,192-entry byte table indexed by the 13 significant bits
- * (8 KiB) and a 256-entry short table, built once when the class initialises from the G.191 algorithm.
+ * <p>Both directions are single table lookups, built once when the class initialises from the G.191 algorithm:
+ * a 65,536-entry byte table indexed by the sample itself ({@code pcm & 0xFFFF}, 64 KiB; chosen over a 13-bit
+ * table for the reason given on {@link MuLawCodec}) and a 256-entry short table.
  *
  * <p>Threading: stateless; every method may be called from any thread. Ownership: the methods read and write
  * only the given ranges of the caller's arrays and buffers and keep no reference to them. Range checks happen
@@ -30,17 +31,16 @@ public final class ALawCodec {
     /** The code for silence chosen by the encoder (the smallest positive level). */
     public static final byte ZERO_CODE = (byte) 0xD5;
 
-    private static final int ENCODE_SHIFT = 3;
-    private static final int ENCODE_MASK = 0x1FFF;
+    /** Low bits of a 16-bit sample below the 13 G.711 quantises. */
+    private static final int UNQUANTISED_BITS = 3;
     private static final int EVEN_BIT_TOGGLE = 0x55;
 
-    private static final byte[] ENCODE = new byte[ENCODE_MASK + 1];
+    private static final byte[] ENCODE = new byte[1 << Short.SIZE];
     private static final short[] DECODE = new short[256];
 
     static {
-        for (int index = 0; index <= ENCODE_MASK; index++) {
-            // Sign-extend the 13-bit index back to the sample it stands for.
-            ENCODE[index] = compress((short) ((index << 19) >> (19 - ENCODE_SHIFT)));
+        for (int index = 0; index < ENCODE.length; index++) {
+            ENCODE[index] = compress((short) index);
         }
         for (int code = 0; code < 256; code++) {
             DECODE[code] = expand(code);
@@ -52,7 +52,7 @@ public final class ALawCodec {
 
     /** The A-law code of one 16-bit linear sample. */
     public static byte encode(final short pcm) {
-        return ENCODE[(pcm >> ENCODE_SHIFT) & ENCODE_MASK];
+        return ENCODE[pcm & 0xFFFF];
     }
 
     /** The 16-bit linear value of one A-law code. */
@@ -70,7 +70,7 @@ public final class ALawCodec {
         Objects.checkFromIndexSize(outOffset, samples, out.length);
         final byte[] table = ENCODE;
         for (int i = 0; i < samples; i++) {
-            out[outOffset + i] = table[(pcm[pcmOffset + i] >> ENCODE_SHIFT) & ENCODE_MASK];
+            out[outOffset + i] = table[pcm[pcmOffset + i] & 0xFFFF];
         }
     }
 
@@ -121,7 +121,7 @@ public final class ALawCodec {
         final byte[] base = out.byteArray();
         final long address = out.addressOffset() + outOffset;
         for (int i = 0; i < samples; i++) {
-            UnsafeApi.putByte(base, address + i, table[(pcm[pcmOffset + i] >> ENCODE_SHIFT) & ENCODE_MASK]);
+            UnsafeApi.putByte(base, address + i, table[pcm[pcmOffset + i] & 0xFFFF]);
         }
         Reference.reachabilityFence(out);
     }
@@ -132,7 +132,8 @@ public final class ALawCodec {
      * the mantissa is the four bits after its leading one; sign bit 1 for positive, then the even-bit toggle.
      */
     private static byte compress(final short pcm) {
-        int magnitude = (pcm < 0 ? ~pcm : pcm) >> (ENCODE_SHIFT + 1);
+        // G.191 keeps 12 magnitude bits: the 13-bit value without its sign.
+        int magnitude = (pcm < 0 ? ~pcm : pcm) >> (UNQUANTISED_BITS + 1);
         if (magnitude > 15) {
             int segment = 1;
             while (magnitude > 31) {
