@@ -236,10 +236,13 @@ class JitterBufferTest {
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         final long thread = Thread.currentThread().getId();
         runSteadyState(0, 20_000);
+        threads.getThreadAllocatedBytes(thread);
         final long before = threads.getThreadAllocatedBytes(thread);
-        runSteadyState(20_000, 10_000);
+        runSteadyState(20_000, 100_000);
         final long allocated = threads.getThreadAllocatedBytes(thread) - before;
-        assertEquals(0, allocated);
+        // Even the smallest object per packet would be 1.6 MB here; the measurement itself may allocate a few
+        // hundred bytes once (lazy initialisation inside the management bean), so the bound is one byte per packet.
+        assertTrue(allocated < 100_000, () -> allocated + " bytes for 100,000 packets");
     }
 
     private void runSteadyState(final int first, final int count) {
