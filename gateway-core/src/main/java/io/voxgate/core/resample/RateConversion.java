@@ -8,10 +8,12 @@ package io.voxgate.core.resample;
  * L - 1 zeros (gain L) at the intermediate rate {@code L * inputRateHz}. With {@code k = qL + r} only the taps
  * {@code j = p_r + iL}, {@code p_r = rM mod L}, meet a non-zero {@code u}, which gives
  * {@code y[qL + r] = sum_i L h[p_r + iL] x[qM + n_r - i]} with {@code n_r = floor(rM / L)}. The input is kept
- * as M interleaved streams {@code x[tM + s]}, so for a fixed residue r and tap i the samples needed by
- * consecutive q are consecutive in one stream: each tap becomes a straight multiply-add over a block of outputs,
- * a loop the JIT vectorises. The tables below hold, per residue r, every non-zero tap as (coefficient, stream s,
- * stream offset), in the order they are accumulated.
+ * as M deinterleaved streams {@code x[tM + s]}, so for a fixed residue r and tap i the samples needed by
+ * consecutive q are consecutive in one stream, and so are those of consecutive taps that land in the same stream.
+ * The tables below hold, per residue r, the non-zero taps grouped into runs that read consecutive samples of
+ * one stream: a run is (stream s, offset of its oldest sample, coefficients oldest first). Because the filter
+ * is a Nyquist filter with K = max(L, M), its zero taps all fall into one (phase, stream) pair, so every residue
+ * has at most M runs and the inner loop is a plain dot product over consecutive samples.
  *
  * <p>Filters, one per rate pair and shared by both directions: the cutoff is the lower rate's Nyquist frequency
  * and the transition band is symmetric around it, so the filter is a Nyquist (L or M-th band) filter with
@@ -44,10 +46,12 @@ enum RateConversion {
     private final int up;
     private final int down;
     private final LowpassFilterDesign filter;
-    private final int[] tapStart;
-    private final float[] tapCoefficient;
-    private final int[] tapStream;
-    private final int[] tapOffset;
+    private final int[] runStart;
+    private final int[] runStream;
+    private final int[] runOffset;
+    private final int[] runCoefficientStart;
+    private final int[] runLength;
+    private final float[] coefficients;
     private final int historySamples;
 
     RateConversion(final int inputRateHz, final int outputRateHz, final double passbandEdgeHz, final double stopbandEdgeHz) {
@@ -60,33 +64,57 @@ enum RateConversion {
         this.filter = LowpassFilterDesign.nyquistBand(
             intermediateRateHz, Math.max(up, down), passbandEdgeHz, stopbandEdgeHz, DESIGN_ATTENUATION_DB);
 
-        int nonZero = 0;
-        for (int j = 0; j < filter.length(); j++) {
-            nonZero += filter.coefficient(j) != 0.0 ? 1 : 0;
-        }
-        this.tapStart = new int[up + 1];
-        this.tapCoefficient = new float[nonZero];
-        this.tapStream = new int[nonZero];
-        this.tapOffset = new int[nonZero];
-        int t = 0;
+        // Non-zero taps per residue as (stream, offset, coefficient), sorted by stream then offset: runs fall out.
+        final int maxTaps = filter.length() * up;
+        final int[] stream = new int[maxTaps];
+        final int[] offset = new int[maxTaps];
+        final double[] coefficient = new double[maxTaps];
+        final int[] runFirstTap = new int[maxTaps + 1];
+        final int[] residueFirstRun = new int[up + 1];
+        int taps = 0;
+        int runs = 0;
         int maxLag = 0;
         for (int r = 0; r < up; r++) {
-            tapStart[r] = t;
+            residueFirstRun[r] = runs;
             final int phase = r * down % up;
             final int newest = r * down / up;
-            for (int i = 0; phase + i * up < filter.length(); i++) {
-                final double h = filter.coefficient(phase + i * up);
-                if (h != 0.0) {
+            final int first = taps;
+            for (int s = 0; s < down; s++) {
+                for (int i = filter.length(); i >= 0; i--) {
+                    final int j = phase + i * up;
                     final int lag = newest - i;
-                    tapCoefficient[t] = (float) (up * h);
-                    tapStream[t] = Math.floorMod(lag, down);
-                    tapOffset[t] = Math.floorDiv(lag, down);
-                    maxLag = Math.max(maxLag, i);
-                    t++;
+                    if (j < filter.length() && filter.coefficient(j) != 0.0 && Math.floorMod(lag, down) == s) {
+                        stream[taps] = s;
+                        offset[taps] = Math.floorDiv(lag, down);
+                        coefficient[taps] = up * filter.coefficient(j);
+                        maxLag = Math.max(maxLag, i);
+                        final boolean continuesRun = taps > first && stream[taps - 1] == s && offset[taps - 1] == offset[taps] - 1;
+                        if (!continuesRun) {
+                            runFirstTap[runs++] = taps;
+                        }
+                        taps++;
+                    }
                 }
             }
         }
-        tapStart[up] = t;
+        residueFirstRun[up] = runs;
+        runFirstTap[runs] = taps;
+        this.runStart = residueFirstRun;
+        this.runStream = new int[runs];
+        this.runOffset = new int[runs];
+        this.runCoefficientStart = new int[runs];
+        this.runLength = new int[runs];
+        this.coefficients = new float[taps];
+        for (int g = 0; g < runs; g++) {
+            final int t = runFirstTap[g];
+            runStream[g] = stream[t];
+            runOffset[g] = offset[t];
+            runCoefficientStart[g] = t;
+            runLength[g] = runFirstTap[g + 1] - t;
+        }
+        for (int t = 0; t < taps; t++) {
+            coefficients[t] = (float) coefficient[t];
+        }
         // Stream samples a pending output may still reach back to, plus one for a partly filled cycle.
         this.historySamples = (maxLag + down - 1) / down + 2;
     }
@@ -142,20 +170,37 @@ enum RateConversion {
         return historySamples;
     }
 
-    /** Index of residue {@code r}'s first tap; {@code tapStart(up())} is the table length. */
-    int tapStart(final int r) {
-        return tapStart[r];
+    /** Index of residue {@code r}'s first run; {@code runStart(up())} is the number of runs. */
+    int runStart(final int r) {
+        return runStart[r];
     }
 
-    float tapCoefficient(final int t) {
-        return tapCoefficient[t];
+    /** The stream run {@code g} reads. */
+    int runStream(final int g) {
+        return runStream[g];
     }
 
-    int tapStream(final int t) {
-        return tapStream[t];
+    /** Stream offset, relative to the output's cycle, of the oldest sample run {@code g} reads. */
+    int runOffset(final int g) {
+        return runOffset[g];
     }
 
-    int tapOffset(final int t) {
-        return tapOffset[t];
+    /** Index in {@link #coefficient} of run {@code g}'s first (oldest-sample) coefficient. */
+    int runCoefficientStart(final int g) {
+        return runCoefficientStart[g];
+    }
+
+    int runLength(final int g) {
+        return runLength[g];
+    }
+
+    /** Number of non-zero taps over all residues. */
+    int coefficientCount() {
+        return coefficients.length;
+    }
+
+    /** Coefficient {@code t} (gain L included), in run order. */
+    float coefficient(final int t) {
+        return coefficients[t];
     }
 }

@@ -215,6 +215,24 @@ class PolyphaseResamplerTest {
         assertTrue(clippedHigh > 0 && clippedLow > 0, "the overshoot really exceeded 16 bits both ways");
     }
 
+    @ParameterizedTest
+    @EnumSource(RateConversion.class)
+    void shouldGroupTheNonZeroTapsOfEachOutputPhaseIntoAtMostOneRunPerStream(final RateConversion conversion) {
+        int taps = 0;
+        for (int r = 0; r < conversion.up(); r++) {
+            final int runs = conversion.runStart(r + 1) - conversion.runStart(r);
+            assertTrue(runs >= 1 && runs <= conversion.down(), "residue " + r + " has " + runs + " runs");
+            for (int g = conversion.runStart(r); g < conversion.runStart(r + 1); g++) {
+                taps += conversion.runLength(g);
+            }
+        }
+        int nonZero = 0;
+        for (int j = 0; j < conversion.filter().length(); j++) {
+            nonZero += conversion.filter().coefficient(j) != 0.0 ? 1 : 0;
+        }
+        assertEquals(nonZero, taps, "every non-zero tap is used exactly once");
+    }
+
     @Test
     void shouldReportItsRates() {
         final PolyphaseResampler resampler = PolyphaseResampler.create(24_000, 16_000);
