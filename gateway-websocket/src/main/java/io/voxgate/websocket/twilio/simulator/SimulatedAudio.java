@@ -1,5 +1,6 @@
 package io.voxgate.websocket.twilio.simulator;
 
+import io.voxgate.core.codec.MuLawCodec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -34,7 +35,7 @@ public final class SimulatedAudio {
     /** {@code durationMs} of mu-law silence. */
     public static SimulatedAudio silence(final int durationMs) {
         final byte[] bytes = new byte[durationMs * BYTES_PER_MS];
-        Arrays.fill(bytes, MuLaw.SILENCE);
+        Arrays.fill(bytes, MuLawCodec.ZERO_CODE);
         return new SimulatedAudio(bytes);
     }
 
@@ -52,7 +53,7 @@ public final class SimulatedAudio {
         }
         final byte[] bytes = new byte[durationMs * BYTES_PER_MS];
         for (int i = 0; i < bytes.length; i++) {
-            bytes[i] = MuLaw.encode((int) Math.round(amplitude * Math.sin(2 * Math.PI * frequencyHz * i / 8000.0)));
+            bytes[i] = MuLawCodec.encode((short) Math.round(amplitude * Math.sin(2 * Math.PI * frequencyHz * i / 8000.0)));
         }
         return new SimulatedAudio(bytes);
     }
@@ -101,7 +102,7 @@ public final class SimulatedAudio {
                 if (format == WAVE_FORMAT_PCM && bits == 16) {
                     final byte[] mulaw = new byte[size / 2];
                     for (int i = 0; i < mulaw.length; i++) {
-                        mulaw[i] = MuLaw.encode(wav.getShort(body + 2 * i));
+                        mulaw[i] = MuLawCodec.encode(wav.getShort(body + 2 * i));
                     }
                     return new SimulatedAudio(mulaw);
                 }

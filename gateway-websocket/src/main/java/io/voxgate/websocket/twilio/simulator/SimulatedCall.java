@@ -37,6 +37,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.voxgate.core.codec.MuLawCodec;
 import io.voxgate.websocket.twilio.Base64Decoder;
 import io.voxgate.websocket.twilio.Base64Encoder;
 import io.voxgate.websocket.twilio.MediaMessageFlyweight;
@@ -419,7 +420,7 @@ final class SimulatedCall {
         if (available > 0) {
             plan.audio().copy(offset, frame, available);
         }
-        Arrays.fill(frame, available, FRAME_BYTES, MuLaw.SILENCE);
+        Arrays.fill(frame, available, FRAME_BYTES, MuLawCodec.ZERO_CODE);
         final long chunk = tickNo + 1;
         final ByteBuf buf = stream.alloc().buffer(400);
         buf.writeCharSequence("{\"event\":\"media\",\"sequenceNumber\":\"" + (++sequenceNumber)
@@ -445,7 +446,7 @@ final class SimulatedCall {
             heard.write(playout[(int) ((playoutRead + i) % playout.length)]);
         }
         for (int i = n; i < FRAME_BYTES; i++) {
-            heard.write(MuLaw.SILENCE);
+            heard.write(MuLawCodec.ZERO_CODE);
         }
         playoutRead += n;
         echoPlayedMarks();
