@@ -24,7 +24,7 @@ import org.agrona.DirectBuffer;
  * <p>Threading: one instance per stream, on its event loop. Ownership: each method returns a new buffer owned by
  * the caller, who writes it (Netty then releases it) or releases it.
  */
-final class MediaMessageEncoder {
+public final class MediaMessageEncoder {
     private static final byte[] PAYLOAD_SUFFIX = ascii("\"}}");
     private static final byte[] MARK_SUFFIX = ascii("\"}}");
     private static final int FIN_TEXT = 0x81;
@@ -35,16 +35,22 @@ final class MediaMessageEncoder {
     private final byte[] clear;
 
     /**
-     * @param streamSid the stream's id, already checked to be plain ASCII letters and digits (so no JSON escaping)
+     * An encoder for one stream.
+     *
+     * @param streamSid the stream's id: ASCII letters and digits only, so it needs no JSON escaping
+     * @throws IllegalArgumentException when {@code streamSid} has other characters
      */
-    MediaMessageEncoder(final String streamSid) {
+    public MediaMessageEncoder(final String streamSid) {
+        if (!TwilioEdge.isSid(streamSid)) {
+            throw new IllegalArgumentException("streamSid must be 2-64 ASCII letters and digits, was '" + streamSid + "'");
+        }
         this.mediaPrefix = ascii("{\"event\":\"media\",\"streamSid\":\"" + streamSid + "\",\"media\":{\"payload\":\"");
         this.markPrefix = ascii("{\"event\":\"mark\",\"streamSid\":\"" + streamSid + "\",\"mark\":{\"name\":\"m");
         this.clear = ascii("{\"event\":\"clear\",\"streamSid\":\"" + streamSid + "\"}");
     }
 
     /** A media frame carrying {@code length} bytes of mu-law from {@code audio} at {@code offset}, as base64. */
-    ByteBuf media(final ByteBufAllocator alloc, final DirectBuffer audio, final int offset, final int length) {
+    public ByteBuf media(final ByteBufAllocator alloc, final DirectBuffer audio, final int offset, final int length) {
         final int json = mediaPrefix.length + Base64Encoder.encodedLength(length) + PAYLOAD_SUFFIX.length;
         final ByteBuf frame = alloc.ioBuffer(headerLength(json) + json);
         writeHeader(frame, json);
@@ -55,7 +61,7 @@ final class MediaMessageEncoder {
     }
 
     /** A mark frame named {@code m<markNo>}. */
-    ByteBuf mark(final ByteBufAllocator alloc, final long markNo) {
+    public ByteBuf mark(final ByteBufAllocator alloc, final long markNo) {
         final int digits = digits(markNo);
         final int json = markPrefix.length + digits + MARK_SUFFIX.length;
         final ByteBuf frame = alloc.ioBuffer(headerLength(json) + json);
@@ -73,7 +79,7 @@ final class MediaMessageEncoder {
     }
 
     /** A clear frame. */
-    ByteBuf clear(final ByteBufAllocator alloc) {
+    public ByteBuf clear(final ByteBufAllocator alloc) {
         final ByteBuf frame = alloc.ioBuffer(headerLength(clear.length) + clear.length);
         writeHeader(frame, clear.length);
         frame.writeBytes(clear);
