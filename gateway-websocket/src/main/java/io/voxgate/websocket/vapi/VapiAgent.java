@@ -177,8 +177,8 @@ final class VapiAgent implements VoiceAgent, VapiFrameDecoder.FrameSink {
         final int port = ClientChannels.port(api);
         final boolean tls = ClientChannels.secure(api);
         final byte[] body = factory.createCallBody(call);
-        final long attemptTimeoutNs = Math.min(TimeUnit.MILLISECONDS.toNanos(config.createAttemptTimeoutMs()),
-            deadlineNs - factory.nanoTime());
+        final long attemptTimeoutNs = retry ? deadlineNs - factory.nanoTime()
+            : Math.min(TimeUnit.MILLISECONDS.toNanos(config.createAttemptTimeoutMs()), deadlineNs - factory.nanoTime());
         final CreateCallHandler handler = new CreateCallHandler(this, thisAttempt, api.getPath() + "/call",
             ClientChannels.hostHeader(api), config.apiKey(), body);
         final Bootstrap bootstrap = new Bootstrap()
@@ -204,7 +204,11 @@ final class VapiAgent implements VoiceAgent, VapiFrameDecoder.FrameSink {
                 onCreateFailure(thisAttempt, "connect failed: " + f.cause().getClass().getSimpleName());
             }
         });
-        attemptTimer = loop.schedule(() -> onCreateTimeout(thisAttempt), attemptTimeoutNs, TimeUnit.NANOSECONDS);
+        if (!retry && attemptTimeoutNs < deadlineNs - factory.nanoTime() - MIN_RETRY_BUDGET_NS) {
+            attemptTimer = loop.schedule(() -> onCreateTimeout(thisAttempt), attemptTimeoutNs, TimeUnit.NANOSECONDS);
+        }
+        // The retry (or a first attempt the deadline cuts short) has the rest of the connect deadline, which
+        // ends it, and the call, with CONNECT_TIMEOUT.
         if (retry) {
             LOG.info("vapi call create retry call={} attempt={}", call.callId(), thisAttempt);
         }
