@@ -2,6 +2,7 @@ package io.voxgate.websocket.vapi;
 
 import io.voxgate.core.audio.AudioEncoding;
 import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.core.codec.MuLawCodec;
 
 /**
  * The short prompt a caller hears when the Vapi call cannot be set up for a reason retrying will not fix
@@ -57,26 +58,8 @@ final class FailurePrompt {
         }
         final byte[] out = new byte[pcm.length];
         for (int i = 0; i < pcm.length; i++) {
-            out[i] = linearToMulaw(pcm[i]);
+            out[i] = MuLawCodec.encode(pcm[i]);
         }
         return out;
-    }
-
-    /** ITU-T G.711 mu-law compression of one 16-bit sample (bias 0x84, clip 32635). */
-    static byte linearToMulaw(final int sample) {
-        int magnitude = sample;
-        final int sign = magnitude < 0 ? 0x80 : 0;
-        if (magnitude < 0) {
-            magnitude = -magnitude;
-        }
-        magnitude = Math.min(magnitude, 32_635) + 0x84;
-        int exponent = 7;
-        int mask = 0x4000;
-        while ((magnitude & mask) == 0 && exponent > 0) {
-            exponent--;
-            mask >>= 1;
-        }
-        final int mantissa = (magnitude >> (exponent + 3)) & 0x0F;
-        return (byte) ~(sign | (exponent << 4) | mantissa);
     }
 }

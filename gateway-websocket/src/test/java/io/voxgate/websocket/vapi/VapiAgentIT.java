@@ -13,6 +13,7 @@ import io.voxgate.core.agent.AgentCall;
 import io.voxgate.core.agent.AgentEvent;
 import io.voxgate.core.agent.VoiceAgent;
 import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.core.codec.MuLawCodec;
 import io.voxgate.websocket.vapi.standin.StandInCall;
 import io.voxgate.websocket.vapi.standin.StandInScript;
 import io.voxgate.websocket.vapi.standin.VapiStandIn;
@@ -323,7 +324,7 @@ final class VapiAgentIT {
     private static byte[] loudMulaw(final int length) {
         final byte[] audio = new byte[length];
         for (int i = 0; i < length; i++) {
-            audio[i] = FailurePrompt.linearToMulaw((int) (12_000 * Math.sin(2 * Math.PI * 300 * i / 8_000.0)));
+            audio[i] = MuLawCodec.encode((short) (12_000 * Math.sin(2 * Math.PI * 300 * i / 8_000.0)));
         }
         return audio;
     }

@@ -1,5 +1,7 @@
 package io.voxgate.websocket.vapi.standin;
 
+import io.voxgate.core.codec.MuLawCodec;
+
 /**
  * The stand-in's audio: a generated "utterance" in the negotiated format and a speech-energy measure of what
  * the caller sends.
@@ -24,7 +26,7 @@ final class StandInAudio {
                 + 0.25 * Math.sin(2 * Math.PI * 660 * t);
             final int sample = (int) Math.round(6_000 * syllable * voice);
             if (mulaw) {
-                out[i] = linearToMulaw(sample);
+                out[i] = MuLawCodec.encode((short) sample);
             } else {
                 out[2 * i] = (byte) sample;
                 out[2 * i + 1] = (byte) (sample >> 8);
@@ -39,7 +41,7 @@ final class StandInAudio {
         int count = 0;
         if (mulaw) {
             for (int i = 0; i < length; i++) {
-                sum += Math.abs(mulawToLinear(audio[offset + i]));
+                sum += Math.abs(MuLawCodec.decode(audio[offset + i]));
                 count++;
             }
         } else {
@@ -49,27 +51,5 @@ final class StandInAudio {
             }
         }
         return count == 0 ? 0 : (int) (sum / count);
-    }
-
-    /** ITU-T G.711 mu-law expansion. */
-    static int mulawToLinear(final byte code) {
-        final int u = ~code & 0xFF;
-        final int magnitude = (((u & 0x0F) << 3) + 0x84) << ((u & 0x70) >> 4);
-        return (u & 0x80) != 0 ? 0x84 - magnitude : magnitude - 0x84;
-    }
-
-    /** ITU-T G.711 mu-law compression (bias 0x84, clip 32635). */
-    static byte linearToMulaw(final int sample) {
-        final int sign = sample < 0 ? 0x80 : 0;
-        int magnitude = Math.min(Math.abs(sample), 32_635) + 0x84;
-        int exponent = 7;
-        int mask = 0x4000;
-        while ((magnitude & mask) == 0 && exponent > 0) {
-            exponent--;
-            mask >>= 1;
-        }
-        final int mantissa = (magnitude >> (exponent + 3)) & 0x0F;
-        magnitude = sign | (exponent << 4) | mantissa;
-        return (byte) ~magnitude;
     }
 }
