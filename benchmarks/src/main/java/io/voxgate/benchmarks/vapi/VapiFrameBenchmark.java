@@ -63,8 +63,9 @@ public class VapiFrameBenchmark {
         new SplittableRandom(711).nextBytes(codes);
         twilioPayload.putBytes(0, codes);
         twilioPayloadOffHeap.putBytes(0, codes);
-        vapiFrame = alloc.directBuffer(2 + FRAME_BYTES);
-        vapiFrame.writeByte(0x82).writeByte(FRAME_BYTES).writeBytes(codes);
+        // RFC 6455 §5.2: FIN + binary, unmasked, 16-bit extended length (160 > 125), then the payload.
+        vapiFrame = alloc.directBuffer(4 + FRAME_BYTES);
+        vapiFrame.writeByte(0x82).writeByte(126).writeShort(FRAME_BYTES).writeBytes(codes);
         sink = new ViewSink(blackhole);
         if (decoder.decode(vapiFrame, sink) != 1 || vapiFrame.isReadable()) {
             throw new IllegalStateException("the prepared Vapi frame must decode as exactly one frame");
