@@ -7,6 +7,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -30,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * {@code GET /<callId>/transport} to the call's transport socket.
  *
  * <p>Threading: runs on the stand-in's event loop. Ownership: requests are released by
- * {@link SimpleChannelInboundHandler}; the upgrade request is retained while a scripted delay runs.
+ * {@link SimpleChannelInboundHandler}; a scripted upgrade delay keeps a body-less copy of the request head.
  */
 final class StandInHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -121,27 +122,26 @@ final class StandInHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             respond(ctx, call == null ? HttpResponseStatus.NOT_FOUND : HttpResponseStatus.CONFLICT, error(404, "no such call"), 0);
             return;
         }
-        request.retain();
+        // An upgrade request has no body: a copy of its head outlives this read without holding a pooled buffer
+        // (a delayed accept may never run if the stand-in stops first).
+        final FullHttpRequest head = new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
+            Unpooled.EMPTY_BUFFER, request.headers().copy(), request.trailingHeaders().copy());
         final Runnable accept = () -> {
-            try {
-                final WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(standIn.socketUrl(callId), null, false,
-                    1 << 20).newHandshaker(request);
-                if (handshaker == null) {
-                    WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
-                    return;
-                }
-                ctx.pipeline().addLast(new StandInSocketHandler(call, handshaker));
-                handshaker.handshake(ctx.channel(), request).addListener((ChannelFutureListener) f -> {
-                    if (f.isSuccess() && call.opened(f.channel())) {
-                        ctx.pipeline().remove(StandInHttpHandler.this);
-                        ctx.pipeline().get(StandInSocketHandler.class).start(ctx.channel());
-                    } else {
-                        f.channel().close();
-                    }
-                });
-            } finally {
-                request.release();
+            final WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(standIn.socketUrl(callId), null, false,
+                1 << 20).newHandshaker(head);
+            if (handshaker == null) {
+                WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+                return;
             }
+            ctx.pipeline().addLast(new StandInSocketHandler(call, handshaker));
+            handshaker.handshake(ctx.channel(), head).addListener((ChannelFutureListener) f -> {
+                if (f.isSuccess() && call.opened(f.channel())) {
+                    ctx.pipeline().remove(StandInHttpHandler.this);
+                    ctx.pipeline().get(StandInSocketHandler.class).start(ctx.channel());
+                } else {
+                    f.channel().close();
+                }
+            });
         };
         if (call.script().socketDelayMs() > 0) {
             ctx.executor().schedule(accept, call.script().socketDelayMs(), TimeUnit.MILLISECONDS);
