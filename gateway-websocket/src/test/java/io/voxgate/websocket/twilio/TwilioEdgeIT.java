@@ -172,6 +172,39 @@ class TwilioEdgeIT {
         assertEquals(1, edge.stats().webhooksRefusedFull());
     }
 
+    private HttpResponse<String> postStatus(final Map<String, String> params, final String signature) throws Exception {
+        final StringBuilder form = new StringBuilder();
+        params.forEach((k, v) -> form.append(form.length() == 0 ? "" : "&").append(URLEncoder.encode(k, StandardCharsets.UTF_8))
+            .append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        final HttpRequest.Builder request = HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.port() + "/voice/stream-status"))
+            .timeout(Duration.ofSeconds(10))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(form.toString()));
+        if (signature != null) {
+            request.header("X-Twilio-Signature", signature);
+        }
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+            .send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void shouldRecordASignedStreamStatusCallback() throws Exception {
+        start(StreamAuthentication.EITHER);
+        final Map<String, String> params = new LinkedHashMap<>();
+        params.put("AccountSid", "AC1");
+        params.put("CallSid", CallPlan.randomSid("CA"));
+        params.put("StreamSid", CallPlan.randomSid("MZ"));
+        params.put("StreamEvent", "stream-error");
+        params.put("StreamError", "Stream - WebSocket - Connection Broken Pipe");
+        params.put("Timestamp", "2026-01-01T00:00:00Z");
+        assertEquals(204, postStatus(params, signer.sign(PUBLIC_URL + "/voice/stream-status", params)).statusCode());
+        assertEquals(1, edge.stats().statusCallbacks());
+        assertEquals(1, edge.stats().streamErrorsReported());
+        assertEquals(403, postStatus(params, null).statusCode());
+        assertEquals(1, edge.stats().statusCallbacksRejectedSignature());
+    }
+
     // ---- upgrade and token --------------------------------------------------------------------------------------
 
     private RawWebSocket upgrade(final String callSid, final String signature) throws Exception {
