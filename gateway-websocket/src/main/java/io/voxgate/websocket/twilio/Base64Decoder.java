@@ -1,5 +1,6 @@
 package io.voxgate.websocket.twilio;
 
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -64,10 +65,11 @@ public final class Base64Decoder {
         int out = dstOffset;
         int bad = 0;
         for (int q = 0; q < fullQuads; q++) {
-            final int a = VALUES[src.getByte(in) & 0xFF];
-            final int b = VALUES[src.getByte(in + 1) & 0xFF];
-            final int c = VALUES[src.getByte(in + 2) & 0xFF];
-            final int d = VALUES[src.getByte(in + 3) & 0xFF];
+            final int chars = src.getInt(in, ByteOrder.BIG_ENDIAN);
+            final int a = VALUES[chars >>> 24];
+            final int b = VALUES[(chars >>> 16) & 0xFF];
+            final int c = VALUES[(chars >>> 8) & 0xFF];
+            final int d = VALUES[chars & 0xFF];
             // Any invalid character maps to -1, which sets the sign bit of the OR.
             bad |= a | b | c | d;
             final int bits = (a << 18) | (b << 12) | (c << 6) | d;

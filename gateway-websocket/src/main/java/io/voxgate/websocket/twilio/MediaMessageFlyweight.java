@@ -342,6 +342,13 @@ public final class MediaMessageFlyweight {
         stringEscaped = false;
         int p = from;
         while (p < limit) {
+            // Skip eight plain characters at a time: base64 payloads are long and hold no quote, backslash or control.
+            while (p + 8 <= limit && plainWord(buffer.getLong(p))) {
+                p += 8;
+            }
+            if (p >= limit) {
+                break;
+            }
             final byte b = buffer.getByte(p);
             if (b == '"') {
                 return p + 1;
@@ -377,6 +384,20 @@ public final class MediaMessageFlyweight {
             p++;
         }
         return -1;
+    }
+
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
+    /**
+     * Whether none of the eight bytes of {@code word} is a quote, a backslash or a control character (below 0x20),
+     * by the usual SWAR tests for a zero byte and for a byte below n; bytes of 0x80 and above (UTF-8) are plain.
+     */
+    private static boolean plainWord(final long word) {
+        final long quote = word ^ (ONES * '"');
+        final long backslash = word ^ (ONES * '\\');
+        final long special = ((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash) | ((word - ONES * 0x20) & ~word);
+        return (special & HIGHS) == 0;
     }
 
     private int skipValue(final int from, final int depth) {

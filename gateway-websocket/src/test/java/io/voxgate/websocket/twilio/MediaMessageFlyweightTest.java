@@ -131,4 +131,19 @@ class MediaMessageFlyweightTest {
         assertEquals(-1, message.parseDecimal(message.chunkOffset(), message.chunkLength()));
         assertEquals(-1, message.parseDecimal(message.timestampOffset(), message.timestampLength()));
     }
+
+    @Test
+    void shouldFindEndsEscapesAndControlCharactersAtEveryPositionOfALongString() {
+        for (int i = 0; i < 40; i++) {
+            final String before = "A".repeat(i);
+            final String after = "B".repeat(40 - i);
+            assertFalse(wrap("{\"event\":\"media\",\"media\":{\"payload\":\"" + before + "\n" + after + "\"}}"), "control at " + i);
+            assertTrue(wrap("{\"event\":\"media\",\"media\":{\"payload\":\"" + before + "\\/" + after + "\"}}"), "escape at " + i);
+            assertTrue(message.escaped(), "escape at " + i);
+            assertTrue(wrap("{\"event\":\"media\",\"media\":{\"payload\":\"" + before + "\"},\"x\":\"" + after + "\"}"), "end at " + i);
+            assertEquals(i, message.payloadLength(), "end at " + i);
+            assertTrue(wrap("{\"event\":\"media\",\"media\":{\"payload\":\"" + before + "\u00e9\u20ac" + after + "\"}}"), "UTF-8 at " + i);
+            assertEquals(i + 5 + 40 - i, message.payloadLength(), "UTF-8 at " + i);
+        }
+    }
 }
