@@ -53,6 +53,7 @@ public class MediaMessageBenchmark {
     private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
     private final UnsafeBuffer audio = new UnsafeBuffer(new byte[160]);
     private ByteBuf inbound;
+    private UnsafeBuffer payload;
 
     /** One inbound media message as Twilio sends it, in a pooled direct buffer like the WebSocket decoder's. */
     @Setup
@@ -67,6 +68,9 @@ public class MediaMessageBenchmark {
         Base64Encoder.encode(source, 0, 160, json);
         json.writeCharSequence("\"},\"streamSid\":\"" + STREAM_SID + "\"}", StandardCharsets.US_ASCII);
         inbound = json;
+        final byte[] base64 = new byte[Base64Encoder.encodedLength(160)];
+        payload = new UnsafeBuffer(base64);
+        Base64Encoder.encode(source, 0, 160, payload, 0);
     }
 
     /** Releases the inbound buffer. */
@@ -83,6 +87,19 @@ public class MediaMessageBenchmark {
             return -1;
         }
         return Base64Decoder.decode(frameView, message.payloadOffset(), message.payloadLength(), decoded, 0, decoded.capacity());
+    }
+
+    /** The JSON scan alone (the first half of {@link #parseAndDecodeInbound}). */
+    @Benchmark
+    public int scanInbound() {
+        frameView.wrap(inbound.memoryAddress() + inbound.readerIndex(), inbound.readableBytes());
+        return message.wrap(frameView, 0, inbound.readableBytes()) ? message.payloadLength() : -1;
+    }
+
+    /** The base64 decode alone of the 216-character payload (the second half of {@link #parseAndDecodeInbound}). */
+    @Benchmark
+    public int decodeBase64() {
+        return Base64Decoder.decode(payload, 0, payload.capacity(), decoded, 0, decoded.capacity());
     }
 
     /** Encode and serialize one outbound media frame into a pooled buffer, then release it as the write would. */

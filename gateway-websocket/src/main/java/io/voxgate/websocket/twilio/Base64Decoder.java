@@ -64,7 +64,28 @@ public final class Base64Decoder {
         int in = offset;
         int out = dstOffset;
         int bad = 0;
-        for (int q = 0; q < fullQuads; q++) {
+        int q = 0;
+        // Eight characters per load and six bytes per two stores: one bounds check each instead of fourteen.
+        for (; q + 1 < fullQuads; q += 2) {
+            final long chars = src.getLong(in, ByteOrder.BIG_ENDIAN);
+            final int a = VALUES[(int) (chars >>> 56)];
+            final int b = VALUES[(int) (chars >>> 48) & 0xFF];
+            final int c = VALUES[(int) (chars >>> 40) & 0xFF];
+            final int d = VALUES[(int) (chars >>> 32) & 0xFF];
+            final int e = VALUES[(int) (chars >>> 24) & 0xFF];
+            final int f = VALUES[(int) (chars >>> 16) & 0xFF];
+            final int g = VALUES[(int) (chars >>> 8) & 0xFF];
+            final int h = VALUES[(int) chars & 0xFF];
+            // Any invalid character maps to -1, which sets the sign bit of the OR.
+            bad |= a | b | c | d | e | f | g | h;
+            final int first = (a << 18) | (b << 12) | (c << 6) | d;
+            final int second = (e << 18) | (f << 12) | (g << 6) | h;
+            dst.putInt(out, (first << 8) | (second >>> 16), ByteOrder.BIG_ENDIAN);
+            dst.putShort(out + 4, (short) second, ByteOrder.BIG_ENDIAN);
+            in += 8;
+            out += 6;
+        }
+        for (; q < fullQuads; q++) {
             final int chars = src.getInt(in, ByteOrder.BIG_ENDIAN);
             final int a = VALUES[chars >>> 24];
             final int b = VALUES[(chars >>> 16) & 0xFF];

@@ -1,6 +1,7 @@
 package io.voxgate.websocket.twilio;
 
 import io.netty.buffer.ByteBuf;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -34,9 +35,15 @@ public final class Base64Encoder {
         int out = dst.writerIndex();
         int in = offset;
         final int end = offset + length - length % 3;
+        // Six input bytes per 8-byte load and eight characters per store while a whole load fits in the input.
+        while (in + 8 <= offset + length) {
+            final long six = src.getLong(in, ByteOrder.BIG_ENDIAN);
+            dst.setLong(out, sextets((int) (six >>> 40)) << 32 | sextets((int) (six >>> 16) & 0xFFFFFF) & 0xFFFFFFFFL);
+            in += 6;
+            out += 8;
+        }
         while (in < end) {
             final int bits = ((src.getByte(in) & 0xFF) << 16) | ((src.getByte(in + 1) & 0xFF) << 8) | (src.getByte(in + 2) & 0xFF);
-            // One 4-byte store per 3 input bytes keeps the loop short.
             dst.setInt(out, (ALPHABET[bits >>> 18] << 24) | (ALPHABET[(bits >>> 12) & 0x3F] << 16)
                 | (ALPHABET[(bits >>> 6) & 0x3F] << 8) | ALPHABET[bits & 0x3F]);
             in += 3;
@@ -55,6 +62,12 @@ public final class Base64Encoder {
         return encoded;
     }
 
+    /** The four base64 characters of the 24 bits in {@code bits}, first character in the high byte. */
+    private static long sextets(final int bits) {
+        return (ALPHABET[bits >>> 18] << 24) | (ALPHABET[(bits >>> 12) & 0x3F] << 16) | (ALPHABET[(bits >>> 6) & 0x3F] << 8)
+            | ALPHABET[bits & 0x3F];
+    }
+
     /**
      * Writes the base64 of {@code length} bytes of {@code src} at {@code offset} into {@code dst} at {@code dstOffset}.
      *
@@ -68,10 +81,8 @@ public final class Base64Encoder {
         final int end = offset + length - length % 3;
         while (in < end) {
             final int bits = ((src.getByte(in) & 0xFF) << 16) | ((src.getByte(in + 1) & 0xFF) << 8) | (src.getByte(in + 2) & 0xFF);
-            dst.putByte(out, ALPHABET[bits >>> 18]);
-            dst.putByte(out + 1, ALPHABET[(bits >>> 12) & 0x3F]);
-            dst.putByte(out + 2, ALPHABET[(bits >>> 6) & 0x3F]);
-            dst.putByte(out + 3, ALPHABET[bits & 0x3F]);
+            dst.putInt(out, (ALPHABET[bits >>> 18] << 24) | (ALPHABET[(bits >>> 12) & 0x3F] << 16)
+                | (ALPHABET[(bits >>> 6) & 0x3F] << 8) | ALPHABET[bits & 0x3F], ByteOrder.BIG_ENDIAN);
             in += 3;
             out += 4;
         }
