@@ -16,7 +16,11 @@ public enum CallState {
     CONNECTING_AGENT,
     /** Audio flows both ways. */
     ACTIVE,
-    /** Teardown in progress: the agent is being closed and the caller's leg hung up. */
+    /**
+     * On the way out: the agent hung up and its last words are still playing out to the caller (paced by
+     * {@link CallSession#onTick}), or teardown is in progress (the agent being closed, the caller's leg hung up).
+     * Caller audio is no longer carried.
+     */
     ENDING,
     /** Over; nothing flows and the call has left the registry. */
     ENDED;

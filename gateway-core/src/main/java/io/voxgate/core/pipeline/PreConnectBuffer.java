@@ -33,13 +33,15 @@ public final class PreConnectBuffer {
     private long bytesDropped;
 
     /**
-     * A buffer of {@code capacityBytes} of audio in at most {@code maxFrames} frames.
+     * A buffer of {@code capacityBytes} of audio in at most {@code maxFrames} frames. A capacity of 0 keeps
+     * nothing: every frame is dropped and counted.
      *
-     * @throws IllegalArgumentException naming the value when either is not positive
+     * @throws IllegalArgumentException naming the value when the capacity is negative or {@code maxFrames} is
+     *                                  not positive
      */
     public PreConnectBuffer(final int capacityBytes, final int maxFrames) {
-        if (capacityBytes <= 0) {
-            throw new IllegalArgumentException("capacityBytes must be positive, was " + capacityBytes);
+        if (capacityBytes < 0) {
+            throw new IllegalArgumentException("capacityBytes must not be negative, was " + capacityBytes);
         }
         if (maxFrames <= 0) {
             throw new IllegalArgumentException("maxFrames must be positive, was " + maxFrames);

@@ -100,7 +100,7 @@ class PreConnectBufferTest {
 
     @Test
     void shouldRejectBadSizesNamingThem() {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new PreConnectBuffer(0, 1)).getMessage()
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new PreConnectBuffer(-1, 1)).getMessage()
             .contains("capacityBytes"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new PreConnectBuffer(1, 0)).getMessage()
             .contains("maxFrames"));
