@@ -54,6 +54,11 @@ public final class CallRegistry {
         this.calls = new ConcurrentHashMap<>(Math.min(maxCalls, 1 << 16) * 2);
     }
 
+    /** Admits {@code session} unless the node is draining, full, or already has a call with its id. */
+    public Admission tryRegister(final CallSession session) {
+        return tryRegister(session.liveness());
+    }
+
     Admission tryRegister(final CallLiveness call) {
         if (draining) {
             callsRejectedDraining.incrementAndGet();
@@ -74,6 +79,11 @@ public final class CallRegistry {
         }
         callsAccepted.incrementAndGet();
         return Admission.ACCEPTED;
+    }
+
+    /** Forgets {@code session} when it is the call registered under its id; returns whether it was. */
+    public boolean remove(final CallSession session) {
+        return remove(session.liveness());
     }
 
     boolean remove(final CallLiveness call) {
