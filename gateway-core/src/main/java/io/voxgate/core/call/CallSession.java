@@ -194,8 +194,8 @@ public final class CallSession implements AgentListener {
         if (state == CallState.ENDED) {
             return Long.MAX_VALUE;
         }
-        if (hangUpAfterPlayout != null) {
-            return Math.min(queue.nextReleaseNs(), queue.playoutEndNs());
+        if (hangUpAfterPlayout != null && !queue.hasPending()) {
+            return queue.playoutEndNs();
         }
         return queue.nextReleaseNs();
     }

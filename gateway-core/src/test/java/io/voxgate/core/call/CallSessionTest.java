@@ -294,10 +294,14 @@ class CallSessionTest {
         assertEquals(CallState.ENDING, session.state());
         assertEquals(0, leg.hangUps);
         long t = nowNs;
-        while (session.state() != CallState.ENDED && t < T0 + 5_000 * MS) {
-            t = Math.max(t + MS, session.nextReleaseNs());
-            session.onTick(t);
+        int ticks = 0;
+        while (session.state() != CallState.ENDED && ticks < 1_000) {
+            t = session.nextReleaseNs();
+            final long next = session.onTick(t);
+            ticks++;
+            assertTrue(session.state() == CallState.ENDED || next > t, "no busy tick at " + (t - T0) / MS + " ms");
         }
+        assertEquals(47, ticks, "one tick per paced frame after the first five, and one to hang up");
         assertEquals(51, leg.framesSent, "every word, the padded tail included");
         assertEquals(1, leg.hangUps);
         assertTrue(t >= T0 + 51 * 20 * MS, "hung up only after the last frame played, at " + (t - T0) / MS + " ms");
