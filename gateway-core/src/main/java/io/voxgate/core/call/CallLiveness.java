@@ -16,16 +16,18 @@ final class CallLiveness {
     private final long maxDurationNs;
     private final long idleTimeoutNs;
     private final CallCommandProxy proxy;
+    private final CallStats stats;
     private final AtomicLong lastCallerAudioNs;
     private volatile CallCommand endRequested;
 
     CallLiveness(final String callId, final long startedNs, final long maxDurationNs, final long idleTimeoutNs,
-                 final CallCommandProxy proxy) {
+                 final CallCommandProxy proxy, final CallStats stats) {
         this.callId = callId;
         this.startedNs = startedNs;
         this.maxDurationNs = maxDurationNs;
         this.idleTimeoutNs = idleTimeoutNs;
         this.proxy = proxy;
+        this.stats = stats;
         this.lastCallerAudioNs = new AtomicLong(startedNs);
     }
 
@@ -35,6 +37,10 @@ final class CallLiveness {
 
     CallCommandProxy proxy() {
         return proxy;
+    }
+
+    CallStats stats() {
+        return stats;
     }
 
     void callerAudioAt(final long nowNs) {

@@ -1,6 +1,7 @@
 package io.voxgate.core.call;
 
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -26,7 +27,23 @@ public final class CallRegistry {
         DUPLICATE
     }
 
+    /**
+     * Told about every call as it leaves the registry, so totals (frames, drops, latency) can outlive the call.
+     *
+     * <p>Threading: called on the ending call's thread, once per call, off the media path; implementations must
+     * be safe when several calls end at once on different threads, and must not keep {@code stats}.
+     */
+    @FunctionalInterface
+    public interface CallEndObserver {
+        /** No-op observer. */
+        CallEndObserver NONE = (callId, stats) -> { };
+
+        /** Call {@code callId} ended; its final {@code stats} are readable for the duration of this call only. */
+        void onCallEnded(String callId, CallStats stats);
+    }
+
     private final int maxCalls;
+    private final CallEndObserver endObserver;
     private final ConcurrentHashMap<String, CallLiveness> calls;
     private final AtomicInteger active = new AtomicInteger();
     private volatile boolean draining;
@@ -47,6 +64,20 @@ public final class CallRegistry {
      * @throws IllegalArgumentException naming the value when it is not positive
      */
     public CallRegistry(final int maxCalls) {
+        this(maxCalls, CallEndObserver.NONE);
+    }
+
+    /**
+     * A registry admitting at most {@code maxCalls} calls at once and telling {@code endObserver} about each call
+     * that leaves it.
+     *
+     * @throws IllegalArgumentException naming the value when it is not positive or the observer is null
+     */
+    public CallRegistry(final int maxCalls, final CallEndObserver endObserver) {
+        if (endObserver == null) {
+            throw new IllegalArgumentException("endObserver must not be null");
+        }
+        this.endObserver = endObserver;
         if (maxCalls <= 0) {
             throw new IllegalArgumentException("maxCalls must be positive, was " + maxCalls);
         }
@@ -90,9 +121,21 @@ public final class CallRegistry {
         if (calls.remove(call.callId(), call)) {
             active.decrementAndGet();
             callsEnded.incrementAndGet();
+            endObserver.onCallEnded(call.callId(), call.stats());
             return true;
         }
         return false;
+    }
+
+    /**
+     * Shows {@code visitor} the id and live statistics of every call running now (for a metrics scrape). The
+     * statistics are written by each call's own thread and read here racily: each value is untorn but the set is
+     * not a snapshot. Allocates an iterator; never called per frame.
+     */
+    public void forEachCall(final BiConsumer<String, CallStats> visitor) {
+        for (final CallLiveness call : calls.values()) {
+            visitor.accept(call.callId(), call.stats());
+        }
     }
 
     /** The command proxy of call {@code callId}, or {@code null} when no such call runs here. */
