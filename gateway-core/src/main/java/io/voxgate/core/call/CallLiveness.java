@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class CallLiveness {
     private final String callId;
+    private final String edge;
     private final long startedNs;
     private final long maxDurationNs;
     private final long idleTimeoutNs;
@@ -20,9 +21,10 @@ final class CallLiveness {
     private final AtomicLong lastCallerAudioNs;
     private volatile CallCommand endRequested;
 
-    CallLiveness(final String callId, final long startedNs, final long maxDurationNs, final long idleTimeoutNs,
+    CallLiveness(final String callId, final String edge, final long startedNs, final long maxDurationNs, final long idleTimeoutNs,
                  final CallCommandProxy proxy, final CallStats stats) {
         this.callId = callId;
+        this.edge = edge;
         this.startedNs = startedNs;
         this.maxDurationNs = maxDurationNs;
         this.idleTimeoutNs = idleTimeoutNs;
@@ -33,6 +35,10 @@ final class CallLiveness {
 
     String callId() {
         return callId;
+    }
+
+    String edge() {
+        return edge;
     }
 
     CallCommandProxy proxy() {

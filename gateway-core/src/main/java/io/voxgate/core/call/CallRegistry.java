@@ -1,7 +1,6 @@
 package io.voxgate.core.call;
 
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiConsumer;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -28,22 +27,24 @@ public final class CallRegistry {
     }
 
     /**
-     * Told about every call as it leaves the registry, so totals (frames, drops, latency) can outlive the call.
+     * Shown a call's identity and statistics: by {@link #forEachCall} for every running call, and, as the end
+     * observer, for every call as it leaves the registry, so totals (frames, drops, latency) can outlive the call.
      *
-     * <p>Threading: called on the ending call's thread, once per call, off the media path; implementations must
-     * be safe when several calls end at once on different threads, and must not keep {@code stats}.
+     * <p>Threading: as an end observer it is called on the ending call's thread, once per call, off the media
+     * path; implementations must be safe when several calls end at once on different threads. Ownership:
+     * {@code stats} is readable for the duration of the call only.
      */
     @FunctionalInterface
-    public interface CallEndObserver {
-        /** No-op observer. */
-        CallEndObserver NONE = (callId, stats) -> { };
+    public interface CallVisitor {
+        /** A visitor that does nothing. */
+        CallVisitor NONE = (callId, edge, stats) -> { };
 
-        /** Call {@code callId} ended; its final {@code stats} are readable for the duration of this call only. */
-        void onCallEnded(String callId, CallStats stats);
+        /** Call {@code callId} on {@code edge} ({@code twilio} or {@code sip}) with its {@code stats}. */
+        void visit(String callId, String edge, CallStats stats);
     }
 
     private final int maxCalls;
-    private final CallEndObserver endObserver;
+    private final CallVisitor endObserver;
     private final ConcurrentHashMap<String, CallLiveness> calls;
     private final AtomicInteger active = new AtomicInteger();
     private volatile boolean draining;
@@ -64,7 +65,7 @@ public final class CallRegistry {
      * @throws IllegalArgumentException naming the value when it is not positive
      */
     public CallRegistry(final int maxCalls) {
-        this(maxCalls, CallEndObserver.NONE);
+        this(maxCalls, CallVisitor.NONE);
     }
 
     /**
@@ -73,7 +74,7 @@ public final class CallRegistry {
      *
      * @throws IllegalArgumentException naming the value when it is not positive or the observer is null
      */
-    public CallRegistry(final int maxCalls, final CallEndObserver endObserver) {
+    public CallRegistry(final int maxCalls, final CallVisitor endObserver) {
         if (endObserver == null) {
             throw new IllegalArgumentException("endObserver must not be null");
         }
@@ -121,7 +122,7 @@ public final class CallRegistry {
         if (calls.remove(call.callId(), call)) {
             active.decrementAndGet();
             callsEnded.incrementAndGet();
-            endObserver.onCallEnded(call.callId(), call.stats());
+            endObserver.visit(call.callId(), call.edge(), call.stats());
             return true;
         }
         return false;
@@ -132,9 +133,9 @@ public final class CallRegistry {
      * statistics are written by each call's own thread and read here racily: each value is untorn but the set is
      * not a snapshot. Allocates an iterator; never called per frame.
      */
-    public void forEachCall(final BiConsumer<String, CallStats> visitor) {
+    public void forEachCall(final CallVisitor visitor) {
         for (final CallLiveness call : calls.values()) {
-            visitor.accept(call.callId(), call.stats());
+            visitor.visit(call.callId(), call.edge(), call.stats());
         }
     }
 

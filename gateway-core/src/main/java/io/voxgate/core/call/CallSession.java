@@ -115,7 +115,7 @@ public final class CallSession implements AgentListener {
         this.preConnect = new PreConnectBuffer(config.preConnectBufferMs() * callerFormat.bytesPerMs(),
             Math.max(1, config.preConnectBufferMs() / 5));
         this.stats = new CallStats(queue, preConnect);
-        this.liveness = new CallLiveness(call.callId(), nowNs, config.maxCallDurationSeconds() * 1_000_000_000L,
+        this.liveness = new CallLiveness(call.callId(), call.edge(), nowNs, config.maxCallDurationSeconds() * 1_000_000_000L,
             config.idleTimeoutSeconds() * 1_000_000_000L, proxy, stats);
         this.callerVad = new VadTapStage(callerFormat, config.vadConfig());
         this.inbound = AudioPipeline.create(callerFormat, agentFormat, this::handToAgent);

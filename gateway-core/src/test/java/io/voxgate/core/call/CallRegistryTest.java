@@ -23,7 +23,7 @@ class CallRegistryTest {
     private CallLiveness call(final String id, final long startedNs) {
         final CallCommandProxy proxy = new CallCommandProxy(4, scheduled::add, () -> 0L,
             (command, nowNs) -> delivered.add(command));
-        return new CallLiveness(id, startedNs, 3_600 * S, 30 * S, proxy, stats());
+        return new CallLiveness(id, "twilio", startedNs, 3_600 * S, 30 * S, proxy, stats());
     }
 
     private static CallStats stats() {
@@ -33,7 +33,7 @@ class CallRegistryTest {
     @Test
     void shouldTellTheEndObserverAboutEachCallThatLeaves() {
         final List<String> ended = new ArrayList<>();
-        final CallRegistry registry = new CallRegistry(2, (callId, stats) -> ended.add(callId));
+        final CallRegistry registry = new CallRegistry(2, (callId, edge, stats) -> ended.add(callId));
         final CallLiveness a = call("a", 0);
         registry.tryRegister(a);
 
@@ -50,10 +50,10 @@ class CallRegistryTest {
         registry.tryRegister(call("b", 0));
         final List<String> seen = new ArrayList<>();
 
-        registry.forEachCall((callId, stats) -> seen.add(callId));
+        registry.forEachCall((callId, edge, stats) -> seen.add(edge + ":" + callId));
 
         seen.sort(String::compareTo);
-        assertEquals(List.of("a", "b"), seen);
+        assertEquals(List.of("twilio:a", "twilio:b"), seen);
     }
 
     private void runCallThreads() {
