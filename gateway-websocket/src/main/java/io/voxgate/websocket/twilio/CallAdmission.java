@@ -1,5 +1,7 @@
 package io.voxgate.websocket.twilio;
 
+import io.voxgate.core.call.CallRegistry;
+
 /**
  * Decides, at the voice webhook, whether a new call may be answered with a stream. The launcher implements it over
  * its call registry and drain state: a refused call gets 503 (Twilio then plays its failure message or fetches the
@@ -21,6 +23,16 @@ public interface CallAdmission {
         FULL,
         /** Refuse: the gateway is draining for shutdown. */
         DRAINING
+    }
+
+    /**
+     * The usual check over the node's registry: {@link Decision#DRAINING} while it drains, {@link Decision#FULL} at
+     * its call limit, else {@link Decision#ADMIT}.
+     */
+    static CallAdmission of(final CallRegistry registry) {
+        return callSid -> registry.isDraining() ? Decision.DRAINING
+            : registry.size() >= registry.maxCalls() ? Decision.FULL
+            : Decision.ADMIT;
     }
 
     /** The decision for the call {@code callSid}, which has not been registered yet. */

@@ -156,7 +156,7 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
             // An aggregated fragmented message (composite buffer): rare, so a copy is acceptable.
             frameView.wrap(ByteBufUtil.getBytes(content));
         }
-        final long nowNs = config.nanoClock().getAsLong();
+        final long nowNs = config.nanoClock().nanoTime();
         if (!message.wrap(frameView, 0, length)) {
             stats.messagesInvalidJson.increment();
             reject("invalid JSON");
@@ -398,7 +398,7 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
         if (state != State.STARTED) {
             return;
         }
-        final long nowNs = config.nanoClock().getAsLong();
+        final long nowNs = config.nanoClock().nanoTime();
         if (nowNs - lastInboundNs > idleTimeoutNs) {
             stats.streamsIdleTimedOut.increment();
             endStream("no message from Twilio for " + config.streamIdleTimeoutMs() + " ms", CLOSE_NORMAL);
@@ -478,7 +478,7 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
             leg.close();
         }
         if (previous == State.STARTED) {
-            final long nowNs = config.nanoClock().getAsLong();
+            final long nowNs = config.nanoClock().nanoTime();
             try {
                 call.end(reason, nowNs);
             } finally {

@@ -1,6 +1,10 @@
 package io.voxgate.websocket.twilio;
 
 import io.netty.handler.codec.http.HttpMethod;
+import io.voxgate.core.agent.VoiceAgentFactory;
+import io.voxgate.core.call.CallRegistry;
+import io.voxgate.core.call.CallSession;
+import io.voxgate.core.call.CallSessionConfig;
 import io.voxgate.websocket.http.HttpEdgeServer;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -23,6 +27,23 @@ public final class TwilioEdge {
     private final TwilioEdgeStats stats = new TwilioEdgeStats();
     private final TwilioSignatures signatures;
     private final CallTokens callTokens;
+
+    /**
+     * The Twilio edge of a node: each accepted stream becomes a {@link CallSession} with an agent from {@code agents},
+     * admitted by {@code registry}.
+     *
+     * @param config        the edge's settings
+     * @param admission     the webhook's admission check, e.g. {@link CallAdmission#of(CallRegistry)}
+     * @param agents        makes the agent of each call (on the call's thread)
+     * @param registry      the node's call registry (shared with the other edges)
+     * @param sessionConfig the call sessions' settings
+     */
+    public TwilioEdge(final TwilioEdgeConfig config, final CallAdmission admission, final VoiceAgentFactory agents,
+                      final CallRegistry registry, final CallSessionConfig sessionConfig) {
+        this(config, admission, new CallSessionStreams(Objects.requireNonNull(agents, "agents"),
+            Objects.requireNonNull(registry, "registry"), Objects.requireNonNull(sessionConfig, "sessionConfig"),
+            config.nanoClock()));
+    }
 
     TwilioEdge(final TwilioEdgeConfig config, final CallAdmission admission, final StreamCallFactory callFactory) {
         this.config = Objects.requireNonNull(config, "config");

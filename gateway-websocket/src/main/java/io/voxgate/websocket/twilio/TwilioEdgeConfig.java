@@ -6,7 +6,8 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.function.LongSupplier;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
 
 /**
  * Everything the Twilio edge needs to know, validated once in {@link Builder#build()}.
@@ -55,7 +56,7 @@ public final class TwilioEdgeConfig {
     private final long startTimeoutMs;
     private final long streamIdleTimeoutMs;
     private final Clock clock;
-    private final LongSupplier nanoClock;
+    private final NanoClock nanoClock;
 
     private TwilioEdgeConfig(final Builder b) {
         this.publicUrl = b.publicUrl;
@@ -146,8 +147,8 @@ public final class TwilioEdgeConfig {
         return clock;
     }
 
-    /** Monotonic nanosecond clock for the media path ({@code nowNs}). */
-    public LongSupplier nanoClock() {
+    /** Monotonic nanosecond clock for the media path ({@code nowNs}), also the call sessions' time base. */
+    public NanoClock nanoClock() {
         return nanoClock;
     }
 
@@ -188,7 +189,7 @@ public final class TwilioEdgeConfig {
         private long startTimeoutMs = DEFAULT_START_TIMEOUT_MS;
         private long streamIdleTimeoutMs = DEFAULT_STREAM_IDLE_TIMEOUT_MS;
         private Clock clock = Clock.systemUTC();
-        private LongSupplier nanoClock = System::nanoTime;
+        private NanoClock nanoClock = SystemNanoClock.INSTANCE;
 
         private Builder() {
         }
@@ -308,7 +309,7 @@ public final class TwilioEdgeConfig {
         }
 
         /** The monotonic clock for {@code nowNs} (tests may pass their own). */
-        public Builder nanoClock(final LongSupplier nanoClock) {
+        public Builder nanoClock(final NanoClock nanoClock) {
             this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
             return this;
         }
