@@ -1,0 +1,453 @@
+package io.voxgate.app.config;
+
+import io.voxgate.core.audio.AudioFormat;
+import java.io.IOException;
+import java.io.Reader;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Properties;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The gateway's whole configuration, read once and validated in one place.
+ *
+ * <p>Layers, later ones winning: defaults, then the environment ({@code VOXGATE_*}), then the config file
+ * ({@code --config FILE}, Java properties with the flag names as keys), then the flags. Every error is an
+ * {@link IllegalArgumentException} whose message starts with the option's flag and says what is allowed, so an
+ * operator can fix it without reading code. Immutable; safe on any thread.
+ */
+public final class GatewayConfig {
+    private static final Pattern RTP_RANGE = Pattern.compile("(\\d{1,5})-(\\d{1,5})");
+    private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
+
+    private final Map<GatewayOption, String> values;
+    private final Map<GatewayOption, String> sources;
+    private final Secrets secrets;
+
+    private GatewayConfig(final Map<GatewayOption, String> values, final Map<GatewayOption, String> sources,
+                          final Secrets secrets) {
+        this.values = values;
+        this.sources = sources;
+        this.secrets = secrets;
+    }
+
+    /**
+     * Merges the layers and validates every option.
+     *
+     * @param flags      options given on the command line (already split into option and text)
+     * @param configFile the {@code --config} file, or {@code null}
+     * @param env        the process environment
+     * @throws IllegalArgumentException naming the option when a value is invalid or the file unreadable
+     */
+    public static GatewayConfig load(final Map<GatewayOption, String> flags, final Path configFile,
+                                     final Map<String, String> env) {
+        final Map<GatewayOption, String> values = new EnumMap<>(GatewayOption.class);
+        final Map<GatewayOption, String> sources = new EnumMap<>(GatewayOption.class);
+        for (final GatewayOption option : GatewayOption.values()) {
+            if (option.defaultValue() != null) {
+                values.put(option, option.defaultValue());
+                sources.put(option, "default");
+            }
+            final String fromEnv = env.get(option.environmentVariable());
+            if (fromEnv != null && !fromEnv.isBlank()) {
+                values.put(option, fromEnv.trim());
+                sources.put(option, "env " + option.environmentVariable());
+            }
+        }
+        if (configFile != null) {
+            for (final Map.Entry<GatewayOption, String> e : readFile(configFile).entrySet()) {
+                values.put(e.getKey(), e.getValue());
+                sources.put(e.getKey(), "file " + configFile);
+            }
+        }
+        for (final Map.Entry<GatewayOption, String> e : flags.entrySet()) {
+            values.put(e.getKey(), e.getValue());
+            sources.put(e.getKey(), "flag " + e.getKey().flag());
+        }
+        for (final Map.Entry<GatewayOption, String> e : values.entrySet()) {
+            validate(e.getKey(), e.getValue());
+        }
+        final GatewayConfig config = new GatewayConfig(values, sources, Secrets.fromEnvironment(env));
+        config.validateTogether();
+        return config;
+    }
+
+    private static Map<GatewayOption, String> readFile(final Path file) {
+        final Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        } catch (final IOException ex) {
+            throw new IllegalArgumentException("--config: cannot read " + file + ": " + ex.getMessage(), ex);
+        }
+        final Map<GatewayOption, String> out = new EnumMap<>(GatewayOption.class);
+        for (final String key : properties.stringPropertyNames()) {
+            final GatewayOption option = GatewayOption.byKey(key.trim());
+            if (option == null) {
+                throw new IllegalArgumentException("--config: " + file + " has unknown key '" + key
+                    + "' (keys are the flag names without dashes, e.g. http-port)");
+            }
+            out.put(option, properties.getProperty(key).trim());
+        }
+        return out;
+    }
+
+    private static void validate(final GatewayOption option, final String text) {
+        switch (option.kind()) {
+            case INTEGER:
+                final long n;
+                try {
+                    n = Long.parseLong(text);
+                } catch (final NumberFormatException ex) {
+                    throw new IllegalArgumentException(option.flag() + ": '" + text + "' is not a whole number", ex);
+                }
+                if (n < option.min() || n > option.max()) {
+                    throw new IllegalArgumentException(option.flag() + ": " + n + " is outside " + option.min() + ".."
+                        + option.max());
+                }
+                break;
+            case BOOLEAN:
+                if (!"true".equals(text) && !"false".equals(text)) {
+                    throw new IllegalArgumentException(option.flag() + ": '" + text + "' is not true or false");
+                }
+                break;
+            case CHOICE:
+                if (!option.choices().contains(text)) {
+                    throw new IllegalArgumentException(option.flag() + ": '" + text + "' is not one of "
+                        + String.join(", ", option.choices()));
+                }
+                break;
+            case TEXT:
+            default:
+                validateText(option, text);
+                break;
+        }
+    }
+
+    private static void validateText(final GatewayOption option, final String text) {
+        switch (option) {
+            case BIND:
+            case EXTERNAL_IP:
+                requireIpLiteral(option, text);
+                break;
+            case PUBLIC_URL:
+                publicUri(text);
+                break;
+            case VAPI_API_URL:
+                httpUri(option, text);
+                break;
+            case RTP_PORTS:
+                rtpRange(text);
+                break;
+            case SIP_TRANSPORT:
+                transports(text);
+                break;
+            case SIP_ALLOW:
+                allowList(text);
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void validateTogether() {
+        final boolean tls = sipTransports().contains("tls");
+        if (tls && (!values.containsKey(GatewayOption.SIP_TLS_CERT) || !values.containsKey(GatewayOption.SIP_TLS_KEY))) {
+            throw new IllegalArgumentException("--sip-transport: tls needs --sip-tls-cert FILE and --sip-tls-key FILE");
+        }
+        for (final GatewayOption file : new GatewayOption[] {GatewayOption.SIP_TLS_CERT, GatewayOption.SIP_TLS_KEY}) {
+            final String path = values.get(file);
+            if (path != null && !Files.isReadable(Path.of(path))) {
+                throw new IllegalArgumentException(file.flag() + ": cannot read " + path);
+            }
+        }
+    }
+
+    /**
+     * Checks what {@code run} needs beyond valid values: a public URL, and a Twilio auth token unless signature
+     * checks are explicitly disabled.
+     *
+     * @throws IllegalArgumentException naming the missing option or variable
+     */
+    public void requireRunnable() {
+        if (publicUrl().isEmpty()) {
+            throw new IllegalArgumentException(GatewayOption.PUBLIC_URL.flag()
+                + ": required for run (or set VOXGATE_PUBLIC_URL), e.g. https://voice.example.com");
+        }
+        if (secrets.twilioAuthToken().isEmpty() && !insecureNoSignature()) {
+            throw new IllegalArgumentException(Secrets.TWILIO_AUTH_TOKEN
+                + " is not set: Twilio signatures cannot be checked. Set it, or pass --insecure-no-signature for a local experiment");
+        }
+        if ("vapi".equals(agent())) {
+            if (secrets.vapiApiKey().isEmpty()) {
+                throw new IllegalArgumentException("--agent vapi: " + Secrets.VAPI_API_KEY + " is not set");
+            }
+            if (secrets.vapiAssistantId().isEmpty()) {
+                throw new IllegalArgumentException("--agent vapi: " + Secrets.VAPI_ASSISTANT_ID + " is not set");
+            }
+        }
+    }
+
+    private static void requireIpLiteral(final GatewayOption option, final String text) {
+        if (!IP_LITERAL.matcher(text).matches()) {
+            throw new IllegalArgumentException(option.flag() + ": '" + text + "' is not an IPv4 or IPv6 address");
+        }
+        try {
+            InetAddress.getByName(text);
+        } catch (final java.net.UnknownHostException ex) {
+            throw new IllegalArgumentException(option.flag() + ": '" + text + "' is not an IPv4 or IPv6 address", ex);
+        }
+    }
+
+    private static URI publicUri(final String text) {
+        final URI uri = httpUri(GatewayOption.PUBLIC_URL, text);
+        if (uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !"/".equals(uri.getRawPath())
+            || uri.getRawQuery() != null) {
+            throw new IllegalArgumentException(GatewayOption.PUBLIC_URL.flag() + ": '" + text
+                + "' must be scheme://host[:port] with no path or query");
+        }
+        return uri;
+    }
+
+    private static URI httpUri(final GatewayOption option, final String text) {
+        final URI uri;
+        try {
+            uri = new URI(text);
+        } catch (final URISyntaxException ex) {
+            throw new IllegalArgumentException(option.flag() + ": '" + text + "' is not a URL", ex);
+        }
+        final String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!"https".equals(scheme) && !"http".equals(scheme) || uri.getHost() == null) {
+            throw new IllegalArgumentException(option.flag() + ": '" + text + "' must be an http:// or https:// URL with a host");
+        }
+        return uri;
+    }
+
+    private static int[] rtpRange(final String text) {
+        final java.util.regex.Matcher m = RTP_RANGE.matcher(text);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("--rtp-ports: '" + text + "' is not A-B, e.g. 10000-20000");
+        }
+        final int low = Integer.parseInt(m.group(1));
+        final int high = Integer.parseInt(m.group(2));
+        if (low < 1024 || high > 65_535 || high <= low) {
+            throw new IllegalArgumentException("--rtp-ports: '" + text + "' must satisfy 1024 <= A < B <= 65535");
+        }
+        final int firstEven = (low + 1) & ~1;
+        if (firstEven + 1 > high) {
+            throw new IllegalArgumentException("--rtp-ports: '" + text + "' holds no even RTP port with its odd RTCP port");
+        }
+        return new int[] {low, high};
+    }
+
+    private static Set<String> transports(final String text) {
+        final Set<String> out = new LinkedHashSet<>();
+        for (final String part : text.split(",")) {
+            final String t = part.trim().toLowerCase(Locale.ROOT);
+            if (!"udp".equals(t) && !"tcp".equals(t) && !"tls".equals(t)) {
+                throw new IllegalArgumentException("--sip-transport: '" + part.trim() + "' is not one of udp, tcp, tls");
+            }
+            out.add(t);
+        }
+        return Collections.unmodifiableSet(out);
+    }
+
+    private static List<String> allowList(final String text) {
+        final List<String> out = new ArrayList<>();
+        for (final String part : text.split(",")) {
+            final String entry = part.trim();
+            if (entry.isEmpty()) {
+                continue;
+            }
+            if (!"twilio".equals(entry)) {
+                final int slash = entry.indexOf('/');
+                if (slash < 0) {
+                    throw new IllegalArgumentException("--sip-allow: '" + entry + "' is not a CIDR (ADDRESS/PREFIX) or 'twilio'");
+                }
+                requireIpLiteral(GatewayOption.SIP_ALLOW, entry.substring(0, slash));
+                final int prefix;
+                try {
+                    prefix = Integer.parseInt(entry.substring(slash + 1));
+                } catch (final NumberFormatException ex) {
+                    throw new IllegalArgumentException("--sip-allow: '" + entry + "' has a non-numeric prefix", ex);
+                }
+                final int maxPrefix = entry.indexOf(':') >= 0 ? 128 : 32;
+                if (prefix < 0 || prefix > maxPrefix) {
+                    throw new IllegalArgumentException("--sip-allow: '" + entry + "' has a prefix outside 0.." + maxPrefix);
+                }
+            }
+            out.add(entry);
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    private String text(final GatewayOption option) {
+        return values.get(option);
+    }
+
+    private int integer(final GatewayOption option) {
+        return Integer.parseInt(values.get(option));
+    }
+
+    private boolean bool(final GatewayOption option) {
+        return Boolean.parseBoolean(values.get(option));
+    }
+
+    /** Where an option's value came from ({@code default}, {@code env X}, {@code file F}, {@code flag --x}), or null if unset. */
+    public String source(final GatewayOption option) {
+        return sources.get(option);
+    }
+
+    /** {@code --http-port}. */
+    public int httpPort() {
+        return integer(GatewayOption.HTTP_PORT);
+    }
+
+    /** {@code --bind}. */
+    public String bindAddress() {
+        return text(GatewayOption.BIND);
+    }
+
+    /** {@code --public-url}, when set. */
+    public Optional<URI> publicUrl() {
+        final String text = text(GatewayOption.PUBLIC_URL);
+        return text == null ? Optional.empty() : Optional.of(publicUri(text));
+    }
+
+    /** {@code --trust-proxy}. */
+    public boolean trustProxy() {
+        return bool(GatewayOption.TRUST_PROXY);
+    }
+
+    /** {@code --agent}: echo, parrot or vapi. */
+    public String agent() {
+        return text(GatewayOption.AGENT);
+    }
+
+    /** {@code --agent-format}. */
+    public AudioFormat agentFormat() {
+        return AudioFormat.parse(text(GatewayOption.AGENT_FORMAT));
+    }
+
+    /** {@code --max-calls}. */
+    public int maxCalls() {
+        return integer(GatewayOption.MAX_CALLS);
+    }
+
+    /** {@code --sip-port}, when the SIP edge is on. */
+    public OptionalInt sipPort() {
+        final String text = text(GatewayOption.SIP_PORT);
+        return text == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(text));
+    }
+
+    /** {@code --sip-transport}, lower case, in the order given. */
+    public Set<String> sipTransports() {
+        return transports(text(GatewayOption.SIP_TRANSPORT));
+    }
+
+    /** {@code --sip-tls-cert}, when set. */
+    public Optional<Path> sipTlsCert() {
+        return Optional.ofNullable(text(GatewayOption.SIP_TLS_CERT)).map(Path::of);
+    }
+
+    /** {@code --sip-tls-key}, when set. */
+    public Optional<Path> sipTlsKey() {
+        return Optional.ofNullable(text(GatewayOption.SIP_TLS_KEY)).map(Path::of);
+    }
+
+    /** {@code --sip-tls-port}. */
+    public int sipTlsPort() {
+        return integer(GatewayOption.SIP_TLS_PORT);
+    }
+
+    /** Lowest port of {@code --rtp-ports}. */
+    public int rtpPortMin() {
+        return rtpRange(text(GatewayOption.RTP_PORTS))[0];
+    }
+
+    /** Highest port of {@code --rtp-ports}. */
+    public int rtpPortMax() {
+        return rtpRange(text(GatewayOption.RTP_PORTS))[1];
+    }
+
+    /** {@code --external-ip}, when set. */
+    public Optional<String> externalIp() {
+        return Optional.ofNullable(text(GatewayOption.EXTERNAL_IP));
+    }
+
+    /** {@code --sip-allow} entries: CIDRs and presets. */
+    public List<String> sipAllow() {
+        return allowList(text(GatewayOption.SIP_ALLOW));
+    }
+
+    /** {@code --media-timeout} in seconds. */
+    public int mediaTimeoutSeconds() {
+        return integer(GatewayOption.MEDIA_TIMEOUT);
+    }
+
+    /** {@code --vapi-api-url}. */
+    public URI vapiApiUrl() {
+        return httpUri(GatewayOption.VAPI_API_URL, text(GatewayOption.VAPI_API_URL));
+    }
+
+    /** {@code --insecure-no-signature}. */
+    public boolean insecureNoSignature() {
+        return bool(GatewayOption.INSECURE_NO_SIGNATURE);
+    }
+
+    /** {@code --stream-auth}: signature, token, either or both. */
+    public String streamAuth() {
+        return text(GatewayOption.STREAM_AUTH);
+    }
+
+    /** {@code --drain-timeout} in seconds. */
+    public int drainTimeoutSeconds() {
+        return integer(GatewayOption.DRAIN_TIMEOUT);
+    }
+
+    /** {@code --outbound-lead-ms}. */
+    public int outboundLeadMs() {
+        return integer(GatewayOption.OUTBOUND_LEAD_MS);
+    }
+
+    /** {@code --barge-in-vad}. */
+    public boolean bargeInVad() {
+        return bool(GatewayOption.BARGE_IN_VAD);
+    }
+
+    /** {@code --log-format}: text or json. */
+    public String logFormat() {
+        return text(GatewayOption.LOG_FORMAT);
+    }
+
+    /** The secrets from the environment. */
+    public Secrets secrets() {
+        return secrets;
+    }
+
+    /** Every option with its value and source, secrets excluded by construction: safe to log at startup. */
+    @Override
+    public String toString() {
+        final StringBuilder sb = new StringBuilder("GatewayConfig[");
+        for (final GatewayOption option : GatewayOption.values()) {
+            final String value = values.get(option);
+            if (value != null) {
+                sb.append(option.key()).append('=').append(value).append(" (").append(sources.get(option)).append("), ");
+            }
+        }
+        return sb.append(secrets).append(']').toString();
+    }
+}

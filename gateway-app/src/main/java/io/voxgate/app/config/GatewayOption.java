@@ -1,0 +1,150 @@
+package io.voxgate.app.config;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Every option an operator can set. One table drives the command-line flags ({@code --name}), the config-file
+ * keys ({@code name = value}) and the environment ({@code VOXGATE_NAME}), so the three can never disagree.
+ *
+ * <p>Secrets are deliberately absent: they come from the environment only (see {@link Secrets}).
+ * Immutable; safe on any thread.
+ */
+public enum GatewayOption {
+    /** HTTP + WebSocket port: webhook, media streams, health, metrics, Vapi webhook. 8080 is the usual app port behind a proxy. */
+    HTTP_PORT("http-port", OptionKind.INTEGER, "8080", "HTTP and WebSocket port", 0, 65_535),
+    /** Listener address; all interfaces by default because Twilio reaches the host from outside. */
+    BIND("bind", OptionKind.TEXT, "0.0.0.0", "address the listeners bind to"),
+    /** The https://host[:port] Twilio reaches; required for run because signatures are computed over it. */
+    PUBLIC_URL("public-url", OptionKind.TEXT, null, "public https://host[:port] Twilio reaches (env VOXGATE_PUBLIC_URL)"),
+    /** Whether X-Forwarded-Proto/Host are believed; off because only a known proxy may set them. */
+    TRUST_PROXY("trust-proxy", OptionKind.BOOLEAN, "false", "rebuild the public URL from X-Forwarded-Proto/Host"),
+    /** The agent; parrot by default because it needs no account and shows barge-in. */
+    AGENT("agent", OptionKind.CHOICE, "parrot", "voice agent", "echo", "parrot", "vapi"),
+    /** The agent's audio format; mu-law 8 kHz by default because it passes through with no transcoding. */
+    AGENT_FORMAT("agent-format", OptionKind.CHOICE, "mulaw/8000", "audio format the agent speaks",
+        "mulaw/8000", "pcm16/16000", "pcm16/24000"),
+    /** Calls at once over both edges; 1000 fits comfortably in the default heap (about 100 KiB per call). */
+    MAX_CALLS("max-calls", OptionKind.INTEGER, "1000", "concurrent calls, both edges together", 1, 100_000),
+    /** SIP port; the SIP edge starts only when it is given. */
+    SIP_PORT("sip-port", OptionKind.INTEGER, null, "SIP port; the SIP edge starts when it is given", 1, 65_535),
+    /** SIP transports; UDP and TCP by default, as Twilio's trunks use. */
+    SIP_TRANSPORT("sip-transport", OptionKind.TEXT, "udp,tcp", "SIP transports: udp,tcp[,tls]"),
+    /** PEM certificate for SIP over TLS. */
+    SIP_TLS_CERT("sip-tls-cert", OptionKind.TEXT, null, "PEM certificate file for SIP over TLS"),
+    /** PEM private key for SIP over TLS. */
+    SIP_TLS_KEY("sip-tls-key", OptionKind.TEXT, null, "PEM private key file for SIP over TLS"),
+    /** SIP TLS port; 5061 is the RFC 3261 default for sips. */
+    SIP_TLS_PORT("sip-tls-port", OptionKind.INTEGER, "5061", "SIP over TLS port", 1, 65_535),
+    /** RTP port range; wide enough for 5000 calls, inside Twilio's documented media port span. */
+    RTP_PORTS("rtp-ports", OptionKind.TEXT, "10000-20000", "inclusive RTP/RTCP port range A-B"),
+    /** Address put in SDP c= and Contact, for hosts behind NAT. */
+    EXTERNAL_IP("external-ip", OptionKind.TEXT, null, "address put in SDP c= and Contact"),
+    /** Who may send SIP; loopback only by default so a fresh install is not an open relay. */
+    SIP_ALLOW("sip-allow", OptionKind.TEXT, "127.0.0.0/8,::1/128", "comma list of CIDRs and the preset 'twilio'"),
+    /** Seconds without RTP before a SIP call is ended; 30 s rides out hold music gaps yet frees dead calls. */
+    MEDIA_TIMEOUT("media-timeout", OptionKind.INTEGER, "30", "seconds without RTP before BYE", 1, 3_600),
+    /** Vapi REST base URL. */
+    VAPI_API_URL("vapi-api-url", OptionKind.TEXT, "https://api.vapi.ai", "Vapi REST base URL"),
+    /** Disables Twilio signature checks; for local experiments only, and logged loudly. */
+    INSECURE_NO_SIGNATURE("insecure-no-signature", OptionKind.BOOLEAN, "false", "disable Twilio signature checks (unsafe)"),
+    /** How a media stream proves it is Twilio's; either by default, as Twilio signs the upgrade and we add a token. */
+    STREAM_AUTH("stream-auth", OptionKind.CHOICE, "either", "media stream authentication", "signature", "token", "either",
+        "both"),
+    /** Seconds active calls get to finish on SIGTERM; 30 s matches common orchestrator grace periods. */
+    DRAIN_TIMEOUT("drain-timeout", OptionKind.INTEGER, "30", "seconds active calls may run on after SIGTERM", 0, 3_600),
+    /** How far agent audio may run ahead of what the caller hears; 80 ms absorbs scheduling jitter yet keeps barge-in crisp. */
+    OUTBOUND_LEAD_MS("outbound-lead-ms", OptionKind.INTEGER, "80", "ms of agent audio sent ahead of playout", 20, 1_000),
+    /** Local VAD barge-in for every agent, on by default because not every agent signals interruptions. */
+    BARGE_IN_VAD("barge-in-vad", OptionKind.BOOLEAN, "true", "detect barge-in with the gateway's own VAD"),
+    /** Log line format. */
+    LOG_FORMAT("log-format", OptionKind.CHOICE, "text", "log format", "text", "json");
+
+    private final String key;
+    private final OptionKind kind;
+    private final String defaultValue;
+    private final String description;
+    private final long min;
+    private final long max;
+    private final List<String> choices;
+
+    GatewayOption(final String key, final OptionKind kind, final String defaultValue, final String description) {
+        this(key, kind, defaultValue, description, Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+
+    GatewayOption(final String key, final OptionKind kind, final String defaultValue, final String description,
+                  final long min, final long max) {
+        this.key = key;
+        this.kind = kind;
+        this.defaultValue = defaultValue;
+        this.description = description;
+        this.min = min;
+        this.max = max;
+        this.choices = Collections.emptyList();
+    }
+
+    GatewayOption(final String key, final OptionKind kind, final String defaultValue, final String description,
+                  final String... choices) {
+        this.key = key;
+        this.kind = kind;
+        this.defaultValue = defaultValue;
+        this.description = description;
+        this.min = Long.MIN_VALUE;
+        this.max = Long.MAX_VALUE;
+        this.choices = Collections.unmodifiableList(Arrays.asList(choices));
+    }
+
+    /** The config-file key and flag name without dashes, e.g. {@code http-port}. */
+    public String key() {
+        return key;
+    }
+
+    /** The flag, e.g. {@code --http-port}. */
+    public String flag() {
+        return "--" + key;
+    }
+
+    /** The environment variable, e.g. {@code VOXGATE_HTTP_PORT}. */
+    public String environmentVariable() {
+        return "VOXGATE_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
+    }
+
+    /** The default as text, or {@code null} when the option is off or required by default. */
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    /** One line for help output. */
+    public String description() {
+        return description;
+    }
+
+    OptionKind kind() {
+        return kind;
+    }
+
+    long min() {
+        return min;
+    }
+
+    long max() {
+        return max;
+    }
+
+    /** The allowed words of a choice option; empty for other kinds. */
+    public List<String> choices() {
+        return choices;
+    }
+
+    /** The option whose key is {@code key}, or {@code null}. */
+    public static GatewayOption byKey(final String key) {
+        for (final GatewayOption option : values()) {
+            if (option.key.equals(key)) {
+                return option;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,100 @@
+package io.voxgate.app.config;
+
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Credentials read from the environment only, never from flags or files (which end up in shell history and
+ * backups) and never logged: {@link #toString()} says only which are present.
+ *
+ * <p>Immutable; safe on any thread.
+ */
+public final class Secrets {
+    /** Twilio's auth token: the HMAC key of {@code X-Twilio-Signature}. */
+    public static final String TWILIO_AUTH_TOKEN = "TWILIO_AUTH_TOKEN";
+    /** Vapi private API key for {@code POST /call}. */
+    public static final String VAPI_API_KEY = "VAPI_API_KEY";
+    /** The saved Vapi assistant to call; not secret, but it travels with the key. */
+    public static final String VAPI_ASSISTANT_ID = "VAPI_ASSISTANT_ID";
+    /** Key of the per-call media-stream tokens; random per process when absent (one node needs no sharing). */
+    public static final String VOXGATE_TOKEN_SECRET = "VOXGATE_TOKEN_SECRET";
+    /** Credential Vapi presents on {@code POST /webhook/vapi} (bearer token, X-Vapi-Secret value or HMAC key). */
+    public static final String VAPI_WEBHOOK_SECRET = "VAPI_WEBHOOK_SECRET";
+
+    private final String twilioAuthToken;
+    private final String vapiApiKey;
+    private final String vapiAssistantId;
+    private final byte[] tokenSecret;
+    private final String vapiWebhookSecret;
+
+    private Secrets(final String twilioAuthToken, final String vapiApiKey, final String vapiAssistantId,
+                    final byte[] tokenSecret, final String vapiWebhookSecret) {
+        this.twilioAuthToken = twilioAuthToken;
+        this.vapiApiKey = vapiApiKey;
+        this.vapiAssistantId = vapiAssistantId;
+        this.tokenSecret = tokenSecret;
+        this.vapiWebhookSecret = vapiWebhookSecret;
+    }
+
+    /** Reads the secrets from {@code env}; blank values count as absent. */
+    public static Secrets fromEnvironment(final Map<String, String> env) {
+        final String token = nonBlank(env.get(VOXGATE_TOKEN_SECRET));
+        final byte[] tokenSecret;
+        if (token != null) {
+            tokenSecret = token.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        } else {
+            tokenSecret = new byte[32];
+            new SecureRandom().nextBytes(tokenSecret);
+        }
+        return new Secrets(nonBlank(env.get(TWILIO_AUTH_TOKEN)), nonBlank(env.get(VAPI_API_KEY)),
+            nonBlank(env.get(VAPI_ASSISTANT_ID)), tokenSecret, nonBlank(env.get(VAPI_WEBHOOK_SECRET)));
+    }
+
+    /** Secrets for a self-contained run (demo, tests): the given Twilio token and a random token key. */
+    public static Secrets forLocalRun(final String twilioAuthToken) {
+        final byte[] tokenSecret = new byte[32];
+        new SecureRandom().nextBytes(tokenSecret);
+        return new Secrets(twilioAuthToken, null, null, tokenSecret, null);
+    }
+
+    /** Twilio's auth token, when set. */
+    public Optional<String> twilioAuthToken() {
+        return Optional.ofNullable(twilioAuthToken);
+    }
+
+    /** Vapi's private API key, when set. */
+    public Optional<String> vapiApiKey() {
+        return Optional.ofNullable(vapiApiKey);
+    }
+
+    /** Vapi assistant id, when set. */
+    public Optional<String> vapiAssistantId() {
+        return Optional.ofNullable(vapiAssistantId);
+    }
+
+    /** Vapi webhook credential, when set. */
+    public Optional<String> vapiWebhookSecret() {
+        return Optional.ofNullable(vapiWebhookSecret);
+    }
+
+    /** Key for per-call media-stream tokens (a copy). */
+    public byte[] tokenSecret() {
+        return tokenSecret.clone();
+    }
+
+    private static String nonBlank(final String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    @Override
+    public String toString() {
+        return "Secrets[" + TWILIO_AUTH_TOKEN + "=" + presence(twilioAuthToken) + ", " + VAPI_API_KEY + "="
+            + presence(vapiApiKey) + ", " + VAPI_ASSISTANT_ID + "=" + presence(vapiAssistantId) + ", "
+            + VAPI_WEBHOOK_SECRET + "=" + presence(vapiWebhookSecret) + "]";
+    }
+
+    private static String presence(final String value) {
+        return value == null ? "absent" : "set";
+    }
+}

@@ -1,0 +1,184 @@
+package io.voxgate.app.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.voxgate.core.audio.AudioFormat;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GatewayConfigTest {
+    @TempDir
+    Path dir;
+
+    private static Map<GatewayOption, String> flags(final Object... pairs) {
+        final Map<GatewayOption, String> out = new EnumMap<>(GatewayOption.class);
+        for (int i = 0; i < pairs.length; i += 2) {
+            out.put((GatewayOption) pairs[i], (String) pairs[i + 1]);
+        }
+        return out;
+    }
+
+    private static Map<String, String> env(final String... pairs) {
+        final Map<String, String> out = new HashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            out.put(pairs[i], pairs[i + 1]);
+        }
+        return out;
+    }
+
+    private Path file(final String text) throws IOException {
+        final Path path = dir.resolve("voxgate.properties");
+        Files.writeString(path, text, StandardCharsets.UTF_8);
+        return path;
+    }
+
+    private static IllegalArgumentException rejected(final Map<GatewayOption, String> flags) {
+        return assertThrows(IllegalArgumentException.class, () -> GatewayConfig.load(flags, null, env()));
+    }
+
+    @Test
+    void shouldUseTheDocumentedDefaults() {
+        final GatewayConfig config = GatewayConfig.load(flags(), null, env());
+        assertEquals(8080, config.httpPort());
+        assertEquals("0.0.0.0", config.bindAddress());
+        assertEquals("parrot", config.agent());
+        assertEquals(AudioFormat.MULAW_8K, config.agentFormat());
+        assertEquals(1000, config.maxCalls());
+        assertTrue(config.sipPort().isEmpty());
+        assertEquals(10_000, config.rtpPortMin());
+        assertEquals(20_000, config.rtpPortMax());
+        assertEquals(30, config.mediaTimeoutSeconds());
+        assertEquals("https://api.vapi.ai", config.vapiApiUrl().toString());
+        assertFalse(config.insecureNoSignature());
+    }
+
+    @Test
+    void shouldLetFlagsOverrideTheFileWhichOverridesTheEnvironment() throws IOException {
+        final Path path = file("http-port = 9000\nmax-calls = 50\n");
+        final GatewayConfig config = GatewayConfig.load(flags(GatewayOption.HTTP_PORT, "9100"), path,
+            env("VOXGATE_HTTP_PORT", "9200", "VOXGATE_MAX_CALLS", "70", "VOXGATE_AGENT", "echo"));
+        assertEquals(9100, config.httpPort());
+        assertEquals(50, config.maxCalls());
+        assertEquals("echo", config.agent());
+        assertEquals("flag --http-port", config.source(GatewayOption.HTTP_PORT));
+    }
+
+    @Test
+    void shouldReadThePublicUrlFromTheEnvironment() {
+        final GatewayConfig config = GatewayConfig.load(flags(), null, env("VOXGATE_PUBLIC_URL", "https://voice.example.com"));
+        assertEquals("voice.example.com", config.publicUrl().orElseThrow().getHost());
+    }
+
+    @Test
+    void shouldNameTheOptionWhenAPortIsOutOfRange() {
+        assertTrue(rejected(flags(GatewayOption.HTTP_PORT, "70000")).getMessage().startsWith("--http-port"));
+    }
+
+    @Test
+    void shouldNameTheOptionWhenANumberIsNotANumber() {
+        assertTrue(rejected(flags(GatewayOption.MAX_CALLS, "many")).getMessage().startsWith("--max-calls"));
+    }
+
+    @Test
+    void shouldListTheAllowedAgentsWhenTheAgentIsUnknown() {
+        final String message = rejected(flags(GatewayOption.AGENT, "siri")).getMessage();
+        assertTrue(message.startsWith("--agent") && message.contains("echo, parrot, vapi"), message);
+    }
+
+    @Test
+    void shouldRejectAPublicUrlWithAPath() {
+        assertTrue(rejected(flags(GatewayOption.PUBLIC_URL, "https://h.example.com/voice")).getMessage().startsWith("--public-url"));
+    }
+
+    @Test
+    void shouldRejectAnRtpRangeBackwards() {
+        assertTrue(rejected(flags(GatewayOption.RTP_PORTS, "20000-10000")).getMessage().startsWith("--rtp-ports"));
+    }
+
+    @Test
+    void shouldRejectAnRtpRangeWithoutAnEvenOddPair() {
+        assertTrue(rejected(flags(GatewayOption.RTP_PORTS, "10001-10002")).getMessage().startsWith("--rtp-ports"));
+    }
+
+    @Test
+    void shouldRejectAnUnknownTransport() {
+        assertTrue(rejected(flags(GatewayOption.SIP_TRANSPORT, "udp,sctp")).getMessage().contains("sctp"));
+    }
+
+    @Test
+    void shouldRequireCertificateAndKeyForTls() {
+        assertTrue(rejected(flags(GatewayOption.SIP_TRANSPORT, "udp,tls")).getMessage().contains("--sip-tls-cert"));
+    }
+
+    @Test
+    void shouldAcceptCidrsAndTheTwilioPreset() {
+        final GatewayConfig config = GatewayConfig.load(flags(GatewayOption.SIP_ALLOW, "10.0.0.0/8, twilio,::1/128"), null, env());
+        assertEquals(3, config.sipAllow().size());
+    }
+
+    @Test
+    void shouldRejectAnAllowEntryWithoutAPrefix() {
+        assertTrue(rejected(flags(GatewayOption.SIP_ALLOW, "10.0.0.1")).getMessage().startsWith("--sip-allow"));
+    }
+
+    @Test
+    void shouldRejectAHostNameWhereAnAddressIsNeeded() {
+        assertTrue(rejected(flags(GatewayOption.EXTERNAL_IP, "gw.example.com")).getMessage().startsWith("--external-ip"));
+    }
+
+    @Test
+    void shouldRejectAnUnknownKeyInTheConfigFile() throws IOException {
+        final Path path = file("http-prot = 9000\n");
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> GatewayConfig.load(flags(), path, env()));
+        assertTrue(ex.getMessage().contains("http-prot"), ex.getMessage());
+    }
+
+    @Test
+    void shouldNameTheConfigOptionWhenTheFileIsMissing() {
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> GatewayConfig.load(flags(), dir.resolve("absent.properties"), env()));
+        assertTrue(ex.getMessage().startsWith("--config"), ex.getMessage());
+    }
+
+    @Test
+    void shouldRefuseToRunWithoutAPublicUrl() {
+        final GatewayConfig config = GatewayConfig.load(flags(), null, env("TWILIO_AUTH_TOKEN", "t"));
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, config::requireRunnable);
+        assertTrue(ex.getMessage().startsWith("--public-url"), ex.getMessage());
+    }
+
+    @Test
+    void shouldRefuseToRunWithoutATwilioTokenUnlessSignaturesAreDisabled() {
+        final Map<GatewayOption, String> base = flags(GatewayOption.PUBLIC_URL, "https://voice.example.com");
+        final GatewayConfig strict = GatewayConfig.load(base, null, env());
+        assertTrue(assertThrows(IllegalArgumentException.class, strict::requireRunnable).getMessage().contains("TWILIO_AUTH_TOKEN"));
+        base.put(GatewayOption.INSECURE_NO_SIGNATURE, "true");
+        GatewayConfig.load(base, null, env()).requireRunnable();
+    }
+
+    @Test
+    void shouldRefuseTheVapiAgentWithoutAKey() {
+        final GatewayConfig config = GatewayConfig.load(flags(GatewayOption.PUBLIC_URL, "https://v.example.com",
+            GatewayOption.AGENT, "vapi"), null, env("TWILIO_AUTH_TOKEN", "t"));
+        assertTrue(assertThrows(IllegalArgumentException.class, config::requireRunnable).getMessage().contains("VAPI_API_KEY"));
+    }
+
+    @Test
+    void shouldNeverPrintSecrets() {
+        final GatewayConfig config = GatewayConfig.load(flags(), null,
+            env("TWILIO_AUTH_TOKEN", "sekrit-token-123", "VAPI_API_KEY", "sekrit-key-456"));
+        assertFalse(config.toString().contains("sekrit"), config.toString());
+        assertTrue(config.toString().contains("TWILIO_AUTH_TOKEN=set"), config.toString());
+    }
+}
