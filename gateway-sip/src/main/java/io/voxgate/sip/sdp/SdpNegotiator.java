@@ -74,6 +74,30 @@ public final class SdpNegotiator {
         return sb.toString();
     }
 
+    /**
+     * The gateway's offer for a re-INVITE without SDP: the call's codec and telephone-event only, so the answer
+     * cannot move the call to another codec; sendrecv (the peer mirrors it to hold if it wants).
+     */
+    public synchronized String reoffer(final NegotiatedMedia current) {
+        final StringBuilder sb = sessionHeader("0 0");
+        final int pt = current.audioPayloadType();
+        final int te = current.telephoneEventPayloadType();
+        sb.append("m=audio ").append(rtpPort).append(" RTP/AVP ").append(pt);
+        if (te >= 0) {
+            sb.append(' ').append(te);
+        }
+        sb.append(CRLF);
+        sb.append("a=rtpmap:").append(pt).append(current.callerFormat().equals(AudioFormat.ALAW_8K) ? " PCMA/8000" : " PCMU/8000")
+            .append(CRLF);
+        if (te >= 0) {
+            sb.append("a=rtpmap:").append(te).append(" telephone-event/8000").append(CRLF);
+            sb.append("a=fmtp:").append(te).append(" 0-15").append(CRLF);
+        }
+        sb.append("a=ptime:20").append(CRLF);
+        sb.append("a=sendrecv").append(CRLF);
+        return sb.toString();
+    }
+
     /** Takes the peer's answer to {@link #offer()} (carried in the ACK); the result carries no SDP to send. */
     public synchronized SdpNegotiation acceptAnswer(final SessionDescription answer) {
         if (!answer.valid()) {
