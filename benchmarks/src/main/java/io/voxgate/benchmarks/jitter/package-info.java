@@ -1,0 +1,2 @@
+/** JMH benchmarks of the RTP jitter buffer. */
+package io.voxgate.benchmarks.jitter;

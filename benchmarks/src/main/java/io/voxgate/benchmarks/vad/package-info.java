@@ -1,0 +1,2 @@
+/** JMH benchmarks of the barge-in voice activity detector ({@code io.voxgate.core.vad}). */
+package io.voxgate.benchmarks.vad;
