@@ -1,5 +1,6 @@
 package io.voxgate.sip.signaling;
 
+import io.voxgate.core.audio.AudioFormat;
 import java.net.InetSocketAddress;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -17,9 +18,12 @@ public final class InboundCall {
     private final InetSocketAddress source;
     private final String transport;
     private final Map<String, String> metadata;
+    private final AudioFormat callerFormat;
 
-    InboundCall(final String callId, final InetSocketAddress source, final String transport, final Map<String, String> metadata) {
+    InboundCall(final String callId, final InetSocketAddress source, final String transport, final Map<String, String> metadata,
+                final AudioFormat callerFormat) {
         this.callId = callId;
+        this.callerFormat = callerFormat;
         this.source = source;
         this.transport = transport;
         this.metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
@@ -38,6 +42,14 @@ public final class InboundCall {
     /** {@code udp}, {@code tcp} or {@code tls}. */
     public String transport() {
         return transport;
+    }
+
+    /**
+     * The caller's audio format the offer will settle on (PCMU preferred); for an INVITE without SDP, PCMU, which
+     * the gateway's own offer prefers.
+     */
+    public AudioFormat callerFormat() {
+        return callerFormat;
     }
 
     /** From, To, Call-ID, Diversion and X- headers by name, in message order; read-only. */

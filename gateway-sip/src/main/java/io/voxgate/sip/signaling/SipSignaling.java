@@ -4,6 +4,7 @@ import gov.nist.javax.sip.DialogTimeoutEvent;
 import gov.nist.javax.sip.SipListenerExt;
 import gov.nist.javax.sip.header.SIPHeader;
 import gov.nist.javax.sip.message.SIPMessage;
+import io.voxgate.core.audio.AudioFormat;
 import io.voxgate.sip.sdp.SdpNegotiation;
 import io.voxgate.sip.sdp.SdpNegotiator;
 import io.voxgate.sip.sdp.SdpParser;
@@ -217,9 +218,18 @@ public final class SipSignaling implements SipListenerExt {
         this.draining = draining;
     }
 
-    /** Stops listening and forgets every call without signalling (the edge hangs calls up first). */
+    /**
+     * Stops listening and forgets every call. Hang-ups already queued (BYEs from the edge's own shutdown) are
+     * sent first, for up to a second.
+     */
     public synchronized void stop() {
         if (timers != null) {
+            timers.shutdown();
+            try {
+                timers.awaitTermination(1, TimeUnit.SECONDS);
+            } catch (final InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
             timers.shutdownNow();
             timers = null;
         }
@@ -396,6 +406,7 @@ public final class SipSignaling implements SipListenerExt {
         }
         final String body = body(request);
         final SessionDescription offer = body == null ? null : SdpParser.parse(body);
+        AudioFormat callerFormat = AudioFormat.MULAW_8K;
         if (offer != null) {
             // A dry run tells 400/488 apart before any port is reserved.
             final SdpNegotiation probe = new SdpNegotiator("127.0.0.1", 9, 0).answer(offer);
@@ -409,11 +420,12 @@ public final class SipSignaling implements SipListenerExt {
                 send(st, request, r);
                 return;
             }
+            callerFormat = probe.media().callerFormat();
         }
         respond(st, Response.TRYING, null, null);
         final String transport = transportOf(request);
         final InboundCall inbound = new InboundCall(callId, new InetSocketAddress(source, sourcePort(request)), transport,
-            metadata(request));
+            metadata(request), callerFormat);
         final Admission admission = handler.admit(inbound);
         if (!admission.accepted()) {
             invitesRejectedBusy.incrementAndGet();
