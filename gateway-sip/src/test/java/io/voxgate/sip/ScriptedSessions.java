@@ -23,6 +23,7 @@ final class ScriptedSessions implements SipCallSessions {
     final int maxCalls;
     final int hangUpAfterTicks;
     final CountDownLatch endedLatch;
+    final CountDownLatch firstStarted = new CountDownLatch(1);
 
     ScriptedSessions(final int maxCalls, final int hangUpAfterTicks, final int expectedEnds) {
         this.maxCalls = maxCalls;
@@ -65,6 +66,7 @@ final class ScriptedSessions implements SipCallSessions {
         @Override
         public void start(final long nowNs) {
             started = true;
+            firstStarted.countDown();
         }
 
         @Override

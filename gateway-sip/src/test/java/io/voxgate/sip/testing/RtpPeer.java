@@ -11,6 +11,7 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +37,8 @@ public final class RtpPeer implements AutoCloseable {
     /** Every packet received, raw. */
     public final List<byte[]> received = new CopyOnWriteArrayList<>();
     private final AtomicInteger sent = new AtomicInteger();
+    /** Counted down when the first echoed tone frame arrives. */
+    public final CountDownLatch firstToneEchoed = new CountDownLatch(1);
     private volatile boolean closed;
 
     /** A peer on {@code 127.0.0.1:port}. */
@@ -128,6 +131,9 @@ public final class RtpPeer implements AutoCloseable {
                 final byte[] copy = new byte[p.getLength()];
                 System.arraycopy(buf, 0, copy, 0, copy.length);
                 received.add(copy);
+                if (isTone(copy)) {
+                    firstToneEchoed.countDown();
+                }
             } catch (final SocketTimeoutException ex) {
                 // Poll the closed flag.
             } catch (final IOException ex) {
