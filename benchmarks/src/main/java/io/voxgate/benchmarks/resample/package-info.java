@@ -1,0 +1,2 @@
+/** Benchmarks of the streaming polyphase resampler. */
+package io.voxgate.benchmarks.resample;

@@ -1,0 +1,175 @@
+package io.voxgate.websocket.vapi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /webhook/vapi}: Vapi's server-URL messages (protocols.md §5.5), independent of any HTTP server so
+ * that a route can hand it the method, the headers and the raw body and write back the {@link WebhookResponse}.
+ *
+ * <ul>
+ *   <li>Authentication first ({@link VapiWebhookConfig}); anything not authentic gets 401.</li>
+ *   <li>A body that is not a JSON object with {@code message.type} gets 400 (a bare message without the
+ *       {@code message} envelope is accepted too).</li>
+ *   <li>{@code assistant-request}: answered at once with {@code {"assistantId": ...}} or
+ *       {@code {"assistant": {...}}} (Vapi waits at most 7.5 s).</li>
+ *   <li>{@code status-update} and {@code end-of-call-report}: kept in {@link VapiCallRecords} under the Vapi
+ *       call id, with the gateway call id when known.</li>
+ *   <li>{@code user-interrupted}: a barge-in offered to the call if it is on this node.</li>
+ *   <li>Anything else: 200 and counted.</li>
+ * </ul>
+ *
+ * <p>Threading: safe on any thread (HTTP event loops); it never touches call state itself, barge-ins go
+ * through {@link BargeInTarget}. Ownership: the body array is only read. Units: {@code nowEpochMs} is wall
+ * time in ms, needed to check signature timestamps.
+ */
+public final class VapiWebhookEndpoint {
+    /** The route this endpoint serves. */
+    public static final String PATH = "/webhook/vapi";
+
+    private static final Logger LOG = LoggerFactory.getLogger(VapiWebhookEndpoint.class);
+    private static final String EMPTY_JSON = "{}";
+
+    private final VapiWebhookAuthenticator authenticator;
+    private final VapiAssistant assistant;
+    private final VapiCallRecords records;
+    private final Function<String, Optional<BargeInTarget>> bargeInLookup;
+    private final VapiWebhookStats stats;
+    private final ObjectMapper json = new ObjectMapper();
+
+    /**
+     * An endpoint.
+     *
+     * @param config        how requests are authenticated
+     * @param assistant     the assistant named in {@code assistant-request} answers, or {@code null} to answer
+     *                      with a spoken error
+     * @param records       where statuses and reports are kept
+     * @param bargeInLookup finds the call on this node serving a Vapi call id (launcher-provided)
+     * @param stats         counters
+     */
+    public VapiWebhookEndpoint(final VapiWebhookConfig config, final VapiAssistant assistant, final VapiCallRecords records,
+                               final Function<String, Optional<BargeInTarget>> bargeInLookup, final VapiWebhookStats stats) {
+        this.authenticator = new VapiWebhookAuthenticator(Objects.requireNonNull(config, "config"));
+        this.assistant = assistant;
+        this.records = Objects.requireNonNull(records, "records");
+        this.bargeInLookup = Objects.requireNonNull(bargeInLookup, "bargeInLookup");
+        this.stats = Objects.requireNonNull(stats, "stats");
+    }
+
+    /**
+     * Handles one request.
+     *
+     * @param method     the HTTP method
+     * @param header     looks a header up by name (any case; e.g. Netty's {@code request.headers()::get}); null when absent
+     * @param body       the raw body bytes, exactly as received (signatures cover them)
+     * @param nowEpochMs the current wall time, ms since the epoch
+     */
+    public WebhookResponse handle(final String method, final Function<String, String> header, final byte[] body, final long nowEpochMs) {
+        stats.request();
+        if (!"POST".equalsIgnoreCase(method)) {
+            stats.countRejectedMethod();
+            return new WebhookResponse(405, "{\"error\":\"POST only\"}");
+        }
+        final VapiWebhookAuthenticator.Verdict verdict = authenticator.check(header, body, nowEpochMs);
+        if (verdict != VapiWebhookAuthenticator.Verdict.OK) {
+            stats.rejected(verdict);
+            LOG.warn("vapi webhook refused: {}", verdict.name().toLowerCase(Locale.ROOT));
+            return new WebhookResponse(401, "{\"error\":\"unauthorized\"}");
+        }
+        final JsonNode root;
+        try {
+            root = json.readTree(body);
+        } catch (final IOException ex) {
+            return malformed();
+        }
+        if (root == null || !root.isObject()) {
+            return malformed();
+        }
+        final JsonNode message = root.path("message").isObject() ? root.get("message") : root;
+        if (!message.path("type").isTextual()) {
+            return malformed();
+        }
+        return dispatch(message.get("type").asText(), message);
+    }
+
+    /** As {@link #handle(String, Function, byte[], long)} with headers in a map (names matched in any case). */
+    public WebhookResponse handle(final String method, final Map<String, String> headers, final byte[] body, final long nowEpochMs) {
+        final Map<String, String> byName = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        byName.putAll(headers);
+        return handle(method, byName::get, body, nowEpochMs);
+    }
+
+    /** The counters. */
+    public VapiWebhookStats stats() {
+        return stats;
+    }
+
+    private WebhookResponse dispatch(final String type, final JsonNode message) {
+        final String vapiCallId = message.path("call").path("id").asText("");
+        final String gatewayCallHint = message.path("call").path("assistantOverrides").path("variableValues").path("voxgateCallId")
+            .asText("");
+        switch (type) {
+            case "assistant-request":
+                stats.assistantRequest();
+                return new WebhookResponse(200, assistantAnswer());
+            case "status-update":
+                stats.statusUpdate();
+                if (!vapiCallId.isEmpty()) {
+                    records.status(vapiCallId, gatewayCallHint, message.path("status").asText(""), message.path("endedReason").asText(""));
+                }
+                return new WebhookResponse(200, EMPTY_JSON);
+            case "end-of-call-report":
+                stats.endOfCallReport();
+                if (!vapiCallId.isEmpty()) {
+                    records.endOfCallReport(vapiCallId, gatewayCallHint, message.path("endedReason").asText(""), message.toString());
+                }
+                return new WebhookResponse(200, EMPTY_JSON);
+            case "user-interrupted":
+                stats.countUserInterrupted();
+                bargeIn(vapiCallId);
+                return new WebhookResponse(200, EMPTY_JSON);
+            default:
+                stats.other();
+                return new WebhookResponse(200, EMPTY_JSON);
+        }
+    }
+
+    private void bargeIn(final String vapiCallId) {
+        final Optional<BargeInTarget> target = vapiCallId.isEmpty() ? Optional.empty() : bargeInLookup.apply(vapiCallId);
+        if (target.isEmpty()) {
+            stats.bargeIn(false, false);
+            return;
+        }
+        final boolean taken = target.get().offerBargeIn();
+        stats.bargeIn(true, taken);
+        if (!taken) {
+            LOG.warn("vapi webhook barge-in not taken by its call vapiCall={}", VapiRedaction.callIdForLog(vapiCallId));
+        }
+    }
+
+    private String assistantAnswer() {
+        final ObjectNode answer = json.createObjectNode();
+        if (assistant == null) {
+            // protocols.md §5.5: {"error": "..."} is spoken to the caller.
+            answer.put("error", "Sorry, this line is not configured to take calls right now.");
+        } else {
+            assistant.writeTo(answer);
+        }
+        return answer.toString();
+    }
+
+    private WebhookResponse malformed() {
+        stats.countMalformed();
+        return new WebhookResponse(400, "{\"error\":\"body must be a JSON object with message.type\"}");
+    }
+}
