@@ -1,0 +1,62 @@
+package io.voxgate.core.call;
+
+import java.util.Objects;
+
+/**
+ * A request sent into a call from another thread through its {@link CallCommandProxy}.
+ *
+ * <p>Immutable; safe on any thread. The frequent ones are constants, so sending them allocates nothing.
+ */
+public final class CallCommand {
+    /** What the call is asked to do. */
+    public enum Kind {
+        /** The gateway ends the call: close the agent and hang up the caller's leg (timeout, drain, admin). */
+        HANG_UP,
+        /** The caller's side already hung up (SIP BYE, Twilio stop): close the agent and end, without hanging up. */
+        CALLER_HUNG_UP,
+        /** Treat as an accepted barge-in: flush what the agent has queued and clear the caller's playback. */
+        BARGE_IN
+    }
+
+    /** Ends the call because it ran longer than the configured maximum duration. */
+    public static final CallCommand HANG_UP_MAX_DURATION = new CallCommand(Kind.HANG_UP, "max-duration");
+    /** Ends the call because no caller audio arrived within the idle timeout. */
+    public static final CallCommand HANG_UP_IDLE = new CallCommand(Kind.HANG_UP, "idle-timeout");
+    /** Ends the call because the gateway is draining and the drain deadline passed. */
+    public static final CallCommand HANG_UP_DRAIN = new CallCommand(Kind.HANG_UP, "drain");
+    /** Barge-in requested from outside the call (for example an agent webhook). */
+    public static final CallCommand BARGE_IN = new CallCommand(Kind.BARGE_IN, "barge-in");
+
+    private final Kind kind;
+    private final String reason;
+
+    private CallCommand(final Kind kind, final String reason) {
+        this.kind = kind;
+        this.reason = reason;
+    }
+
+    /** Asks the call to hang up with {@code reason} (short, safe to log). */
+    public static CallCommand hangUp(final String reason) {
+        return new CallCommand(Kind.HANG_UP, Objects.requireNonNull(reason, "reason"));
+    }
+
+    /** Tells the call that the caller's side hung up, with {@code reason} (short, safe to log). */
+    public static CallCommand callerHungUp(final String reason) {
+        return new CallCommand(Kind.CALLER_HUNG_UP, Objects.requireNonNull(reason, "reason"));
+    }
+
+    /** What to do. */
+    public Kind kind() {
+        return kind;
+    }
+
+    /** Why, for logs and the end reason. */
+    public String reason() {
+        return reason;
+    }
+
+    @Override
+    public String toString() {
+        return kind + "(" + reason + ")";
+    }
+}

@@ -1,0 +1,197 @@
+package io.voxgate.core.call;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The calls running on this node, shared by every event loop: admission against the call limit, lookup by id,
+ * graceful drain, and the sweep that ends calls which ran too long or went silent.
+ *
+ * <p>Threading: every method is safe on any thread (a {@link ConcurrentHashMap} and atomics). It is touched at call
+ * setup and teardown and by the periodic {@link #expire} sweep, never per frame. The sweep never touches call state:
+ * it asks an overdue call to end through the call's {@link CallCommandProxy}. Units: monotonic nanoseconds from the
+ * same clock the calls use.
+ */
+public final class CallRegistry {
+    /** The outcome of {@link #tryRegister}. */
+    public enum Admission {
+        /** Registered; the edge starts the call. */
+        ACCEPTED,
+        /** The node carries its maximum number of calls; the edge refuses the call (SIP 503, WebSocket close). */
+        FULL,
+        /** The node is draining and takes no new calls. */
+        DRAINING,
+        /** A call with this id is already registered; the edge refuses the second one. */
+        DUPLICATE
+    }
+
+    private final int maxCalls;
+    private final ConcurrentHashMap<String, CallLiveness> calls;
+    private final AtomicInteger active = new AtomicInteger();
+    private volatile boolean draining;
+    private volatile long drainDeadlineNs = Long.MAX_VALUE;
+
+    private final AtomicLong callsAccepted = new AtomicLong();
+    private final AtomicLong callsRejectedFull = new AtomicLong();
+    private final AtomicLong callsRejectedDraining = new AtomicLong();
+    private final AtomicLong callsRejectedDuplicate = new AtomicLong();
+    private final AtomicLong callsEnded = new AtomicLong();
+    private final AtomicLong callsExpiredMaxDuration = new AtomicLong();
+    private final AtomicLong callsExpiredIdle = new AtomicLong();
+    private final AtomicLong callsEndedByDrain = new AtomicLong();
+
+    /**
+     * A registry admitting at most {@code maxCalls} calls at once.
+     *
+     * @throws IllegalArgumentException naming the value when it is not positive
+     */
+    public CallRegistry(final int maxCalls) {
+        if (maxCalls <= 0) {
+            throw new IllegalArgumentException("maxCalls must be positive, was " + maxCalls);
+        }
+        this.maxCalls = maxCalls;
+        this.calls = new ConcurrentHashMap<>(Math.min(maxCalls, 1 << 16) * 2);
+    }
+
+    /** Admits {@code session} unless the node is draining, full, or already has a call with its id. */
+    public Admission tryRegister(final CallSession session) {
+        return tryRegister(session.liveness());
+    }
+
+    Admission tryRegister(final CallLiveness call) {
+        if (draining) {
+            callsRejectedDraining.incrementAndGet();
+            return Admission.DRAINING;
+        }
+        int current;
+        do {
+            current = active.get();
+            if (current >= maxCalls) {
+                callsRejectedFull.incrementAndGet();
+                return Admission.FULL;
+            }
+        } while (!active.compareAndSet(current, current + 1));
+        if (calls.putIfAbsent(call.callId(), call) != null) {
+            active.decrementAndGet();
+            callsRejectedDuplicate.incrementAndGet();
+            return Admission.DUPLICATE;
+        }
+        callsAccepted.incrementAndGet();
+        return Admission.ACCEPTED;
+    }
+
+    /** Forgets {@code session} when it is the call registered under its id; returns whether it was. */
+    public boolean remove(final CallSession session) {
+        return remove(session.liveness());
+    }
+
+    boolean remove(final CallLiveness call) {
+        if (calls.remove(call.callId(), call)) {
+            active.decrementAndGet();
+            callsEnded.incrementAndGet();
+            return true;
+        }
+        return false;
+    }
+
+    /** The command proxy of call {@code callId}, or {@code null} when no such call runs here. */
+    public CallCommandProxy proxy(final String callId) {
+        final CallLiveness call = calls.get(callId);
+        return call == null ? null : call.proxy();
+    }
+
+    /**
+     * Stops admitting calls; calls still running at {@code drainDeadlineNs} are asked to hang up by {@link #expire}.
+     */
+    public void beginDrain(final long drainDeadlineNs) {
+        this.drainDeadlineNs = drainDeadlineNs;
+        this.draining = true;
+    }
+
+    /** Whether {@link #beginDrain} was called. */
+    public boolean isDraining() {
+        return draining;
+    }
+
+    /** Whether the node is draining and no call is left. */
+    public boolean isDrained() {
+        return draining && active.get() == 0;
+    }
+
+    /**
+     * The sweep: asks every call past its maximum duration, idle past its idle timeout, or still running at the
+     * drain deadline to hang up. A call is asked once; if its ring was full it is asked again on the next sweep.
+     * Called periodically from one timer thread; allocates only the map iterator.
+     *
+     * @return calls asked to end by this sweep
+     */
+    public int expire(final long nowNs) {
+        final boolean drainOver = draining && nowNs - drainDeadlineNs >= 0;
+        int asked = 0;
+        for (final CallLiveness call : calls.values()) {
+            final CallCommand command = drainOver ? CallCommand.HANG_UP_DRAIN : call.overdue(nowNs);
+            if (command != null && call.requestEnd(command)) {
+                asked++;
+                if (command == CallCommand.HANG_UP_MAX_DURATION) {
+                    callsExpiredMaxDuration.incrementAndGet();
+                } else if (command == CallCommand.HANG_UP_IDLE) {
+                    callsExpiredIdle.incrementAndGet();
+                } else {
+                    callsEndedByDrain.incrementAndGet();
+                }
+            }
+        }
+        return asked;
+    }
+
+    /** Calls running now. */
+    public int size() {
+        return active.get();
+    }
+
+    /** The admission limit. */
+    public int maxCalls() {
+        return maxCalls;
+    }
+
+    /** Calls admitted since start. */
+    public long callsAccepted() {
+        return callsAccepted.get();
+    }
+
+    /** Calls refused because the node was full. */
+    public long callsRejectedFull() {
+        return callsRejectedFull.get();
+    }
+
+    /** Calls refused because the node was draining. */
+    public long callsRejectedDraining() {
+        return callsRejectedDraining.get();
+    }
+
+    /** Calls refused because their id was already registered. */
+    public long callsRejectedDuplicate() {
+        return callsRejectedDuplicate.get();
+    }
+
+    /** Calls that ended and left the registry. */
+    public long callsEnded() {
+        return callsEnded.get();
+    }
+
+    /** Calls asked to end for running past the maximum duration. */
+    public long callsExpiredMaxDuration() {
+        return callsExpiredMaxDuration.get();
+    }
+
+    /** Calls asked to end because the caller sent no audio for the idle timeout. */
+    public long callsExpiredIdle() {
+        return callsExpiredIdle.get();
+    }
+
+    /** Calls asked to end because they were still running at the drain deadline. */
+    public long callsEndedByDrain() {
+        return callsEndedByDrain.get();
+    }
+}

@@ -1,0 +1,404 @@
+package io.voxgate.core.call;
+
+import io.voxgate.core.agent.AgentCall;
+import io.voxgate.core.agent.AgentEvent;
+import io.voxgate.core.agent.AgentListener;
+import io.voxgate.core.agent.VoiceAgent;
+import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.core.pipeline.AudioPipeline;
+import io.voxgate.core.pipeline.AudioSink;
+import io.voxgate.core.pipeline.PacedOutboundQueue;
+import io.voxgate.core.pipeline.PreConnectBuffer;
+import io.voxgate.core.pipeline.VadTapStage;
+import io.voxgate.core.vad.VadState;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * One call: the caller's leg on one side, a {@link VoiceAgent} on the other, and the two media pipelines between.
+ *
+ * <pre>
+ * inbound : caller bytes -> [decode -> resample -> encode] -> agent      (pre-connect buffer until the agent is up)
+ *                        \-> VAD tap (barge-in)
+ * outbound: agent bytes  -> [decode -> resample -> encode] -> paced outbound queue -> CallerLeg.sendToCaller
+ * </pre>
+ *
+ * <h2>How an edge drives it</h2>
+ * <ol>
+ *   <li>{@code new CallSession(...)} at call setup (allocates every buffer the call will use), then
+ *       {@link CallRegistry#tryRegister} and, when admitted, {@link #start}.</li>
+ *   <li>{@link #onCallerAudio} for each frame from the caller and {@link #onCallerDigit} for DTMF.</li>
+ *   <li>{@link #onTick} from a timer: it releases paced audio and returns when it wants the next tick
+ *       ({@link #nextReleaseNs()}), so an RTP edge can schedule exactly on the 20 ms grid.</li>
+ *   <li>{@link #end} when the caller hangs up. When the session ends the call itself (the agent hung up, a timeout,
+ *       drain) it calls {@link CallerLeg#hangUp}.</li>
+ * </ol>
+ * Other threads reach the call only through {@link #proxy()}.
+ *
+ * <h2>Barge-in</h2>
+ * Signals come from the agent ({@link #onAgentInterruption}), from the local VAD's {@link VadState#ONSET} on the
+ * caller's audio (when {@link CallSessionConfig#bargeInVad()}) and from a {@link CallCommand#BARGE_IN} command. One
+ * is accepted only while the agent is speaking (audio pending in the queue or still playing at the caller) and only
+ * once per agent turn: accepting flushes the queue in one call and calls {@link CallerLeg#clearCallerPlayback} once;
+ * further signals are ignored (and counted) until new agent audio arrives. The VAD's onset confirmation is the
+ * debounce that keeps a cough from wiping the agent's greeting.
+ *
+ * <h2>End of call</h2>
+ * When the agent hangs up while its last words are still queued or playing (a goodbye), the session moves to
+ * {@link CallState#ENDING}, keeps releasing them on {@link #onTick}, and hangs up the caller once they have played.
+ * Any other end is immediate.
+ *
+ * <p>Threading: every method runs on the call's thread (the executor of its {@link AgentCall}), except
+ * {@link #proxy()}, {@link #callId()} and the racy reads of {@link #stats()}. Ownership: audio passed in is borrowed
+ * for the duration of the call; the session copies what it keeps (pre-connect buffer, paced queue). Time: every
+ * {@code nowNs} is monotonic nanoseconds from the same time base as the {@link NanoClock} given at construction; the
+ * clock is read only to apply commands and to measure gateway-added latency. The steady-state media path allocates
+ * nothing and takes no lock.
+ */
+public final class CallSession implements AgentListener {
+    private enum BargeInSource { AGENT, VAD, COMMAND }
+
+    private final AgentCall call;
+    private final AudioFormat callerFormat;
+    private final CallerLeg leg;
+    private final VoiceAgent agent;
+    private final CallRegistry registry;
+    private final CallSessionConfig config;
+    private final NanoClock clock;
+    private final CallLiveness liveness;
+    private final CallCommandProxy proxy;
+    private final PacedOutboundQueue queue;
+    private final PreConnectBuffer preConnect;
+    private final VadTapStage callerVad;
+    private final AudioPipeline inbound;
+    private final AudioPipeline outbound;
+    private final UnsafeBuffer releaseFrame;
+    private final CallStats stats;
+    private final AudioSink drainPreConnect = this::deliverBuffered;
+
+    private CallState state = CallState.CREATED;
+    private long connectStartedNs;
+    private long drainNowNs;
+    private boolean agentClosed;
+    private boolean finishing;
+    private boolean turnInterrupted;
+    private String hangUpAfterPlayout;
+    private String endReason;
+
+    /**
+     * Builds a call at setup, allocating everything it will need; nothing is sent anywhere yet.
+     *
+     * @param call         the call as the agent will see it: id, edge, metadata and the executor of the call's thread
+     * @param callerFormat the caller's format (mu-law or A-law 8 kHz on both edges)
+     * @param leg          the edge's side of the call
+     * @param agent        a new, unconnected agent for this call; its {@link VoiceAgent#audioFormat()} shapes the pipelines
+     * @param registry     the node's registry; the session removes itself from it when it ends
+     * @param config       validated settings
+     * @param clock        the time base of every {@code nowNs}; read only to apply commands and to measure latency
+     * @param nowNs        now, the start of the call's maximum duration and idle timers
+     * @throws IllegalArgumentException naming the argument that is null or unusable
+     */
+    public CallSession(final AgentCall call, final AudioFormat callerFormat, final CallerLeg leg, final VoiceAgent agent,
+                       final CallRegistry registry, final CallSessionConfig config, final NanoClock clock, final long nowNs) {
+        this.call = required(call, "call");
+        this.callerFormat = required(callerFormat, "callerFormat");
+        this.leg = required(leg, "leg");
+        this.agent = required(agent, "agent");
+        this.registry = required(registry, "registry");
+        this.config = required(config, "config");
+        this.clock = required(clock, "clock");
+        final AudioFormat agentFormat = required(agent.audioFormat(), "agent.audioFormat()");
+        this.proxy = new CallCommandProxy(config.commandRingCapacity(), call.executor(), clock, this::onCommand);
+        this.liveness = new CallLiveness(call.callId(), nowNs, config.maxCallDurationSeconds() * 1_000_000_000L,
+            config.idleTimeoutSeconds() * 1_000_000_000L, proxy);
+        this.queue = new PacedOutboundQueue(callerFormat, config.outboundQueueCapacityMs(),
+            config.outboundLeadMs() * 1_000_000L);
+        this.preConnect = new PreConnectBuffer(config.preConnectBufferMs() * callerFormat.bytesPerMs(),
+            Math.max(1, config.preConnectBufferMs() / 5));
+        this.callerVad = new VadTapStage(callerFormat, config.vadConfig());
+        this.inbound = AudioPipeline.create(callerFormat, agentFormat, this::handToAgent);
+        this.outbound = AudioPipeline.create(agentFormat, callerFormat, queue::offer);
+        this.releaseFrame = new UnsafeBuffer(new byte[queue.frameBytes()]);
+        this.stats = new CallStats(queue, preConnect);
+    }
+
+    private static <T> T required(final T value, final String name) {
+        if (value == null) {
+            throw new IllegalArgumentException(name + " must not be null");
+        }
+        return value;
+    }
+
+    /** Starts connecting the agent; caller audio is buffered until it is connected. Called once. */
+    public void start(final long nowNs) {
+        moveTo(CallState.CONNECTING_AGENT);
+        connectStartedNs = nowNs;
+        agent.connect(call, this, nowNs);
+    }
+
+    /** One chunk of caller audio in the caller's format (any length, borrowed for this call only). */
+    public void onCallerAudio(final DirectBuffer audio, final int offset, final int length, final long nowNs) {
+        if (state.isTerminating()) {
+            stats.framesDroppedEnded++;
+            return;
+        }
+        stats.framesFromCaller++;
+        stats.bytesFromCaller += length;
+        liveness.callerAudioAt(nowNs);
+        final VadState vad = callerVad.onAudio(audio, offset, length);
+        if (vad == VadState.ONSET) {
+            stats.vadOnsets++;
+            if (config.bargeInVad() && state == CallState.ACTIVE) {
+                bargeIn(nowNs, BargeInSource.VAD);
+            }
+        }
+        if (state == CallState.ACTIVE) {
+            inbound.onAudio(audio, offset, length, nowNs);
+        } else if (!preConnect.offer(audio, offset, length, nowNs)) {
+            stats.framesDroppedNotConnected++;
+        }
+    }
+
+    /** A DTMF digit the caller pressed ({@code 0-9 * # A-D}); delivered to the agent once it is connected. */
+    public void onCallerDigit(final char digit, final long nowNs) {
+        if (state == CallState.ACTIVE) {
+            stats.digitsToAgent++;
+            agent.onCallerDigit(digit, nowNs);
+        } else {
+            stats.digitsDroppedNotConnected++;
+        }
+    }
+
+    /**
+     * Releases the paced agent audio that is due and finishes an agent hang-up once its last words have played.
+     *
+     * @return {@link #nextReleaseNs()}
+     */
+    public long onTick(final long nowNs) {
+        if (state == CallState.ENDED) {
+            return Long.MAX_VALUE;
+        }
+        releaseDue(nowNs);
+        if (hangUpAfterPlayout != null && !queue.hasPending() && !queue.callerHearingAudio(nowNs)) {
+            finish(hangUpAfterPlayout, nowNs, true);
+        }
+        return nextReleaseNs();
+    }
+
+    /**
+     * When {@link #onTick} next has work: the next paced release (or, while a goodbye plays out, the moment to hang
+     * up); {@link Long#MAX_VALUE} when nothing is pending. A time in the past means now.
+     */
+    public long nextReleaseNs() {
+        if (state == CallState.ENDED) {
+            return Long.MAX_VALUE;
+        }
+        if (hangUpAfterPlayout != null && !queue.hasPending()) {
+            return queue.playoutEndNs();
+        }
+        return queue.nextReleaseNs();
+    }
+
+    /** The caller hung up (SIP BYE, Twilio {@code stop}, socket closed): closes the agent and ends; idempotent. */
+    public void end(final String reason, final long nowNs) {
+        finish(reason, nowNs, false);
+    }
+
+    /** The only way into this call from another thread. */
+    public CallCommandProxy proxy() {
+        return proxy;
+    }
+
+    /** Where the call is in its lifecycle. */
+    public CallState state() {
+        return state;
+    }
+
+    /** The call's id. */
+    public String callId() {
+        return call.callId();
+    }
+
+    /** Counters and latency recorders. */
+    public CallStats stats() {
+        return stats;
+    }
+
+    /** The caller's format. */
+    public AudioFormat callerFormat() {
+        return callerFormat;
+    }
+
+    /** The agent's format. */
+    public AudioFormat agentFormat() {
+        return inbound.to();
+    }
+
+    /** Whether audio crosses the call with no transcoding in either direction. */
+    public boolean passesThrough() {
+        return inbound.passesThrough() && outbound.passesThrough();
+    }
+
+    /** Why the call ended, or {@code null} while it runs. */
+    public String endReason() {
+        return endReason;
+    }
+
+    @Override
+    public void onAgentConnected(final long nowNs) {
+        if (state != CallState.CONNECTING_AGENT) {
+            return;
+        }
+        moveTo(CallState.ACTIVE);
+        stats.agentConnectNs = nowNs - connectStartedNs;
+        drainNowNs = nowNs;
+        preConnect.drainTo(drainPreConnect);
+    }
+
+    @Override
+    public void onAgentAudio(final DirectBuffer audio, final int offset, final int length, final long nowNs) {
+        if (state != CallState.ACTIVE && state != CallState.CONNECTING_AGENT) {
+            stats.framesDroppedEnded++;
+            return;
+        }
+        stats.framesFromAgent++;
+        stats.bytesFromAgent += length;
+        turnInterrupted = false;
+        outbound.onAudio(audio, offset, length, nowNs);
+        releaseDue(nowNs);
+    }
+
+    @Override
+    public void onAgentInterruption(final long nowNs) {
+        bargeIn(nowNs, BargeInSource.AGENT);
+    }
+
+    @Override
+    public void onAgentEvent(final AgentEvent event) {
+        stats.agentEvents++;
+    }
+
+    @Override
+    public void onAgentClosed(final String reason, final long nowNs) {
+        agentClosed = true;
+        if (state.isTerminating()) {
+            return;
+        }
+        if (state == CallState.ACTIVE && (queue.hasPending() || queue.callerHearingAudio(nowNs))) {
+            moveTo(CallState.ENDING);
+            hangUpAfterPlayout = reason;
+            queue.finishTurn();
+            onTick(nowNs);
+        } else {
+            finish(reason, nowNs, true);
+        }
+    }
+
+    CallLiveness liveness() {
+        return liveness;
+    }
+
+    private void onCommand(final CallCommand command, final long nowNs) {
+        switch (command.kind()) {
+            case HANG_UP:
+                finish(command.reason(), nowNs, true);
+                break;
+            case CALLER_HUNG_UP:
+                finish(command.reason(), nowNs, false);
+                break;
+            default:
+                bargeIn(nowNs, BargeInSource.COMMAND);
+                break;
+        }
+    }
+
+    private void deliverBuffered(final DirectBuffer audio, final int offset, final int length, final long arrivalNs) {
+        // Handed on with the drain time: the wait for the agent is not gateway-added latency of the media path.
+        inbound.onAudio(audio, offset, length, drainNowNs);
+    }
+
+    private void handToAgent(final DirectBuffer audio, final int offset, final int length, final long arrivalNs) {
+        stats.framesToAgent++;
+        stats.recordInbound(clock.nanoTime() - arrivalNs);
+        agent.onCallerAudio(audio, offset, length, arrivalNs);
+    }
+
+    private void releaseDue(final long nowNs) {
+        int length;
+        while (state != CallState.ENDED && (length = queue.poll(nowNs, releaseFrame, 0)) > 0) {
+            stats.framesToCaller++;
+            stats.recordOutbound(queue.lastReleaseDelayNs() + Math.max(0L, clock.nanoTime() - nowNs));
+            leg.sendToCaller(releaseFrame, 0, length, nowNs);
+        }
+    }
+
+    private void bargeIn(final long nowNs, final BargeInSource source) {
+        if (state != CallState.ACTIVE) {
+            stats.bargeInsIgnoredSilent++;
+            return;
+        }
+        if (turnInterrupted) {
+            stats.bargeInsIgnoredRepeat++;
+            return;
+        }
+        if (!queue.hasPending() && !queue.callerHearingAudio(nowNs)) {
+            stats.bargeInsIgnoredSilent++;
+            return;
+        }
+        turnInterrupted = true;
+        queue.flush(nowNs);
+        leg.clearCallerPlayback(nowNs);
+        stats.bargeIns++;
+        switch (source) {
+            case AGENT:
+                stats.bargeInsFromAgent++;
+                break;
+            case VAD:
+                stats.bargeInsFromVad++;
+                break;
+            default:
+                stats.bargeInsFromCommand++;
+                break;
+        }
+        stats.recordBargeInReaction(Math.max(queue.playoutEndNs(), clock.nanoTime()) - nowNs);
+    }
+
+    private void finish(final String reason, final long nowNs, final boolean hangUpLeg) {
+        if (finishing || state == CallState.ENDED) {
+            return;
+        }
+        finishing = true;
+        endReason = reason;
+        try {
+            if (state != CallState.ENDING) {
+                moveTo(CallState.ENDING);
+            }
+            stats.framesDroppedAtEnd += (queue.pendingBytes() + queue.frameBytes() - 1) / queue.frameBytes();
+            stats.framesDroppedNotConnected += preConnect.frameCount();
+            preConnect.clear();
+            if (!agentClosed) {
+                agentClosed = true;
+                agent.close(reason, nowNs);
+            }
+            if (hangUpLeg) {
+                leg.hangUp(reason, nowNs);
+            }
+        } finally {
+            state = CallState.ENDED;
+            registry.remove(liveness);
+        }
+    }
+
+    private void moveTo(final CallState next) {
+        if (!state.canMoveTo(next)) {
+            throw new IllegalStateException("call " + call.callId() + ": illegal move " + state + " -> " + next);
+        }
+        state = next;
+    }
+
+    @Override
+    public String toString() {
+        return "CallSession{" + call.callId() + ", " + state + "}";
+    }
+}

@@ -1,0 +1,217 @@
+package io.voxgate.core.call;
+
+import io.voxgate.core.pipeline.PacedOutboundQueue;
+import io.voxgate.core.pipeline.PreConnectBuffer;
+import org.HdrHistogram.SingleWriterRecorder;
+
+/**
+ * Per-call counters and latency recorders, for metrics and the call record.
+ *
+ * <p>Threading: written only by the call's thread (plain fields, single writer); a metrics scrape may read the
+ * counters from another thread and see values slightly stale, never torn on a 64-bit JVM. The recorders are
+ * HdrHistogram {@link SingleWriterRecorder}s: the call's thread records without allocating or locking, and a scrape
+ * thread takes interval histograms ({@code getIntervalHistogram(recycled)}) safely. Units: latencies are recorded in
+ * microseconds, clamped to {@link #MAX_RECORDED_US}.
+ */
+public final class CallStats {
+    /** Largest latency a recorder tracks (10 s); larger values are recorded as this and counted. */
+    public static final long MAX_RECORDED_US = 10_000_000L;
+    private static final int SIGNIFICANT_DIGITS = 2;
+
+    private final PacedOutboundQueue queue;
+    private final PreConnectBuffer preConnect;
+    private final SingleWriterRecorder inboundLatencyUs = new SingleWriterRecorder(1, MAX_RECORDED_US, SIGNIFICANT_DIGITS);
+    private final SingleWriterRecorder outboundLatencyUs = new SingleWriterRecorder(1, MAX_RECORDED_US, SIGNIFICANT_DIGITS);
+    private final SingleWriterRecorder bargeInReactionUs = new SingleWriterRecorder(1, MAX_RECORDED_US, SIGNIFICANT_DIGITS);
+
+    long framesFromCaller;
+    long bytesFromCaller;
+    long framesToAgent;
+    long framesFromAgent;
+    long bytesFromAgent;
+    long framesToCaller;
+    long framesDroppedNotConnected;
+    long framesDroppedEnded;
+    long framesDroppedAtEnd;
+    long digitsToAgent;
+    long digitsDroppedNotConnected;
+    long bargeIns;
+    long bargeInsFromAgent;
+    long bargeInsFromVad;
+    long bargeInsFromCommand;
+    long bargeInsIgnoredSilent;
+    long bargeInsIgnoredRepeat;
+    long vadOnsets;
+    long agentEvents;
+    long latenciesClamped;
+    long agentConnectNs = -1;
+
+    CallStats(final PacedOutboundQueue queue, final PreConnectBuffer preConnect) {
+        this.queue = queue;
+        this.preConnect = preConnect;
+    }
+
+    void recordInbound(final long latencyNs) {
+        inboundLatencyUs.recordValue(clampUs(latencyNs));
+    }
+
+    void recordOutbound(final long latencyNs) {
+        outboundLatencyUs.recordValue(clampUs(latencyNs));
+    }
+
+    void recordBargeInReaction(final long reactionNs) {
+        bargeInReactionUs.recordValue(clampUs(reactionNs));
+    }
+
+    private long clampUs(final long ns) {
+        final long us = Math.max(0L, ns) / 1_000L;
+        if (us > MAX_RECORDED_US) {
+            latenciesClamped++;
+            return MAX_RECORDED_US;
+        }
+        return us;
+    }
+
+    /** Gateway-added latency caller -> agent: from caller audio arrival to hand-off to the agent, pre-connect wait excluded. */
+    public SingleWriterRecorder inboundLatencyUs() {
+        return inboundLatencyUs;
+    }
+
+    /**
+     * Gateway-added latency agent -> caller: release time minus the later of the audio's arrival and its pacing
+     * deadline minus the lead, so intentional pacing never counts.
+     */
+    public SingleWriterRecorder outboundLatencyUs() {
+        return outboundLatencyUs;
+    }
+
+    /** Barge-in reaction: from the barge-in signal until the caller stops hearing the interrupted turn. */
+    public SingleWriterRecorder bargeInReactionUs() {
+        return bargeInReactionUs;
+    }
+
+    /** Caller audio chunks received from the edge. */
+    public long framesFromCaller() {
+        return framesFromCaller;
+    }
+
+    /** Caller audio bytes received from the edge. */
+    public long bytesFromCaller() {
+        return bytesFromCaller;
+    }
+
+    /** Audio chunks handed to the agent. */
+    public long framesToAgent() {
+        return framesToAgent;
+    }
+
+    /** Agent audio chunks received. */
+    public long framesFromAgent() {
+        return framesFromAgent;
+    }
+
+    /** Agent audio bytes received. */
+    public long bytesFromAgent() {
+        return bytesFromAgent;
+    }
+
+    /** Paced frames sent to the caller. */
+    public long framesToCaller() {
+        return framesToCaller;
+    }
+
+    /** Caller frames dropped because the pre-connect buffer was full (or disabled). */
+    public long framesDroppedPreConnect() {
+        return preConnect.framesDropped();
+    }
+
+    /** Caller frames dropped because they arrived while the call was not in a state to carry them. */
+    public long framesDroppedNotConnected() {
+        return framesDroppedNotConnected;
+    }
+
+    /** Audio (either direction) that arrived after the call began ending. */
+    public long framesDroppedEnded() {
+        return framesDroppedEnded;
+    }
+
+    /** Agent frames still queued when the call ended. */
+    public long framesDroppedAtEnd() {
+        return framesDroppedAtEnd;
+    }
+
+    /** Agent audio frames dropped because the paced queue was full. */
+    public long framesDroppedOverflow() {
+        return queue.framesDroppedOverflow();
+    }
+
+    /** Agent audio frames dropped by barge-in flushes. */
+    public long framesFlushed() {
+        return queue.framesFlushed();
+    }
+
+    /** Partial agent frames padded with silence at the end of a turn. */
+    public long framesPadded() {
+        return queue.framesPadded();
+    }
+
+    /** DTMF digits delivered to the agent. */
+    public long digitsToAgent() {
+        return digitsToAgent;
+    }
+
+    /** DTMF digits dropped because the agent was not connected. */
+    public long digitsDroppedNotConnected() {
+        return digitsDroppedNotConnected;
+    }
+
+    /** Accepted barge-ins (each flushed the queue and cleared the caller's playback once). */
+    public long bargeIns() {
+        return bargeIns;
+    }
+
+    /** Accepted barge-ins signalled by the agent. */
+    public long bargeInsFromAgent() {
+        return bargeInsFromAgent;
+    }
+
+    /** Accepted barge-ins detected by the local VAD. */
+    public long bargeInsFromVad() {
+        return bargeInsFromVad;
+    }
+
+    /** Accepted barge-ins requested by a command from another thread. */
+    public long bargeInsFromCommand() {
+        return bargeInsFromCommand;
+    }
+
+    /** Barge-in signals ignored because the agent was not speaking. */
+    public long bargeInsIgnoredSilent() {
+        return bargeInsIgnoredSilent;
+    }
+
+    /** Barge-in signals ignored because this agent turn was already interrupted. */
+    public long bargeInsIgnoredRepeat() {
+        return bargeInsIgnoredRepeat;
+    }
+
+    /** Caller utterances the local VAD confirmed. */
+    public long vadOnsets() {
+        return vadOnsets;
+    }
+
+    /** Conversation events the agent reported. */
+    public long agentEvents() {
+        return agentEvents;
+    }
+
+    /** Latencies larger than {@link #MAX_RECORDED_US} (recorded as that). */
+    public long latenciesClamped() {
+        return latenciesClamped;
+    }
+
+    /** How long the agent took to connect, in ns, or -1 while it has not. */
+    public long agentConnectNs() {
+        return agentConnectNs;
+    }
+}

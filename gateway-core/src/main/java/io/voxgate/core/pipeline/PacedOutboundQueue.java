@@ -1,0 +1,333 @@
+package io.voxgate.core.pipeline;
+
+import io.voxgate.core.audio.AudioEncoding;
+import io.voxgate.core.audio.AudioFormat;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Re-chunks agent audio, already in the caller's format, into ptime frames and releases them at the caller's
+ * playout rate with a bounded lead.
+ *
+ * <h2>Release rule</h2>
+ * Audio that arrives while the queue holds nothing starts a <em>turn</em>. The turn is anchored at
+ * {@code turnStartNs = max(nowNs, playoutEndNs)}, where {@code playoutEndNs} is when the caller finishes
+ * hearing what was already released. Frame {@code n} of the turn has the playout deadline
+ * {@code turnStartNs + n * ptimeNs} and is released by {@link #poll} once {@code deadline - leadNs <= nowNs}.
+ * Deadlines are absolute: a late poll releases the frame at once but does not shift the frames after it, so a
+ * turn never drifts. With {@code leadNs = 0} (RTP) the queue releases exactly one frame per ptime; with a lead
+ * (Twilio, which buffers) at most {@code leadNs} plus the frame being played is ever ahead of the caller.
+ *
+ * <h2>Partial frames and zero added delay</h2>
+ * Frames are released whole. A complete frame is eligible at its deadline minus the lead; nothing else holds
+ * it, so an agent that sends exactly one frame of bytes per chunk (the echo agent, a pass-through agent that
+ * speaks in 20 ms frames) crosses the queue with no added delay: its turn starts at {@code nowNs} (or at the end
+ * of the frame still playing) and the frame is eligible the moment it is offered. A shorter tail (fewer bytes
+ * than a frame) waits for the bytes that complete it, because padding it early would insert silence in the
+ * middle of a word. It is padded with the encoding's silence ({@code 0xFF} mu-law, {@code 0xD5} A-law, zero
+ * PCM16) and released only when the turn is over: after {@link #finishTurn()} or once no audio has been offered for
+ * {@code partialHoldNs} (the agent paused), and never before its own deadline minus the lead.
+ *
+ * <h2>Barge-in</h2>
+ * {@link #flush} drops everything pending in one call and ends the turn. The frame playing at that moment is
+ * allowed to finish on the ptime grid, so an RTP sender that starts the next turn stays on its 20 ms cadence.
+ *
+ * <p>Overflow: bytes beyond the preallocated capacity are dropped and counted, never thrown.
+ *
+ * <p>Threading: confined to the call's thread. Ownership: {@link #offer} copies the borrowed bytes;
+ * {@link #poll} copies one frame into the caller's buffer. Allocates nothing after construction. Units: time in
+ * monotonic nanoseconds passed in by the caller, sizes in bytes of the caller's format.
+ */
+public final class PacedOutboundQueue {
+    /** Default lead for an edge that buffers at the far end (Twilio): enough to ride out event-loop jitter. */
+    public static final long DEFAULT_LEAD_NS = 80_000_000L;
+    /** Default capacity: 5 s of agent audio, more than any TTS burst ahead of real time. */
+    public static final int DEFAULT_CAPACITY_MS = 5_000;
+
+    private final int frameBytes;
+    private final long ptimeNs;
+    private final long leadNs;
+    private final long partialHoldNs;
+    private final byte silenceByte;
+    private final byte[] ring;
+    private final UnsafeBuffer ringBuffer;
+    private final long[] frameReadyNs;
+
+    private long head;
+    private long tail;
+    private long headFrameSeq;
+
+    private long turnStartNs;
+    private long framesReleasedInTurn;
+    private long playoutEndNs = Long.MIN_VALUE;
+    private long lastOfferNs;
+    private boolean turnFinished;
+    private long lastReleaseDelayNs;
+
+    private long framesQueued;
+    private long framesReleased;
+    private long bytesDroppedOverflow;
+    private long framesFlushed;
+    private long flushes;
+    private long framesPadded;
+
+    /**
+     * A queue for {@code format} holding up to {@code capacityMs} of audio.
+     *
+     * @param format        the caller's format; its ptime is the release period
+     * @param capacityMs    how much audio may be pending, at least one ptime
+     * @param leadNs        how far ahead of the caller's playout a frame may be released, {@code >= 0}
+     * @param partialHoldNs how long a tail shorter than a frame waits for more audio before it is padded, {@code > 0}
+     * @throws IllegalArgumentException naming the bad value
+     */
+    public PacedOutboundQueue(final AudioFormat format, final int capacityMs, final long leadNs, final long partialHoldNs) {
+        if (format == null) {
+            throw new IllegalArgumentException("format must not be null");
+        }
+        if (capacityMs < format.ptimeMs()) {
+            throw new IllegalArgumentException("capacityMs must hold at least one frame (" + format.ptimeMs() + " ms), was "
+                + capacityMs);
+        }
+        if (leadNs < 0) {
+            throw new IllegalArgumentException("leadNs must not be negative, was " + leadNs);
+        }
+        if (partialHoldNs <= 0) {
+            throw new IllegalArgumentException("partialHoldNs must be positive, was " + partialHoldNs);
+        }
+        this.frameBytes = format.bytesPerFrame();
+        this.ptimeNs = format.ptimeMs() * 1_000_000L;
+        this.leadNs = leadNs;
+        this.partialHoldNs = partialHoldNs;
+        this.silenceByte = silenceByte(format.encoding());
+        this.ring = new byte[Math.multiplyExact(capacityMs, format.bytesPerMs())];
+        this.ringBuffer = new UnsafeBuffer(ring);
+        this.frameReadyNs = new long[ring.length / frameBytes + 1];
+    }
+
+    /** A queue for {@code format} whose partial tails wait two ptimes for more audio. */
+    public PacedOutboundQueue(final AudioFormat format, final int capacityMs, final long leadNs) {
+        this(format, capacityMs, leadNs, 2L * format.ptimeMs() * 1_000_000L);
+    }
+
+    /** The byte that encodes silence in {@code encoding} (G.711 Table 1 and 2: the codes for +0). */
+    public static byte silenceByte(final AudioEncoding encoding) {
+        switch (encoding) {
+            case MULAW:
+                return (byte) 0xFF;
+            case ALAW:
+                return (byte) 0xD5;
+            default:
+                return 0;
+        }
+    }
+
+    /**
+     * Appends agent audio; starts a turn when the queue held nothing.
+     *
+     * @return bytes accepted; the rest did not fit and is counted in {@link #bytesDroppedOverflow()}
+     */
+    public int offer(final DirectBuffer src, final int offset, final int length, final long nowNs) {
+        if (length <= 0) {
+            return 0;
+        }
+        final int pending = (int) (tail - head);
+        if (pending == 0) {
+            turnStartNs = Math.max(nowNs, playoutEndNs);
+            framesReleasedInTurn = 0;
+        }
+        final int accepted = Math.min(length, ring.length - pending);
+        if (accepted < length) {
+            bytesDroppedOverflow += length - accepted;
+        }
+        if (accepted == 0) {
+            return 0;
+        }
+        final int start = (int) (tail % ring.length);
+        final int first = Math.min(accepted, ring.length - start);
+        src.getBytes(offset, ring, start, first);
+        if (first < accepted) {
+            src.getBytes(offset + first, ring, 0, accepted - first);
+        }
+        tail += accepted;
+        final int completeBefore = pending / frameBytes;
+        final int completeAfter = (pending + accepted) / frameBytes;
+        for (int i = completeBefore; i < completeAfter; i++) {
+            frameReadyNs[(int) ((headFrameSeq + i) % frameReadyNs.length)] = nowNs;
+        }
+        framesQueued += completeAfter - completeBefore;
+        lastOfferNs = nowNs;
+        turnFinished = false;
+        return accepted;
+    }
+
+    /**
+     * Declares that the agent's current utterance is complete: a trailing partial frame is padded with silence
+     * and released at its deadline instead of waiting {@code partialHoldNs} for more audio.
+     */
+    public void finishTurn() {
+        if (tail != head) {
+            turnFinished = true;
+        }
+    }
+
+    /**
+     * Copies the next frame into {@code out} when it is eligible at {@code nowNs}.
+     *
+     * @return the frame's byte count (always one full frame), or 0 when nothing is eligible yet
+     */
+    public int poll(final long nowNs, final MutableDirectBuffer out, final int outOffset) {
+        final long eligibleNs = nextReleaseNs();
+        if (eligibleNs > nowNs) {
+            return 0;
+        }
+        final int pending = (int) (tail - head);
+        final int take = Math.min(pending, frameBytes);
+        final int start = (int) (head % ring.length);
+        final int first = Math.min(take, ring.length - start);
+        out.putBytes(outOffset, ringBuffer, start, first);
+        if (first < take) {
+            out.putBytes(outOffset + first, ringBuffer, 0, take - first);
+        }
+        final long readyNs;
+        if (take < frameBytes) {
+            out.setMemory(outOffset + take, frameBytes - take, silenceByte);
+            framesQueued++;
+            framesPadded++;
+            readyNs = lastOfferNs;
+        } else {
+            readyNs = frameReadyNs[(int) (headFrameSeq % frameReadyNs.length)];
+        }
+        final long deadlineNs = currentDeadlineNs();
+        lastReleaseDelayNs = Math.max(0L, nowNs - Math.max(readyNs, deadlineNs - leadNs));
+        head += take;
+        headFrameSeq++;
+        framesReleasedInTurn++;
+        framesReleased++;
+        playoutEndNs = Math.max(playoutEndNs, nowNs) + ptimeNs;
+        if (head == tail) {
+            turnFinished = false;
+        }
+        return frameBytes;
+    }
+
+    /**
+     * When {@link #poll} will next return a frame: a time at or before {@code nowNs} means now,
+     * {@link Long#MAX_VALUE} means nothing is pending.
+     */
+    public long nextReleaseNs() {
+        final long pending = tail - head;
+        if (pending == 0) {
+            return Long.MAX_VALUE;
+        }
+        final long dueNs = currentDeadlineNs() - leadNs;
+        if (pending >= frameBytes || turnFinished) {
+            return dueNs;
+        }
+        return Math.max(dueNs, lastOfferNs + partialHoldNs);
+    }
+
+    /**
+     * Barge-in: drops every pending byte of the current turn and ends the turn.
+     *
+     * @return frames dropped (a partial tail counts as one)
+     */
+    public int flush(final long nowNs) {
+        final long pending = tail - head;
+        final int dropped = (int) ((pending + frameBytes - 1) / frameBytes);
+        head = tail;
+        headFrameSeq += dropped;
+        turnFinished = false;
+        framesReleasedInTurn = 0;
+        if (playoutEndNs > nowNs) {
+            // The far end can stop at a frame boundary at best: keep the frame now playing, forget the rest.
+            final long framesAhead = (playoutEndNs - nowNs) / ptimeNs;
+            playoutEndNs -= framesAhead * ptimeNs;
+        }
+        framesFlushed += dropped;
+        flushes++;
+        return dropped;
+    }
+
+    /** Whether audio already released is still playing at the caller at {@code nowNs}. */
+    public boolean callerHearingAudio(final long nowNs) {
+        return nowNs < playoutEndNs;
+    }
+
+    /** When the caller finishes hearing what was released so far ({@link Long#MIN_VALUE} before any release). */
+    public long playoutEndNs() {
+        return playoutEndNs;
+    }
+
+    /** Whether audio is pending (a turn is in progress). */
+    public boolean hasPending() {
+        return tail != head;
+    }
+
+    /** Bytes pending, including a partial tail. */
+    public int pendingBytes() {
+        return (int) (tail - head);
+    }
+
+    /**
+     * Gateway-added delay of the frame last returned by {@link #poll}: release time minus the later of the moment
+     * its last byte arrived and its deadline minus the lead, so intentional pacing never counts.
+     */
+    public long lastReleaseDelayNs() {
+        return lastReleaseDelayNs;
+    }
+
+    /** Bytes in one frame. */
+    public int frameBytes() {
+        return frameBytes;
+    }
+
+    /** The configured lead. */
+    public long leadNs() {
+        return leadNs;
+    }
+
+    /** Bytes the queue can hold. */
+    public int capacityBytes() {
+        return ring.length;
+    }
+
+    /** Frames that became complete in the queue (padded tails included). */
+    public long framesQueued() {
+        return framesQueued;
+    }
+
+    /** Frames handed out by {@link #poll}. */
+    public long framesReleased() {
+        return framesReleased;
+    }
+
+    /** Bytes dropped because the queue was full. */
+    public long bytesDroppedOverflow() {
+        return bytesDroppedOverflow;
+    }
+
+    /** {@link #bytesDroppedOverflow()} in frames, rounded up. */
+    public long framesDroppedOverflow() {
+        return (bytesDroppedOverflow + frameBytes - 1) / frameBytes;
+    }
+
+    /** Frames dropped by {@link #flush}. */
+    public long framesFlushed() {
+        return framesFlushed;
+    }
+
+    /** Times {@link #flush} was called. */
+    public long flushes() {
+        return flushes;
+    }
+
+    /** Partial tails released padded with silence. */
+    public long framesPadded() {
+        return framesPadded;
+    }
+
+    private long currentDeadlineNs() {
+        return turnStartNs + framesReleasedInTurn * ptimeNs;
+    }
+}

@@ -1,0 +1,441 @@
+package io.voxgate.core.call;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.voxgate.core.agent.AgentCall;
+import io.voxgate.core.agent.EchoAgent;
+import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.core.pipeline.Signals;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+class CallSessionTest {
+    private static final long MS = 1_000_000L;
+    private static final long T0 = 5_000_000_000L;
+
+    private final AtomicLong clock = new AtomicLong(T0);
+    private final List<Runnable> loop = new ArrayList<>();
+    private final CallRegistry registry = new CallRegistry(10);
+    private final RecordingLeg leg = new RecordingLeg();
+    private long nowNs = T0;
+
+    private CallSession session(final ScriptedAgent agent, final CallSessionConfig config) {
+        return session(agent, config, AudioFormat.MULAW_8K);
+    }
+
+    private CallSession session(final io.voxgate.core.agent.VoiceAgent agent, final CallSessionConfig config,
+                                final AudioFormat callerFormat) {
+        final AgentCall call = new AgentCall("CA1", "twilio", Map.of(), loop::add);
+        final CallSession session = new CallSession(call, callerFormat, leg, agent, registry, config, clock::get, nowNs);
+        assertEquals(CallRegistry.Admission.ACCEPTED, registry.tryRegister(session));
+        return session;
+    }
+
+    private void advanceTo(final long ns) {
+        nowNs = ns;
+        clock.set(ns);
+    }
+
+    /** Sends {@code pcm} as 20 ms caller frames, ticking the session every 20 ms as an edge would. */
+    private void speak(final CallSession session, final short[] pcm) {
+        final byte[] bytes = Signals.encode(AudioFormat.MULAW_8K, pcm);
+        final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
+        for (int at = 0; at + 160 <= bytes.length; at += 160) {
+            session.onCallerAudio(buffer, at, 160, nowNs);
+            session.onTick(nowNs);
+            advanceTo(nowNs + 20 * MS);
+        }
+    }
+
+    private static UnsafeBuffer agentBurst(final int bytes) {
+        final byte[] b = new byte[bytes];
+        for (int i = 0; i < bytes; i++) {
+            b[i] = (byte) (i * 7);
+        }
+        return new UnsafeBuffer(b);
+    }
+
+    private static short[] quiet(final int ms) {
+        return Signals.noise(8_000, ms, 30, ms);
+    }
+
+    @Test
+    void shouldBufferCallerAudioUntilTheAgentConnectsThenDeliverItInOrder() {
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, false);
+        final CallSession session = session(agent, CallSessionConfig.defaults());
+        session.start(nowNs);
+        assertEquals(CallState.CONNECTING_AGENT, session.state());
+        final UnsafeBuffer frames = agentBurst(480);
+        session.onCallerAudio(frames, 0, 160, nowNs);
+        session.onCallerAudio(frames, 160, 160, nowNs + 20 * MS);
+        assertEquals(0, agent.receivedChunks);
+
+        advanceTo(T0 + 500 * MS);
+        agent.listener.onAgentConnected(nowNs);
+        session.onCallerAudio(frames, 320, 160, nowNs);
+
+        assertEquals(CallState.ACTIVE, session.state());
+        assertEquals(3, agent.receivedChunks);
+        assertArrayEquals(java.util.Arrays.copyOf(frames.byteArray(), 480), agent.receivedBytes());
+        assertEquals(500 * MS, session.stats().agentConnectNs());
+        assertEquals(0, session.stats().inboundLatencyUs().getIntervalHistogram().getMaxValue(),
+            "time spent waiting for the agent is not gateway latency");
+    }
+
+    @Test
+    void shouldPassMuLawThroughByteExactWithNoTranscoding() {
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);
+        agent.echo = true;
+        final CallSession session = session(agent, CallSessionConfig.defaults());
+        session.start(nowNs);
+        final UnsafeBuffer frame = agentBurst(160);
+
+        session.onCallerAudio(frame, 0, 160, nowNs);
+
+        assertTrue(session.passesThrough());
+        assertSame(frame, agent.lastBuffer, "the edge's buffer reaches the agent itself: no copy, no transcoding");
+        assertArrayEquals(java.util.Arrays.copyOf(frame.byteArray(), 160), leg.sentBytes());
+    }
+
+    @Test
+    void shouldReturnEchoedFramesWithZeroAddedDelay() {
+        final EchoAgent agent = new EchoAgent(AudioFormat.MULAW_8K);
+        final CallSession session = session(agent, CallSessionConfig.defaults().withOutboundLeadMs(0),
+            AudioFormat.MULAW_8K);
+        session.start(nowNs);
+
+        speak(session, Signals.voiced(8_000, 2_000, 150, 8_000));
+
+        assertEquals(100, leg.framesSent);
+        for (int k = 0; k < 100; k++) {
+            assertEquals(T0 + k * 20 * MS, leg.sentAtNs[k], "frame " + k + " left the moment it arrived");
+        }
+        assertEquals(0, session.stats().outboundLatencyUs().getIntervalHistogram().getMaxValue());
+    }
+
+    @Test
+    void shouldTranscodeBothWaysForAPcm16Agent() {
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.PCM16_16K, true);
+        agent.echo = true;
+        final CallSession session = session(agent, CallSessionConfig.defaults().withBargeInVad(false));
+        session.start(nowNs);
+        final short[] tone = Signals.tone(8_000, 1_000, 800, 10_000);
+
+        speak(session, tone);
+        session.onTick(nowNs + 200 * MS);
+
+        assertEquals(32_000, agent.receivedBytes, "640 bytes of 16 kHz PCM16 per 160-byte caller frame");
+        final short[] back = Signals.decode(AudioFormat.MULAW_8K, leg.sentBytes());
+        assertTrue(Signals.snrDb(tone, back, 80) > 30, "SNR " + Signals.snrDb(tone, back, 80));
+    }
+
+    @Test
+    void shouldPaceAnAgentBurstWithinTheLead() {
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);
+        final CallSession session = session(agent, CallSessionConfig.defaults());
+        session.start(nowNs);
+
+        agent.listener.onAgentAudio(agentBurst(8_000), 0, 8_000, nowNs);
+
+        assertEquals(5, leg.framesSent, "80 ms lead: the frame playing now and four more");
+        assertEquals(T0 + 100 * MS - 80 * MS, session.nextReleaseNs());
+        assertEquals(T0 + 120 * MS - 80 * MS, session.onTick(T0 + 20 * MS));
+        assertEquals(6, leg.framesSent);
+    }
+
+    @Test
+    void shouldFlushTheTurnOnceWhenTheAgentSignalsAnInterruption() {
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);
+        final CallSession session = session(agent, CallSessionConfig.defaults());
+        session.start(nowNs);
+        agent.listener.onAgentAudio(agentBurst(16_000), 0, 16_000, nowNs);
+        session.onTick(T0 + 200 * MS);
+        final int sentBefore = leg.framesSent;
+
+        agent.listener.onAgentInterruption(T0 + 210 * MS);
+        agent.listener.onAgentInterruption(T0 + 215 * MS);
+
+        assertEquals(1, leg.clears);
+        for (long t = T0 + 220 * MS; t < T0 + 3_000 * MS; t += 20 * MS) {
+            session.onTick(t);
+        }
+        assertEquals(sentBefore, leg.framesSent, "nothing of the interrupted turn is heard afterwards");
+        assertEquals(1, session.stats().bargeIns());
+        assertEquals(1, session.stats().bargeInsFromAgent());
+        assertEquals(1, session.stats().bargeInsIgnoredRepeat());
+        assertEquals(100 - sentBefore, session.stats().framesFlushed());
+    }
+
+    @Test
+    void shouldBargeInOnceWhenTheLocalVadHearsTheCallerTalkOverTheAgent() {
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);
+        final CallSession session = session(agent, CallSessionConfig.defaults());
+        session.start(nowNs);
+        speak(session, quiet(500));
+        agent.listener.onAgentAudio(agentBurst(40_000), 0, 40_000, nowNs);
+        speak(session, quiet(200));
+        final int heardBeforeBargeIn = leg.framesSent;
+
+        speak(session, Signals.voiced(8_000, 600, 140, 9_000));
+
+        assertEquals(1, leg.clears);
+        assertEquals(1, session.stats().bargeInsFromVad());
+        final int sentAtBargeIn = leg.framesSent;
+        assertTrue(sentAtBargeIn <= heardBeforeBargeIn + 10, "flushed within the onset window");
+        speak(session, quiet(800));
+        speak(session, Signals.voiced(8_000, 600, 140, 9_000));
+        assertEquals(sentAtBargeIn, leg.framesSent, "nothing of the old turn released afterwards");
+        assertEquals(1, leg.clears, "a new utterance with the agent silent is not a barge-in");
+        assertEquals(2, session.stats().vadOnsets());
+    }
+
+    @Test
+    void shouldNotBargeInOnACough() {
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);
+        final CallSession session = session(agent, CallSessionConfig.defaults());
+        session.start(nowNs);
+        speak(session, quiet(500));
+        agent.listener.onAgentAudio(agentBurst(40_000), 0, 40_000, nowNs);
+
+        speak(session, Signals.concat(quiet(100), Signals.cough(8_000, 200, 20_000, 9), quiet(300)));
+
+        assertEquals(0, leg.clears);
+        assertEquals(0, session.stats().bargeIns());
+        assertEquals(0, session.stats().framesFlushed());
+    }
+
+    @Test
+    void shouldIgnoreTheLocalVadWhenItsBargeInIsSwitchedOff() {
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);
+        final CallSession session = session(agent, CallSessionConfig.defaults().withBargeInVad(false));
+        session.start(nowNs);
+        speak(session, quiet(500));
+        agent.listener.onAgentAudio(agentBurst(40_000), 0, 40_000, nowNs);
+
+        speak(session, Signals.voiced(8_000, 600, 140, 9_000));
+
+        assertEquals(0, leg.clears);
+        assertEquals(1, session.stats().vadOnsets());
+    }
+
+    @Test
+    void shouldIgnoreAnInterruptionWhileTheAgentIsSilent() {
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);
+        final CallSession session = session(agent, CallSessionConfig.defaults());
+        session.start(nowNs);
+
+        agent.listener.onAgentInterruption(nowNs);
+
+        assertEquals(0, leg.clears);
+        assertEquals(1, session.stats().bargeInsIgnoredSilent());
+    }
+
+    @Test
+    void shouldAcceptABargeInCommandFromAnotherThread() {
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);
+        final CallSession session = session(agent, CallSessionConfig.defaults());
+        session.start(nowNs);
+        agent.listener.onAgentAudio(agentBurst(8_000), 0, 8_000, nowNs);
+
+        assertTrue(session.proxy().offer(CallCommand.BARGE_IN));
+        loop.forEach(Runnable::run);
+
+        assertEquals(1, leg.clears);
+        assertEquals(1, session.stats().bargeInsFromCommand());
+    }
+
+    @Test
+    void shouldDeliverDtmfToTheAgent() {
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);
+        final CallSession session = session(agent, CallSessionConfig.defaults());
+        session.start(nowNs);
+
+        session.onCallerDigit('4', nowNs);
+        session.onCallerDigit('#', nowNs);
+
+        assertEquals("4#", agent.digits.toString());
+        assertEquals(2, session.stats().digitsToAgent());
+    }
+
+    @Test
+    void shouldHangUpTheCallerWhenTheAgentCloses() {
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);
+        final CallSession session = session(agent, CallSessionConfig.defaults());
+        session.start(nowNs);
+
+        agent.listener.onAgentClosed("agent-ended", nowNs);
+
+        assertEquals(1, leg.hangUps);
+        assertEquals("agent-ended", leg.hangUpReason);
+        assertEquals(0, agent.closes, "an agent that closed itself is not closed again");
+        assertEquals(CallState.ENDED, session.state());
+        assertEquals(0, registry.size());
+    }
+
+    @Test
+    void shouldPlayTheAgentsLastWordsBeforeHangingUp() {
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);
+        final CallSession session = session(agent, CallSessionConfig.defaults());
+        session.start(nowNs);
+        agent.listener.onAgentAudio(agentBurst(8_000 + 100), 0, 8_100, nowNs);
+
+        agent.listener.onAgentClosed("goodbye", nowNs);
+
+        assertEquals(CallState.ENDING, session.state());
+        assertEquals(0, leg.hangUps);
+        long t = nowNs;
+        int ticks = 0;
+        while (session.state() != CallState.ENDED && ticks < 1_000) {
+            t = session.nextReleaseNs();
+            final long next = session.onTick(t);
+            ticks++;
+            assertTrue(session.state() == CallState.ENDED || next > t, "no busy tick at " + (t - T0) / MS + " ms");
+        }
+        assertEquals(47, ticks, "one tick per paced frame after the first five, and one to hang up");
+        assertEquals(51, leg.framesSent, "every word, the padded tail included");
+        assertEquals(1, leg.hangUps);
+        assertTrue(t >= T0 + 51 * 20 * MS, "hung up only after the last frame played, at " + (t - T0) / MS + " ms");
+        assertEquals(0, registry.size());
+    }
+
+    @Test
+    void shouldCloseTheAgentWithoutHangingUpWhenTheCallerHangsUp() {
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);
+        final CallSession session = session(agent, CallSessionConfig.defaults());
+        session.start(nowNs);
+
+        session.end("caller-bye", nowNs);
+        session.end("caller-bye", nowNs);
+
+        assertEquals(CallState.ENDED, session.state());
+        assertEquals(1, agent.closes);
+        assertEquals(0, leg.hangUps);
+        assertEquals("caller-bye", session.endReason());
+        assertEquals(0, registry.size());
+        assertEquals(1, registry.callsEnded());
+    }
+
+    @Test
+    void shouldEndOnceWhenTheEdgeReportsTheHangUpItWasAskedFor() {
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);
+        final CallSession session = session(agent, CallSessionConfig.defaults());
+        session.start(nowNs);
+        leg.onHangUp = () -> session.end("leg-closed", nowNs);
+
+        assertTrue(session.proxy().offer(CallCommand.hangUp("admin")));
+        loop.forEach(Runnable::run);
+
+        assertEquals(1, leg.hangUps);
+        assertEquals(1, agent.closes);
+        assertEquals("admin", session.endReason());
+        assertEquals(CallState.ENDED, session.state());
+    }
+
+    @Test
+    void shouldBeEndedByTheRegistrySweepWhenIdle() {
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);
+        final CallSession session = session(agent, CallSessionConfig.defaults().withIdleTimeoutSeconds(5));
+        session.start(nowNs);
+        speak(session, quiet(100));
+
+        assertEquals(1, registry.expire(nowNs + 5_000 * MS));
+        loop.forEach(Runnable::run);
+
+        assertEquals("idle-timeout", leg.hangUpReason);
+        assertEquals(CallState.ENDED, session.state());
+    }
+
+    @Test
+    void shouldRecordReleaseLatenessButNotPacingAsOutboundLatency() {
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);
+        final CallSession session = session(agent, CallSessionConfig.defaults().withOutboundLeadMs(0));
+        session.start(nowNs);
+        agent.listener.onAgentAudio(agentBurst(1_600), 0, 1_600, nowNs);
+        for (int k = 1; k < 5; k++) {
+            session.onTick(T0 + k * 20 * MS);
+        }
+        assertEquals(0, session.stats().outboundLatencyUs().getIntervalHistogram().getMaxValue());
+
+        session.onTick(T0 + 5 * 20 * MS + 5 * MS);
+
+        final long maxUs = session.stats().outboundLatencyUs().getIntervalHistogram().getMaxValue();
+        assertTrue(maxUs >= 4_990 && maxUs <= 5_050, "late tick recorded as " + maxUs + " us");
+    }
+
+    @Test
+    void shouldRecordInboundLatencyFromArrivalToHandOff() {
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);
+        final CallSession session = session(agent, CallSessionConfig.defaults());
+        session.start(nowNs);
+        clock.set(nowNs + 3 * MS);
+
+        session.onCallerAudio(agentBurst(160), 0, 160, nowNs);
+
+        final long maxUs = session.stats().inboundLatencyUs().getIntervalHistogram().getMaxValue();
+        assertTrue(maxUs >= 2_990 && maxUs <= 3_020, "recorded " + maxUs + " us");
+    }
+
+    @Test
+    void shouldAllocateNothingPerFrameOnAnHourLongCall() {
+        final java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        assumeTrue(threads instanceof com.sun.management.ThreadMXBean, "needs HotSpot's allocation counter");
+        final com.sun.management.ThreadMXBean hotspot = (com.sun.management.ThreadMXBean) threads;
+        assumeTrue(hotspot.isThreadAllocatedMemorySupported() && hotspot.isThreadAllocatedMemoryEnabled());
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.PCM16_16K, true);
+        agent.echo = true;
+        final CallSession session = session(agent, CallSessionConfig.defaults());
+        session.start(nowNs);
+        final byte[] speech = Signals.encode(AudioFormat.MULAW_8K, Signals.concat(
+            Signals.voiced(8_000, 1_000, 150, 9_000), quiet(1_000)));
+        final UnsafeBuffer buffer = new UnsafeBuffer(speech);
+        final int framesPerLoop = speech.length / 160;
+        final Runnable run = () -> {
+            for (int i = 0; i < framesPerLoop; i++) {
+                session.onCallerAudio(buffer, i * 160, 160, nowNs);
+                session.onTick(nowNs);
+                nowNs += 20 * MS;
+                clock.set(nowNs);
+            }
+        };
+        for (int i = 0; i < 200; i++) {
+            run.run();
+            agent.receivedBytes = 0;
+            leg.sentBytes = 0;
+        }
+        final long threadId = Thread.currentThread().getId();
+        final long before = hotspot.getThreadAllocatedBytes(threadId);
+        for (int i = 0; i < 1_800; i++) {
+            run.run();
+            agent.receivedBytes = 0;
+            leg.sentBytes = 0;
+        }
+        final long allocated = hotspot.getThreadAllocatedBytes(threadId) - before;
+
+        // One object per frame would be at least 16 B x 180,000 frames; the measuring bean and the JIT may allocate a
+        // few one-off kilobytes on this thread, so the bound is a tenth of a byte per frame.
+        final long frames = 1_800L * framesPerLoop;
+        assertTrue(allocated < frames / 10, allocated + " bytes allocated over " + frames + " frames");
+        assertEquals(0, session.stats().framesDroppedOverflow());
+        assertEquals(0, session.stats().framesDroppedPreConnect());
+        assertTrue(session.stats().framesToCaller() > 1_800 * framesPerLoop);
+    }
+
+    @Test
+    void shouldRefuseToStartTwice() {
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);
+        final CallSession session = session(agent, CallSessionConfig.defaults());
+        session.start(nowNs);
+
+        assertThrows(IllegalStateException.class, () -> session.start(nowNs));
+    }
+}
