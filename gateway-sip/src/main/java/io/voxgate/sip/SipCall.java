@@ -72,6 +72,8 @@ final class SipCall implements CallerLeg, RtpReceiveStage.Listener, SipCallProxy
     private RtcpReporter rtcpReporter;
     private ScheduledFuture<?> ticker;
     private long mediaWatchFromNs;
+    private long firstTickNs;
+    private long ticks;
     private boolean transcodeAlaw;
     private boolean ended;
     private long packetsBeforeAnswer;
@@ -168,6 +170,7 @@ final class SipCall implements CallerLeg, RtpReceiveStage.Listener, SipCallProxy
         rtcpSink.target(negotiated.remoteRtcp());
         mediaWatchFromNs = nowNs;
         session.start(nowNs);
+        firstTickNs = nowNs + TICK_NS;
         ticker = loop.scheduleAtFixedRate(tickTask, TICK_NS, TICK_NS, TimeUnit.NANOSECONDS);
         LOG.info("SIP call {} media: {} via rtp {}", callId, negotiated, rtpPort);
     }
@@ -186,23 +189,27 @@ final class SipCall implements CallerLeg, RtpReceiveStage.Listener, SipCallProxy
     }
 
     private void tick() {
-        final long nowNs = System.nanoTime();
         if (ended) {
             return;
         }
-        final int length = playout.poll(nowNs);
-        if (length > 0) {
-            session.onCallerAudio(playout.frame(), 0, length, nowNs);
-        }
-        if (ended) {
-            return;
-        }
+        // The tick's nominal time, start + n x 20 ms: the session's pacer and the playout see exactly one 20 ms step
+        // per tick even when the loop runs a tick late, so neither releases two frames at once nor drifts.
+        final long tickNs = firstTickNs + ticks * TICK_NS;
+        ticks++;
         send.beginTick();
-        session.onTick(nowNs);
+        final int length = playout.poll(tickNs);
+        if (length > 0) {
+            session.onCallerAudio(playout.frame(), 0, length, tickNs);
+        }
+        if (ended) {
+            return;
+        }
+        session.onTick(tickNs);
         if (ended) {
             return;
         }
         send.endTick();
+        final long nowNs = System.nanoTime();
         if (config.symmetricRtp()) {
             rtpSink.target(receive.sendTarget(media.remoteRtp()));
         }

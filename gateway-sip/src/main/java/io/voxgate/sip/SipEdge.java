@@ -1,5 +1,8 @@
 package io.voxgate.sip;
 
+import io.voxgate.core.agent.VoiceAgentFactory;
+import io.voxgate.core.call.CallRegistry;
+import io.voxgate.core.call.CallSessionConfig;
 import io.voxgate.sip.rtp.RtpPortAllocator;
 import io.voxgate.sip.rtp.RtpTransport;
 import io.voxgate.sip.sdp.NegotiatedMedia;
@@ -21,6 +24,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import org.agrona.concurrent.SystemNanoClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +59,19 @@ public final class SipEdge implements AutoCloseable {
     private SipSignaling signaling;
     private InetAddress rtpBindAddress;
     private volatile boolean stopping;
+
+    /**
+     * An edge whose calls run core call sessions.
+     *
+     * @param config         validated settings
+     * @param registry       the node's call registry, shared with the other edges ({@code --max-calls})
+     * @param agents         makes one agent per call
+     * @param sessionConfig  call session settings (the outbound lead is forced to 0 for RTP)
+     */
+    public SipEdge(final SipEdgeConfig config, final CallRegistry registry, final VoiceAgentFactory agents,
+                   final CallSessionConfig sessionConfig) {
+        this(config, new CoreCallSessions(registry, agents, sessionConfig, SystemNanoClock.INSTANCE));
+    }
 
     SipEdge(final SipEdgeConfig config, final SipCallSessions sessions) {
         this.config = config;
