@@ -1,0 +1,371 @@
+package io.voxgate.sip;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.voxgate.core.audio.AudioEncoding;
+import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.core.call.CallerLeg;
+import io.voxgate.core.codec.ALawCodec;
+import io.voxgate.core.codec.G711Transcoder;
+import io.voxgate.core.codec.MuLawCodec;
+import io.voxgate.core.jitter.JitterBufferConfig;
+import io.voxgate.sip.rtcp.RtcpReporter;
+import io.voxgate.sip.rtcp.RtpReceptionStatistics;
+import io.voxgate.sip.rtp.NettyPacketSink;
+import io.voxgate.sip.rtp.RtpPlayoutStage;
+import io.voxgate.sip.rtp.RtpReceiveStage;
+import io.voxgate.sip.rtp.RtpSendStage;
+import io.voxgate.sip.rtp.RtpTransport;
+import io.voxgate.sip.sdp.NegotiatedMedia;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One SIP call's media, confined to the event loop that owns its RTP and RTCP sockets: the caller's leg of the
+ * call session ({@link CallerLeg}), fed by the receive stage, the jitter buffer playout and RTCP, and driven by
+ * a 20 ms tick on absolute deadlines.
+ *
+ * <p>Per tick: apply signalling commands (they arrive through {@link SipCallProxy}), play one caller frame out
+ * of the jitter buffer into the session, let the session release at most one paced agent frame (it calls
+ * {@link #sendToCaller}), finish the RTP tick (silence or DTMF when no audio went out), send RTCP when due,
+ * and check the media timeout. The tick is a fixed-rate timer: Netty schedules each run at start + n x 20 ms,
+ * not at the end of the previous run, so the packet clock does not drift.
+ *
+ * <p>Threading: every method except construction and {@link #bind} runs on {@link #loop}. Ownership: audio
+ * handed in is borrowed and copied once into the outgoing packet.
+ */
+final class SipCall implements CallerLeg, RtpReceiveStage.Listener, SipCallProxy.Handler {
+    static final long TICK_NS = 20_000_000L;
+    private static final Logger LOG = LoggerFactory.getLogger(SipCall.class);
+    private static final int COMMAND_RING_CAPACITY = 64;
+    private static final int DIGIT_DURATION_MS = 100;
+
+    final String callId;
+    final EventLoop loop;
+    final int rtpPort;
+    final SipCallProxy proxy;
+    private final SipEdge edge;
+    private final SipEdgeConfig config;
+    private final AudioFormat sessionFormat;
+    private final Runnable tickTask = this::tick;
+    private final UnsafeBuffer rtcpScratch = new UnsafeBuffer(new byte[512]);
+    private final UnsafeBuffer transcoded = new UnsafeBuffer(new byte[RtpSendStage.MAX_PAYLOAD_LENGTH]);
+
+    private Channel rtp;
+    private Channel rtcp;
+    private NettyPacketSink rtpSink;
+    private NettyPacketSink rtcpSink;
+    private SipCallSession session;
+    private NegotiatedMedia media;
+    private RtpReceiveStage receive;
+    private RtpSendStage send;
+    private RtpPlayoutStage playout;
+    private RtpReceptionStatistics reception;
+    private RtcpReporter rtcpReporter;
+    private ScheduledFuture<?> ticker;
+    private long mediaWatchFromNs;
+    private long firstTickNs;
+    private long ticks;
+    private boolean transcodeAlaw;
+    private boolean ended;
+    private long packetsBeforeAnswer;
+
+    SipCall(final String callId, final EventLoop loop, final int rtpPort, final SipEdge edge, final SipEdgeConfig config,
+            final AudioFormat sessionFormat) {
+        this.callId = callId;
+        this.loop = loop;
+        this.rtpPort = rtpPort;
+        this.edge = edge;
+        this.config = config;
+        this.sessionFormat = sessionFormat;
+        this.proxy = new SipCallProxy(COMMAND_RING_CAPACITY, loop, this);
+    }
+
+    /** Binds the RTP and RTCP sockets (signalling thread, before the call is published); false if a port is taken. */
+    boolean bind(final RtpTransport transport, final InetAddress address) {
+        rtp = transport.bind(loop, address, rtpPort, this::onRtpDatagram);
+        if (rtp == null) {
+            return false;
+        }
+        rtcp = transport.bind(loop, address, rtpPort + 1, this::onRtcpDatagram);
+        if (rtcp == null) {
+            rtp.close();
+            rtp = null;
+            return false;
+        }
+        rtpSink = new NettyPacketSink(rtp);
+        rtcpSink = new NettyPacketSink(rtcp);
+        return true;
+    }
+
+    /** Closes the sockets of a call that was never published (admission refused). */
+    void closeSockets() {
+        if (rtp != null) {
+            rtp.close();
+        }
+        if (rtcp != null) {
+            rtcp.close();
+        }
+    }
+
+    /** Sets the session (on the loop, right after it was opened). */
+    void session(final SipCallSession value) {
+        this.session = value;
+    }
+
+    @Override
+    public void onCommand(final SipCallProxy.Command command) {
+        final long nowNs = System.nanoTime();
+        switch (command.kind) {
+            case ANSWERED:
+                answered(command.media, nowNs);
+                break;
+            case MEDIA_CHANGED:
+                mediaChanged(command.media, nowNs);
+                break;
+            case ENDED:
+                teardown(command.text, false, true, nowNs);
+                break;
+            case HANG_UP:
+                teardown(command.text, true, true, nowNs);
+                break;
+            case DIGITS:
+                if (send != null) {
+                    for (int i = 0; i < command.text.length(); i++) {
+                        send.queueDigit(command.text.charAt(i), DIGIT_DURATION_MS);
+                    }
+                }
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void answered(final NegotiatedMedia negotiated, final long nowNs) {
+        if (ended || media != null) {
+            return;
+        }
+        media = negotiated;
+        final ThreadLocalRandom random = ThreadLocalRandom.current();
+        final AudioFormat wire = negotiated.callerFormat();
+        transcodeAlaw = wire.encoding() != sessionFormat.encoding();
+        reception = new RtpReceptionStatistics();
+        receive = new RtpReceiveStage(this, reception, config.symmetricRtp(), 5 * TICK_NS, wire.sampleRateHz());
+        receive.configure(negotiated.remoteRtp(), negotiated.audioPayloadType(), negotiated.telephoneEventPayloadType());
+        send = new RtpSendStage(rtpSink, config.idlePolicy(), random.nextInt(), random.nextInt(1 << 16),
+            random.nextLong(1L << 32), wire.samplesPerFrame(), negotiated.audioPayloadType(), silenceCode(wire));
+        send.telephoneEventPayloadType(negotiated.telephoneEventPayloadType());
+        send.sendingEnabled(negotiated.localDirection().sends());
+        playout = new RtpPlayoutStage(JitterBufferConfig.defaults(), wire, sessionFormat);
+        rtcpReporter = new RtcpReporter(send.ssrc(), "voxgate@" + callId.hashCode(), reception, random.nextLong(), nowNs);
+        rtpSink.target(negotiated.remoteRtp());
+        rtcpSink.target(negotiated.remoteRtcp());
+        mediaWatchFromNs = nowNs;
+        session.start(nowNs);
+        firstTickNs = nowNs + TICK_NS;
+        ticker = loop.scheduleAtFixedRate(tickTask, TICK_NS, TICK_NS, TimeUnit.NANOSECONDS);
+        LOG.info("SIP call {} media: {} via rtp {}", callId, negotiated, rtpPort);
+    }
+
+    private void mediaChanged(final NegotiatedMedia negotiated, final long nowNs) {
+        if (ended || receive == null) {
+            return;
+        }
+        media = negotiated;
+        receive.configure(negotiated.remoteRtp(), negotiated.audioPayloadType(), negotiated.telephoneEventPayloadType());
+        send.sendingEnabled(negotiated.localDirection().sends());
+        rtpSink.target(receive.sendTarget(negotiated.remoteRtp()));
+        rtcpSink.target(negotiated.remoteRtcp());
+        mediaWatchFromNs = nowNs;
+        LOG.info("SIP call {} media changed: {}", callId, negotiated);
+    }
+
+    private void tick() {
+        if (ended) {
+            return;
+        }
+        // The tick's nominal time, start + n x 20 ms: the session's pacer and the playout see exactly one 20 ms step
+        // per tick even when the loop runs a tick late, so neither releases two frames at once nor drifts.
+        final long tickNs = firstTickNs + ticks * TICK_NS;
+        ticks++;
+        send.beginTick();
+        final int length = playout.poll(tickNs);
+        if (length > 0) {
+            session.onCallerAudio(playout.frame(), 0, length, tickNs);
+        }
+        if (ended) {
+            return;
+        }
+        session.onTick(tickNs);
+        if (ended) {
+            return;
+        }
+        send.endTick();
+        final long nowNs = System.nanoTime();
+        if (config.symmetricRtp()) {
+            rtpSink.target(receive.sendTarget(media.remoteRtp()));
+        }
+        if (nowNs - rtcpReporter.nextReportNs() >= 0) {
+            final int n = rtcpReporter.writeReport(rtcpScratch, 0, nowNs, System.currentTimeMillis(), send.packetsSent(),
+                send.octetsSent(), send.nextTimestamp());
+            sendRtcp(n);
+        }
+        if (media.localDirection().receives()) {
+            final long last = Math.max(mediaWatchFromNs, receive.lastAcceptedNs());
+            if (nowNs - last > config.mediaTimeoutSeconds() * 1_000_000_000L) {
+                LOG.info("SIP call {}: no RTP for {} s, hanging up", callId, config.mediaTimeoutSeconds());
+                teardown("media timeout", true, true, nowNs);
+            }
+        }
+    }
+
+    private void sendRtcp(final int length) {
+        final MutableDirectBuffer out = rtcpSink.claim(length);
+        if (out != null) {
+            out.putBytes(0, rtcpScratch, 0, length);
+            rtcpSink.commit(length);
+        }
+    }
+
+    // ------------------------------------------------------------ inbound datagrams
+
+    private void onRtpDatagram(final DirectBuffer buffer, final int offset, final int length, final InetSocketAddress sender,
+                               final long nowNs) {
+        if (receive == null || ended) {
+            packetsBeforeAnswer++;
+            return;
+        }
+        receive.onDatagram(buffer, offset, length, sender, nowNs);
+    }
+
+    private void onRtcpDatagram(final DirectBuffer buffer, final int offset, final int length, final InetSocketAddress sender,
+                                final long nowNs) {
+        if (rtcpReporter != null && !ended) {
+            rtcpReporter.onRtcp(buffer, offset, length, nowNs);
+        }
+    }
+
+    @Override
+    public void onRtpAudio(final int ssrc, final int sequenceNumber, final long rtpTimestamp, final boolean marker,
+                           final DirectBuffer payload, final int offset, final int length, final long nowNs) {
+        rtcpReporter.remoteSsrc(ssrc);
+        playout.offer(ssrc, sequenceNumber, rtpTimestamp, marker, payload, offset, length, nowNs);
+    }
+
+    @Override
+    public void onCallerDigit(final char digit, final long nowNs) {
+        session.onCallerDigit(digit, nowNs);
+    }
+
+    @Override
+    public void onRtcp(final DirectBuffer buffer, final int offset, final int length, final long nowNs) {
+        rtcpReporter.onRtcp(buffer, offset, length, nowNs);
+    }
+
+    // ------------------------------------------------------------ CallerLeg
+
+    @Override
+    public void sendToCaller(final DirectBuffer audio, final int offset, final int length, final long nowNs) {
+        if (send == null || ended) {
+            return;
+        }
+        if (!transcodeAlaw) {
+            send.sendAudio(audio, offset, length);
+            return;
+        }
+        final int n = Math.min(length, transcoded.capacity());
+        if (sessionFormat.encoding() == AudioEncoding.MULAW) {
+            G711Transcoder.muLawToALaw(audio, offset, transcoded, 0, n);
+        } else {
+            G711Transcoder.aLawToMuLaw(audio, offset, transcoded, 0, n);
+        }
+        send.sendAudio(transcoded, 0, n);
+    }
+
+    @Override
+    public void clearCallerPlayback(final long nowNs) {
+        // RTP buffers nothing at the far end: the session's pacer already dropped the rest of the turn.
+    }
+
+    @Override
+    public void hangUp(final String reason, final long nowNs) {
+        teardown(reason, true, false, nowNs);
+    }
+
+    /**
+     * Ends the call once: RTCP BYE, sockets closed, port released, registry and signalling told.
+     *
+     * @param signalHangUp whether the gateway must hang up the SIP side (BYE or error response)
+     * @param endSession   whether the session must still be ended (it already is when it called {@link #hangUp})
+     */
+    void teardown(final String reason, final boolean signalHangUp, final boolean endSession, final long nowNs) {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+        if (rtcpReporter != null && rtcp.isActive()) {
+            sendRtcp(rtcpReporter.writeBye(rtcpScratch, 0));
+        }
+        if (endSession && session != null) {
+            session.end(reason, nowNs);
+        }
+        if (rtp != null) {
+            rtp.close();
+        }
+        if (rtcp != null) {
+            rtcp.close();
+        }
+        LOG.info("SIP call {} ended: {} (rtp in {} out {}, dropped source {} ssrc {} pt {} malformed {}, digits in {})",
+            callId, reason, receive == null ? 0 : receive.packetsAccepted(), send == null ? 0 : send.packetsSent(),
+            receive == null ? 0 : receive.packetsDroppedWrongSource(), receive == null ? 0 : receive.packetsDroppedWrongSsrc(),
+            receive == null ? 0 : receive.packetsDroppedWrongPayloadType(),
+            receive == null ? 0 : receive.packetsDroppedMalformed() + receive.packetsDroppedOversized(),
+            receive == null ? 0 : receive.digitsReceived());
+        edge.callEnded(this, reason, signalHangUp, nowNs);
+    }
+
+    private static byte silenceCode(final AudioFormat format) {
+        return format.encoding() == AudioEncoding.ALAW ? ALawCodec.ZERO_CODE : MuLawCodec.ZERO_CODE;
+    }
+
+    /** Whether the call has ended. */
+    boolean ended() {
+        return ended;
+    }
+
+    /** The receive stage (null before the answer), for tests and metrics. */
+    RtpReceiveStage receive() {
+        return receive;
+    }
+
+    /** The send stage (null before the answer). */
+    RtpSendStage send() {
+        return send;
+    }
+
+    /** The playout stage (null before the answer). */
+    RtpPlayoutStage playout() {
+        return playout;
+    }
+
+    /** The RTCP reporter (null before the answer). */
+    RtcpReporter rtcp() {
+        return rtcpReporter;
+    }
+
+    /** Datagrams that arrived before media was negotiated. */
+    long packetsBeforeAnswer() {
+        return packetsBeforeAnswer;
+    }
+}

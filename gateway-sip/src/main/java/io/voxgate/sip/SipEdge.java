@@ -1,0 +1,331 @@
+package io.voxgate.sip;
+
+import io.voxgate.core.agent.VoiceAgentFactory;
+import io.voxgate.core.call.CallRegistry;
+import io.voxgate.core.call.CallSessionConfig;
+import io.voxgate.sip.rtp.RtpPortAllocator;
+import io.voxgate.sip.rtp.RtpTransport;
+import io.voxgate.sip.sdp.NegotiatedMedia;
+import io.voxgate.sip.signaling.Admission;
+import io.voxgate.sip.signaling.InboundCall;
+import io.voxgate.sip.signaling.SignalingConfig;
+import io.voxgate.sip.signaling.SipCallHandler;
+import io.voxgate.sip.signaling.SipSignaling;
+import io.voxgate.sip.signaling.TlsKeyStore;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.agrona.concurrent.SystemNanoClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SIP trunk edge: terminates inbound calls from Twilio Elastic SIP Trunking and other carriers, answers
+ * them per RFC 3264 and carries their G.711 RTP to a call session each.
+ *
+ * <p>Lifecycle: {@link #start()} once (binds the SIP listeners and starts the media loops), {@link #drain()} to
+ * refuse new calls while current ones finish, {@link #stop()} to hang every call up (BYE) and release
+ * everything; {@link #close()} is {@link #stop()}.
+ *
+ * <p>Threading: the public methods are safe on any thread. Each call lives on one media event loop; jain-sip
+ * threads reach it only through its command rings. See {@link SipCall} for the per-call media path and
+ * {@link SipSignaling} for signalling.
+ */
+public final class SipEdge implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SipEdge.class);
+    private static final long SESSION_OPEN_TIMEOUT_MS = 2_000;
+    private static final long STOP_GRACE_MS = 2_000;
+    private static final int BIND_ATTEMPTS = 4;
+
+    private final SipEdgeConfig config;
+    private final SipCallSessions sessions;
+    private final Map<String, SipCall> calls = new ConcurrentHashMap<>();
+    private final AtomicLong callsAdmitted = new AtomicLong();
+    private final AtomicLong callsRefusedFull = new AtomicLong();
+    private final AtomicLong callsRefusedNoPorts = new AtomicLong();
+    private final AtomicLong callsEnded = new AtomicLong();
+    private final Object endedSignal = new Object();
+    private RtpPortAllocator ports;
+    private RtpTransport transport;
+    private SipSignaling signaling;
+    private InetAddress rtpBindAddress;
+    private volatile boolean stopping;
+
+    /**
+     * An edge whose calls run core call sessions.
+     *
+     * @param config         validated settings
+     * @param registry       the node's call registry, shared with the other edges ({@code --max-calls})
+     * @param agents         makes one agent per call
+     * @param sessionConfig  call session settings (the outbound lead is forced to 0 for RTP)
+     */
+    public SipEdge(final SipEdgeConfig config, final CallRegistry registry, final VoiceAgentFactory agents,
+                   final CallSessionConfig sessionConfig) {
+        this(config, new CoreCallSessions(registry, agents, sessionConfig, SystemNanoClock.INSTANCE));
+    }
+
+    SipEdge(final SipEdgeConfig config, final SipCallSessions sessions) {
+        this.config = config;
+        this.sessions = sessions;
+    }
+
+    /**
+     * Binds the SIP listeners and starts the media event loops.
+     *
+     * @throws IllegalStateException naming the option when a listener cannot start (port in use, TLS files)
+     */
+    public synchronized void start() {
+        if (signaling != null) {
+            throw new IllegalStateException("SIP edge already started");
+        }
+        try {
+            rtpBindAddress = InetAddress.getByName(config.bindAddress());
+        } catch (final UnknownHostException ex) {
+            throw new IllegalStateException("--bind " + config.bindAddress() + " is not an address", ex);
+        }
+        ports = new RtpPortAllocator(config.rtpPortLow(), config.rtpPortHigh(), config.portQuarantineMs() * 1_000_000L);
+        Path keyStore = null;
+        char[] keyStorePassword = null;
+        if (config.transports().contains("tls")) {
+            keyStorePassword = randomPassword();
+            keyStore = TlsKeyStore.buildPkcs12(config.tlsCertificate(), config.tlsPrivateKey(), keyStorePassword);
+        }
+        transport = new RtpTransport(config.mediaThreads());
+        signaling = new SipSignaling(new SignalingConfig(config.bindAddress(), config.sipPort(), config.transports(),
+            config.tlsPort(), keyStore, keyStorePassword, config.externalIp(), config.allowList(), config.digestRealm(),
+            config.digestUser(), config.digestPassword(), config.answerDelayMs(), config.retryAfterSeconds(),
+            config.sipThreads()), new Handler());
+        try {
+            signaling.start();
+        } catch (final IllegalStateException ex) {
+            transport.close();
+            signaling = null;
+            throw ex;
+        } finally {
+            if (keyStore != null) {
+                deleteQuietly(keyStore);
+            }
+        }
+        LOG.info("SIP edge started: {} (media on {} {} loops)", config, config.mediaThreads(),
+            transport.nativeEpoll() ? "epoll" : "nio");
+    }
+
+    /** Refuses new calls (503 with Retry-After) while the calls in progress go on. */
+    public void drain() {
+        final SipSignaling s = signaling;
+        if (s != null) {
+            s.draining(true);
+        }
+    }
+
+    /** Calls currently carried by this edge. */
+    public int activeCalls() {
+        return calls.size();
+    }
+
+    /**
+     * Sends DTMF digits to the caller of {@code callId} as RFC 4733 events (100 ms each, three end packets).
+     *
+     * @return false when no such call runs, its command ring is full, or the digits contain no DTMF character
+     */
+    public boolean sendDigits(final String callId, final String digits) {
+        final SipCall call = calls.get(callId);
+        return call != null && digits != null && !digits.isEmpty()
+            && call.proxy.offer(new SipCallProxy.Command(SipCallProxy.Kind.DIGITS, null, digits));
+    }
+
+    /** Calls admitted since start. */
+    public long callsAdmitted() {
+        return callsAdmitted.get();
+    }
+
+    /** Calls refused because the node was full or draining. */
+    public long callsRefusedFull() {
+        return callsRefusedFull.get();
+    }
+
+    /** Calls refused because no RTP port pair was free. */
+    public long callsRefusedNoPorts() {
+        return callsRefusedNoPorts.get();
+    }
+
+    /** Calls ended since start. */
+    public long callsEnded() {
+        return callsEnded.get();
+    }
+
+    /**
+     * Hangs up every call (BYE), waits up to two seconds for them to end, then stops the listeners and the media
+     * loops. Idempotent.
+     */
+    public synchronized void stop() {
+        if (signaling == null || stopping) {
+            return;
+        }
+        stopping = true;
+        signaling.draining(true);
+        for (final SipCall call : calls.values()) {
+            call.proxy.offer(new SipCallProxy.Command(SipCallProxy.Kind.HANG_UP, null, "gateway stopping"));
+        }
+        final long deadlineNs = System.nanoTime() + STOP_GRACE_MS * 1_000_000L;
+        synchronized (endedSignal) {
+            long leftNs;
+            while (!calls.isEmpty() && (leftNs = deadlineNs - System.nanoTime()) > 0) {
+                try {
+                    endedSignal.wait(Math.max(1, leftNs / 1_000_000L));
+                } catch (final InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        signaling.stop();
+        transport.close();
+        signaling = null;
+        LOG.info("SIP edge stopped ({} calls left unfinished)", calls.size());
+        calls.clear();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** The call with {@code callId}, for tests. */
+    SipCall call(final String callId) {
+        return calls.get(callId);
+    }
+
+    /** Called by a call's teardown on its loop. */
+    void callEnded(final SipCall call, final String reason, final boolean signalHangUp, final long nowNs) {
+        ports.release(call.rtpPort, nowNs);
+        if (calls.remove(call.callId, call)) {
+            callsEnded.incrementAndGet();
+        }
+        final SipSignaling s = signaling;
+        if (signalHangUp && s != null) {
+            s.hangUp(call.callId, reason, stopping ? 503 : 480);
+        }
+        synchronized (endedSignal) {
+            endedSignal.notifyAll();
+        }
+    }
+
+    private static char[] randomPassword() {
+        final SecureRandom random = new SecureRandom();
+        final char[] password = new char[32];
+        for (int i = 0; i < password.length; i++) {
+            password[i] = (char) ('a' + random.nextInt(26));
+        }
+        return password;
+    }
+
+    private static void deleteQuietly(final Path file) {
+        // jain-sip has read the key store into memory by now; the file should not outlive startup.
+        try {
+            Files.deleteIfExists(file);
+        } catch (final IOException ex) {
+            LOG.debug("TLS key store {} could not be deleted: {}", file, ex.toString());
+        }
+    }
+
+    /** Signalling's view of the edge; runs on jain-sip threads. */
+    private final class Handler implements SipCallHandler {
+
+        @Override
+        public Admission admit(final InboundCall inbound) {
+            if (stopping) {
+                return Admission.reject(503, config.retryAfterSeconds(), "stopping");
+            }
+            final long nowNs = System.nanoTime();
+            SipCall call = null;
+            for (int attempt = 0; attempt < BIND_ATTEMPTS && call == null; attempt++) {
+                final int port = ports.allocate(nowNs);
+                if (port == RtpPortAllocator.NO_PORT) {
+                    callsRefusedNoPorts.incrementAndGet();
+                    return Admission.reject(503, config.retryAfterSeconds(), "no RTP ports free");
+                }
+                final SipCall candidate = new SipCall(inbound.callId(), transport.nextLoop(), port, SipEdge.this, config,
+                    inbound.callerFormat());
+                if (candidate.bind(transport, rtpBindAddress)) {
+                    call = candidate;
+                } else {
+                    LOG.warn("RTP port {} or {} is taken by another process; trying another pair", port, port + 1);
+                    ports.release(port, nowNs);
+                }
+            }
+            if (call == null) {
+                callsRefusedNoPorts.incrementAndGet();
+                return Admission.reject(503, config.retryAfterSeconds(), "RTP ports cannot be bound");
+            }
+            final SipCall c = call;
+            final SipCallSessions.Opened opened;
+            try {
+                opened = c.loop.submit(() -> {
+                    final SipCallSessions.Opened o = sessions.open(inbound.callId(), inbound.metadata(), inbound.callerFormat(),
+                        c, c.loop, System.nanoTime());
+                    if (o.session != null) {
+                        c.session(o.session);
+                    }
+                    return o;
+                }).get(SESSION_OPEN_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            } catch (final ExecutionException | TimeoutException ex) {
+                LOG.warn("SIP call {}: session could not be opened: {}", inbound.callId(), ex.toString());
+                c.closeSockets();
+                ports.release(c.rtpPort, nowNs);
+                return Admission.reject(500, 0, "session failed");
+            } catch (final InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                c.closeSockets();
+                ports.release(c.rtpPort, nowNs);
+                return Admission.reject(503, config.retryAfterSeconds(), "interrupted");
+            }
+            if (opened.session == null) {
+                c.closeSockets();
+                ports.release(c.rtpPort, nowNs);
+                callsRefusedFull.incrementAndGet();
+                switch (opened.refusal) {
+                    case DUPLICATE:
+                        return Admission.reject(482, 0, "duplicate call");
+                    default:
+                        return Admission.reject(503, config.retryAfterSeconds(),
+                            opened.refusal == SipCallSessions.Refusal.FULL ? "full" : "draining");
+                }
+            }
+            calls.put(inbound.callId(), c);
+            callsAdmitted.incrementAndGet();
+            return Admission.accept(c.rtpPort);
+        }
+
+        @Override
+        public void onAnswered(final String callId, final NegotiatedMedia media) {
+            command(callId, new SipCallProxy.Command(SipCallProxy.Kind.ANSWERED, media, null));
+        }
+
+        @Override
+        public void onMediaChanged(final String callId, final NegotiatedMedia media) {
+            command(callId, new SipCallProxy.Command(SipCallProxy.Kind.MEDIA_CHANGED, media, null));
+        }
+
+        @Override
+        public void onEnded(final String callId, final String reason) {
+            command(callId, new SipCallProxy.Command(SipCallProxy.Kind.ENDED, null, reason));
+        }
+
+        private void command(final String callId, final SipCallProxy.Command command) {
+            final SipCall call = calls.get(callId);
+            if (call != null && !call.proxy.offer(command)) {
+                LOG.warn("SIP call {}: command {} refused (ring full)", callId, command.kind);
+            }
+        }
+    }
+}

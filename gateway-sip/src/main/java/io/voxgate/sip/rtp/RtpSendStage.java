@@ -1,0 +1,347 @@
+package io.voxgate.sip.rtp;
+
+import io.voxgate.sip.dtmf.DtmfEvents;
+import java.util.Arrays;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * The last node of a call's outbound media path: turns paced frames into RTP packets with correct sequence
+ * numbers, timestamps, SSRC and marker bit, and sends RFC 4733 digits.
+ *
+ * <p>The call drives it once per 20 ms tick on absolute deadlines: {@link #beginTick()}, then at most one
+ * {@link #sendAudio} from the paced outbound queue, then {@link #endTick()}. Sequence numbers step by one per
+ * packet; the timestamp steps by one frame of samples per tick whether or not a packet went out, so gaps keep
+ * real time (RFC 3550 §5.1); SSRC, first sequence number and first timestamp are random (§5.1, §8).
+ *
+ * <p>Between agent turns ({@link IdlePolicy}): by default the stage sends G.711 silence, keeping carrier
+ * media-inactivity timers and NAT bindings alive and the far end's jitter buffer steady; such a stream has
+ * no silence suppression, so the marker bit stays 0 (RFC 3551 §4.1). With {@link IdlePolicy#SEND_NOTHING}
+ * idle ticks send nothing and the first packet of the next talkspurt carries M=1 (RFC 3551 §4.1). Either
+ * way, on hold (the peer cannot receive) nothing is sent and the first packet after it carries M=1.
+ *
+ * <p>DTMF (RFC 4733 §2.5.1): a queued digit replaces audio for its duration; its packets share the audio's
+ * SSRC, sequence space and clock, keep the event's start timestamp, grow the duration each tick, start with
+ * M=1 and end with the E bit on three packets, one per tick. Audio offered meanwhile is dropped and counted.
+ *
+ * <p>Threading: confined to the call's thread. Ownership: audio passed in is borrowed for the call only and
+ * copied into the sink's packet buffer. Allocates nothing after construction.
+ */
+public final class RtpSendStage {
+
+    /** What to send when the agent has nothing to say. */
+    public enum IdlePolicy {
+        /** Send G.711 silence every tick (the default; see the class comment for why). */
+        SEND_SILENCE,
+        /** Send nothing; mark the next talkspurt (silence suppression). */
+        SEND_NOTHING
+    }
+
+    /**
+     * Where packets go: the call's UDP channel. Threading: called on the call's thread.
+     */
+    public interface PacketSink {
+        /**
+         * A writable buffer for a packet of up to {@code length} octets, starting at index 0, or {@code null}
+         * when none is available (the packet is then dropped and counted).
+         */
+        MutableDirectBuffer claim(int length);
+
+        /** Sends the first {@code length} octets of the buffer last claimed. */
+        void commit(int length);
+    }
+
+    /** Digits waiting to be sent at most. */
+    public static final int DIGIT_QUEUE_CAPACITY = 32;
+    /** Ticks of pause between queued digits (40 ms at 20 ms ptime, above the Q.24 minimum pause). */
+    public static final int INTER_DIGIT_TICKS = 2;
+    /** How many times the end packet of an event is sent (RFC 4733 §2.5.1.4). */
+    public static final int END_PACKET_COUNT = 3;
+    /** The largest audio payload sent: 60 ms of G.711. */
+    public static final int MAX_PAYLOAD_LENGTH = 480;
+
+    private final PacketSink sink;
+    private final IdlePolicy idlePolicy;
+    private final int ssrc;
+    private final int samplesPerFrame;
+    private final byte[] silence;
+    private int audioPayloadType;
+    private int telephoneEventPayloadType = -1;
+    private int sequenceNumber;
+    private long frameTimestamp;
+    private boolean markerPending;
+    private boolean sentThisTick;
+    private boolean sendingEnabled = true;
+
+    private final char[] digitQueue = new char[DIGIT_QUEUE_CAPACITY];
+    private final int[] digitDurationTicks = new int[DIGIT_QUEUE_CAPACITY];
+    private int digitHead;
+    private int digitCount;
+    private int eventCode = -1;
+    private long eventTimestamp;
+    private int eventTicksSent;
+    private int eventTicksTotal;
+    private int endPacketsSent;
+    private int pauseTicks;
+
+    private long packetsSent;
+    private long octetsSent;
+    private long silencePacketsSent;
+    private long framesDroppedDuringDtmf;
+    private long framesDroppedOnHold;
+    private long framesDroppedTooLong;
+    private long framesDroppedNoBuffer;
+    private long framesDroppedSecondInTick;
+    private long digitsSent;
+    private long digitsDroppedQueueFull;
+
+    /**
+     * A stage for one call's outbound stream.
+     *
+     * @param sink                 where packets go
+     * @param idlePolicy           what idle ticks send
+     * @param ssrc                 random SSRC of the gateway's stream
+     * @param initialSequence      random first sequence number
+     * @param initialTimestamp     random first timestamp
+     * @param samplesPerFrame      RTP timestamp units per tick (160 for G.711 at 20 ms)
+     * @param audioPayloadType     negotiated audio payload type
+     * @param silenceByte          the codec's silence code point (0xFF mu-law, 0xD5 A-law)
+     */
+    public RtpSendStage(final PacketSink sink, final IdlePolicy idlePolicy, final int ssrc, final int initialSequence,
+                        final long initialTimestamp, final int samplesPerFrame, final int audioPayloadType,
+                        final byte silenceByte) {
+        this.sink = sink;
+        this.idlePolicy = idlePolicy;
+        this.ssrc = ssrc;
+        this.sequenceNumber = initialSequence & 0xFFFF;
+        this.frameTimestamp = initialTimestamp & 0xFFFF_FFFFL;
+        this.samplesPerFrame = samplesPerFrame;
+        this.audioPayloadType = audioPayloadType;
+        this.silence = new byte[samplesPerFrame];
+        Arrays.fill(silence, silenceByte);
+        this.markerPending = idlePolicy == IdlePolicy.SEND_NOTHING;
+    }
+
+    /** Sets the negotiated telephone-event payload type, or -1 when the peer offered none. */
+    public void telephoneEventPayloadType(final int payloadType) {
+        this.telephoneEventPayloadType = payloadType;
+    }
+
+    /** Whether the peer may receive (false while it holds the call: our direction recvonly or inactive). */
+    public void sendingEnabled(final boolean enabled) {
+        this.sendingEnabled = enabled;
+    }
+
+    /** Starts a 20 ms tick. */
+    public void beginTick() {
+        sentThisTick = false;
+    }
+
+    /**
+     * Sends one frame of audio in the negotiated codec in this tick's slot.
+     *
+     * @return whether a packet went out; otherwise the frame was dropped and counted
+     */
+    public boolean sendAudio(final DirectBuffer audio, final int offset, final int length) {
+        if (!sendingEnabled) {
+            framesDroppedOnHold++;
+            return false;
+        }
+        if (eventCode >= 0) {
+            framesDroppedDuringDtmf++;
+            return false;
+        }
+        if (sentThisTick) {
+            // The pacer releases one frame per tick; a second one means a bug upstream, and sending it would
+            // run the stream ahead of real time.
+            framesDroppedSecondInTick++;
+            return false;
+        }
+        if (length > MAX_PAYLOAD_LENGTH || length <= 0) {
+            framesDroppedTooLong++;
+            return false;
+        }
+        final MutableDirectBuffer out = sink.claim(RtpPacketFlyweight.FIXED_HEADER_LENGTH + length);
+        if (out == null) {
+            framesDroppedNoBuffer++;
+            return false;
+        }
+        final int header = RtpPacketFlyweight.writeHeader(out, 0, markerPending, audioPayloadType, sequenceNumber,
+            frameTimestamp, ssrc);
+        out.putBytes(header, audio, offset, length);
+        sink.commit(header + length);
+        afterPacket(length);
+        return true;
+    }
+
+    /** Ends the tick: sends DTMF or idle audio as due, and advances the clock by one frame. */
+    public void endTick() {
+        if (!sentThisTick) {
+            if (!sendingEnabled) {
+                markerPending = true;
+            } else if (eventCode >= 0 || startNextDigit()) {
+                sendEventPacket();
+            } else if (idlePolicy == IdlePolicy.SEND_SILENCE) {
+                sendSilence();
+            } else {
+                markerPending = true;
+            }
+        }
+        frameTimestamp = frameTimestamp + samplesPerFrame & 0xFFFF_FFFFL;
+    }
+
+    /**
+     * Queues a digit to send as RFC 4733 events.
+     *
+     * @param digit      {@code 0-9 * # A-D}
+     * @param durationMs how long the key is held, rounded up to whole ticks, at least one
+     * @return whether it was queued; false when the peer negotiated no telephone-event, the queue is full
+     *         (counted) or the character is no digit
+     */
+    public boolean queueDigit(final char digit, final int durationMs) {
+        if (telephoneEventPayloadType < 0 || DtmfEvents.eventOf(digit) == DtmfEvents.NO_EVENT) {
+            return false;
+        }
+        if (digitCount == DIGIT_QUEUE_CAPACITY) {
+            digitsDroppedQueueFull++;
+            return false;
+        }
+        final int slot = (digitHead + digitCount) % DIGIT_QUEUE_CAPACITY;
+        digitQueue[slot] = digit;
+        final int tickMs = samplesPerFrame / 8;
+        digitDurationTicks[slot] = Math.max(1, (durationMs + tickMs - 1) / tickMs);
+        digitCount++;
+        return true;
+    }
+
+    private boolean startNextDigit() {
+        if (digitCount == 0) {
+            return false;
+        }
+        if (pauseTicks > 0) {
+            pauseTicks--;
+            return false;
+        }
+        final char digit = digitQueue[digitHead];
+        eventTicksTotal = digitDurationTicks[digitHead];
+        digitHead = (digitHead + 1) % DIGIT_QUEUE_CAPACITY;
+        digitCount--;
+        eventCode = DtmfEvents.eventOf(digit);
+        eventTimestamp = frameTimestamp;
+        eventTicksSent = 0;
+        endPacketsSent = 0;
+        return true;
+    }
+
+    private void sendEventPacket() {
+        final boolean end = eventTicksSent >= eventTicksTotal;
+        final int ticks = end ? eventTicksTotal : eventTicksSent + 1;
+        final int duration = Math.min(0xFFFF, ticks * samplesPerFrame);
+        final MutableDirectBuffer out = sink.claim(RtpPacketFlyweight.FIXED_HEADER_LENGTH + DtmfEvents.PAYLOAD_LENGTH);
+        if (out != null) {
+            final int header = RtpPacketFlyweight.writeHeader(out, 0, eventTicksSent == 0, telephoneEventPayloadType,
+                sequenceNumber, eventTimestamp, ssrc);
+            DtmfEvents.writePayload(out, header, eventCode, end, DtmfEvents.DEFAULT_VOLUME, duration);
+            sink.commit(header + DtmfEvents.PAYLOAD_LENGTH);
+            afterPacket(DtmfEvents.PAYLOAD_LENGTH);
+        }
+        sentThisTick = true;
+        if (end) {
+            endPacketsSent++;
+            if (endPacketsSent == END_PACKET_COUNT) {
+                eventCode = -1;
+                digitsSent++;
+                pauseTicks = INTER_DIGIT_TICKS;
+            }
+        } else {
+            eventTicksSent++;
+        }
+    }
+
+    private void sendSilence() {
+        final MutableDirectBuffer out = sink.claim(RtpPacketFlyweight.FIXED_HEADER_LENGTH + silence.length);
+        if (out == null) {
+            framesDroppedNoBuffer++;
+            return;
+        }
+        final int header = RtpPacketFlyweight.writeHeader(out, 0, markerPending, audioPayloadType, sequenceNumber,
+            frameTimestamp, ssrc);
+        out.putBytes(header, silence);
+        sink.commit(header + silence.length);
+        silencePacketsSent++;
+        afterPacket(silence.length);
+    }
+
+    private void afterPacket(final int payloadLength) {
+        sequenceNumber = sequenceNumber + 1 & 0xFFFF;
+        packetsSent++;
+        octetsSent += payloadLength;
+        markerPending = false;
+        sentThisTick = true;
+    }
+
+    /** The gateway's SSRC. */
+    public int ssrc() {
+        return ssrc;
+    }
+
+    /** The sequence number of the next packet. */
+    public int nextSequenceNumber() {
+        return sequenceNumber;
+    }
+
+    /** The timestamp of the next frame slot; RTCP SRs use it as "now" on the RTP clock. */
+    public long nextTimestamp() {
+        return frameTimestamp;
+    }
+
+    /** Packets sent (audio, silence, DTMF). */
+    public long packetsSent() {
+        return packetsSent;
+    }
+
+    /** Payload octets sent. */
+    public long octetsSent() {
+        return octetsSent;
+    }
+
+    /** Silence packets sent on idle ticks. */
+    public long silencePacketsSent() {
+        return silencePacketsSent;
+    }
+
+    /** Audio frames dropped because a DTMF event occupied the slot. */
+    public long framesDroppedDuringDtmf() {
+        return framesDroppedDuringDtmf;
+    }
+
+    /** Audio frames dropped while the peer held the call. */
+    public long framesDroppedOnHold() {
+        return framesDroppedOnHold;
+    }
+
+    /** Audio frames that were empty or longer than {@link #MAX_PAYLOAD_LENGTH}. */
+    public long framesDroppedTooLong() {
+        return framesDroppedTooLong;
+    }
+
+    /** Packets dropped because the sink had no buffer. */
+    public long framesDroppedNoBuffer() {
+        return framesDroppedNoBuffer;
+    }
+
+    /** Audio frames dropped because a frame had already gone out in the same tick. */
+    public long framesDroppedSecondInTick() {
+        return framesDroppedSecondInTick;
+    }
+
+    /** Digits completely sent. */
+    public long digitsSent() {
+        return digitsSent;
+    }
+
+    /** Digits refused because the queue was full. */
+    public long digitsDroppedQueueFull() {
+        return digitsDroppedQueueFull;
+    }
+}

@@ -1,0 +1,80 @@
+package io.voxgate.sip.rtp;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The media event loops and UDP sockets of the SIP edge: native epoll where available (Linux), NIO otherwise.
+ * Each call's RTP and RTCP sockets are registered on one loop, which is the call's thread.
+ *
+ * <p>Sockets receive into fixed {@value #RECEIVE_BUFFER_BYTES}-byte buffers, so an oversized datagram arrives
+ * truncated and is dropped as oversized by {@link RtpPacketFlyweight} rather than costing a large allocation.
+ *
+ * <p>Threading: {@link #bind} may be called from any thread except an event loop of this transport (it waits
+ * for the bind). {@link #close} once at shutdown.
+ */
+public final class RtpTransport implements AutoCloseable {
+    /** Receive buffer per datagram: larger than any valid packet, see {@link RtpPacketFlyweight#MAX_PACKET_LENGTH}. */
+    public static final int RECEIVE_BUFFER_BYTES = 2048;
+
+    private final EventLoopGroup group;
+    private final Class<? extends DatagramChannel> channelClass;
+    private final boolean nativeEpoll;
+
+    /** Starts {@code threads} media event loops. */
+    public RtpTransport(final int threads) {
+        this.nativeEpoll = Epoll.isAvailable();
+        final DefaultThreadFactory factory = new DefaultThreadFactory("voxgate-rtp", true);
+        if (nativeEpoll) {
+            this.group = new EpollEventLoopGroup(threads, factory);
+            this.channelClass = EpollDatagramChannel.class;
+        } else {
+            this.group = new NioEventLoopGroup(threads, factory);
+            this.channelClass = NioDatagramChannel.class;
+        }
+    }
+
+    /** The loop the next call lives on (round-robin). */
+    public EventLoop nextLoop() {
+        return group.next();
+    }
+
+    /** Whether native epoll is in use. */
+    public boolean nativeEpoll() {
+        return nativeEpoll;
+    }
+
+    /**
+     * Binds a UDP socket on {@code loop}.
+     *
+     * @return the channel, or {@code null} when the port cannot be bound (in use by another process)
+     */
+    public Channel bind(final EventLoop loop, final InetAddress address, final int port, final DatagramHandler handler) {
+        final Bootstrap b = new Bootstrap().group(loop).channel(channelClass)
+            .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER_BYTES))
+            .option(ChannelOption.SO_RCVBUF, 256 * 1024)
+            .handler(new RtpChannelHandler(handler));
+        final ChannelFuture f = b.bind(new InetSocketAddress(address, port)).awaitUninterruptibly();
+        return f.isSuccess() ? f.channel() : null;
+    }
+
+    @Override
+    public void close() {
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,81 @@
+package io.voxgate.sip.sdp;
+
+import io.voxgate.core.audio.AudioFormat;
+import java.net.InetSocketAddress;
+
+/**
+ * The audio stream an offer/answer exchange settled on: codec, payload types, where the peer receives RTP
+ * and RTCP, and which way media flows from the gateway's point of view.
+ *
+ * <p>Immutable; safe on any thread; handed from signalling to the call's thread.
+ */
+public final class NegotiatedMedia {
+    private final AudioFormat callerFormat;
+    private final int audioPayloadType;
+    private final int telephoneEventPayloadType;
+    private final InetSocketAddress remoteRtp;
+    private final InetSocketAddress remoteRtcp;
+    private final MediaDirection localDirection;
+
+    /**
+     * The settled stream.
+     *
+     * @param callerFormat              {@link AudioFormat#MULAW_8K} or {@link AudioFormat#ALAW_8K}
+     * @param audioPayloadType          payload type of the codec on the wire
+     * @param telephoneEventPayloadType payload type of RFC 4733 events, or -1
+     * @param remoteRtp                 where the peer receives RTP
+     * @param remoteRtcp                where the peer receives RTCP
+     * @param localDirection            the gateway's direction (what its SDP says)
+     */
+    public NegotiatedMedia(final AudioFormat callerFormat, final int audioPayloadType, final int telephoneEventPayloadType,
+                           final InetSocketAddress remoteRtp, final InetSocketAddress remoteRtcp,
+                           final MediaDirection localDirection) {
+        this.callerFormat = callerFormat;
+        this.audioPayloadType = audioPayloadType;
+        this.telephoneEventPayloadType = telephoneEventPayloadType;
+        this.remoteRtp = remoteRtp;
+        this.remoteRtcp = remoteRtcp;
+        this.localDirection = localDirection;
+    }
+
+    /** The caller's audio format (G.711 at 8 kHz, 20 ms). */
+    public AudioFormat callerFormat() {
+        return callerFormat;
+    }
+
+    /** Payload type of the audio codec. */
+    public int audioPayloadType() {
+        return audioPayloadType;
+    }
+
+    /** Payload type of telephone-event, or -1 when not negotiated. */
+    public int telephoneEventPayloadType() {
+        return telephoneEventPayloadType;
+    }
+
+    /** Where the peer receives RTP. */
+    public InetSocketAddress remoteRtp() {
+        return remoteRtp;
+    }
+
+    /** Where the peer receives RTCP. */
+    public InetSocketAddress remoteRtcp() {
+        return remoteRtcp;
+    }
+
+    /** The gateway's direction: whether it sends and receives. */
+    public MediaDirection localDirection() {
+        return localDirection;
+    }
+
+    /** A copy with another local direction (hold and resume change only that). */
+    public NegotiatedMedia withLocalDirection(final MediaDirection direction) {
+        return new NegotiatedMedia(callerFormat, audioPayloadType, telephoneEventPayloadType, remoteRtp, remoteRtcp, direction);
+    }
+
+    @Override
+    public String toString() {
+        return callerFormat + " pt=" + audioPayloadType + " te=" + telephoneEventPayloadType + " remote=" + remoteRtp
+            + " " + localDirection.attribute();
+    }
+}

@@ -1,0 +1,312 @@
+package io.voxgate.sip.sdp;
+
+import io.voxgate.core.audio.AudioFormat;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One call's side of RFC 3264 offer/answer: answers the caller's offer (and later re-offers for hold and
+ * resume), or makes the offer itself when the INVITE came without SDP and takes the answer from the ACK.
+ *
+ * <p>Rules (RFC 3264 §6, protocols.md §6.3): the answer has the offer's {@code m=} sections in the same
+ * order and its {@code t=}; a new {@code o=} owned by the gateway whose version grows by one with every SDP
+ * it sends (§8); one audio stream is carried, PCMU preferred over PCMA whatever the offer order, plus
+ * telephone-event with the offered payload type; every other stream is rejected with port 0 and the offer's
+ * formats; the direction is the offer's mirrored (§6.1); {@code a=ptime:20} asks for 20 ms packets. A
+ * re-offer keeps the codec and the port (§8: the answerer may not change them under the peer's feet); a
+ * {@code c=0.0.0.0} re-offer is the RFC 2543 form of hold (§8.4) and is answered as hold.
+ *
+ * <p>Threading: methods are synchronized; signalling threads call them, never the media path.
+ */
+public final class SdpNegotiator {
+    /** Payload type of PCMU (RFC 3551 §6). */
+    public static final int PT_PCMU = 0;
+    /** Payload type of PCMA (RFC 3551 §6). */
+    public static final int PT_PCMA = 8;
+    /** Payload type the gateway uses for telephone-event when it makes the offer. */
+    public static final int PT_TELEPHONE_EVENT_OFFERED = 101;
+    private static final String CRLF = "\r\n";
+
+    private final String localAddress;
+    private final int rtpPort;
+    private final long sessionId;
+    private long version;
+
+    /**
+     * A negotiator for one call.
+     *
+     * @param localAddress address for {@code c=} and {@code o=}: the external IP, or the local address that
+     *                     received the INVITE
+     * @param rtpPort      the call's RTP port
+     * @param sessionId    the {@code o=} session id (random, RFC 4566 §5.2)
+     */
+    public SdpNegotiator(final String localAddress, final int rtpPort, final long sessionId) {
+        this.localAddress = localAddress;
+        this.rtpPort = rtpPort;
+        this.sessionId = sessionId & Long.MAX_VALUE;
+        this.version = this.sessionId % 1_000_000_000L;
+    }
+
+    /** Answers the initial offer. */
+    public synchronized SdpNegotiation answer(final SessionDescription offer) {
+        return negotiate(offer, null);
+    }
+
+    /** Answers a re-offer (re-INVITE or UPDATE) on a call that already carries {@code current}. */
+    public synchronized SdpNegotiation reanswer(final SessionDescription offer, final NegotiatedMedia current) {
+        return negotiate(offer, current);
+    }
+
+    /** The gateway's offer for an INVITE without SDP: PCMU, PCMA and telephone-event, sendrecv. */
+    public synchronized String offer() {
+        final StringBuilder sb = sessionHeader("0 0");
+        sb.append("m=audio ").append(rtpPort).append(" RTP/AVP ").append(PT_PCMU).append(' ').append(PT_PCMA).append(' ')
+            .append(PT_TELEPHONE_EVENT_OFFERED).append(CRLF);
+        sb.append("a=rtpmap:0 PCMU/8000").append(CRLF);
+        sb.append("a=rtpmap:8 PCMA/8000").append(CRLF);
+        sb.append("a=rtpmap:").append(PT_TELEPHONE_EVENT_OFFERED).append(" telephone-event/8000").append(CRLF);
+        sb.append("a=fmtp:").append(PT_TELEPHONE_EVENT_OFFERED).append(" 0-15").append(CRLF);
+        sb.append("a=ptime:20").append(CRLF);
+        sb.append("a=sendrecv").append(CRLF);
+        return sb.toString();
+    }
+
+    /**
+     * The gateway's offer for a re-INVITE without SDP: the call's codec and telephone-event only, so the answer
+     * cannot move the call to another codec; sendrecv (the peer mirrors it to hold if it wants).
+     */
+    public synchronized String reoffer(final NegotiatedMedia current) {
+        final StringBuilder sb = sessionHeader("0 0");
+        final int pt = current.audioPayloadType();
+        final int te = current.telephoneEventPayloadType();
+        sb.append("m=audio ").append(rtpPort).append(" RTP/AVP ").append(pt);
+        if (te >= 0) {
+            sb.append(' ').append(te);
+        }
+        sb.append(CRLF);
+        sb.append("a=rtpmap:").append(pt).append(current.callerFormat().equals(AudioFormat.ALAW_8K) ? " PCMA/8000" : " PCMU/8000")
+            .append(CRLF);
+        if (te >= 0) {
+            sb.append("a=rtpmap:").append(te).append(" telephone-event/8000").append(CRLF);
+            sb.append("a=fmtp:").append(te).append(" 0-15").append(CRLF);
+        }
+        sb.append("a=ptime:20").append(CRLF);
+        sb.append("a=sendrecv").append(CRLF);
+        return sb.toString();
+    }
+
+    /** Takes the peer's answer to {@link #offer()} (carried in the ACK); the result carries no SDP to send. */
+    public synchronized SdpNegotiation acceptAnswer(final SessionDescription answer) {
+        if (!answer.valid()) {
+            return SdpNegotiation.malformed(answer.error());
+        }
+        for (final MediaDescription m : answer.media()) {
+            if (!m.isRtpAudio()) {
+                continue;
+            }
+            final String codec = chooseCodec(m);
+            if (codec == null) {
+                continue;
+            }
+            final InetSocketAddress[] remote = remoteAddresses(answer, m);
+            if (remote == null) {
+                return SdpNegotiation.malformed("answer has no usable connection address");
+            }
+            final String te = telephoneEvent(m);
+            final MediaDirection peer = answer.directionOf(m);
+            final MediaDirection local = isHoldAddress(remote[0]) ? MediaDirection.INACTIVE : peer.mirror();
+            return SdpNegotiation.accepted(null, media(codec, m, te, remote, local));
+        }
+        return SdpNegotiation.notAcceptable("answer carries neither PCMU nor PCMA");
+    }
+
+    private SdpNegotiation negotiate(final SessionDescription offer, final NegotiatedMedia current) {
+        if (!offer.valid()) {
+            return SdpNegotiation.malformed(offer.error());
+        }
+        final StringBuilder sb = sessionHeader(offer.timing());
+        NegotiatedMedia chosen = null;
+        final String wanted = current == null ? null : Integer.toString(current.audioPayloadType());
+        for (final MediaDescription m : offer.media()) {
+            String codec = null;
+            if (chosen == null && m.isRtpAudio()) {
+                codec = current == null ? chooseCodec(m) : wanted(m, wanted);
+            }
+            final InetSocketAddress[] remote = codec == null ? null : remoteAddresses(offer, m);
+            if (codec == null || remote == null) {
+                sb.append("m=").append(m.media()).append(" 0 ").append(m.proto());
+                for (final String f : m.formats()) {
+                    sb.append(' ').append(f);
+                }
+                sb.append(CRLF);
+                continue;
+            }
+            final String te = telephoneEvent(m);
+            final MediaDirection offered = offer.directionOf(m);
+            final MediaDirection local = isHoldAddress(remote[0]) ? holdAnswer(offered) : offered.mirror();
+            chosen = media(codec, m, te, remote, local);
+            sb.append("m=audio ").append(rtpPort).append(' ').append(m.proto()).append(' ').append(codec);
+            if (te != null) {
+                sb.append(' ').append(te);
+            }
+            sb.append(CRLF);
+            final boolean alaw = chosen.callerFormat().equals(AudioFormat.ALAW_8K);
+            sb.append("a=rtpmap:").append(codec).append(alaw ? " PCMA/8000" : " PCMU/8000").append(CRLF);
+            if (te != null) {
+                sb.append("a=rtpmap:").append(te).append(" telephone-event/8000").append(CRLF);
+                sb.append("a=fmtp:").append(te).append(" 0-15").append(CRLF);
+            }
+            sb.append("a=ptime:20").append(CRLF);
+            sb.append("a=").append(local.attribute()).append(CRLF);
+        }
+        if (chosen == null) {
+            return SdpNegotiation.notAcceptable(current == null ? "no PCMU or PCMA audio stream offered"
+                : "re-offer drops the call's codec");
+        }
+        return SdpNegotiation.accepted(sb.toString(), chosen);
+    }
+
+    private StringBuilder sessionHeader(final String timing) {
+        version++;
+        final String addrType = localAddress.indexOf(':') >= 0 ? "IP6" : "IP4";
+        final StringBuilder sb = new StringBuilder(320);
+        sb.append("v=0").append(CRLF);
+        sb.append("o=voxgate ").append(sessionId).append(' ').append(version).append(" IN ").append(addrType).append(' ')
+            .append(localAddress).append(CRLF);
+        sb.append("s=voxgate").append(CRLF);
+        sb.append("c=IN ").append(addrType).append(' ').append(localAddress).append(CRLF);
+        sb.append("t=").append(timing).append(CRLF);
+        return sb;
+    }
+
+    private static MediaDirection holdAnswer(final MediaDirection offered) {
+        // c=0.0.0.0: the peer cannot receive; whatever it says it sends, the gateway only receives (or nothing).
+        return offered.sends() ? MediaDirection.RECVONLY : MediaDirection.INACTIVE;
+    }
+
+    private static NegotiatedMedia media(final String codec, final MediaDescription m, final String te,
+                                         final InetSocketAddress[] remote, final MediaDirection local) {
+        final boolean alaw = Integer.parseInt(codec) == PT_PCMA || isNamed(m, codec, "PCMA");
+        return new NegotiatedMedia(alaw ? AudioFormat.ALAW_8K : AudioFormat.MULAW_8K, Integer.parseInt(codec),
+            te == null ? -1 : Integer.parseInt(te), remote[0], remote[1], local);
+    }
+
+    /** PCMU if offered (statically or by rtpmap), else PCMA, else {@code null}. */
+    private static String chooseCodec(final MediaDescription m) {
+        String pcma = null;
+        for (final String f : m.formats()) {
+            if (isCodec(m, f, "PCMU", PT_PCMU)) {
+                return f;
+            }
+            if (pcma == null && isCodec(m, f, "PCMA", PT_PCMA)) {
+                pcma = f;
+            }
+        }
+        return pcma;
+    }
+
+    private static String wanted(final MediaDescription m, final String payloadType) {
+        return m.formats().contains(payloadType) ? payloadType : null;
+    }
+
+    private static boolean isCodec(final MediaDescription m, final String format, final String name, final int staticPt) {
+        final int pt = parsePayloadType(format);
+        if (pt < 0) {
+            return false;
+        }
+        return m.rtpmap(format) == null ? pt == staticPt : isNamed(m, format, name);
+    }
+
+    private static boolean isNamed(final MediaDescription m, final String format, final String name) {
+        final String map = m.rtpmap(format);
+        if (map == null) {
+            return false;
+        }
+        final String upper = map.toUpperCase(Locale.ROOT);
+        return upper.equals(name + "/8000") || upper.equals(name + "/8000/1");
+    }
+
+    private static String telephoneEvent(final MediaDescription m) {
+        for (final String f : m.formats()) {
+            final String map = m.rtpmap(f);
+            if (map != null && map.toLowerCase(Locale.ROOT).startsWith("telephone-event/8000") && parsePayloadType(f) >= 96) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    private static int parsePayloadType(final String format) {
+        if (format.isEmpty() || format.length() > 3) {
+            return -1;
+        }
+        int v = 0;
+        for (int i = 0; i < format.length(); i++) {
+            final char ch = format.charAt(i);
+            if (ch < '0' || ch > '9') {
+                return -1;
+            }
+            v = v * 10 + ch - '0';
+        }
+        return v <= 127 ? v : -1;
+    }
+
+    /** RTP and RTCP addresses of the peer for {@code m}, or {@code null} without a usable literal address. */
+    private static InetSocketAddress[] remoteAddresses(final SessionDescription sd, final MediaDescription m) {
+        final InetAddress rtpAddress = literal(sd.connectionAddressOf(m));
+        if (rtpAddress == null) {
+            return null;
+        }
+        final InetAddress rtcpAddress = m.rtcpAddress() != null ? literal(m.rtcpAddress()) : rtpAddress;
+        final int rtcpPort = m.rtcpPort() > 0 ? m.rtcpPort() : m.port() + 1;
+        return new InetSocketAddress[] {
+            new InetSocketAddress(rtpAddress, m.port()),
+            new InetSocketAddress(rtcpAddress == null ? rtpAddress : rtcpAddress, Math.min(rtcpPort, 65535)),
+        };
+    }
+
+    private static boolean isHoldAddress(final InetSocketAddress address) {
+        return address.getAddress().isAnyLocalAddress();
+    }
+
+    /** Parses an IP literal without ever resolving a host name (no DNS on signalling threads). */
+    static InetAddress literal(final String text) {
+        if (text == null || text.isEmpty()) {
+            return null;
+        }
+        boolean ipv4 = true;
+        boolean ipv6 = text.indexOf(':') >= 0;
+        for (int i = 0; i < text.length(); i++) {
+            final char ch = text.charAt(i);
+            ipv4 &= ch >= '0' && ch <= '9' || ch == '.';
+            ipv6 &= ch >= '0' && ch <= '9' || ch >= 'a' && ch <= 'f' || ch >= 'A' && ch <= 'F' || ch == ':' || ch == '.';
+        }
+        if (!ipv4 && !ipv6) {
+            return null;
+        }
+        if (ipv4 && !isDottedQuad(text)) {
+            return null;
+        }
+        try {
+            return InetAddress.getByName(text);
+        } catch (final UnknownHostException ex) {
+            return null;
+        }
+    }
+
+    private static boolean isDottedQuad(final String text) {
+        final List<String> parts = List.of(text.split("\\.", -1));
+        if (parts.size() != 4) {
+            return false;
+        }
+        for (final String p : parts) {
+            if (p.isEmpty() || p.length() > 3 || Integer.parseInt(p) > 255) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,129 @@
+package io.voxgate.sip.signaling;
+
+import gov.nist.core.StackLogger;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes jain-sip's internal logging to slf4j (logger {@code io.voxgate.sip.signaling.jainsip}), so the stack
+ * never needs log4j and its verbosity is set like every other logger.
+ *
+ * <p>jain-sip instantiates it by class name (stack property {@code gov.nist.javax.sip.STACK_LOGGER}) through
+ * its public no-argument constructor. Threading: stateless apart from the slf4j logger; safe on any thread.
+ */
+public final class Slf4jStackLogger implements StackLogger {
+    private static final Logger LOG = LoggerFactory.getLogger("io.voxgate.sip.signaling.jainsip");
+
+    /** Created by jain-sip. */
+    public Slf4jStackLogger() {
+        // Nothing to set up: slf4j is configured by the launcher.
+    }
+
+    @Override
+    public void logStackTrace() {
+        // Stack dumps of the caller are noise in production logs.
+    }
+
+    @Override
+    public void logStackTrace(final int traceLevel) {
+        // Stack dumps of the caller are noise in production logs.
+    }
+
+    @Override
+    public int getLineCount() {
+        return 0;
+    }
+
+    @Override
+    public void logException(final Throwable ex) {
+        LOG.warn("jain-sip exception", ex);
+    }
+
+    @Override
+    public void logDebug(final String message) {
+        LOG.debug(message);
+    }
+
+    @Override
+    public void logDebug(final String message, final Exception ex) {
+        LOG.debug(message, ex);
+    }
+
+    @Override
+    public void logTrace(final String message) {
+        LOG.trace(message);
+    }
+
+    @Override
+    public void logFatalError(final String message) {
+        LOG.error(message);
+    }
+
+    @Override
+    public void logError(final String message) {
+        LOG.error(message);
+    }
+
+    @Override
+    public boolean isLoggingEnabled() {
+        return LOG.isInfoEnabled();
+    }
+
+    @Override
+    public boolean isLoggingEnabled(final int logLevel) {
+        if (logLevel >= TRACE_TRACE) {
+            return LOG.isTraceEnabled();
+        }
+        if (logLevel >= TRACE_DEBUG) {
+            return LOG.isDebugEnabled();
+        }
+        if (logLevel >= TRACE_INFO) {
+            return LOG.isInfoEnabled();
+        }
+        if (logLevel >= TRACE_WARN) {
+            return LOG.isWarnEnabled();
+        }
+        return LOG.isErrorEnabled();
+    }
+
+    @Override
+    public void logError(final String message, final Exception ex) {
+        LOG.error(message, ex);
+    }
+
+    @Override
+    public void logWarning(final String message) {
+        LOG.warn(message);
+    }
+
+    @Override
+    public void logInfo(final String message) {
+        LOG.info(message);
+    }
+
+    @Override
+    public void disableLogging() {
+        // Levels belong to the slf4j configuration.
+    }
+
+    @Override
+    public void enableLogging() {
+        // Levels belong to the slf4j configuration.
+    }
+
+    @Override
+    public void setBuildTimeStamp(final String buildTimeStamp) {
+        LOG.debug("jain-sip build {}", buildTimeStamp);
+    }
+
+    @Override
+    public void setStackProperties(final Properties stackProperties) {
+        // Configuration comes from slf4j, not from stack properties.
+    }
+
+    @Override
+    public String getLoggerName() {
+        return LOG.getName();
+    }
+}

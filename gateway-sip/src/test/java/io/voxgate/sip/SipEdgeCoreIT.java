@@ -1,0 +1,144 @@
+package io.voxgate.sip;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.voxgate.core.agent.AgentCall;
+import io.voxgate.core.agent.AgentListener;
+import io.voxgate.core.agent.EchoAgent;
+import io.voxgate.core.agent.VoiceAgent;
+import io.voxgate.core.agent.VoiceAgentFactory;
+import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.core.call.CallRegistry;
+import io.voxgate.core.call.CallSessionConfig;
+import io.voxgate.sip.testing.FreePorts;
+import io.voxgate.sip.testing.RtpPeer;
+import io.voxgate.sip.testing.Sipp;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.agrona.DirectBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The SIP edge with the real core call model: CallSession, CallRegistry and the embedded echo agent. */
+class SipEdgeCoreIT {
+    private final int sipPort = FreePorts.udpAndTcp();
+    private final int rtpPort = FreePorts.rtpPair();
+    private final int peerPort = FreePorts.rtpPair();
+    private final List<AgentCall> agentCalls = new CopyOnWriteArrayList<>();
+    private SipEdge edge;
+    private RtpPeer peer;
+    private CallRegistry registry;
+
+    private void start(final int maxCalls, final VoiceAgentFactory agents) {
+        registry = new CallRegistry(maxCalls);
+        edge = new SipEdge(SipEdgeConfig.builder().bindAddress("127.0.0.1").sipPort(sipPort).rtpPorts(rtpPort, rtpPort + 3)
+            .portQuarantineMs(0).mediaThreads(2).sipThreads(2).build(), registry, call -> {
+                agentCalls.add(call);
+                return agents.create(call);
+            }, CallSessionConfig.defaults());
+        edge.start();
+    }
+
+    @AfterEach
+    void stop() {
+        if (peer != null) {
+            peer.close();
+        }
+        if (edge != null) {
+            edge.stop();
+        }
+    }
+
+    @Test
+    void shouldEchoPcmuByteExactThroughTheCoreEchoAgent() {
+        start(10, call -> new EchoAgent(AudioFormat.MULAW_8K));
+        peer = new RtpPeer(peerPort);
+        peer.sendTone(new InetSocketAddress("127.0.0.1", rtpPort), RtpPeer.PCMU, 100, RtpPeer.SendPlan.impaired());
+        final Sipp.Result r = Sipp.scenario("uac-basic.xml", sipPort).key("rtpport", Integer.toString(peerPort))
+            .pauseMs(2_800).run();
+        assertEquals(0, r.exitCode, r.describe());
+        final int[] echoed = peer.echoedIndices();
+        for (int i = 1; i < echoed.length; i++) {
+            assertTrue(echoed[i] >= echoed[i - 1], "in order: " + Arrays.toString(echoed));
+        }
+        assertTrue(Arrays.stream(echoed).distinct().count() >= 70, "echoed " + Arrays.stream(echoed).distinct().count());
+        final AgentCall call = agentCalls.get(0);
+        assertEquals("sip", call.edge());
+        assertTrue(call.metadata().get("X-Twilio-CallSid").startsWith("CA"));
+        assertEquals("<sip:+14155550000@twilio.com>", call.metadata().get("Diversion"));
+        assertEquals(0, registry.size(), "the session left the registry");
+    }
+
+    @Test
+    void shouldTranscodePcmaForAPcm16Agent() {
+        start(10, call -> new EchoAgent(AudioFormat.PCM16_16K));
+        peer = new RtpPeer(peerPort);
+        peer.sendTone(new InetSocketAddress("127.0.0.1", rtpPort), 8, 60, RtpPeer.SendPlan.inOrder());
+        final Sipp.Result r = Sipp.scenario("uac-pcma.xml", sipPort).key("rtpport", Integer.toString(peerPort))
+            .pauseMs(1_800).run();
+        assertEquals(0, r.exitCode, r.describe());
+        final long voiced = peer.received.stream().filter(p -> (p[1] & 0x7F) == 8 && p[12] != (byte) 0xD5).count();
+        assertTrue(voiced >= 30, "transcoded audio came back as PCMA: " + voiced);
+    }
+
+    @Test
+    void shouldSendByeWhenTheAgentEndsTheCall() {
+        start(10, call -> new ClosingAgent(10));
+        peer = new RtpPeer(peerPort);
+        peer.sendTone(new InetSocketAddress("127.0.0.1", rtpPort), RtpPeer.PCMU, 100, RtpPeer.SendPlan.inOrder());
+        final Sipp.Result r = Sipp.scenario("uac-remote-bye.xml", sipPort).key("rtpport", Integer.toString(peerPort)).run();
+        assertEquals(0, r.exitCode, r.describe());
+        assertEquals(0, registry.size());
+    }
+
+    @Test
+    void shouldAnswer503WhenTheSharedRegistryIsFull() {
+        start(1, call -> new EchoAgent(AudioFormat.MULAW_8K));
+        registry.beginDrain(Long.MAX_VALUE);
+        final Sipp.Result r = Sipp.scenario("uac-503.xml", sipPort).key("rtpport", Integer.toString(peerPort)).run();
+        assertEquals(0, r.exitCode, r.describe());
+        assertEquals(1, edge.callsRefusedFull());
+    }
+
+    /** An agent that hangs up after a number of caller frames. */
+    private static final class ClosingAgent implements VoiceAgent {
+        private final int frames;
+        private AgentListener listener;
+        private int seen;
+
+        ClosingAgent(final int frames) {
+            this.frames = frames;
+        }
+
+        @Override
+        public AudioFormat audioFormat() {
+            return AudioFormat.MULAW_8K;
+        }
+
+        @Override
+        public void connect(final AgentCall call, final AgentListener agentListener, final long nowNs) {
+            this.listener = agentListener;
+            agentListener.onAgentConnected(nowNs);
+        }
+
+        @Override
+        public void onCallerAudio(final DirectBuffer audio, final int offset, final int length, final long nowNs) {
+            if (++seen == frames) {
+                listener.onAgentClosed("agent hung up", nowNs);
+            }
+        }
+
+        @Override
+        public void onCallerDigit(final char digit, final long nowNs) {
+            // Not used.
+        }
+
+        @Override
+        public void close(final String reason, final long nowNs) {
+            // Nothing to release.
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package io.voxgate.sip;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.sip.rtp.RtpSendStage;
+import io.voxgate.sip.testing.FreePorts;
+import io.voxgate.sip.testing.RtpPeer;
+import io.voxgate.sip.testing.Sipp;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The whole SIP edge over loopback: SIPp drives signalling, the test's RTP peer exchanges audio. */
+class SipEdgeIT {
+    private final int sipPort = FreePorts.udpAndTcp();
+    private final int rtpPort = FreePorts.rtpPair();
+    private final int peerPort = FreePorts.rtpPair();
+    private SipEdge edge;
+    private RtpPeer peer;
+
+    private ScriptedSessions start(final ScriptedSessions sessions, final Consumer<SipEdgeConfig.Builder> tweak) {
+        final SipEdgeConfig.Builder b = SipEdgeConfig.builder().bindAddress("127.0.0.1").sipPort(sipPort)
+            .rtpPorts(rtpPort, rtpPort + 1).portQuarantineMs(0).mediaThreads(2).sipThreads(2);
+        tweak.accept(b);
+        edge = new SipEdge(b.build(), sessions);
+        edge.start();
+        return sessions;
+    }
+
+    @AfterEach
+    void stop() {
+        if (peer != null) {
+            peer.close();
+        }
+        if (edge != null) {
+            edge.stop();
+        }
+    }
+
+    private InetSocketAddress gatewayRtp() {
+        return new InetSocketAddress("127.0.0.1", rtpPort);
+    }
+
+    /**
+     * Echoed frames come back in order; a frame may repeat right after itself, since loss concealment replays the
+     * last frame under a fade (its marker bytes survive the first repetition).
+     */
+    private static void assertIncreasing(final int[] indices) {
+        for (int i = 1; i < indices.length; i++) {
+            assertTrue(indices[i] >= indices[i - 1], "echoed frames out of order at " + i + ": " + indices[i - 1] + " then "
+                + indices[i]);
+        }
+    }
+
+    private static long distinct(final int[] indices) {
+        return Arrays.stream(indices).distinct().count();
+    }
+
+    @Test
+    void shouldEchoPcmuToneFramesInOrderThroughACall() throws InterruptedException {
+        final ScriptedSessions sessions = start(new ScriptedSessions(10, 0, 1), b -> { });
+        peer = new RtpPeer(peerPort);
+        peer.sendTone(gatewayRtp(), RtpPeer.PCMU, 100, RtpPeer.SendPlan.inOrder());
+        final Sipp.Result r = Sipp.scenario("uac-basic.xml", sipPort).key("rtpport", Integer.toString(peerPort))
+            .pauseMs(2_800).run();
+        assertEquals(0, r.exitCode, r.describe());
+        assertTrue(sessions.endedLatch.await(5, TimeUnit.SECONDS));
+        final ScriptedSessions.Echo echo = sessions.opened.get(0);
+        assertEquals("caller hung up", echo.endReason);
+        assertEquals(AudioFormat.MULAW_8K, echo.callerFormat);
+        assertTrue(echo.metadata.get("X-Twilio-CallSid").startsWith("CA"));
+        final int[] echoed = peer.echoedIndices();
+        assertIncreasing(echoed);
+        assertTrue(distinct(echoed) >= 80, "echoed " + distinct(echoed) + " of 100 tone frames");
+        assertEquals(0, echo.call.receive().packetsDroppedWrongSource());
+        assertEquals(0, edge.activeCalls());
+    }
+
+    @Test
+    void shouldRestoreOrderAndCountLossAndDuplicates() throws InterruptedException {
+        final ScriptedSessions sessions = start(new ScriptedSessions(10, 0, 1), b -> { });
+        peer = new RtpPeer(peerPort);
+        peer.sendTone(gatewayRtp(), RtpPeer.PCMU, 120, RtpPeer.SendPlan.impaired());
+        final Sipp.Result r = Sipp.scenario("uac-basic.xml", sipPort).key("rtpport", Integer.toString(peerPort))
+            .pauseMs(3_200).run();
+        assertEquals(0, r.exitCode, r.describe());
+        assertTrue(sessions.endedLatch.await(5, TimeUnit.SECONDS));
+        final SipCall call = sessions.opened.get(0).call;
+        final int[] echoed = peer.echoedIndices();
+        assertIncreasing(echoed);
+        for (final int index : echoed) {
+            assertTrue(index % 10 != 5, "a lost frame cannot come back: " + index);
+        }
+        assertTrue(distinct(echoed) >= 80, "echoed " + distinct(echoed));
+        assertTrue(call.playout().jitter().stats().packetsDuplicate() >= 10, "duplicates counted");
+        assertTrue(call.playout().framesConcealed() >= 8, "losses concealed: " + call.playout().framesConcealed());
+    }
+
+    @Test
+    void shouldSendByeWhenTheAgentHangsUp() throws InterruptedException {
+        final ScriptedSessions sessions = start(new ScriptedSessions(10, 25, 1), b -> { });
+        final Sipp.Result r = Sipp.scenario("uac-remote-bye.xml", sipPort).key("rtpport", Integer.toString(peerPort)).run();
+        assertEquals(0, r.exitCode, r.describe());
+        assertTrue(sessions.endedLatch.await(5, TimeUnit.SECONDS));
+        assertEquals("agent hung up", sessions.opened.get(0).endReason);
+    }
+
+    @Test
+    void shouldEndTheSessionAndFreeThePortWhenCancelled() throws InterruptedException {
+        final ScriptedSessions sessions = start(new ScriptedSessions(10, 0, 1), b -> b.answerDelayMs(3_000));
+        final Sipp.Result r = Sipp.scenario("uac-cancel.xml", sipPort).key("rtpport", Integer.toString(peerPort)).run();
+        assertEquals(0, r.exitCode, r.describe());
+        assertTrue(sessions.endedLatch.await(5, TimeUnit.SECONDS));
+        assertEquals("caller cancelled", sessions.opened.get(0).endReason);
+        assertTrue(!sessions.opened.get(0).started);
+        final Sipp.Result again = Sipp.scenario("options.xml", sipPort).run();
+        assertEquals(0, again.exitCode, "the edge still answers");
+        assertEquals(0, edge.activeCalls());
+    }
+
+    @Test
+    void shouldStopSendingAudioOnHoldAndResumeAfter() throws InterruptedException {
+        final ScriptedSessions sessions = start(new ScriptedSessions(10, 0, 1), b -> { });
+        peer = new RtpPeer(peerPort);
+        peer.sendTone(gatewayRtp(), RtpPeer.PCMU, 150, RtpPeer.SendPlan.inOrder());
+        final Sipp.Result r = Sipp.scenario("uac-hold.xml", sipPort).key("rtpport", Integer.toString(peerPort))
+            .pauseMs(700).run();
+        assertEquals(0, r.exitCode, r.describe());
+        assertTrue(sessions.endedLatch.await(5, TimeUnit.SECONDS));
+        final SipCall call = sessions.opened.get(0).call;
+        assertTrue(call.send().framesDroppedOnHold() > 10, "held audio not sent: " + call.send().framesDroppedOnHold());
+        assertIncreasing(peer.echoedIndices());
+    }
+
+    @Test
+    void shouldCarryMediaToTheAddressAnsweredInTheAckForAnInviteWithoutSdp() throws InterruptedException {
+        final ScriptedSessions sessions = start(new ScriptedSessions(10, 0, 1), b -> { });
+        peer = new RtpPeer(peerPort);
+        final Sipp.Result r = Sipp.scenario("uac-no-sdp.xml", sipPort).key("rtpport", Integer.toString(peerPort))
+            .pauseMs(600).run();
+        assertEquals(0, r.exitCode, r.describe());
+        assertTrue(sessions.endedLatch.await(5, TimeUnit.SECONDS));
+        assertTrue(peer.received.size() >= 10, "silence RTP reached the answered address: " + peer.received.size());
+    }
+
+    @Test
+    void shouldPassPcmaThroughUntranscoded() throws InterruptedException {
+        final ScriptedSessions sessions = start(new ScriptedSessions(10, 0, 1), b -> { });
+        peer = new RtpPeer(peerPort);
+        peer.sendTone(gatewayRtp(), 8, 60, RtpPeer.SendPlan.inOrder());
+        final Sipp.Result r = Sipp.scenario("uac-pcma.xml", sipPort).key("rtpport", Integer.toString(peerPort))
+            .pauseMs(1_800).run();
+        assertEquals(0, r.exitCode, r.describe());
+        assertTrue(sessions.endedLatch.await(5, TimeUnit.SECONDS));
+        assertEquals(AudioFormat.ALAW_8K, sessions.opened.get(0).callerFormat);
+        final int[] echoed = peer.echoedIndices();
+        assertTrue(distinct(echoed) >= 40, "byte-exact A-law frames echoed: " + distinct(echoed));
+        assertTrue(peer.received.stream().allMatch(p -> (p[1] & 0x7F) == 8), "every packet is PCMA");
+    }
+
+    @Test
+    void shouldRefuseAnUnsupportedCodecWith488() {
+        final ScriptedSessions sessions = start(new ScriptedSessions(10, 0, 0), b -> { });
+        final Sipp.Result r = Sipp.scenario("uac-488.xml", sipPort).key("rtpport", Integer.toString(peerPort)).run();
+        assertEquals(0, r.exitCode, r.describe());
+        assertEquals(0, sessions.opened.size());
+    }
+
+    @Test
+    void shouldHangUpWithByeAfterTheMediaTimeout() throws InterruptedException {
+        final ScriptedSessions sessions = start(new ScriptedSessions(10, 0, 1), b -> b.mediaTimeoutSeconds(1));
+        final Sipp.Result r = Sipp.scenario("uac-remote-bye.xml", sipPort).key("rtpport", Integer.toString(peerPort)).run();
+        assertEquals(0, r.exitCode, r.describe());
+        assertTrue(sessions.endedLatch.await(5, TimeUnit.SECONDS));
+        assertEquals("media timeout", sessions.opened.get(0).endReason);
+    }
+
+    @Test
+    void shouldSendNothingBetweenTurnsWhenSoConfigured() throws InterruptedException {
+        final ScriptedSessions sessions = start(new ScriptedSessions(10, 0, 1),
+            b -> b.idlePolicy(RtpSendStage.IdlePolicy.SEND_NOTHING));
+        peer = new RtpPeer(peerPort);
+        final Sipp.Result r = Sipp.scenario("uac-basic.xml", sipPort).key("rtpport", Integer.toString(peerPort))
+            .pauseMs(600).run();
+        assertEquals(0, r.exitCode, r.describe());
+        assertTrue(sessions.endedLatch.await(5, TimeUnit.SECONDS));
+        assertTrue(peer.received.stream().noneMatch(p -> (p[1] & 0xFF) < 128 && p.length == 172),
+            "no silence packets when the agent is quiet");
+    }
+}

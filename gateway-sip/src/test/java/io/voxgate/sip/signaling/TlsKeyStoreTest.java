@@ -1,0 +1,41 @@
+package io.voxgate.sip.signaling;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.voxgate.sip.testing.SelfSignedCertificate;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TlsKeyStoreTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldBuildAKeyStoreHoldingTheKeyAndCertificate() throws Exception {
+        final SelfSignedCertificate cert = SelfSignedCertificate.generate(dir);
+        final Path store = TlsKeyStore.buildPkcs12(cert.certificatePem, cert.privateKeyPem, "pw".toCharArray());
+        final KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(store)) {
+            ks.load(in, "pw".toCharArray());
+        }
+        assertTrue(ks.isKeyEntry("voxgate"));
+        assertTrue(ks.getCertificate("voxgate").equals(cert.certificate));
+    }
+
+    @Test
+    void shouldNameTheOptionWhenAFileIsNotPem() throws Exception {
+        final Path junk = Files.writeString(dir.resolve("junk.pem"), "not a pem");
+        final SelfSignedCertificate cert = SelfSignedCertificate.generate(dir);
+        final IllegalArgumentException certError = assertThrows(IllegalArgumentException.class,
+            () -> TlsKeyStore.buildPkcs12(junk, cert.privateKeyPem, "pw".toCharArray()));
+        assertTrue(certError.getMessage().contains("--sip-tls-cert"));
+        final IllegalArgumentException keyError = assertThrows(IllegalArgumentException.class,
+            () -> TlsKeyStore.buildPkcs12(cert.certificatePem, junk, "pw".toCharArray()));
+        assertTrue(keyError.getMessage().contains("--sip-tls-key"));
+    }
+}
