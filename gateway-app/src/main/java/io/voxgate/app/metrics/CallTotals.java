@@ -92,13 +92,21 @@ final class CallTotals implements CallRegistry.CallVisitor {
     }
 
     private final Map<String, EdgeTotals> ended = new HashMap<>();
-    private final Histogram scratch = new Histogram(CallStats.MAX_RECORDED_US, 2);
+    private final Histogram inbound = new Histogram(CallStats.MAX_RECORDED_US, 2);
+    private final Histogram outbound = new Histogram(CallStats.MAX_RECORDED_US, 2);
+    private final Histogram bargeIn = new Histogram(CallStats.MAX_RECORDED_US, 2);
+    private CallReportListener reports = CallReportListener.NONE;
+
+    synchronized void reportTo(final CallReportListener listener) {
+        this.reports = listener;
+    }
 
     @Override
     public synchronized void visit(final String callId, final String edge, final CallStats stats) {
         final EdgeTotals totals = ended.computeIfAbsent(edge, e -> new EdgeTotals());
         totals.add(stats, true);
         drainLatency(stats, totals);
+        reports.onCallEnded(callId, edge, stats, inbound, outbound, bargeIn);
     }
 
     /** Totals per edge over ended calls plus the calls running in {@code registry} now; a fresh copy. */
@@ -120,11 +128,11 @@ final class CallTotals implements CallRegistry.CallVisitor {
     }
 
     private void drainLatency(final CallStats stats, final EdgeTotals into) {
-        stats.inboundLatencyUs().getIntervalHistogramInto(scratch);
-        into.inboundUs.add(scratch);
-        stats.outboundLatencyUs().getIntervalHistogramInto(scratch);
-        into.outboundUs.add(scratch);
-        stats.bargeInReactionUs().getIntervalHistogramInto(scratch);
-        into.bargeInReactionUs.add(scratch);
+        stats.inboundLatencyUs().getIntervalHistogramInto(inbound);
+        into.inboundUs.add(inbound);
+        stats.outboundLatencyUs().getIntervalHistogramInto(outbound);
+        into.outboundUs.add(outbound);
+        stats.bargeInReactionUs().getIntervalHistogramInto(bargeIn);
+        into.bargeInReactionUs.add(bargeIn);
     }
 }

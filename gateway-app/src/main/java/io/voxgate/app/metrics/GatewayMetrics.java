@@ -49,6 +49,11 @@ public final class GatewayMetrics {
         return totals;
     }
 
+    /** Also tells {@code listener} the final figures of every call as it ends. */
+    public void reportEndedCallsTo(final CallReportListener listener) {
+        totals.reportTo(listener);
+    }
+
     /** Registers the call metrics over {@code registry}; call once, before the first scrape. */
     public void bind(final CallRegistry registry) {
         this.calls = registry;

@@ -1,0 +1,254 @@
+package io.voxgate.app.runtime;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.voxgate.app.config.GatewayConfig;
+import io.voxgate.app.config.Secrets;
+import io.voxgate.app.metrics.CallReportListener;
+import io.voxgate.app.metrics.GatewayMetrics;
+import io.voxgate.core.agent.EmbeddedAgents;
+import io.voxgate.core.agent.VoiceAgentFactory;
+import io.voxgate.core.call.CallCommand;
+import io.voxgate.core.call.CallCommandProxy;
+import io.voxgate.core.call.CallRegistry;
+import io.voxgate.core.call.CallSessionConfig;
+import io.voxgate.sip.SipEdge;
+import io.voxgate.sip.SipEdgeConfig;
+import io.voxgate.websocket.http.HttpEdgeServer;
+import io.voxgate.websocket.http.HttpResponses;
+import io.voxgate.websocket.twilio.CallAdmission;
+import io.voxgate.websocket.twilio.StreamAuthentication;
+import io.voxgate.websocket.twilio.TwilioEdge;
+import io.voxgate.websocket.twilio.TwilioEdgeConfig;
+import io.voxgate.websocket.vapi.BargeInTarget;
+import io.voxgate.websocket.vapi.VapiAgentFactory;
+import io.voxgate.websocket.vapi.VapiAgentStats;
+import io.voxgate.websocket.vapi.VapiAssistant;
+import io.voxgate.websocket.vapi.VapiCallRecords;
+import io.voxgate.websocket.vapi.VapiConfig;
+import io.voxgate.websocket.vapi.VapiWebhookConfig;
+import io.voxgate.websocket.vapi.VapiWebhookEndpoint;
+import io.voxgate.websocket.vapi.VapiWebhookStats;
+import io.voxgate.websocket.vapi.WebhookResponse;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.agrona.concurrent.SystemNanoClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Voxgate node: the HTTP/WebSocket listener with the Twilio edge, health, metrics and the Vapi
+ * webhook; the SIP edge when a SIP port is configured; the agent factory the configuration chose; the shared
+ * call registry and its expiry sweep.
+ *
+ * <p>Lifecycle: {@link #start} binds everything or fails before anything listens; {@link #drain} refuses new
+ * calls, lets running ones finish until the deadline and then ends them; {@link #close} stops at once.
+ * Threading: start, drain and close from one control thread; the routes run on the server's event loops.
+ */
+public final class Gateway implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    private static final long SWEEP_INTERVAL_MS = 500;
+
+    private final GatewayConfig config;
+    private final GatewayMetrics metrics = new GatewayMetrics();
+    private final CallRegistry registry;
+    private final ScheduledExecutorService sweeper;
+    private final VapiAgentFactory vapi;
+    private final TwilioEdge twilio;
+    private final HttpEdgeServer http;
+    private final SipEdge sip;
+
+    private Gateway(final GatewayConfig config, final String publicUrl, final Secrets secrets) {
+        this.config = config;
+        this.registry = new CallRegistry(config.maxCalls(), metrics.callEndObserver());
+        metrics.bind(registry);
+        final VapiCallRecords vapiRecords = new VapiCallRecords();
+        final VoiceAgentFactory agents;
+        if ("vapi".equals(config.agent())) {
+            final VapiAgentStats vapiStats = new VapiAgentStats();
+            vapi = new VapiAgentFactory(VapiConfig.builder()
+                .apiUrl(config.vapiApiUrl().toString())
+                .apiKey(secrets.vapiApiKey().orElse(null))
+                .assistantId(secrets.vapiAssistantId().orElse(null))
+                .audioFormat(config.agentFormat())
+                .build(), vapiStats, vapiRecords);
+            agents = vapi;
+            metrics.counter("voxgate_vapi_agents_connected", "Vapi calls whose transport socket opened", vapiStats::agentsConnected);
+            metrics.counter("voxgate_vapi_create_retries", "Vapi POST /call retries", vapiStats::createRetries);
+        } else {
+            vapi = null;
+            agents = EmbeddedAgents.factory(config.agent(), config.agentFormat());
+        }
+        // The echo agent returns the caller's own voice: local VAD would take every new utterance for a barge-in.
+        final CallSessionConfig sessions = CallSessionConfig.defaults()
+            .withOutboundLeadMs(config.outboundLeadMs())
+            .withBargeInVad(config.bargeInVad() && !"echo".equals(config.agent()));
+        final TwilioEdgeConfig twilioConfig = TwilioEdgeConfig.builder()
+            .publicUrl(publicUrl)
+            .authToken(secrets.twilioAuthToken().orElse(null))
+            .signatureValidation(!config.insecureNoSignature())
+            .trustForwardedHeaders(config.trustProxy())
+            .streamAuthentication(StreamAuthentication.parse(config.streamAuth()))
+            .callTokenSecret(secrets.tokenSecret())
+            .build();
+        this.twilio = new TwilioEdge(twilioConfig, CallAdmission.of(registry), agents, registry, sessions);
+        final VapiWebhookEndpoint webhook = new VapiWebhookEndpoint(
+            VapiWebhookConfig.bearer(secrets.vapiWebhookSecret().orElse(null)),
+            secrets.vapiAssistantId().map(id -> VapiAssistant.byId(id, "VAPI_ASSISTANT_ID")).orElse(null),
+            vapiRecords,
+            vapiCallId -> vapiRecords.find(vapiCallId).map(r -> r.gatewayCallId()).flatMap(this::bargeInTarget),
+            new VapiWebhookStats());
+        final HttpEdgeServer.Builder server = HttpEdgeServer.builder()
+            .bindAddress(config.bindAddress())
+            .port(config.httpPort())
+            .route("/healthz", (ctx, req) -> HttpResponses.send(ctx, req, HttpResponses.text(HttpResponseStatus.OK, "ok\n")),
+                HttpMethod.GET)
+            .route("/readyz", this::readiness, HttpMethod.GET)
+            .route("/metrics", (ctx, req) -> HttpResponses.send(ctx, req, HttpResponses.of(HttpResponseStatus.OK,
+                GatewayMetrics.contentType(), new String(metrics.scrape(), java.nio.charset.StandardCharsets.UTF_8))),
+                HttpMethod.GET)
+            .route(VapiWebhookEndpoint.PATH, (ctx, req) -> vapiWebhook(webhook, ctx, req), HttpMethod.POST);
+        this.http = twilio.register(server).build();
+        metrics.counter("voxgate_http_requests_not_found", "HTTP requests for unknown paths", http::requestsNotFound);
+        metrics.counter("voxgate_websocket_upgrades_refused", "WebSocket upgrades refused", http::webSocketRefusals);
+        if (config.sipPort().isPresent()) {
+            final SipEdgeConfig.Builder sipConfig = SipEdgeConfig.builder()
+                .bindAddress(config.bindAddress())
+                .sipPort(config.sipPort().getAsInt())
+                .transports(String.join(",", config.sipTransports()))
+                .tlsPort(config.sipTlsPort())
+                .rtpPorts(config.rtpPortMin(), config.rtpPortMax())
+                .allowList(String.join(",", config.sipAllow()))
+                .mediaTimeoutSeconds(config.mediaTimeoutSeconds());
+            config.externalIp().ifPresent(sipConfig::externalIp);
+            if (config.sipTlsCert().isPresent() && config.sipTlsKey().isPresent()) {
+                sipConfig.tls(config.sipTlsCert().get(), config.sipTlsKey().get());
+            }
+            this.sip = new SipEdge(sipConfig.build(), registry, agents, sessions);
+            metrics.counter("voxgate_sip_calls_refused_no_ports", "SIP calls refused for want of RTP ports", sip::callsRefusedNoPorts);
+        } else {
+            this.sip = null;
+        }
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            final Thread t = new Thread(r, "voxgate-sweep");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Builds and starts a node from {@code config}.
+     *
+     * @param publicUrl the public URL Twilio signs over (the configured one, or the demo's loopback URL)
+     * @throws IllegalStateException naming the listener when one cannot start (e.g. its port is in use)
+     */
+    public static Gateway start(final GatewayConfig config, final String publicUrl, final Secrets secrets) {
+        return start(config, publicUrl, secrets, CallReportListener.NONE);
+    }
+
+    /**
+     * Builds and starts a node whose ended calls are also reported to {@code reports}.
+     *
+     * @throws IllegalStateException naming the listener when one cannot start (e.g. its port is in use)
+     */
+    public static Gateway start(final GatewayConfig config, final String publicUrl, final Secrets secrets,
+                                final CallReportListener reports) {
+        final Gateway gateway = new Gateway(config, publicUrl, secrets);
+        gateway.metrics.reportEndedCallsTo(reports);
+        try {
+            gateway.http.start();
+            if (gateway.sip != null) {
+                gateway.sip.start();
+            }
+        } catch (final RuntimeException ex) {
+            gateway.close();
+            throw ex;
+        }
+        gateway.sweeper.scheduleAtFixedRate(() -> gateway.registry.expire(SystemNanoClock.INSTANCE.nanoTime()),
+            SWEEP_INTERVAL_MS, SWEEP_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        LOG.info("Voxgate listening: http {}:{}{}, agent {} ({}), max calls {}", config.bindAddress(), gateway.http.port(),
+            gateway.sip == null ? "" : ", sip port " + config.sipPort().getAsInt(), config.agent(), config.agentFormat(),
+            config.maxCalls());
+        if (config.insecureNoSignature()) {
+            LOG.warn("Twilio signature checks are DISABLED (--insecure-no-signature): anyone can place calls through this "
+                + "gateway. Use this only for local experiments.");
+        }
+        return gateway;
+    }
+
+    private Optional<BargeInTarget> bargeInTarget(final String gatewayCallId) {
+        final CallCommandProxy proxy = registry.proxy(gatewayCallId);
+        return proxy == null ? Optional.empty() : Optional.of(() -> proxy.offer(CallCommand.BARGE_IN));
+    }
+
+    private void readiness(final ChannelHandlerContext ctx, final FullHttpRequest request) {
+        final boolean ready = !registry.isDraining() && registry.size() < registry.maxCalls();
+        HttpResponses.send(ctx, request, HttpResponses.text(ready ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+            registry.isDraining() ? "draining\n" : ready ? "ready\n" : "full\n"));
+    }
+
+    private static void vapiWebhook(final VapiWebhookEndpoint webhook, final ChannelHandlerContext ctx, final FullHttpRequest request) {
+        final WebhookResponse response = webhook.handle(request.method().name(), request.headers()::get,
+            ByteBufUtil.getBytes(request.content()), System.currentTimeMillis());
+        HttpResponses.send(ctx, request, HttpResponses.of(HttpResponseStatus.valueOf(response.status()),
+            response.contentType(), new String(response.body(), java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    /** The HTTP port actually bound. */
+    public int httpPort() {
+        return http.port();
+    }
+
+    /** The node's call registry. */
+    public CallRegistry registry() {
+        return registry;
+    }
+
+    /** The node's metrics. */
+    public GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Graceful drain: new calls are refused at once (webhook 503, upgrade refused, SIP 503, {@code /readyz} 503);
+     * running calls may finish for up to {@code --drain-timeout} seconds and are then ended cleanly by the sweep.
+     * Returns when no call is left (or one second after the deadline); then the listeners close.
+     */
+    public void drain() {
+        final long deadlineNs = SystemNanoClock.INSTANCE.nanoTime() + config.drainTimeoutSeconds() * 1_000_000_000L;
+        registry.beginDrain(deadlineNs);
+        if (sip != null) {
+            sip.drain();
+        }
+        LOG.info("draining: {} calls running, deadline in {} s", registry.size(), config.drainTimeoutSeconds());
+        final long giveUpNs = deadlineNs + 1_000_000_000L;
+        while (!registry.isDrained() && SystemNanoClock.INSTANCE.nanoTime() - giveUpNs < 0) {
+            registry.expire(SystemNanoClock.INSTANCE.nanoTime());
+            try {
+                Thread.sleep(50);
+            } catch (final InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        LOG.info("drained: {} calls left", registry.size());
+        close();
+    }
+
+    @Override
+    public void close() {
+        sweeper.shutdownNow();
+        if (sip != null) {
+            sip.close();
+        }
+        http.close();
+        if (vapi != null) {
+            vapi.close();
+        }
+    }
+}
