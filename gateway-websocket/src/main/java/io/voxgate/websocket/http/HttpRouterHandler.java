@@ -87,7 +87,7 @@ final class HttpRouterHandler extends ChannelInboundHandlerAdapter {
                 plain.route().handle(ctx, request);
             } catch (final RuntimeException ex) {
                 counters.routeFailures.increment();
-                LOG.error("route {} failed on {} {}", path, request.method(), path, ex);
+                LOG.error("route {} failed on {}", path, request.method(), ex);
                 sendAndClose(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR);
             }
             return;

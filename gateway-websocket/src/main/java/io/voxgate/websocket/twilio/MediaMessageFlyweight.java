@@ -68,6 +68,25 @@ public final class MediaMessageFlyweight {
         Event.CONNECTED, Event.START, Event.MEDIA, Event.DTMF, Event.MARK, Event.STOP, Event.CLEAR,
     };
 
+    private static final int FIELD_OTHER = 0;
+    private static final int FIELD_MEDIA_OBJECT = 1;
+    private static final int FIELD_MARK_OBJECT = 2;
+    private static final int FIELD_DTMF_OBJECT = 3;
+    private static final int FIELD_EVENT = 4;
+    private static final int FIELD_STREAM_SID = 5;
+    private static final int FIELD_SEQUENCE_NUMBER = 6;
+    private static final int FIELD_PAYLOAD = 7;
+    private static final int FIELD_TRACK = 8;
+    private static final int FIELD_CHUNK = 9;
+    private static final int FIELD_TIMESTAMP = 10;
+    private static final int FIELD_MARK_NAME = 11;
+    private static final int FIELD_DIGIT = 12;
+    private static final byte[] TRUE = ascii("true");
+    private static final byte[] FALSE = ascii("false");
+    private static final byte[] NULL = ascii("null");
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
     private static final int NESTED_NONE = 0;
     private static final int NESTED_MEDIA = 1;
     private static final int NESTED_MARK = 2;
@@ -227,19 +246,6 @@ public final class MediaMessageFlyweight {
         }
     }
 
-    private static final int FIELD_OTHER = 0;
-    private static final int FIELD_MEDIA_OBJECT = 1;
-    private static final int FIELD_MARK_OBJECT = 2;
-    private static final int FIELD_DTMF_OBJECT = 3;
-    private static final int FIELD_EVENT = 4;
-    private static final int FIELD_STREAM_SID = 5;
-    private static final int FIELD_SEQUENCE_NUMBER = 6;
-    private static final int FIELD_PAYLOAD = 7;
-    private static final int FIELD_TRACK = 8;
-    private static final int FIELD_CHUNK = 9;
-    private static final int FIELD_TIMESTAMP = 10;
-    private static final int FIELD_MARK_NAME = 11;
-    private static final int FIELD_DIGIT = 12;
 
     private int fieldOf(final int keyStart, final int keyLength, final int nested, final boolean top) {
         if (top) {
@@ -386,8 +392,6 @@ public final class MediaMessageFlyweight {
         return -1;
     }
 
-    private static final long ONES = 0x0101010101010101L;
-    private static final long HIGHS = 0x8080808080808080L;
 
     /**
      * Whether none of the eight bytes of {@code word} is a quote, a backslash or a control character (below 0x20),
@@ -423,9 +427,6 @@ public final class MediaMessageFlyweight {
         }
     }
 
-    private static final byte[] TRUE = ascii("true");
-    private static final byte[] FALSE = ascii("false");
-    private static final byte[] NULL = ascii("null");
 
     private int skipArray(final int from, final int depth) {
         int p = skipWhitespace(from);

@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.voxgate.websocket.testing.RawWebSocket;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -174,6 +175,16 @@ class HttpEdgeServerIT {
             final RawWebSocket.Frame close = ws.readUntilClose();
             assertNotNull(close);
             assertEquals(1009, close.closeCode());
+        }
+    }
+
+    @Test
+    void shouldCloseAConnectionThatStaysSilentBeforeUpgrading() throws Exception {
+        server.close();
+        server = HttpEdgeServer.builder().bindAddress("127.0.0.1").port(0).idleTimeoutMs(200).build().start();
+        try (Socket silent = new Socket("127.0.0.1", server.port())) {
+            silent.setSoTimeout(5_000);
+            assertEquals(-1, silent.getInputStream().read(), "the server closed the idle connection");
         }
     }
 

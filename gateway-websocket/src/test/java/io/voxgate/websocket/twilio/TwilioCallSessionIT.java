@@ -19,6 +19,8 @@ import io.voxgate.websocket.twilio.simulator.CallPlan;
 import io.voxgate.websocket.twilio.simulator.SimulatedAudio;
 import io.voxgate.websocket.twilio.simulator.SimulatedCallResult;
 import io.voxgate.websocket.twilio.simulator.TwilioCallSimulator;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -100,7 +102,9 @@ class TwilioCallSessionIT {
     void shouldCarryAWholeCallThroughACallSessionAndTheEchoAgent() throws Exception {
         start(recordingEcho(), 1);
         final SimulatedAudio said = SimulatedAudio.tone(523, 1_200, 8_000);
-        final CallPlan plan = CallPlan.builder().audio(said).dtmf('4', 300).dtmf('2', 600).listenAfterMs(600).build();
+        final Path recording = Files.createTempFile("heard", ".wav");
+        final CallPlan plan = CallPlan.builder().audio(said).dtmf('4', 300).dtmf('2', 600).listenAfterMs(600)
+            .recording(recording).build();
         final SimulatedCallResult result = simulator.call(plan).get(30, TimeUnit.SECONDS);
 
         assertTrue(result.ok(), result.toString());
@@ -109,6 +113,8 @@ class TwilioCallSessionIT {
         assertTrue(result.framesReceived() >= result.framesSent() - 5, result.framesReceived() + " of " + result.framesSent());
         assertEquals(160L * result.framesReceived(), result.bytesReceived(), "paced out as 160 bytes per 20 ms frame");
         assertArrayEquals(withoutSilence(said.mulaw()), withoutSilence(result.heard()), "byte-exact, in order");
+        assertArrayEquals(result.heard(), SimulatedAudio.fromWav(recording).mulaw(), "the recording is what was heard");
+        Files.delete(recording);
         assertTrue(result.marksEchoed() >= result.marksReceived() - 1 && result.marksReceived() >= 10, result.toString());
         assertEquals("42", digits.get(plan.callSid()).toString(), "DTMF reaches the agent");
         awaitTrue(() -> registry.size() == 0);

@@ -2,10 +2,13 @@ package io.voxgate.websocket.twilio;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.voxgate.websocket.http.HttpEdgeServer;
 import io.voxgate.websocket.testing.RawWebSocket;
 import io.voxgate.websocket.twilio.simulator.CallPlan;
@@ -23,6 +26,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -360,6 +364,38 @@ class TwilioEdgeIT {
         assertEquals(0, calls.wrongThread.get(), "the call runs on its stream's event loop only");
         assertEquals(result.marksEchoed(), edge.stats().marksPlayed() + edge.stats().marksCleared());
         assertEquals(0, edge.stats().marksCleared(), "no clear was sent, so every echoed mark was played");
+    }
+
+    @Test
+    void shouldLogEveryCallLineWithItsCallSidAndNeverASecret() throws Exception {
+        start(StreamAuthentication.EITHER);
+        final ch.qos.logback.classic.Logger root =
+            (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        root.addAppender(logs);
+        try {
+            final CallPlan plan = CallPlan.builder().audio(SimulatedAudio.tone(440, 300, 8_000)).build();
+            final SimulatedCallResult result = simulator.call(plan).get(20, TimeUnit.SECONDS);
+            assertTrue(result.ok(), result.toString());
+            final Map<String, String> params = webhookParams(plan.callSid());
+            postWebhook(params, "forged-signature");
+            awaitTrue(() -> edge.stats().streamsActive() == 0);
+        } finally {
+            root.detachAppender(logs);
+        }
+        final List<ILoggingEvent> twilioLines = new ArrayList<>();
+        for (final ILoggingEvent e : logs.list) {
+            final String line = e.getFormattedMessage() + " " + e.getMDCPropertyMap();
+            assertFalse(line.contains(TOKEN), "auth token in: " + line);
+            assertFalse(line.matches(".*v1\\.\\d+\\.[A-Za-z0-9_-]{43}.*"), "call token in: " + line);
+            assertFalse(line.contains("forged-signature"), "signature in: " + line);
+            if (e.getLoggerName().startsWith("io.voxgate.websocket.twilio")) {
+                twilioLines.add(e);
+                assertNotNull(e.getMDCPropertyMap().get("callId"), "no CallSid on: " + line);
+            }
+        }
+        assertTrue(twilioLines.size() >= 3, "webhook, start, end and refusal are logged: " + twilioLines.size());
     }
 
     /** The audio with mu-law zero bytes removed: silence the playout inserted while waiting does not count. */

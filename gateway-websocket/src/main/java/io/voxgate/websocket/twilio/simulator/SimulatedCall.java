@@ -55,7 +55,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.xml.XMLConstants;
@@ -557,9 +557,9 @@ final class SimulatedCall {
         if (node == null || !node.isObject()) {
             return Collections.emptySet();
         }
-        final Map<String, Boolean> names = new TreeMap<>();
-        node.properties().forEach(e -> names.put(e.getKey(), Boolean.TRUE));
-        return names.keySet();
+        final Set<String> names = new TreeSet<>();
+        node.properties().forEach(e -> names.add(e.getKey()));
+        return names;
     }
 
     private void echoMark(final String name) {
