@@ -12,20 +12,24 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class CallLiveness {
     private final String callId;
+    private final String edge;
     private final long startedNs;
     private final long maxDurationNs;
     private final long idleTimeoutNs;
     private final CallCommandProxy proxy;
+    private final CallStats stats;
     private final AtomicLong lastCallerAudioNs;
     private volatile CallCommand endRequested;
 
-    CallLiveness(final String callId, final long startedNs, final long maxDurationNs, final long idleTimeoutNs,
-                 final CallCommandProxy proxy) {
+    CallLiveness(final String callId, final String edge, final long startedNs, final long maxDurationNs, final long idleTimeoutNs,
+                 final CallCommandProxy proxy, final CallStats stats) {
         this.callId = callId;
+        this.edge = edge;
         this.startedNs = startedNs;
         this.maxDurationNs = maxDurationNs;
         this.idleTimeoutNs = idleTimeoutNs;
         this.proxy = proxy;
+        this.stats = stats;
         this.lastCallerAudioNs = new AtomicLong(startedNs);
     }
 
@@ -33,8 +37,16 @@ final class CallLiveness {
         return callId;
     }
 
+    String edge() {
+        return edge;
+    }
+
     CallCommandProxy proxy() {
         return proxy;
+    }
+
+    CallStats stats() {
+        return stats;
     }
 
     void callerAudioAt(final long nowNs) {

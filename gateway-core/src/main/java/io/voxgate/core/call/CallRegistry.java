@@ -26,7 +26,25 @@ public final class CallRegistry {
         DUPLICATE
     }
 
+    /**
+     * Shown a call's identity and statistics: by {@link #forEachCall} for every running call, and, as the end
+     * observer, for every call as it leaves the registry, so totals (frames, drops, latency) can outlive the call.
+     *
+     * <p>Threading: as an end observer it is called on the ending call's thread, once per call, off the media
+     * path; implementations must be safe when several calls end at once on different threads. Ownership:
+     * {@code stats} is readable for the duration of the call only.
+     */
+    @FunctionalInterface
+    public interface CallVisitor {
+        /** A visitor that does nothing. */
+        CallVisitor NONE = (callId, edge, stats) -> { };
+
+        /** Call {@code callId} on {@code edge} ({@code twilio} or {@code sip}) with its {@code stats}. */
+        void visit(String callId, String edge, CallStats stats);
+    }
+
     private final int maxCalls;
+    private final CallVisitor endObserver;
     private final ConcurrentHashMap<String, CallLiveness> calls;
     private final AtomicInteger active = new AtomicInteger();
     private volatile boolean draining;
@@ -47,6 +65,20 @@ public final class CallRegistry {
      * @throws IllegalArgumentException naming the value when it is not positive
      */
     public CallRegistry(final int maxCalls) {
+        this(maxCalls, CallVisitor.NONE);
+    }
+
+    /**
+     * A registry admitting at most {@code maxCalls} calls at once and telling {@code endObserver} about each call
+     * that leaves it.
+     *
+     * @throws IllegalArgumentException naming the value when it is not positive or the observer is null
+     */
+    public CallRegistry(final int maxCalls, final CallVisitor endObserver) {
+        if (endObserver == null) {
+            throw new IllegalArgumentException("endObserver must not be null");
+        }
+        this.endObserver = endObserver;
         if (maxCalls <= 0) {
             throw new IllegalArgumentException("maxCalls must be positive, was " + maxCalls);
         }
@@ -90,9 +122,21 @@ public final class CallRegistry {
         if (calls.remove(call.callId(), call)) {
             active.decrementAndGet();
             callsEnded.incrementAndGet();
+            endObserver.visit(call.callId(), call.edge(), call.stats());
             return true;
         }
         return false;
+    }
+
+    /**
+     * Shows {@code visitor} the id and live statistics of every call running now (for a metrics scrape). The
+     * statistics are written by each call's own thread and read here racily: each value is untorn but the set is
+     * not a snapshot. Allocates an iterator; never called per frame.
+     */
+    public void forEachCall(final CallVisitor visitor) {
+        for (final CallLiveness call : calls.values()) {
+            visitor.visit(call.callId(), call.edge(), call.stats());
+        }
     }
 
     /** The command proxy of call {@code callId}, or {@code null} when no such call runs here. */

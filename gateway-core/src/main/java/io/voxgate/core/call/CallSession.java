@@ -110,17 +110,17 @@ public final class CallSession implements AgentListener {
         this.clock = required(clock, "clock");
         final AudioFormat agentFormat = required(agent.audioFormat(), "agent.audioFormat()");
         this.proxy = new CallCommandProxy(config.commandRingCapacity(), call.executor(), clock, this::onCommand);
-        this.liveness = new CallLiveness(call.callId(), nowNs, config.maxCallDurationSeconds() * 1_000_000_000L,
-            config.idleTimeoutSeconds() * 1_000_000_000L, proxy);
         this.queue = new PacedOutboundQueue(callerFormat, config.outboundQueueCapacityMs(),
             config.outboundLeadMs() * 1_000_000L);
         this.preConnect = new PreConnectBuffer(config.preConnectBufferMs() * callerFormat.bytesPerMs(),
             Math.max(1, config.preConnectBufferMs() / 5));
+        this.stats = new CallStats(queue, preConnect);
+        this.liveness = new CallLiveness(call.callId(), call.edge(), nowNs, config.maxCallDurationSeconds() * 1_000_000_000L,
+            config.idleTimeoutSeconds() * 1_000_000_000L, proxy, stats);
         this.callerVad = new VadTapStage(callerFormat, config.vadConfig());
         this.inbound = AudioPipeline.create(callerFormat, agentFormat, this::handToAgent);
         this.outbound = AudioPipeline.create(agentFormat, callerFormat, queue::offer);
         this.releaseFrame = new UnsafeBuffer(new byte[queue.frameBytes()]);
-        this.stats = new CallStats(queue, preConnect);
     }
 
     private static <T> T required(final T value, final String name) {

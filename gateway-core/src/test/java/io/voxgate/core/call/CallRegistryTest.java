@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.core.pipeline.PacedOutboundQueue;
+import io.voxgate.core.pipeline.PreConnectBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -20,7 +23,37 @@ class CallRegistryTest {
     private CallLiveness call(final String id, final long startedNs) {
         final CallCommandProxy proxy = new CallCommandProxy(4, scheduled::add, () -> 0L,
             (command, nowNs) -> delivered.add(command));
-        return new CallLiveness(id, startedNs, 3_600 * S, 30 * S, proxy);
+        return new CallLiveness(id, "twilio", startedNs, 3_600 * S, 30 * S, proxy, stats());
+    }
+
+    private static CallStats stats() {
+        return new CallStats(new PacedOutboundQueue(AudioFormat.MULAW_8K, 100, 0L), new PreConnectBuffer(160, 1));
+    }
+
+    @Test
+    void shouldTellTheEndObserverAboutEachCallThatLeaves() {
+        final List<String> ended = new ArrayList<>();
+        final CallRegistry registry = new CallRegistry(2, (callId, edge, stats) -> ended.add(callId));
+        final CallLiveness a = call("a", 0);
+        registry.tryRegister(a);
+
+        registry.remove(a);
+        registry.remove(a);
+
+        assertEquals(List.of("a"), ended);
+    }
+
+    @Test
+    void shouldShowEveryRunningCallToAScrape() {
+        final CallRegistry registry = new CallRegistry(3);
+        registry.tryRegister(call("a", 0));
+        registry.tryRegister(call("b", 0));
+        final List<String> seen = new ArrayList<>();
+
+        registry.forEachCall((callId, edge, stats) -> seen.add(edge + ":" + callId));
+
+        seen.sort(String::compareTo);
+        assertEquals(List.of("twilio:a", "twilio:b"), seen);
     }
 
     private void runCallThreads() {

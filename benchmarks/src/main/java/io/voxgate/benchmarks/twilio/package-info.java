@@ -1,0 +1,2 @@
+/** Benchmarks of the Twilio Media Streams wire path: inbound parse and decode, outbound encode. */
+package io.voxgate.benchmarks.twilio;

@@ -1,0 +1,184 @@
+package io.voxgate.app.metrics;
+
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.SummaryWithCallback;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Quantile;
+import io.prometheus.metrics.model.snapshots.Quantiles;
+import io.voxgate.core.call.CallRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The gateway's Prometheus metrics: calls active and total by edge, frames in and out, drops by reason,
+ * gateway-added latency per direction, barge-ins and their reaction time, agent connect time, plus counters the
+ * edges contribute and the JVM's heap and direct memory.
+ *
+ * <p>Everything is gathered at scrape time from the {@link CallRegistry} (running calls) and {@link CallTotals}
+ * (ended calls), so the media path pays nothing for metrics beyond its own plain counters and HdrHistogram
+ * recorders. Latency is recorded in microseconds with HdrHistogram and exported as summaries in seconds with
+ * p50, p90, p99 and p99.9.
+ *
+ * <p>Threading: build and register on one thread at startup; {@link #scrape()} may be called from any thread
+ * (scrapes are serialised); {@link #callEndObserver()} is handed to the registry.
+ */
+public final class GatewayMetrics {
+    private static final String[] EDGES = {"twilio", "sip"};
+    private static final double[] QUANTILES = {0.5, 0.9, 0.99, 0.999};
+
+    private final PrometheusRegistry prometheus = new PrometheusRegistry();
+    private final CallTotals totals = new CallTotals();
+    private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+    private CallRegistry calls;
+    private Map<String, CallTotals.EdgeTotals> current = Collections.emptyMap();
+
+    /** The observer the {@link CallRegistry} must be built with, so ended calls keep counting. */
+    public CallRegistry.CallVisitor callEndObserver() {
+        return totals;
+    }
+
+    /** Registers the call metrics over {@code registry}; call once, before the first scrape. */
+    public void bind(final CallRegistry registry) {
+        this.calls = registry;
+        GaugeWithCallback.builder().name("voxgate_calls_active").help("Calls running now, by edge").labelNames("edge")
+            .callback(cb -> {
+                final Map<String, Integer> active = new HashMap<>();
+                registry.forEachCall((id, edge, stats) -> active.merge(edge, 1, Integer::sum));
+                for (final String edge : EDGES) {
+                    cb.call(active.getOrDefault(edge, 0), edge);
+                }
+            }).register(prometheus);
+        GaugeWithCallback.builder().name("voxgate_calls_max").help("The --max-calls limit")
+            .callback(cb -> cb.call(registry.maxCalls())).register(prometheus);
+        GaugeWithCallback.builder().name("voxgate_draining").help("1 while the gateway drains for shutdown")
+            .callback(cb -> cb.call(registry.isDraining() ? 1 : 0)).register(prometheus);
+        CounterWithCallback.builder().name("voxgate_calls_admitted").help("Calls admitted to the registry")
+            .callback(cb -> cb.call(registry.callsAccepted())).register(prometheus);
+        CounterWithCallback.builder().name("voxgate_calls_refused").help("Calls refused, by reason").labelNames("reason")
+            .callback(cb -> {
+                cb.call(registry.callsRejectedFull(), "full");
+                cb.call(registry.callsRejectedDraining(), "draining");
+                cb.call(registry.callsRejectedDuplicate(), "duplicate");
+            }).register(prometheus);
+        CounterWithCallback.builder().name("voxgate_calls_expired").help("Calls ended by the gateway's sweep, by reason")
+            .labelNames("reason")
+            .callback(cb -> {
+                cb.call(registry.callsExpiredMaxDuration(), "max_duration");
+                cb.call(registry.callsExpiredIdle(), "idle");
+                cb.call(registry.callsEndedByDrain(), "drain");
+            }).register(prometheus);
+        perEdgeCounter("voxgate_calls_ended", "Calls that ended, by edge", t -> t.callsEnded);
+        perEdgeCounter("voxgate_frames_from_caller", "Caller audio frames received, by edge", t -> t.framesFromCaller);
+        perEdgeCounter("voxgate_frames_to_agent", "Caller audio frames handed to the agent, by edge", t -> t.framesToAgent);
+        perEdgeCounter("voxgate_frames_from_agent", "Agent audio chunks received, by edge", t -> t.framesFromAgent);
+        perEdgeCounter("voxgate_frames_to_caller", "Paced audio frames sent to the caller, by edge", t -> t.framesToCaller);
+        CounterWithCallback.builder().name("voxgate_frames_dropped").help("Audio frames dropped, by edge and reason")
+            .labelNames("edge", "reason")
+            .callback(cb -> {
+                for (final Map.Entry<String, CallTotals.EdgeTotals> e : current.entrySet()) {
+                    final CallTotals.EdgeTotals t = e.getValue();
+                    cb.call(t.droppedPreConnect, e.getKey(), "pre_connect_overflow");
+                    cb.call(t.droppedNotConnected, e.getKey(), "agent_not_connected");
+                    cb.call(t.droppedEnded, e.getKey(), "call_ended");
+                    cb.call(t.droppedAtEnd, e.getKey(), "pending_at_end");
+                    cb.call(t.droppedOverflow, e.getKey(), "outbound_overflow");
+                    cb.call(t.flushed, e.getKey(), "barge_in_flush");
+                }
+            }).register(prometheus);
+        CounterWithCallback.builder().name("voxgate_barge_ins").help("Accepted barge-ins, by edge and source")
+            .labelNames("edge", "source")
+            .callback(cb -> {
+                for (final Map.Entry<String, CallTotals.EdgeTotals> e : current.entrySet()) {
+                    cb.call(e.getValue().bargeInsFromAgent, e.getKey(), "agent");
+                    cb.call(e.getValue().bargeInsFromVad, e.getKey(), "vad");
+                    cb.call(e.getValue().bargeInsFromCommand, e.getKey(), "command");
+                }
+            }).register(prometheus);
+        perEdgeCounter("voxgate_barge_ins_ignored", "Barge-in signals ignored (agent silent, or repeat in one turn)",
+            t -> t.bargeInsIgnored);
+        perEdgeCounter("voxgate_digits_to_agent", "DTMF digits delivered to the agent", t -> t.digitsToAgent);
+        latency("voxgate_gateway_latency_inbound_seconds", "Gateway-added latency, caller to agent", t -> t.inboundUs);
+        latency("voxgate_gateway_latency_outbound_seconds", "Gateway-added latency, agent to caller (excluding pacing)",
+            t -> t.outboundUs);
+        latency("voxgate_barge_in_reaction_seconds", "Barge-in signal to the end of the old turn at the caller",
+            t -> t.bargeInReactionUs);
+        latency("voxgate_agent_connect_seconds", "Agent connect time of ended calls", t -> t.agentConnectUs);
+        GaugeWithCallback.builder().name("voxgate_jvm_heap_used_bytes").help("JVM heap in use")
+            .callback(cb -> cb.call(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed())).register(prometheus);
+        GaugeWithCallback.builder().name("voxgate_jvm_direct_used_bytes").help("JVM direct buffer memory in use")
+            .callback(cb -> {
+                long used = 0;
+                for (final BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+                    if ("direct".equals(pool.getName())) {
+                        used += pool.getMemoryUsed();
+                    }
+                }
+                cb.call(used);
+            }).register(prometheus);
+    }
+
+    /** Adds a counter an edge or agent keeps itself (e.g. rejected WebSocket messages by reason). */
+    public void counter(final String name, final String help, final LongSupplier value) {
+        CounterWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.getAsLong())).register(prometheus);
+    }
+
+    /** Adds a gauge an edge or agent keeps itself. */
+    public void gauge(final String name, final String help, final LongSupplier value) {
+        GaugeWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.getAsLong())).register(prometheus);
+    }
+
+    private void perEdgeCounter(final String name, final String help, final ToLongFunction<CallTotals.EdgeTotals> value) {
+        CounterWithCallback.builder().name(name).help(help).labelNames("edge")
+            .callback(cb -> {
+                for (final Map.Entry<String, CallTotals.EdgeTotals> e : current.entrySet()) {
+                    cb.call(value.applyAsLong(e.getValue()), e.getKey());
+                }
+            }).register(prometheus);
+    }
+
+    private void latency(final String name, final String help, final Function<CallTotals.EdgeTotals, Histogram> histogram) {
+        SummaryWithCallback.builder().name(name).help(help).labelNames("edge")
+            .callback(cb -> {
+                for (final Map.Entry<String, CallTotals.EdgeTotals> e : current.entrySet()) {
+                    final Histogram h = histogram.apply(e.getValue());
+                    final Quantile[] quantiles = new Quantile[QUANTILES.length];
+                    for (int i = 0; i < QUANTILES.length; i++) {
+                        quantiles[i] = new Quantile(QUANTILES[i], h.getValueAtPercentile(QUANTILES[i] * 100) / 1e6);
+                    }
+                    final double sumSeconds = h.getMean() * h.getTotalCount() / 1e6;
+                    cb.call(h.getTotalCount(), sumSeconds, Quantiles.of(List.of(quantiles)), e.getKey());
+                }
+            }).register(prometheus);
+    }
+
+    /** The Prometheus text exposition of every metric, gathered now. */
+    public synchronized byte[] scrape() {
+        if (calls != null) {
+            current = totals.snapshot(calls);
+        }
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
+        try {
+            writer.write(out, prometheus.scrape());
+        } catch (final IOException ex) {
+            throw new IllegalStateException("writing to memory cannot fail", ex);
+        }
+        return out.toByteArray();
+    }
+
+    /** The content type of {@link #scrape()}. */
+    public static String contentType() {
+        return PrometheusTextFormatWriter.CONTENT_TYPE;
+    }
+}

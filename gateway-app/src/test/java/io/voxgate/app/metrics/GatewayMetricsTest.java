@@ -1,0 +1,101 @@
+package io.voxgate.app.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.voxgate.core.agent.AgentCall;
+import io.voxgate.core.agent.EchoAgent;
+import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.core.call.CallRegistry;
+import io.voxgate.core.call.CallSession;
+import io.voxgate.core.call.CallSessionConfig;
+import io.voxgate.core.call.CallerLeg;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+class GatewayMetricsTest {
+    private static final long FRAME_NS = 20_000_000L;
+
+    private long now = 1_000_000_000L;
+
+    private final CallerLeg leg = new CallerLeg() {
+        @Override
+        public void sendToCaller(final DirectBuffer audio, final int offset, final int length, final long nowNs) {
+        }
+
+        @Override
+        public void clearCallerPlayback(final long nowNs) {
+        }
+
+        @Override
+        public void hangUp(final String reason, final long nowNs) {
+        }
+    };
+
+    private CallSession call(final CallRegistry registry, final String id, final String edge) {
+        final CallSession session = new CallSession(new AgentCall(id, edge, Map.of(), Runnable::run), AudioFormat.MULAW_8K, leg,
+            new EchoAgent(AudioFormat.MULAW_8K), registry, CallSessionConfig.defaults().withBargeInVad(false), () -> now, now);
+        registry.tryRegister(session);
+        session.start(now);
+        return session;
+    }
+
+    private String scrape(final GatewayMetrics metrics) {
+        return new String(metrics.scrape(), StandardCharsets.UTF_8);
+    }
+
+    private void talk(final CallSession session, final int frames) {
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[160]);
+        for (int i = 0; i < frames; i++) {
+            now += FRAME_NS;
+            session.onCallerAudio(frame, 0, 160, now);
+            session.onTick(now);
+        }
+    }
+
+    @Test
+    void shouldCountRunningCallsByEdge() {
+        final GatewayMetrics metrics = new GatewayMetrics();
+        final CallRegistry registry = new CallRegistry(10, metrics.callEndObserver());
+        metrics.bind(registry);
+        call(registry, "CA1", "twilio");
+        call(registry, "CA2", "twilio");
+        call(registry, "sip-1", "sip");
+
+        final String text = scrape(metrics);
+
+        assertTrue(text.contains("voxgate_calls_active{edge=\"twilio\"} 2"), text);
+        assertTrue(text.contains("voxgate_calls_active{edge=\"sip\"} 1"), text);
+    }
+
+    @Test
+    void shouldKeepCountingFramesOfCallsThatEnded() {
+        final GatewayMetrics metrics = new GatewayMetrics();
+        final CallRegistry registry = new CallRegistry(10, metrics.callEndObserver());
+        metrics.bind(registry);
+        final CallSession session = call(registry, "CA1", "twilio");
+        talk(session, 50);
+
+        session.end("caller hung up", now);
+        final String text = scrape(metrics);
+
+        assertTrue(text.contains("voxgate_frames_from_caller_total{edge=\"twilio\"} 50"), text);
+        assertTrue(text.contains("voxgate_calls_ended_total{edge=\"twilio\"} 1"), text);
+        assertTrue(text.contains("voxgate_calls_active{edge=\"twilio\"} 0"), text);
+    }
+
+    @Test
+    void shouldExportGatewayLatencyAsASummaryPerDirection() {
+        final GatewayMetrics metrics = new GatewayMetrics();
+        final CallRegistry registry = new CallRegistry(10, metrics.callEndObserver());
+        metrics.bind(registry);
+        talk(call(registry, "CA1", "twilio"), 10);
+
+        final String text = scrape(metrics);
+
+        assertTrue(text.contains("voxgate_gateway_latency_inbound_seconds_count{edge=\"twilio\"} 10"), text);
+        assertTrue(text.contains("voxgate_gateway_latency_outbound_seconds{edge=\"twilio\",quantile=\"0.99\"}"), text);
+    }
+}

@@ -1,0 +1,221 @@
+package io.voxgate.websocket.http;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Dispatches aggregated HTTP requests to the route table, and turns an accepted WebSocket upgrade into a WebSocket
+ * pipeline.
+ *
+ * <p>Threading: sharable; the route table is immutable and each call runs on its connection's event loop.
+ * Ownership: releases every request it receives, except the upgrade request it hands (retained) to Netty's
+ * handshake handler, which releases it.
+ */
+@ChannelHandler.Sharable
+final class HttpRouterHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpRouterHandler.class);
+
+    private final Map<String, PlainRoute> routes;
+    private final PrefixRoute[] webSocketRoutes;
+    private final int maxWebSocketFrameBytes;
+    private final long closeHandshakeTimeoutMs;
+    private final HttpEdgeServer.Counters counters;
+
+    HttpRouterHandler(final Map<String, PlainRoute> routes, final List<PrefixRoute> webSocketRoutes,
+                      final int maxWebSocketFrameBytes, final long closeHandshakeTimeoutMs,
+                      final HttpEdgeServer.Counters counters) {
+        this.routes = new LinkedHashMap<>(routes);
+        final List<PrefixRoute> sorted = new ArrayList<>(webSocketRoutes);
+        sorted.sort((a, b) -> Integer.compare(b.prefix().length(), a.prefix().length()));
+        this.webSocketRoutes = sorted.toArray(new PrefixRoute[0]);
+        this.maxWebSocketFrameBytes = maxWebSocketFrameBytes;
+        this.closeHandshakeTimeoutMs = closeHandshakeTimeoutMs;
+        this.counters = counters;
+    }
+
+    @Override
+    public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
+        if (!(msg instanceof FullHttpRequest)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        final FullHttpRequest request = (FullHttpRequest) msg;
+        try {
+            dispatch(ctx, request);
+        } finally {
+            request.release();
+        }
+    }
+
+    private void dispatch(final ChannelHandlerContext ctx, final FullHttpRequest request) {
+        if (!request.decoderResult().isSuccess()) {
+            counters.malformed.increment();
+            sendAndClose(ctx, request, HttpResponseStatus.BAD_REQUEST);
+            return;
+        }
+        final String path = pathOf(request.uri());
+        final PlainRoute plain = routes.get(path);
+        if (plain != null) {
+            if (!plain.methods().contains(request.method())) {
+                methodNotAllowed(ctx, request, plain.methods());
+                return;
+            }
+            counters.routed.increment();
+            try {
+                plain.route().handle(ctx, request);
+            } catch (final RuntimeException ex) {
+                counters.routeFailures.increment();
+                LOG.error("route {} failed on {} {}", path, request.method(), path, ex);
+                sendAndClose(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR);
+            }
+            return;
+        }
+        for (final PrefixRoute ws : webSocketRoutes) {
+            if (path.startsWith(ws.prefix())) {
+                upgrade(ctx, request, ws.route());
+                return;
+            }
+        }
+        counters.notFound.increment();
+        HttpResponses.send(ctx, request, HttpResponses.status(HttpResponseStatus.NOT_FOUND));
+    }
+
+    private void upgrade(final ChannelHandlerContext ctx, final FullHttpRequest request, final WebSocketRoute route) {
+        if (!HttpMethod.GET.equals(request.method())) {
+            methodNotAllowed(ctx, request, Set.of(HttpMethod.GET));
+            return;
+        }
+        if (!request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+            counters.malformed.increment();
+            sendAndClose(ctx, request, HttpResponseStatus.BAD_REQUEST);
+            return;
+        }
+        final WebSocketUpgrade decision;
+        try {
+            decision = route.decide(ctx, request);
+        } catch (final RuntimeException ex) {
+            counters.routeFailures.increment();
+            LOG.error("WebSocket route failed on {}", pathOf(request.uri()), ex);
+            sendAndClose(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR);
+            return;
+        }
+        if (!decision.accepted()) {
+            counters.refusals.increment();
+            final FullHttpResponse refusal = HttpResponses.text(decision.refusal(), decision.reason() + "\n");
+            refusal.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            HttpResponses.send(ctx, request, refusal);
+            return;
+        }
+        counters.upgrades.increment();
+        final ChannelPipeline p = ctx.pipeline();
+        if (p.get(HttpEdgeServer.IDLE_HANDLER) != null) {
+            p.remove(HttpEdgeServer.IDLE_HANDLER);
+        }
+        ctx.channel().attr(WebSocketClosing.CLOSE_TIMEOUT_MS).set(closeHandshakeTimeoutMs);
+        final WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
+            .maxFramePayloadLength(maxWebSocketFrameBytes)
+            .allowExtensions(false)
+            // WebSocketLimitHandler closes with the decoder's status and a reason, then waits for the peer.
+            .closeOnProtocolViolation(false)
+            // Text frames are parsed by scanners that reject non-ASCII structure and by Jackson, which validates
+            // UTF-8; Netty's extra UTF-8 pass over every media frame would cost for nothing.
+            .withUTF8Validator(false)
+            .build();
+        final WebSocketServerProtocolConfig config = WebSocketServerProtocolConfig.newBuilder()
+            .websocketPath(request.uri())
+            .checkStartsWith(false)
+            .handleCloseFrames(true)
+            .dropPongFrames(true)
+            .sendCloseFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE)
+            .forceCloseTimeoutMillis(Math.max(1, closeHandshakeTimeoutMs))
+            .decoderConfig(decoder)
+            .build();
+        p.addAfter(ctx.name(), "ws-decoder-limits", WebSocketLimitHandler.INSTANCE);
+        p.addAfter("ws-decoder-limits", "ws-protocol", new WebSocketServerProtocolHandler(config));
+        p.addAfter("ws-protocol", "ws-aggregator", new WebSocketFrameAggregator(maxWebSocketFrameBytes));
+        p.addAfter("ws-aggregator", "ws-message-limits", WebSocketLimitHandler.INSTANCE);
+        p.addAfter("ws-message-limits", "ws-app", decision.frameHandler());
+        // Netty's handshake handler (inserted before ws-protocol) answers 101, swaps the HTTP codec for the
+        // WebSocket one and releases the request; this router then leaves the pipeline.
+        ctx.fireChannelRead(request.retain());
+        p.remove(this);
+    }
+
+    @Override
+    public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            ctx.close();
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
+        LOG.debug("HTTP connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+
+    private void methodNotAllowed(final ChannelHandlerContext ctx, final FullHttpRequest request, final Set<HttpMethod> allowed) {
+        counters.methodNotAllowed.increment();
+        final FullHttpResponse response = HttpResponses.status(HttpResponseStatus.METHOD_NOT_ALLOWED);
+        final StringBuilder allow = new StringBuilder();
+        for (final HttpMethod m : allowed) {
+            if (allow.length() > 0) {
+                allow.append(", ");
+            }
+            allow.append(m.name());
+        }
+        response.headers().set(HttpHeaderNames.ALLOW, allow.toString());
+        HttpResponses.send(ctx, request, response);
+    }
+
+    private static void sendAndClose(final ChannelHandlerContext ctx, final FullHttpRequest request, final HttpResponseStatus status) {
+        final FullHttpResponse response = HttpResponses.status(status);
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        HttpResponses.send(ctx, request, response);
+    }
+
+    static String pathOf(final String uri) {
+        final int q = uri.indexOf('?');
+        final int hash = uri.indexOf('#');
+        int end = uri.length();
+        if (q >= 0) {
+            end = q;
+        }
+        if (hash >= 0 && hash < end) {
+            end = hash;
+        }
+        return uri.substring(0, end);
+    }
+
+    /** A plain route with its allowed methods. */
+    record PlainRoute(HttpRoute route, Set<HttpMethod> methods) {
+    }
+
+    /** A WebSocket route for a path prefix. */
+    record PrefixRoute(String prefix, WebSocketRoute route) {
+    }
+}

@@ -1,0 +1,98 @@
+package io.voxgate.websocket.twilio;
+
+import io.netty.handler.codec.http.HttpMethod;
+import io.voxgate.core.agent.VoiceAgentFactory;
+import io.voxgate.core.call.CallRegistry;
+import io.voxgate.core.call.CallSession;
+import io.voxgate.core.call.CallSessionConfig;
+import io.voxgate.websocket.http.HttpEdgeServer;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * The Twilio edge: registers the voice webhook ({@value TwilioEdgeConfig#VOICE_INBOUND_PATH}), the stream status
+ * callback ({@value TwilioEdgeConfig#STREAM_STATUS_PATH}) and the Media Streams endpoint
+ * ({@value TwilioEdgeConfig#MEDIA_PATH_PREFIX}{@code {CallSid}}) on an {@link HttpEdgeServer}, and bridges each
+ * accepted stream to a call.
+ *
+ * <p>Threading: build on any thread before the server starts; everything else runs on the server's event loops, one
+ * loop per stream (the stream's call is confined to it). {@link #stats()} is readable from any thread.
+ */
+public final class TwilioEdge {
+    private static final Pattern SID = Pattern.compile("[A-Za-z0-9]{2,64}");
+
+    private final TwilioEdgeConfig config;
+    private final CallAdmission admission;
+    private final StreamCallFactory callFactory;
+    private final TwilioEdgeStats stats = new TwilioEdgeStats();
+    private final TwilioSignatures signatures;
+    private final CallTokens callTokens;
+
+    /**
+     * The Twilio edge of a node: each accepted stream becomes a {@link CallSession} with an agent from {@code agents},
+     * admitted by {@code registry}.
+     *
+     * @param config        the edge's settings
+     * @param admission     the webhook's admission check, e.g. {@link CallAdmission#of(CallRegistry)}
+     * @param agents        makes the agent of each call (on the call's thread)
+     * @param registry      the node's call registry (shared with the other edges)
+     * @param sessionConfig the call sessions' settings
+     */
+    public TwilioEdge(final TwilioEdgeConfig config, final CallAdmission admission, final VoiceAgentFactory agents,
+                      final CallRegistry registry, final CallSessionConfig sessionConfig) {
+        this(config, admission, new CallSessionStreams(Objects.requireNonNull(agents, "agents"),
+            Objects.requireNonNull(registry, "registry"), Objects.requireNonNull(sessionConfig, "sessionConfig"),
+            config.nanoClock()));
+    }
+
+    TwilioEdge(final TwilioEdgeConfig config, final CallAdmission admission, final StreamCallFactory callFactory) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.admission = Objects.requireNonNull(admission, "admission");
+        this.callFactory = Objects.requireNonNull(callFactory, "callFactory");
+        this.signatures = new TwilioSignatures(config);
+        this.callTokens = new CallTokens(config.callTokenSecret(), config.callTokenTtlSeconds());
+    }
+
+    /**
+     * Adds this edge's three routes to {@code server}.
+     *
+     * @return {@code server}
+     */
+    public HttpEdgeServer.Builder register(final HttpEdgeServer.Builder server) {
+        return server
+            .route(TwilioEdgeConfig.VOICE_INBOUND_PATH, new VoiceWebhookRoute(this), HttpMethod.POST)
+            .route(TwilioEdgeConfig.STREAM_STATUS_PATH, new StreamStatusRoute(this), HttpMethod.POST)
+            .webSocketRoute(TwilioEdgeConfig.MEDIA_PATH_PREFIX, new MediaStreamRoute(this));
+    }
+
+    /** The edge's configuration. */
+    public TwilioEdgeConfig config() {
+        return config;
+    }
+
+    /** The edge's counters. */
+    public TwilioEdgeStats stats() {
+        return stats;
+    }
+
+    CallAdmission admission() {
+        return admission;
+    }
+
+    StreamCallFactory callFactory() {
+        return callFactory;
+    }
+
+    TwilioSignatures signatures() {
+        return signatures;
+    }
+
+    CallTokens callTokens() {
+        return callTokens;
+    }
+
+    /** Whether {@code sid} has the shape of a Twilio SID (letters and digits; safe in URLs, JSON and logs). */
+    static boolean isSid(final String sid) {
+        return SID.matcher(sid).matches();
+    }
+}

@@ -1,0 +1,95 @@
+package io.voxgate.websocket.twilio;
+
+import com.twilio.twiml.TwiMLException;
+import com.twilio.twiml.VoiceResponse;
+import com.twilio.twiml.voice.Connect;
+import com.twilio.twiml.voice.Parameter;
+import com.twilio.twiml.voice.Stream;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.voxgate.websocket.http.HttpResponses;
+import io.voxgate.websocket.http.HttpRoute;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /voice/inbound}: Twilio's voice webhook for a new call. Checks the signature (403 when missing or
+ * wrong), asks {@link CallAdmission} (503 when full or draining), and answers 200 {@code text/xml} with TwiML built
+ * by the Twilio SDK:
+ *
+ * <pre>
+ * &lt;Response&gt;&lt;Connect&gt;&lt;Stream url="wss://{public host[:port]}/media/{CallSid}"
+ *     statusCallback="https://{public host[:port]}/voice/stream-status" statusCallbackMethod="POST"&gt;
+ *   &lt;Parameter name="callSid" value="{CallSid}"/&gt;&lt;Parameter name="callToken" value="{token}"/&gt;
+ * &lt;/Stream&gt;&lt;/Connect&gt;&lt;/Response&gt;
+ * </pre>
+ *
+ * The stream URL has no query string (Twilio refuses one, T-STREAM); what the stream needs travels as parameters.
+ *
+ * <p>Threading: sharable, on event loops. Logs the CallSid (MDC {@code callId}), never the token.
+ */
+final class VoiceWebhookRoute implements HttpRoute {
+    private static final Logger LOG = LoggerFactory.getLogger(VoiceWebhookRoute.class);
+
+    private final TwilioEdge edge;
+
+    VoiceWebhookRoute(final TwilioEdge edge) {
+        this.edge = edge;
+    }
+
+    @Override
+    public void handle(final ChannelHandlerContext ctx, final FullHttpRequest request) {
+        final TwilioEdgeStats stats = edge.stats();
+        final Map<String, String> params = FormParameters.decode(request);
+        final String callSid = params.get("CallSid");
+        if (callSid == null || !TwilioEdge.isSid(callSid)) {
+            stats.webhooksMalformed.increment();
+            HttpResponses.send(ctx, request, HttpResponses.text(HttpResponseStatus.BAD_REQUEST, "CallSid missing or malformed\n"));
+            return;
+        }
+        if (edge.signatures().enabled() && !edge.signatures().validWebhook(request, params)) {
+            stats.webhooksRejectedSignature.increment();
+            CallLog.warn(LOG, callSid, "voice webhook refused: X-Twilio-Signature {}",
+                request.headers().contains(TwilioSignatures.HEADER) ? "does not match" : "missing");
+            HttpResponses.send(ctx, request, HttpResponses.status(HttpResponseStatus.FORBIDDEN));
+            return;
+        }
+        final CallAdmission.Decision decision = edge.admission().admit(callSid);
+        if (decision != CallAdmission.Decision.ADMIT) {
+            (decision == CallAdmission.Decision.FULL ? stats.webhooksRefusedFull : stats.webhooksRefusedDraining).increment();
+            CallLog.info(LOG, callSid, "voice webhook refused: gateway {}", decision == CallAdmission.Decision.FULL ? "full" : "draining");
+            final FullHttpResponse busy = HttpResponses.status(HttpResponseStatus.SERVICE_UNAVAILABLE);
+            busy.headers().set(HttpHeaderNames.RETRY_AFTER, "5");
+            HttpResponses.send(ctx, request, busy);
+            return;
+        }
+        final String twiml;
+        try {
+            twiml = twiml(callSid);
+        } catch (final TwiMLException ex) {
+            throw new IllegalStateException("TwiML could not be built", ex);
+        }
+        stats.webhooksAnswered.increment();
+        CallLog.info(LOG, callSid, "voice webhook answered with a media stream");
+        HttpResponses.send(ctx, request, HttpResponses.of(HttpResponseStatus.OK, HttpResponses.TEXT_XML, twiml));
+    }
+
+    private String twiml(final String callSid) throws TwiMLException {
+        final TwilioEdgeConfig config = edge.config();
+        final String token = edge.callTokens().issue(callSid, config.clock().instant().getEpochSecond());
+        final Stream.Builder stream = new Stream.Builder()
+            .url(config.mediaUrlBase() + TwilioEdgeConfig.MEDIA_PATH_PREFIX + callSid)
+            .parameter(new Parameter.Builder().name("callSid").value(callSid).build())
+            .parameter(new Parameter.Builder().name("callToken").value(token).build());
+        if (config.statusCallback()) {
+            stream.statusCallback(config.publicUrl() + TwilioEdgeConfig.STREAM_STATUS_PATH)
+                .statusCallbackMethod(Stream.StatusCallbackMethod.POST);
+        }
+        final Connect connect = new Connect.Builder().stream(stream.build()).build();
+        return new VoiceResponse.Builder().connect(connect).build().toXml();
+    }
+}

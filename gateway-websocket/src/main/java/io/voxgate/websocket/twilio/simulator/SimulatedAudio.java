@@ -1,0 +1,148 @@
+package io.voxgate.websocket.twilio.simulator;
+
+import io.voxgate.core.codec.MuLawCodec;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * What a simulated caller says: 8 kHz mono mu-law bytes, as Twilio streams them.
+ *
+ * <p>Sources: a tone, silence, a WAV file (8 kHz mono, mu-law or 16-bit PCM, converted), or raw mu-law. Also writes
+ * mu-law WAV files (recordings of what a simulated caller heard). Immutable; safe on any thread.
+ */
+public final class SimulatedAudio {
+    /** Bytes of 8 kHz mu-law per millisecond. */
+    public static final int BYTES_PER_MS = 8;
+
+    private static final int WAVE_FORMAT_PCM = 1;
+    private static final int WAVE_FORMAT_MULAW = 7;
+
+    private final byte[] mulaw;
+
+    private SimulatedAudio(final byte[] mulaw) {
+        this.mulaw = mulaw;
+    }
+
+    /** The given mu-law bytes (copied). */
+    public static SimulatedAudio ofMuLaw(final byte[] mulaw) {
+        return new SimulatedAudio(mulaw.clone());
+    }
+
+    /** {@code durationMs} of mu-law silence. */
+    public static SimulatedAudio silence(final int durationMs) {
+        final byte[] bytes = new byte[durationMs * BYTES_PER_MS];
+        Arrays.fill(bytes, MuLawCodec.ZERO_CODE);
+        return new SimulatedAudio(bytes);
+    }
+
+    /**
+     * A sine tone of {@code frequencyHz} for {@code durationMs} at {@code amplitude} (0-32767 of full scale).
+     *
+     * @throws IllegalArgumentException when the frequency is not in (0, 4000) Hz or the amplitude out of range
+     */
+    public static SimulatedAudio tone(final double frequencyHz, final int durationMs, final int amplitude) {
+        if (frequencyHz <= 0 || frequencyHz >= 4000) {
+            throw new IllegalArgumentException("tone frequency must be in (0, 4000) Hz for 8 kHz audio, was " + frequencyHz);
+        }
+        if (amplitude < 0 || amplitude > 32_767) {
+            throw new IllegalArgumentException("amplitude must be in [0, 32767], was " + amplitude);
+        }
+        final byte[] bytes = new byte[durationMs * BYTES_PER_MS];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = MuLawCodec.encode((short) Math.round(amplitude * Math.sin(2 * Math.PI * frequencyHz * i / 8000.0)));
+        }
+        return new SimulatedAudio(bytes);
+    }
+
+    /** Raw headerless 8 kHz mu-law from a file. */
+    public static SimulatedAudio fromMuLaw(final Path file) throws IOException {
+        return new SimulatedAudio(Files.readAllBytes(file));
+    }
+
+    /**
+     * A WAV file of 8 kHz mono mu-law (format 7) or 16-bit PCM (format 1, converted to mu-law).
+     *
+     * @throws IllegalArgumentException naming the file and the problem when it is not such a WAV file
+     */
+    public static SimulatedAudio fromWav(final Path file) throws IOException {
+        final ByteBuffer wav = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+        if (wav.remaining() < 12 || wav.getInt(0) != 0x46464952 || wav.getInt(8) != 0x45564157) {
+            throw new IllegalArgumentException(file + " is not a RIFF/WAVE file");
+        }
+        int format = -1;
+        int channels = 0;
+        int rate = 0;
+        int bits = 0;
+        int pos = 12;
+        while (pos + 8 <= wav.limit()) {
+            final int id = wav.getInt(pos);
+            final int size = wav.getInt(pos + 4);
+            final int body = pos + 8;
+            if (size < 0 || body + size > wav.limit()) {
+                throw new IllegalArgumentException(file + " has a truncated chunk");
+            }
+            if (id == 0x20746D66) {
+                format = wav.getShort(body) & 0xFFFF;
+                channels = wav.getShort(body + 2);
+                rate = wav.getInt(body + 4);
+                bits = wav.getShort(body + 14);
+            } else if (id == 0x61746164) {
+                if (channels != 1 || rate != 8000) {
+                    throw new IllegalArgumentException(file + " must be 8000 Hz mono, is " + rate + " Hz with " + channels + " channels");
+                }
+                final byte[] data = new byte[size];
+                wav.get(body, data);
+                if (format == WAVE_FORMAT_MULAW && bits == 8) {
+                    return new SimulatedAudio(data);
+                }
+                if (format == WAVE_FORMAT_PCM && bits == 16) {
+                    final byte[] mulaw = new byte[size / 2];
+                    for (int i = 0; i < mulaw.length; i++) {
+                        mulaw[i] = MuLawCodec.encode(wav.getShort(body + 2 * i));
+                    }
+                    return new SimulatedAudio(mulaw);
+                }
+                throw new IllegalArgumentException(file + " must be mu-law (format 7, 8 bit) or PCM (format 1, 16 bit), is format "
+                    + format + " with " + bits + " bits");
+            }
+            pos = body + size + (size & 1);
+        }
+        throw new IllegalArgumentException(file + " has no fmt and data chunks");
+    }
+
+    /** Writes {@code mulaw} (8 kHz mono) as a mu-law WAV file. */
+    public static void writeWav(final Path file, final byte[] mulaw) throws IOException {
+        final ByteBuffer wav = ByteBuffer.allocate(58 + mulaw.length + (mulaw.length & 1)).order(ByteOrder.LITTLE_ENDIAN);
+        wav.putInt(0x46464952).putInt(wav.capacity() - 8).putInt(0x45564157);
+        // fmt chunk of a non-PCM format carries cbSize (WAVEFORMATEX) and a fact chunk follows.
+        wav.putInt(0x20746D66).putInt(18).putShort((short) WAVE_FORMAT_MULAW).putShort((short) 1).putInt(8000).putInt(8000)
+            .putShort((short) 1).putShort((short) 8).putShort((short) 0);
+        wav.putInt(0x74636166).putInt(4).putInt(mulaw.length);
+        wav.putInt(0x61746164).putInt(mulaw.length).put(mulaw);
+        Files.write(file, wav.array());
+    }
+
+    /** The audio (a copy). */
+    public byte[] mulaw() {
+        return mulaw.clone();
+    }
+
+    /** Bytes of audio. */
+    public int length() {
+        return mulaw.length;
+    }
+
+    /** Duration in milliseconds. */
+    public int durationMs() {
+        return mulaw.length / BYTES_PER_MS;
+    }
+
+    /** Copies {@code length} bytes from {@code offset} into {@code dst}. */
+    void copy(final int offset, final byte[] dst, final int length) {
+        System.arraycopy(mulaw, offset, dst, 0, length);
+    }
+}

@@ -1,0 +1,65 @@
+package io.voxgate.websocket.twilio.simulator;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.voxgate.core.codec.MuLawCodec;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SimulatedAudioTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldReadBackTheMuLawWavItWrites() throws Exception {
+        final SimulatedAudio tone = SimulatedAudio.tone(440, 101, 10_000);
+        final Path wav = dir.resolve("tone.wav");
+        SimulatedAudio.writeWav(wav, tone.mulaw());
+        assertArrayEquals(tone.mulaw(), SimulatedAudio.fromWav(wav).mulaw());
+    }
+
+    @Test
+    void shouldConvertA16BitPcmWavToMuLaw() throws Exception {
+        final short[] pcm = {0, 1000, -1000, 32767, -32768};
+        final ByteBuffer wav = ByteBuffer.allocate(44 + pcm.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+        wav.putInt(0x46464952).putInt(36 + pcm.length * 2).putInt(0x45564157);
+        wav.putInt(0x20746D66).putInt(16).putShort((short) 1).putShort((short) 1).putInt(8000).putInt(16000)
+            .putShort((short) 2).putShort((short) 16);
+        wav.putInt(0x61746164).putInt(pcm.length * 2);
+        for (final short s : pcm) {
+            wav.putShort(s);
+        }
+        final Path file = dir.resolve("pcm.wav");
+        Files.write(file, wav.array());
+        final byte[] expected = new byte[pcm.length];
+        for (int i = 0; i < pcm.length; i++) {
+            expected[i] = MuLawCodec.encode(pcm[i]);
+        }
+        assertArrayEquals(expected, SimulatedAudio.fromWav(file).mulaw());
+    }
+
+    @Test
+    void shouldRefuseAWavAtAnotherRate() throws Exception {
+        final ByteBuffer wav = ByteBuffer.allocate(46).order(ByteOrder.LITTLE_ENDIAN);
+        wav.putInt(0x46464952).putInt(38).putInt(0x45564157);
+        wav.putInt(0x20746D66).putInt(16).putShort((short) 1).putShort((short) 1).putInt(16000).putInt(32000)
+            .putShort((short) 2).putShort((short) 16);
+        wav.putInt(0x61746164).putInt(2).putShort((short) 0);
+        final Path file = dir.resolve("wide.wav");
+        Files.write(file, wav.array());
+        assertThrows(IllegalArgumentException.class, () -> SimulatedAudio.fromWav(file));
+    }
+
+    @Test
+    void shouldMakeSilenceOfTheRequestedLength() {
+        final SimulatedAudio silence = SimulatedAudio.silence(20);
+        assertEquals(160, silence.length());
+        assertEquals(MuLawCodec.ZERO_CODE, silence.mulaw()[0]);
+    }
+}
