@@ -8,6 +8,8 @@ import io.voxgate.sip.rtp.RtpSendStage;
 import io.voxgate.sip.testing.FreePorts;
 import io.voxgate.sip.testing.RtpPeer;
 import io.voxgate.sip.testing.Sipp;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -79,6 +81,30 @@ class SipEdgeIT {
         assertTrue(distinct(echoed) >= 80, "echoed " + distinct(echoed) + " of 100 tone frames");
         assertEquals(0, echo.call.receive().packetsDroppedWrongSource());
         assertEquals(0, edge.activeCalls());
+    }
+
+    @Test
+    void shouldEndWithAnRtcpByeToThePeersRtcpPort() throws Exception {
+        final ScriptedSessions sessions = start(new ScriptedSessions(10, 0, 1), b -> { });
+        try (DatagramSocket rtcp = new DatagramSocket(new InetSocketAddress("127.0.0.1", peerPort + 1))) {
+            rtcp.setSoTimeout(3_000);
+            final Sipp.Result r = Sipp.scenario("uac-basic.xml", sipPort).key("rtpport", Integer.toString(peerPort))
+                .pauseMs(300).run();
+            assertEquals(0, r.exitCode, r.describe());
+            assertTrue(sessions.endedLatch.await(5, TimeUnit.SECONDS));
+            final byte[] buf = new byte[1500];
+            boolean bye = false;
+            while (!bye) {
+                final DatagramPacket p = new DatagramPacket(buf, buf.length);
+                rtcp.receive(p);
+                int at = 0;
+                while (at + 4 <= p.getLength()) {
+                    bye |= (buf[at + 1] & 0xFF) == 203;
+                    at += (((buf[at + 2] & 0xFF) << 8 | buf[at + 3] & 0xFF) + 1) * 4;
+                }
+            }
+            assertTrue(bye);
+        }
     }
 
     @Test

@@ -97,6 +97,8 @@ public final class SipSignaling implements SipListenerExt {
     private final Map<String, DialogCall> calls = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     private final DigestAuthenticator digest;
+    /** The unit of one session-timer millisecond: real milliseconds, or microseconds in tests (1000 times faster). */
+    private final TimeUnit sessionTimerMilliUnit;
     private final AtomicLong requestsRejectedSource = new AtomicLong();
     private final AtomicLong requestsRejectedAuth = new AtomicLong();
     private final AtomicLong invitesRejectedBusy = new AtomicLong();
@@ -118,8 +120,14 @@ public final class SipSignaling implements SipListenerExt {
      * @param handler the edge
      */
     public SipSignaling(final SignalingConfig config, final SipCallHandler handler) {
+        this(config, handler, TimeUnit.MILLISECONDS);
+    }
+
+    /** As above, with RFC 4028 intervals counted in {@code sessionTimerMilliUnit} instead of ms (tests run them fast). */
+    SipSignaling(final SignalingConfig config, final SipCallHandler handler, final TimeUnit sessionTimerMilliUnit) {
         this.config = config;
         this.handler = handler;
+        this.sessionTimerMilliUnit = sessionTimerMilliUnit;
         if (config.digestRealm != null) {
             final byte[] key = new byte[32];
             random.nextBytes(key);
@@ -519,11 +527,11 @@ public final class SipSignaling implements SipListenerExt {
             return;
         }
         if (call.uasRefreshes) {
-            call.sessionTimer = timers.schedule(() -> refresh(call), call.sessionIntervalS * 500L, TimeUnit.MILLISECONDS);
+            call.sessionTimer = timers.schedule(() -> refresh(call), call.sessionIntervalS * 500L, sessionTimerMilliUnit);
         } else {
             // RFC 4028 §10: the non-refresher ends the session min(32 s, interval/3) before expiry.
             final long endS = call.sessionIntervalS - Math.min(32, call.sessionIntervalS / 3);
-            call.sessionTimer = timers.schedule(() -> expire(call), endS, TimeUnit.SECONDS);
+            call.sessionTimer = timers.schedule(() -> expire(call), endS * 1000L, sessionTimerMilliUnit);
         }
     }
 

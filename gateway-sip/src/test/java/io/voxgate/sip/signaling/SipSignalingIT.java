@@ -22,10 +22,15 @@ class SipSignalingIT {
 
     private RecordingCallHandler start(final int expectedCalls, final String allow, final long answerDelayMs,
                                        final String digestPassword) {
+        return start(expectedCalls, allow, answerDelayMs, digestPassword, TimeUnit.MILLISECONDS);
+    }
+
+    private RecordingCallHandler start(final int expectedCalls, final String allow, final long answerDelayMs,
+                                       final String digestPassword, final TimeUnit sessionTimerMilliUnit) {
         final RecordingCallHandler handler = new RecordingCallHandler(expectedCalls);
         signaling = new SipSignaling(new SignalingConfig("127.0.0.1", sipPort, List.of("udp", "tcp"), 0, null, null, null,
             SourceAllowList.parse(allow), digestPassword == null ? null : "voxgate.test", "trunk", digestPassword,
-            answerDelayMs, 7, 2), handler);
+            answerDelayMs, 7, 2), handler, sessionTimerMilliUnit);
         signaling.start();
         return handler;
     }
@@ -161,6 +166,23 @@ class SipSignalingIT {
     void shouldEchoSessionExpiresWithTheCallerAsRefresher() {
         start(1, SourceAllowList.DEFAULT, 0, null);
         final Sipp.Result r = Sipp.scenario("uac-session-timer.xml", sipPort).key("rtpport", "36000").pauseMs(100).run();
+        assertEquals(0, r.exitCode, r.describe());
+    }
+
+    @Test
+    void shouldEndTheSessionWithByeWhenTheCallerDoesNotRefresh() throws InterruptedException {
+        // Session timers run 1000 times faster here: 90 s becomes 90 ms (RFC 4028 §10 ends it 30 ms early).
+        final RecordingCallHandler handler = start(1, SourceAllowList.DEFAULT, 0, null, TimeUnit.MICROSECONDS);
+        final Sipp.Result r = Sipp.scenario("uac-session-expire.xml", sipPort).key("rtpport", "36000").run();
+        assertEquals(0, r.exitCode, r.describe());
+        assertTrue(handler.endedLatch.await(5, TimeUnit.SECONDS));
+        assertEquals("session expired", handler.ended.values().iterator().next());
+    }
+
+    @Test
+    void shouldRefreshTheSessionWithReInviteWhenAskedToBeTheRefresher() {
+        start(1, SourceAllowList.DEFAULT, 0, null, TimeUnit.MICROSECONDS);
+        final Sipp.Result r = Sipp.scenario("uac-session-refresh-by-gateway.xml", sipPort).key("rtpport", "36000").run();
         assertEquals(0, r.exitCode, r.describe());
     }
 
