@@ -97,12 +97,13 @@ public final class Gateway implements AutoCloseable {
             .callTokenSecret(secrets.tokenSecret())
             .build();
         this.twilio = new TwilioEdge(twilioConfig, CallAdmission.of(registry), agents, registry, sessions);
-        final VapiWebhookEndpoint webhook = new VapiWebhookEndpoint(
-            VapiWebhookConfig.bearer(secrets.vapiWebhookSecret().orElse(null)),
+        // Without a configured credential nothing can authenticate, so every webhook request is refused (401).
+        final VapiWebhookEndpoint webhook = secrets.vapiWebhookSecret().map(secret -> new VapiWebhookEndpoint(
+            VapiWebhookConfig.bearer(secret),
             secrets.vapiAssistantId().map(id -> VapiAssistant.byId(id, "VAPI_ASSISTANT_ID")).orElse(null),
             vapiRecords,
             vapiCallId -> vapiRecords.find(vapiCallId).map(r -> r.gatewayCallId()).flatMap(this::bargeInTarget),
-            new VapiWebhookStats());
+            new VapiWebhookStats())).orElse(null);
         final HttpEdgeServer.Builder server = HttpEdgeServer.builder()
             .bindAddress(config.bindAddress())
             .port(config.httpPort())
@@ -193,6 +194,11 @@ public final class Gateway implements AutoCloseable {
     }
 
     private static void vapiWebhook(final VapiWebhookEndpoint webhook, final ChannelHandlerContext ctx, final FullHttpRequest request) {
+        if (webhook == null) {
+            HttpResponses.send(ctx, request, HttpResponses.of(HttpResponseStatus.UNAUTHORIZED, HttpResponses.APPLICATION_JSON,
+                "{\"error\":\"unauthorized\"}"));
+            return;
+        }
         final WebhookResponse response = webhook.handle(request.method().name(), request.headers()::get,
             ByteBufUtil.getBytes(request.content()), System.currentTimeMillis());
         HttpResponses.send(ctx, request, HttpResponses.of(HttpResponseStatus.valueOf(response.status()),

@@ -58,8 +58,9 @@ final class TwilioSignatures {
     }
 
     /**
-     * The URL Twilio requested: {@code https://host[:port]/path?query}, or for an upgrade {@code wss://...}
-     * ({@code ws://} when the public URL is plain http).
+     * The URL Twilio requested: {@code https://host[:port]/path?query}, or for an upgrade {@code wss://...}. An upgrade
+     * is always signed over {@code wss://}, even behind a plain-http public URL, because the TwiML's stream URL is always
+     * {@code wss://} (the only scheme Twilio streams to) and that is the URL Twilio signs.
      */
     String requestUrl(final HttpRequest request, final boolean webSocket) {
         String scheme = config.publicUrl().getScheme();
@@ -75,7 +76,7 @@ final class TwilioSignatures {
             }
         }
         if (webSocket) {
-            scheme = "https".equals(scheme) || "wss".equals(scheme) ? "wss" : "ws";
+            scheme = "wss";
         }
         return scheme + "://" + authority + request.uri();
     }
