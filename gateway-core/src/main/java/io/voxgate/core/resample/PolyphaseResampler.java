@@ -23,7 +23,7 @@ import java.util.Arrays;
  *
  * <p><b>Cost.</b> A scalar kernel: eight outputs at a time over each run of taps (see {@code convolve}). Per
  * 20 ms frame, JMH median on a shared 2-core AMD EPYC (AVX-512), JDK 17: about 1.5 us for 8 to 16 kHz and
- * 16 to 8 kHz, 2.5 us to 3.2 us for the other pairs; JDK 25 alike. Fixed-point and auto-vectorised forms were
+ * 16 to 8 kHz, 2.5 us to 3.5 us for the other pairs; JDK 25 alike. Fixed-point and auto-vectorised forms were
  * measured and rejected: Q15 coefficients cannot meet the one-LSB match to the float definition, and C2 on
  * JDK 17 vectorises none of the forms tried (see {@code convolve}).
  *
