@@ -196,6 +196,20 @@ class PolyphaseResamplerTest {
     }
 
     @ParameterizedTest
+    @EnumSource(value = RateConversion.class, names = {"UP_8_TO_16", "UP_8_TO_24", "UP_16_TO_24"})
+    void shouldPassInputSamplesThroughExactlyOnTheOutputsThatLineUpWithThem(final RateConversion conversion) {
+        final short[] in = Signals.noiseAndTone(13, conversion.inputRateHz(), conversion.inputRateHz() / 10);
+        in[100] = Short.MAX_VALUE;
+        in[101] = Short.MIN_VALUE;
+        final short[] out = Signals.resampleWhole(conversion, in);
+        final int delay = (int) Math.round(conversion.groupDelayMs() * conversion.outputRateHz() / 1000);
+        // Input sample n is at time n / inputRate, which is output sample n * L / M when M divides n.
+        for (int n = 0; n * conversion.up() / conversion.down() + delay < out.length; n += conversion.down()) {
+            assertEquals(in[n], out[n * conversion.up() / conversion.down() + delay], "input sample " + n);
+        }
+    }
+
+    @ParameterizedTest
     @EnumSource(RateConversion.class)
     void shouldSaturateAFullScaleSquareWaveInsteadOfWrapping(final RateConversion conversion) {
         final short[] in = new short[conversion.inputRateHz() / 10];
