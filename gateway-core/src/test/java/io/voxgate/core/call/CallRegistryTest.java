@@ -27,7 +27,8 @@ class CallRegistryTest {
     }
 
     private static CallStats stats() {
-        return new CallStats(new PacedOutboundQueue(AudioFormat.MULAW_8K, 100, 0L), new PreConnectBuffer(160, 1));
+        return new CallStats(new PacedOutboundQueue(AudioFormat.MULAW_8K, 100, 0L),
+            new PreConnectBuffer(AudioFormat.MULAW_8K, 160, 1, 160));
     }
 
     @Test
