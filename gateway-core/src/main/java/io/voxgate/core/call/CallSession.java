@@ -112,10 +112,10 @@ public final class CallSession implements AgentListener {
         this.proxy = new CallCommandProxy(config.commandRingCapacity(), call.executor(), clock, this::onCommand);
         this.queue = new PacedOutboundQueue(callerFormat, config.outboundQueueCapacityMs(),
             config.outboundLeadMs() * 1_000_000L);
-        // Pooled frames of four packet times keep the boundaries of every usual ptime (10 to 80 ms); one frame per
-        // 10 ms of the bound means the byte bound, not the frame bound, is what fills for frames of 10 ms and up.
+        // Both edges deliver one packet time per chunk, so pooled frames of one ptime hold the bound in the least
+        // memory (16 KiB for 2 s of mu-law); a longer chunk is split across frames and kept or dropped whole.
         this.preConnect = new PreConnectBuffer(callerFormat, config.preConnectBufferMs() * callerFormat.bytesPerMs(),
-            Math.max(1, config.preConnectBufferMs() / 10), 4 * callerFormat.bytesPerFrame());
+            Math.max(1, config.preConnectBufferMs() / callerFormat.ptimeMs()), callerFormat.bytesPerFrame());
         this.stats = new CallStats(queue, preConnect);
         this.liveness = new CallLiveness(call.callId(), call.edge(), nowNs, config.maxCallDurationSeconds() * 1_000_000_000L,
             config.idleTimeoutSeconds() * 1_000_000_000L, proxy, stats);
