@@ -152,7 +152,8 @@ public final class Demo {
             allOk &= report(calls.get(i), results.get(i));
         }
         out.println();
-        out.println("first audio: from the caller's first frame; reply: from the end of the caller's first sentence;");
+        out.println("first audio: from the caller's first frame; reply: from the end of the caller's first sentence");
+        out.println("(\"-\" when the agent spoke before the caller finished, as echo does);");
         out.println("in/out: gateway-added latency per direction (pacing excluded); barge-in: caller speech onset to Twilio clear.");
         out.println(allOk ? "demo: all calls went as expected" : "demo: some calls did not go as expected (see above)");
         return allOk;
@@ -175,7 +176,7 @@ public final class Demo {
             ok &= f.digitsToAgent == result.dtmfSent();
         }
         out.printf(Locale.ROOT, "%-13s %7d ms %7s ms %9.0f/%-11.0f %9.0f/%-11.0f %10s %5d/%-6d %5s  %s%n", call.name(),
-            firstAudioMs, firstAudioMs < 0 ? "-" : Long.toString(firstAudioMs - call.speechEndMs()),
+            firstAudioMs, firstAudioMs < call.speechEndMs() ? "-" : Long.toString(firstAudioMs - call.speechEndMs()),
             f.inboundP50Us, f.inboundP99Us, f.outboundP50Us, f.outboundP99Us, bargeIn, lostIn, lostOut, ok ? "yes" : "NO",
             call.plan().recording());
         if (result.error() != null) {
