@@ -168,7 +168,8 @@ public final class GatewayConfig {
         if (tls && (!values.containsKey(GatewayOption.SIP_TLS_CERT) || !values.containsKey(GatewayOption.SIP_TLS_KEY))) {
             throw new IllegalArgumentException("--sip-transport: tls needs --sip-tls-cert FILE and --sip-tls-key FILE");
         }
-        for (final GatewayOption file : new GatewayOption[] {GatewayOption.SIP_TLS_CERT, GatewayOption.SIP_TLS_KEY}) {
+        for (final GatewayOption file : new GatewayOption[] {GatewayOption.SIP_TLS_CERT, GatewayOption.SIP_TLS_KEY,
+            GatewayOption.VAPI_ASSISTANT_FILE}) {
             final String path = values.get(file);
             if (path != null && !Files.isReadable(Path.of(path))) {
                 throw new IllegalArgumentException(file.flag() + ": cannot read " + path);
@@ -195,8 +196,9 @@ public final class GatewayConfig {
             if (secrets.vapiApiKey().isEmpty()) {
                 throw new IllegalArgumentException("--agent vapi: " + Secrets.VAPI_API_KEY + " is not set");
             }
-            if (secrets.vapiAssistantId().isEmpty()) {
-                throw new IllegalArgumentException("--agent vapi: " + Secrets.VAPI_ASSISTANT_ID + " is not set");
+            if (secrets.vapiAssistantId().isEmpty() && vapiAssistantFile().isEmpty()) {
+                throw new IllegalArgumentException("--agent vapi: set " + Secrets.VAPI_ASSISTANT_ID
+                    + " or --vapi-assistant-file FILE");
             }
         }
     }
@@ -401,6 +403,21 @@ public final class GatewayConfig {
     /** {@code --vapi-api-url}. */
     public URI vapiApiUrl() {
         return httpUri(GatewayOption.VAPI_API_URL, text(GatewayOption.VAPI_API_URL));
+    }
+
+    /** {@code --vapi-assistant-file}, when set. */
+    public Optional<Path> vapiAssistantFile() {
+        return Optional.ofNullable(text(GatewayOption.VAPI_ASSISTANT_FILE)).map(Path::of);
+    }
+
+    /** {@code --vapi-dtmf-message}, when set (empty turns digit forwarding off). */
+    public Optional<String> vapiDtmfMessage() {
+        return Optional.ofNullable(text(GatewayOption.VAPI_DTMF_MESSAGE));
+    }
+
+    /** {@code --vapi-webhook-auth}: bearer, secret-header or hmac. */
+    public String vapiWebhookAuth() {
+        return text(GatewayOption.VAPI_WEBHOOK_AUTH);
     }
 
     /** {@code --insecure-no-signature}. */

@@ -48,6 +48,14 @@ public enum GatewayOption {
     MEDIA_TIMEOUT("media-timeout", OptionKind.INTEGER, "30", "seconds without RTP before BYE", 1, 3_600),
     /** Vapi REST base URL. */
     VAPI_API_URL("vapi-api-url", OptionKind.TEXT, "https://api.vapi.ai", "Vapi REST base URL"),
+    /** An inline assistant (Vapi's CreateAssistantDTO JSON) for calls, used when VAPI_ASSISTANT_ID is not set. */
+    VAPI_ASSISTANT_FILE("vapi-assistant-file", OptionKind.TEXT, null, "JSON file with an inline Vapi assistant"),
+    /** What the caller's DTMF becomes for Vapi: a control-message template with {digit}; empty turns it off. */
+    VAPI_DTMF_MESSAGE("vapi-dtmf-message", OptionKind.TEXT, null,
+        "JSON control message sent to Vapi per caller digit ({digit} is replaced); empty: off"),
+    /** How Vapi's webhook requests prove themselves; bearer by default, Vapi's recommended credential type. */
+    VAPI_WEBHOOK_AUTH("vapi-webhook-auth", OptionKind.CHOICE, "bearer", "authentication of POST /webhook/vapi (secret in "
+        + "VAPI_WEBHOOK_SECRET)", "bearer", "secret-header", "hmac"),
     /** Disables Twilio signature checks; for local experiments only, and logged loudly. */
     INSECURE_NO_SIGNATURE("insecure-no-signature", OptionKind.BOOLEAN, "false", "disable Twilio signature checks (unsafe)"),
     /** How a media stream proves it is Twilio's; either by default, as Twilio signs the upgrade and we add a token. */

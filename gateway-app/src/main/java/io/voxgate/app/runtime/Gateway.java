@@ -71,12 +71,14 @@ public final class Gateway implements AutoCloseable {
         final VoiceAgentFactory agents;
         if ("vapi".equals(config.agent())) {
             final VapiAgentStats vapiStats = new VapiAgentStats();
-            vapi = new VapiAgentFactory(VapiConfig.builder()
+            final VapiConfig.Builder vapiConfig = VapiConfig.builder()
                 .apiUrl(config.vapiApiUrl().toString())
                 .apiKey(secrets.vapiApiKey().orElse(null))
                 .assistantId(secrets.vapiAssistantId().orElse(null))
-                .audioFormat(config.agentFormat())
-                .build(), vapiStats, vapiRecords);
+                .audioFormat(config.agentFormat());
+            config.vapiAssistantFile().ifPresent(file -> vapiConfig.assistantJson(readAssistant(file)));
+            config.vapiDtmfMessage().ifPresent(vapiConfig::dtmfMessage);
+            vapi = new VapiAgentFactory(vapiConfig.build(), vapiStats, vapiRecords);
             agents = vapi;
             metrics.counter("voxgate_vapi_agents_connected", "Vapi calls whose transport socket opened", vapiStats::agentsConnected);
             metrics.counter("voxgate_vapi_create_retries", "Vapi POST /call retries", vapiStats::createRetries);
@@ -99,8 +101,8 @@ public final class Gateway implements AutoCloseable {
         this.twilio = new TwilioEdge(twilioConfig, CallAdmission.of(registry), agents, registry, sessions);
         // Without a configured credential nothing can authenticate, so every webhook request is refused (401).
         final VapiWebhookEndpoint webhook = secrets.vapiWebhookSecret().map(secret -> new VapiWebhookEndpoint(
-            VapiWebhookConfig.bearer(secret),
-            secrets.vapiAssistantId().map(id -> VapiAssistant.byId(id, "VAPI_ASSISTANT_ID")).orElse(null),
+            VapiWebhookConfig.of(config.vapiWebhookAuth(), secret),
+            webhookAssistant(config, secrets),
             vapiRecords,
             vapiCallId -> vapiRecords.find(vapiCallId).map(r -> r.gatewayCallId()).flatMap(this::bargeInTarget),
             new VapiWebhookStats())).orElse(null);
@@ -180,6 +182,23 @@ public final class Gateway implements AutoCloseable {
                 + "gateway. Use this only for local experiments.");
         }
         return gateway;
+    }
+
+    /** The assistant {@code assistant-request} answers with: the saved one, else the inline one, else none. */
+    private static VapiAssistant webhookAssistant(final GatewayConfig config, final Secrets secrets) {
+        if (secrets.vapiAssistantId().isPresent()) {
+            return VapiAssistant.byId(secrets.vapiAssistantId().get(), Secrets.VAPI_ASSISTANT_ID);
+        }
+        return config.vapiAssistantFile().map(file -> VapiAssistant.inline(readAssistant(file), "--vapi-assistant-file"))
+            .orElse(null);
+    }
+
+    private static String readAssistant(final java.nio.file.Path file) {
+        try {
+            return java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (final java.io.IOException ex) {
+            throw new IllegalArgumentException("--vapi-assistant-file: cannot read " + file + ": " + ex.getMessage(), ex);
+        }
     }
 
     private Optional<BargeInTarget> bargeInTarget(final String gatewayCallId) {

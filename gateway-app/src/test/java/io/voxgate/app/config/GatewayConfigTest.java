@@ -175,6 +175,29 @@ class GatewayConfigTest {
     }
 
     @Test
+    void shouldAcceptAnInlineAssistantFileInsteadOfAnAssistantId() throws IOException {
+        final Path assistant = dir.resolve("assistant.json");
+        Files.writeString(assistant, "{\"name\":\"support\"}", StandardCharsets.UTF_8);
+        final GatewayConfig config = GatewayConfig.load(flags(GatewayOption.PUBLIC_URL, "https://v.example.com",
+            GatewayOption.AGENT, "vapi", GatewayOption.VAPI_ASSISTANT_FILE, assistant.toString()), null,
+            env("TWILIO_AUTH_TOKEN", "t", "VAPI_API_KEY", "k"));
+        config.requireRunnable();
+        assertEquals(assistant, config.vapiAssistantFile().orElseThrow());
+    }
+
+    @Test
+    void shouldRejectAnUnreadableAssistantFile() {
+        assertTrue(rejected(flags(GatewayOption.VAPI_ASSISTANT_FILE, dir.resolve("absent.json").toString())).getMessage()
+            .startsWith("--vapi-assistant-file"));
+    }
+
+    @Test
+    void shouldNameTheAllowedWebhookAuthenticationModes() {
+        final String message = rejected(flags(GatewayOption.VAPI_WEBHOOK_AUTH, "basic")).getMessage();
+        assertTrue(message.contains("bearer, secret-header, hmac"), message);
+    }
+
+    @Test
     void shouldNeverPrintSecrets() {
         final GatewayConfig config = GatewayConfig.load(flags(), null,
             env("TWILIO_AUTH_TOKEN", "sekrit-token-123", "VAPI_API_KEY", "sekrit-key-456"));
