@@ -38,15 +38,6 @@ final class CallerAudio {
         return stream;
     }
 
-    /** {@code heard} from its first byte that is not mu-law zero. */
-    static byte[] withoutLeadingSilence(final byte[] heard) {
-        int start = 0;
-        while (start < heard.length && heard[start] == MuLawCodec.ZERO_CODE) {
-            start++;
-        }
-        return Arrays.copyOfRange(heard, start, heard.length);
-    }
-
     /** The first index where {@code a} and {@code b} differ within their common length, or -1. */
     static int firstDifference(final byte[] a, final byte[] b) {
         final int n = Math.min(a.length, b.length);

@@ -96,6 +96,7 @@ final class SimulatedCall {
     private final byte[] playout;
     private final ArrayDeque<PendingMark> pendingMarks = new ArrayDeque<>();
     private final ByteArrayOutputStream heard = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream received = new ByteArrayOutputStream();
     private final List<Long> clearTimesNs = new ArrayList<>();
 
     private int webhookStatus;
@@ -522,6 +523,7 @@ final class SimulatedCall {
             firstAudioNs = now - t0;
         }
         sim.listener().onMediaReceived(plan.callSid(), n, now);
+        received.write(decoded, 0, n);
         final int room = (int) (playout.length - (playoutWritten - playoutRead));
         final int accepted = Math.min(room, n);
         overflows += n - accepted;
@@ -620,7 +622,7 @@ final class SimulatedCall {
         result.complete(new SimulatedCallResult(plan.callSid(), webhookStatus, streamUrl, streamParameters, upgradeStatus,
             framesSent, framesReceived, bytesReceived, firstAudioNs, marksReceived, marksEchoed,
             Collections.unmodifiableList(new ArrayList<>(clearTimesNs)), dtmfSent, violations, overflows, closeCode, closeReason,
-            recording, error));
+            recording, received.toByteArray(), error));
     }
 
     /** A mark to echo once playout reaches {@code position} (bytes ever queued when it arrived). */

@@ -26,6 +26,8 @@ import java.util.Map;
  * @param closeCode          the gateway's close code, or -1 when the connection ended without one
  * @param closeReason        the gateway's close reason, or empty
  * @param heard              what the caller heard, mu-law, with silence where nothing played, one byte per 1/8 ms
+ * @param received           the mu-law bytes of every media message from the gateway, in arrival order, without
+ *                           the silence playout inserts when the gateway falls behind real time
  * @param error              why the call failed before or during streaming, or {@code null}
  */
 public record SimulatedCallResult(
@@ -47,6 +49,7 @@ public record SimulatedCallResult(
     int closeCode,
     String closeReason,
     byte[] heard,
+    byte[] received,
     String error) {
 
     /** Whether the call streamed and the gateway closed it normally (1000) with no protocol violation. */
