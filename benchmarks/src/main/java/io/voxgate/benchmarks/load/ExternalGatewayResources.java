@@ -1,0 +1,80 @@
+package io.voxgate.benchmarks.load;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.OptionalInt;
+
+/**
+ * Resources of a gateway running in its own process on 127.0.0.1: heap and direct memory from its {@code /metrics}
+ * ({@code voxgate_jvm_heap_used_bytes}, {@code voxgate_jvm_direct_used_bytes}) and, when its process id is given, its
+ * CPU time from {@code /proc/<pid>/stat} (Linux; utime + stime in clock ticks, taken as the usual 100 per second).
+ *
+ * <p>Threading: the control thread only. Figures it cannot read are -1.
+ */
+final class ExternalGatewayResources {
+    /** USER_HZ on every mainstream Linux build; /proc reports CPU time in these ticks. */
+    private static final long CLOCK_TICKS_PER_SECOND = 100;
+    private static final int UTIME_FIELD = 13;
+
+    private final URI metrics;
+    private final OptionalInt pid;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    ExternalGatewayResources(final int port, final OptionalInt pid) {
+        this.metrics = URI.create("http://127.0.0.1:" + port + "/metrics");
+        this.pid = pid;
+    }
+
+    /** The gateway's CPU and memory now. */
+    ResourceSnapshot snapshot() throws InterruptedException {
+        final String scrape = scrape();
+        return new ResourceSnapshot(System.nanoTime(), cpuNs(), -1, -1, gauge(scrape, "voxgate_jvm_heap_used_bytes"),
+            gauge(scrape, "voxgate_jvm_direct_used_bytes"));
+    }
+
+    private String scrape() throws InterruptedException {
+        try {
+            final HttpResponse<String> response = http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(5)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? response.body() : "";
+        } catch (final IOException ex) {
+            return "";
+        }
+    }
+
+    /** The value of an unlabelled gauge in Prometheus text format, or -1. */
+    static long gauge(final String scrape, final String name) {
+        for (final String line : scrape.split("\n")) {
+            if (line.startsWith(name + " ")) {
+                try {
+                    return (long) Double.parseDouble(line.substring(name.length() + 1).trim());
+                } catch (final NumberFormatException ex) {
+                    return -1;
+                }
+            }
+        }
+        return -1;
+    }
+
+    private long cpuNs() {
+        if (pid.isEmpty()) {
+            return -1;
+        }
+        try {
+            final String stat = Files.readString(Path.of("/proc", Integer.toString(pid.getAsInt()), "stat"));
+            // The command name (field 2) is in parentheses and may hold spaces: count fields after the last ')'.
+            final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            final int utime = UTIME_FIELD - 2;
+            final long ticks = Long.parseLong(fields[utime]) + Long.parseLong(fields[utime + 1]);
+            return ticks * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
+        } catch (final IOException | NumberFormatException | IndexOutOfBoundsException ex) {
+            return -1;
+        }
+    }
+}
