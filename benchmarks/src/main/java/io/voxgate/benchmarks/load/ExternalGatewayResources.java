@@ -9,11 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Resources of a gateway running in its own process on 127.0.0.1: heap and direct memory from its {@code /metrics}
  * ({@code voxgate_jvm_heap_used_bytes}, {@code voxgate_jvm_direct_used_bytes}) and, when its process id is given, its
- * CPU time from {@code /proc/<pid>/stat} (Linux; utime + stime in clock ticks, taken as the usual 100 per second).
+ * CPU time from {@code /proc/<pid>/stat} (Linux; utime + stime in clock ticks, taken as the usual 100 per second)
+ * and its live heap after a full collection asked for with {@code jcmd <pid> GC.run} (the JDK's own tool, next to
+ * the {@code java} running this generator).
  *
  * <p>Threading: the control thread only. Figures it cannot read are -1.
  */
@@ -36,6 +39,27 @@ final class ExternalGatewayResources {
         final String scrape = scrape();
         return new ResourceSnapshot(System.nanoTime(), cpuNs(), -1, -1, gauge(scrape, "voxgate_jvm_heap_used_bytes"),
             gauge(scrape, "voxgate_jvm_direct_used_bytes"));
+    }
+
+    /**
+     * Heap in use after a full collection of the gateway ({@code jcmd GC.run}, needs the pid); without the pid, heap
+     * in use now, garbage included.
+     */
+    long liveHeapBytes() throws InterruptedException {
+        if (pid.isPresent()) {
+            final Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+            try {
+                final Process process = new ProcessBuilder(jcmd.toString(), Integer.toString(pid.getAsInt()), "GC.run")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    return -1;
+                }
+            } catch (final IOException ex) {
+                return -1;
+            }
+        }
+        return gauge(scrape(), "voxgate_jvm_heap_used_bytes");
     }
 
     private String scrape() throws InterruptedException {

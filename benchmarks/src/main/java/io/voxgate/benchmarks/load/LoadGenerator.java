@@ -47,6 +47,10 @@ import org.HdrHistogram.Histogram;
  * {@code --external-port} the gateway runs in its own process and only its own figures are reported (heap and direct
  * memory from its {@code /metrics}, CPU from {@code /proc} with {@code --external-pid}).
  *
+ * <p>Latency is recorded from the first call to the end of the steady window, where the generator forces a collection
+ * to measure the live heap (on two cores even ZGC's concurrent cycle stalls the event loops for hundreds of ms); the
+ * calls then run to their end and every frame still counts for loss.
+ *
  * <p>Lost frames: sent and never echoed, per call, less the frames the gateway reports it still held in its paced
  * outbound queue at hang-up (the caller hangs up right after its last frame, so an echo running late by a stall's
  * excess over the outbound lead is cut off; those are reported apart). In-process, loss is also split by direction from
@@ -149,19 +153,23 @@ public final class LoadGenerator {
     private LoadResult drive(final TwilioCallSimulator simulator, final EchoLatencyProbe probe, final JvmResources jvm,
                              final ExternalGatewayResources remote, final Gateway gateway) throws IOException, InterruptedException {
         final SimulatedAudio audio = SimulatedAudio.tone(TONE_HZ, options.holdSeconds() * 1_000, TONE_AMPLITUDE);
-        final long liveHeapBefore = jvm.liveHeapBytes();
+        final long liveHeapBefore = remote == null ? jvm.liveHeapBytes() : remote.liveHeapBytes();
         final ResourceSnapshot before = snapshot(jvm, remote);
         out.printf(Locale.ROOT, "load: %d calls at %d/s, %d s each, agent %s (%s), gateway %s on 127.0.0.1:%d%n",
             options.calls(), options.rampPerSecond(), options.holdSeconds(), options.agent(), options.agentFormat(),
             remote == null ? "in-process" : "external", portOf(gateway, options));
 
+        if (options.warmupSeconds() > 0) {
+            warmUp(simulator, gateway);
+        }
+        final int expectedFrames = (options.holdSeconds() * 1_000 + options.tailMs()) / 20 + 50;
         final List<CompletableFuture<SimulatedCallResult>> running = new ArrayList<>(options.calls());
         final List<EchoLatencyProbe.CallProbe> probes = new ArrayList<>(options.calls());
         final long startNs = System.nanoTime();
         for (int i = 0; i < options.calls(); i++) {
             parkUntil(startNs + i * NS_PER_S / options.rampPerSecond());
             final CallPlan plan = CallPlan.builder().audio(audio).listenAfterMs(options.tailMs()).build();
-            probes.add(probe.register(plan.callSid(), System.nanoTime()));
+            probes.add(probe.register(plan.callSid(), System.nanoTime(), expectedFrames));
             running.add(simulator.call(plan));
         }
         final long rampEndNs = System.nanoTime();
@@ -179,7 +187,8 @@ public final class LoadGenerator {
             activeInWindow = running.stream().filter(f -> !f.isDone()).count();
             parkUntil(windowEndNs);
             windowEnd = snapshot(jvm, remote);
-            liveHeapSteady = remote == null ? jvm.liveHeapBytes() : windowEnd.heapUsedBytes();
+            probe.stopRecording(System.nanoTime());
+            liveHeapSteady = remote == null ? jvm.liveHeapBytes() : remote.liveHeapBytes();
         } else {
             out.println("load: no steady window (hold time not longer than the ramp plus 1.5 s): no per-call CPU or heap");
         }
@@ -197,16 +206,56 @@ public final class LoadGenerator {
                 throw new IllegalStateException("the simulator completed a call exceptionally", ex);
             }
         }
+        awaitNoCalls(gateway);
+        final ResourceSnapshot after = snapshot(jvm, remote);
+        final long liveHeapAfter = remote == null ? jvm.liveHeapBytes() : remote.liveHeapBytes();
+        return report(probe, probes, results, timedOut, jvm, remote != null, before, after, windowStart, windowEnd, activeInWindow,
+            liveHeapBefore, liveHeapSteady, liveHeapAfter, gateway);
+    }
+
+    /**
+     * Unmeasured calls first, so the JIT has compiled the media path (and the simulator's) before the run: a cold JVM
+     * stalls its event loops for tens of ms while it compiles, and every stall longer than the outbound lead stays in
+     * the calls of that loop as pacing backlog. Their frames are not probed and the gateway's figures are reset after.
+     */
+    private void warmUp(final TwilioCallSimulator simulator, final Gateway gateway) throws InterruptedException {
+        final int calls = Math.min(options.calls(), LoadOptions.WARMUP_CALLS);
+        final SimulatedAudio audio = SimulatedAudio.tone(TONE_HZ, options.warmupSeconds() * 1_000, TONE_AMPLITUDE);
+        final List<CompletableFuture<SimulatedCallResult>> running = new ArrayList<>(calls);
+        final long startNs = System.nanoTime();
+        for (int i = 0; i < calls; i++) {
+            parkUntil(startNs + i * NS_PER_S / options.rampPerSecond());
+            running.add(simulator.call(CallPlan.builder().audio(audio).listenAfterMs(options.tailMs()).build()));
+        }
+        int ok = 0;
+        final long deadlineNs = System.nanoTime() + (options.warmupSeconds() + 30L) * NS_PER_S;
+        for (final CompletableFuture<SimulatedCallResult> call : running) {
+            try {
+                ok += call.get(Math.max(1, deadlineNs - System.nanoTime()), TimeUnit.NANOSECONDS).ok() ? 1 : 0;
+            } catch (final TimeoutException ex) {
+                break;
+            } catch (final ExecutionException ex) {
+                throw new IllegalStateException("the simulator completed a call exceptionally", ex);
+            }
+        }
+        awaitNoCalls(gateway);
+        synchronized (this) {
+            gatewayCalls.clear();
+            gatewayInboundUs.reset();
+            gatewayOutboundUs.reset();
+            gatewayCallsReported = 0;
+            gatewayFramesDropped = 0;
+        }
+        out.printf(Locale.ROOT, "warm-up: %d calls of %d s, %d ok (not measured)%n", calls, options.warmupSeconds(), ok);
+    }
+
+    private static void awaitNoCalls(final Gateway gateway) {
         if (gateway != null) {
             final long giveUpNs = System.nanoTime() + 10 * NS_PER_S;
             while (gateway.registry().size() > 0 && System.nanoTime() - giveUpNs < 0) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
             }
         }
-        final ResourceSnapshot after = snapshot(jvm, remote);
-        final long liveHeapAfter = remote == null ? jvm.liveHeapBytes() : after.heapUsedBytes();
-        return report(probe, probes, results, timedOut, jvm, remote != null, before, windowStart, windowEnd, activeInWindow,
-            liveHeapBefore, liveHeapSteady, liveHeapAfter, gateway);
     }
 
     private static int portOf(final Gateway gateway, final LoadOptions options) {
@@ -219,7 +268,8 @@ public final class LoadGenerator {
 
     private LoadResult report(final EchoLatencyProbe probe, final List<EchoLatencyProbe.CallProbe> probes,
                               final List<SimulatedCallResult> results, final int timedOut, final JvmResources jvm, final boolean external,
-                              final ResourceSnapshot before, final ResourceSnapshot windowStart, final ResourceSnapshot windowEnd,
+                              final ResourceSnapshot before, final ResourceSnapshot after, final ResourceSnapshot windowStart,
+                              final ResourceSnapshot windowEnd,
                               final long activeInWindow, final long liveHeapBefore, final long liveHeapSteady, final long liveHeapAfter,
                               final Gateway gateway) throws IOException {
         final boolean echo = "echo".equals(options.agent());
@@ -237,6 +287,9 @@ public final class LoadGenerator {
         for (int i = 0; i < results.size(); i++) {
             final SimulatedCallResult r = results.get(i);
             final EchoLatencyProbe.CallProbe p = probes.get(i);
+            if (r != null) {
+                p.finish();
+            }
             sent += p.framesSent();
             received += p.framesReceived();
             final GatewayCallFigures g = r == null ? null : gatewayCalls.get(r.callSid());
@@ -262,6 +315,9 @@ public final class LoadGenerator {
         }
         final Histogram roundTrip = probe.roundTripUs();
         final Histogram setup = probe.setupUs();
+        final Histogram sendLag = probe.sendLagUs();
+        final Histogram finalRoundTrip = probe.finalRoundTripUs();
+        final Histogram aboveBacklog = probe.aboveBacklogUs();
 
         final ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         final ObjectNode json = mapper.createObjectNode();
@@ -299,6 +355,9 @@ public final class LoadGenerator {
         frames.put("ringOverrun", overrun);
         frames.put("latenciesClamped", clamped);
         json.set("roundTripUs", percentiles(mapper, roundTrip));
+        json.set("roundTripAboveBacklogUs", percentiles(mapper, aboveBacklog));
+        json.set("finalRoundTripPerCallUs", percentiles(mapper, finalRoundTrip));
+        json.set("generatorSendLagUs", percentiles(mapper, sendLag));
         if (gateway != null) {
             final ObjectNode own = json.putObject("gatewayReported");
             synchronized (this) {
@@ -310,10 +369,13 @@ public final class LoadGenerator {
         }
         final ObjectNode resources = json.putObject("resources");
         resources.put("scope", external ? "gateway process" : "whole JVM: gateway and generator");
+        resources.put("liveHeapMethod", !external ? "System.gc() in this JVM"
+            : options.externalPid().isPresent() ? "jcmd GC.run, then /metrics" : "/metrics heap in use (not after a collection)");
         resources.put("liveHeapBeforeBytes", liveHeapBefore);
         resources.put("liveHeapSteadyBytes", liveHeapSteady);
         resources.put("liveHeapAfterBytes", liveHeapAfter);
         resources.put("directBeforeBytes", before.directUsedBytes());
+        resources.put("directAfterBytes", after.directUsedBytes());
         resources.put("activeCallsInWindow", activeInWindow);
         if (windowStart != null && activeInWindow > 0) {
             final double seconds = (windowEnd.wallNs() - windowStart.wallNs()) / (double) NS_PER_S;
@@ -377,6 +439,8 @@ public final class LoadGenerator {
     }
 
     private void printSummary(final ObjectNode json) {
+        out.printf(Locale.ROOT, "machine     %d processors, load average %.2f at the end%n", Runtime.getRuntime().availableProcessors(),
+            json.get("run").get("loadAverageAtEnd").asDouble());
         final ObjectNode calls = (ObjectNode) json.get("calls");
         final ObjectNode frames = (ObjectNode) json.get("frames");
         final ObjectNode rt = (ObjectNode) json.get("roundTripUs");
@@ -395,6 +459,23 @@ public final class LoadGenerator {
             out.printf(Locale.ROOT, "round trip  p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms over %d frames%n",
                 rt.get("p50").asLong() / 1e3, rt.get("p99").asLong() / 1e3, rt.get("p99.9").asLong() / 1e3,
                 rt.get("max").asLong() / 1e3, rt.get("count").asLong());
+        }
+        final ObjectNode above = (ObjectNode) json.get("roundTripAboveBacklogUs");
+        if (above.get("count").asLong() > 0) {
+            out.printf(Locale.ROOT,
+                "  - backlog p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms (round trip less its call's pacing backlog)%n",
+                above.get("p50").asLong() / 1e3, above.get("p99").asLong() / 1e3, above.get("p99.9").asLong() / 1e3,
+                above.get("max").asLong() / 1e3);
+        }
+        final ObjectNode lag = (ObjectNode) json.get("generatorSendLagUs");
+        final ObjectNode last = (ObjectNode) json.get("finalRoundTripPerCallUs");
+        if (last.get("count").asLong() > 0) {
+            out.printf(Locale.ROOT, "last frame  p50 %.2f ms, p99 %.2f ms, max %.2f ms (per call: pacing backlog at the end)%n",
+                last.get("p50").asLong() / 1e3, last.get("p99").asLong() / 1e3, last.get("max").asLong() / 1e3);
+        }
+        if (lag.get("count").asLong() > 0) {
+            out.printf(Locale.ROOT, "send lag    p50 %.2f ms, p99 %.2f ms, max %.2f ms (generator behind its 20 ms schedule)%n",
+                lag.get("p50").asLong() / 1e3, lag.get("p99").asLong() / 1e3, lag.get("max").asLong() / 1e3);
         }
         final ObjectNode own = (ObjectNode) json.get("gatewayReported");
         if (own != null && own.get("inboundUs").get("count").asLong() > 0) {

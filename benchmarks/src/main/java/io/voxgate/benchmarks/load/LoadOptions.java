@@ -16,6 +16,7 @@ import java.util.OptionalInt;
  * @param rampPerSecond    new calls per second during the ramp
  * @param holdSeconds      how long each caller streams audio
  * @param tailMs           how long each caller keeps listening (streaming silence) after its audio, so the echo drains
+ * @param warmupSeconds    length of an unmeasured warm-up (up to {@value #WARMUP_CALLS} calls) before the run, 0 for none
  * @param agent            {@code echo} (latency and loss are measured) or {@code parrot}
  * @param agentFormat      the agent's format; {@code pcm16/16000} makes every frame go through transcoding both ways
  * @param out              where {@code result.json} and the plot go
@@ -24,17 +25,20 @@ import java.util.OptionalInt;
  * @param externalPid      process id of that gateway, for its CPU time from {@code /proc} (Linux), when set
  * @param simulatorThreads event loop threads of the call simulator
  */
-record LoadOptions(int calls, int rampPerSecond, int holdSeconds, int tailMs, String agent, String agentFormat, Path out,
+record LoadOptions(int calls, int rampPerSecond, int holdSeconds, int tailMs, int warmupSeconds, String agent, String agentFormat, Path out,
                    int gatewayPort, OptionalInt externalPort, OptionalInt externalPid, int simulatorThreads) {
     static final int MAX_CALLS = 5_000;
     static final int MAX_RAMP_PER_SECOND = 1_000;
     static final int MAX_HOLD_SECONDS = 3_600;
+    /** Calls of the warm-up: enough to get the media path compiled by the JIT, few enough to start in a second. */
+    static final int WARMUP_CALLS = 50;
     static final String USAGE = String.join(System.lineSeparator(),
         "usage: benchmarks/load.sh [options]",
         "  --calls N               concurrent calls (1.." + MAX_CALLS + ", default 50)",
         "  --ramp-per-second R     new calls per second (1.." + MAX_RAMP_PER_SECOND + ", default 50)",
         "  --hold-seconds S        audio each caller streams (1.." + MAX_HOLD_SECONDS + ", default 20)",
         "  --tail-ms T             silence each caller streams after its audio (100..10000, default 1000)",
+        "  --warmup-seconds W     unmeasured warm-up calls (up to " + WARMUP_CALLS + ") held W s first (0..600, default 10)",
         "  --agent echo|parrot     default echo (latency and loss are measured with echo only)",
         "  --agent-format F        mulaw/8000 | pcm16/16000 (default, transcodes both ways) | pcm16/24000",
         "  --out DIR               default load-results/<timestamp>",
@@ -50,6 +54,7 @@ record LoadOptions(int calls, int rampPerSecond, int holdSeconds, int tailMs, St
         check("--ramp-per-second", rampPerSecond, 1, MAX_RAMP_PER_SECOND);
         check("--hold-seconds", holdSeconds, 1, MAX_HOLD_SECONDS);
         check("--tail-ms", tailMs, 100, 10_000);
+        check("--warmup-seconds", warmupSeconds, 0, 600);
         check("--gateway-port", gatewayPort, 0, 65_535);
         check("--simulator-threads", simulatorThreads, 1, 64);
         if (!"echo".equals(agent) && !"parrot".equals(agent)) {
@@ -64,7 +69,7 @@ record LoadOptions(int calls, int rampPerSecond, int holdSeconds, int tailMs, St
 
     /** The defaults: 50 echo calls through pcm16/16000, 50 new per second, 20 s each. */
     static LoadOptions defaults() {
-        return new LoadOptions(50, 50, 20, 1_000, "echo", "pcm16/16000", defaultOut(), 0, OptionalInt.empty(),
+        return new LoadOptions(50, 50, 20, 1_000, 10, "echo", "pcm16/16000", defaultOut(), 0, OptionalInt.empty(),
             OptionalInt.empty(), Math.max(1, Runtime.getRuntime().availableProcessors()));
     }
 
@@ -74,7 +79,19 @@ record LoadOptions(int calls, int rampPerSecond, int holdSeconds, int tailMs, St
      * @throws IllegalArgumentException naming the option when it is unknown, lacks its value or is out of bounds
      */
     static LoadOptions parse(final String... args) {
-        LoadOptions o = defaults();
+        final LoadOptions d = defaults();
+        int calls = d.calls;
+        int ramp = d.rampPerSecond;
+        int hold = d.holdSeconds;
+        int tail = d.tailMs;
+        int warmup = d.warmupSeconds;
+        String agent = d.agent;
+        String format = d.agentFormat;
+        Path out = d.out;
+        int port = d.gatewayPort;
+        OptionalInt externalPort = d.externalPort;
+        OptionalInt externalPid = d.externalPid;
+        int threads = d.simulatorThreads;
         for (int i = 0; i < args.length; i++) {
             final String name = args[i];
             if (i + 1 >= args.length) {
@@ -82,55 +99,22 @@ record LoadOptions(int calls, int rampPerSecond, int holdSeconds, int tailMs, St
             }
             final String value = args[++i];
             switch (name) {
-                case "--calls":
-                    o = new LoadOptions(number(name, value), o.rampPerSecond, o.holdSeconds, o.tailMs, o.agent, o.agentFormat,
-                        o.out, o.gatewayPort, o.externalPort, o.externalPid, o.simulatorThreads);
-                    break;
-                case "--ramp-per-second":
-                    o = new LoadOptions(o.calls, number(name, value), o.holdSeconds, o.tailMs, o.agent, o.agentFormat, o.out,
-                        o.gatewayPort, o.externalPort, o.externalPid, o.simulatorThreads);
-                    break;
-                case "--hold-seconds":
-                    o = new LoadOptions(o.calls, o.rampPerSecond, number(name, value), o.tailMs, o.agent, o.agentFormat, o.out,
-                        o.gatewayPort, o.externalPort, o.externalPid, o.simulatorThreads);
-                    break;
-                case "--tail-ms":
-                    o = new LoadOptions(o.calls, o.rampPerSecond, o.holdSeconds, number(name, value), o.agent, o.agentFormat,
-                        o.out, o.gatewayPort, o.externalPort, o.externalPid, o.simulatorThreads);
-                    break;
-                case "--agent":
-                    o = new LoadOptions(o.calls, o.rampPerSecond, o.holdSeconds, o.tailMs, value, o.agentFormat, o.out,
-                        o.gatewayPort, o.externalPort, o.externalPid, o.simulatorThreads);
-                    break;
-                case "--agent-format":
-                    o = new LoadOptions(o.calls, o.rampPerSecond, o.holdSeconds, o.tailMs, o.agent, value, o.out,
-                        o.gatewayPort, o.externalPort, o.externalPid, o.simulatorThreads);
-                    break;
-                case "--out":
-                    o = new LoadOptions(o.calls, o.rampPerSecond, o.holdSeconds, o.tailMs, o.agent, o.agentFormat, Path.of(value),
-                        o.gatewayPort, o.externalPort, o.externalPid, o.simulatorThreads);
-                    break;
-                case "--gateway-port":
-                    o = new LoadOptions(o.calls, o.rampPerSecond, o.holdSeconds, o.tailMs, o.agent, o.agentFormat, o.out,
-                        number(name, value), o.externalPort, o.externalPid, o.simulatorThreads);
-                    break;
-                case "--external-port":
-                    o = new LoadOptions(o.calls, o.rampPerSecond, o.holdSeconds, o.tailMs, o.agent, o.agentFormat, o.out,
-                        o.gatewayPort, OptionalInt.of(number(name, value)), o.externalPid, o.simulatorThreads);
-                    break;
-                case "--external-pid":
-                    o = new LoadOptions(o.calls, o.rampPerSecond, o.holdSeconds, o.tailMs, o.agent, o.agentFormat, o.out,
-                        o.gatewayPort, o.externalPort, OptionalInt.of(number(name, value)), o.simulatorThreads);
-                    break;
-                case "--simulator-threads":
-                    o = new LoadOptions(o.calls, o.rampPerSecond, o.holdSeconds, o.tailMs, o.agent, o.agentFormat, o.out,
-                        o.gatewayPort, o.externalPort, o.externalPid, number(name, value));
-                    break;
-                default:
-                    throw new IllegalArgumentException("unknown option " + name);
+                case "--calls" -> calls = number(name, value);
+                case "--ramp-per-second" -> ramp = number(name, value);
+                case "--hold-seconds" -> hold = number(name, value);
+                case "--tail-ms" -> tail = number(name, value);
+                case "--warmup-seconds" -> warmup = number(name, value);
+                case "--agent" -> agent = value;
+                case "--agent-format" -> format = value;
+                case "--out" -> out = Path.of(value);
+                case "--gateway-port" -> port = number(name, value);
+                case "--external-port" -> externalPort = OptionalInt.of(number(name, value));
+                case "--external-pid" -> externalPid = OptionalInt.of(number(name, value));
+                case "--simulator-threads" -> threads = number(name, value);
+                default -> throw new IllegalArgumentException("unknown option " + name);
             }
         }
-        return o;
+        return new LoadOptions(calls, ramp, hold, tail, warmup, agent, format, out, port, externalPort, externalPid, threads);
     }
 
     /** Seconds the ramp takes to place every call. */

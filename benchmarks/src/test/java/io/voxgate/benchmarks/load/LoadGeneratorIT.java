@@ -22,7 +22,7 @@ class LoadGeneratorIT {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void shouldEchoEveryFrameOfFiveTranscodedCallsAndWriteTheResult() throws Exception {
-        final LoadOptions options = new LoadOptions(5, 50, 3, 500, "echo", "pcm16/16000", out, 0, OptionalInt.empty(),
+        final LoadOptions options = new LoadOptions(5, 50, 3, 500, 1, "echo", "pcm16/16000", out, 0, OptionalInt.empty(),
             OptionalInt.empty(), 1);
         final ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
@@ -34,7 +34,9 @@ class LoadGeneratorIT {
         assertEquals(0, result.framesUnpaired(), "frames echoed that were never sent");
         // 3.5 s of 20 ms frames per call: the whole plan was streamed and every frame was paired with its echo.
         assertTrue(result.framesSent() >= 5 * 170, "frames sent " + result.framesSent());
-        assertEquals(result.framesReceived(), result.roundTripUs().getTotalCount());
+        // Round trips are recorded until the steady window ends, 2.5 s into the calls: about 125 frames per call.
+        assertTrue(result.roundTripUs().getTotalCount() >= 5 * 100 && result.roundTripUs().getTotalCount() <= result.framesReceived(),
+            "round trips recorded " + result.roundTripUs().getTotalCount());
         assertEquals(0, result.json().get("frames").get("lostGatewayToCaller").asLong(), "frames the gateway sent that never arrived");
         assertEquals(0, result.json().get("frames").get("lostCallerToGateway").asLong(), "frames the caller sent that never arrived");
         // Loose bound: the machine is shared, and this proves the pairing, not the gateway's speed (JMH and load.sh do).

@@ -23,9 +23,9 @@ class LoadOptionsTest {
     @Test
     void shouldParseEveryOption() {
         final LoadOptions o = LoadOptions.parse("--calls", "200", "--ramp-per-second", "20", "--hold-seconds", "30", "--tail-ms", "800",
-            "--agent", "parrot", "--agent-format", "mulaw/8000", "--out", "x", "--gateway-port", "9000", "--external-port", "8080",
-            "--external-pid", "42", "--simulator-threads", "3");
-        assertEquals(new LoadOptions(200, 20, 30, 800, "parrot", "mulaw/8000", Path.of("x"), 9000, OptionalInt.of(8080),
+            "--warmup-seconds", "5", "--agent", "parrot", "--agent-format", "mulaw/8000", "--out", "x", "--gateway-port", "9000",
+            "--external-port", "8080", "--external-pid", "42", "--simulator-threads", "3");
+        assertEquals(new LoadOptions(200, 20, 30, 800, 5, "parrot", "mulaw/8000", Path.of("x"), 9000, OptionalInt.of(8080),
             OptionalInt.of(42), 3), o);
     }
 
