@@ -62,6 +62,27 @@ final class ExternalGatewayResources {
         return gauge(scrape(), "voxgate_jvm_heap_used_bytes");
     }
 
+    /**
+     * The gateway's Twilio-edge frame counters now: {@code [from caller, to caller, held at hang-up]}, the last being
+     * agent frames still queued for paced playout when a call ended ({@code pending_at_end} plus {@code call_ended}).
+     * Every figure is -1 when {@code /metrics} cannot be read.
+     */
+    long[] frameCounters() throws InterruptedException {
+        final String scrape = scrape();
+        final long pending = gauge(scrape, "voxgate_frames_dropped_total{edge=\"twilio\",reason=\"pending_at_end\"}");
+        final long ended = gauge(scrape, "voxgate_frames_dropped_total{edge=\"twilio\",reason=\"call_ended\"}");
+        return new long[] {gauge(scrape, "voxgate_frames_from_caller_total{edge=\"twilio\"}"),
+            gauge(scrape, "voxgate_frames_to_caller_total{edge=\"twilio\"}"), pending < 0 || ended < 0 ? -1 : pending + ended};
+    }
+
+    /** Waits up to {@code timeoutMs} for the gateway to report no active Twilio call (its counters are final then). */
+    void awaitNoCalls(final long timeoutMs) throws InterruptedException {
+        final long giveUpNs = System.nanoTime() + timeoutMs * 1_000_000L;
+        while (gauge(scrape(), "voxgate_calls_active{edge=\"twilio\"}") > 0 && System.nanoTime() - giveUpNs < 0) {
+            Thread.sleep(50);
+        }
+    }
+
     private String scrape() throws InterruptedException {
         try {
             final HttpResponse<String> response = http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(5)).GET().build(),
@@ -72,7 +93,7 @@ final class ExternalGatewayResources {
         }
     }
 
-    /** The value of an unlabelled gauge in Prometheus text format, or -1. */
+    /** The value of a series, {@code name} with its labels exactly as exposed, in Prometheus text format, or -1. */
     static long gauge(final String scrape, final String name) {
         for (final String line : scrape.split("\n")) {
             if (line.startsWith(name + " ")) {

@@ -153,8 +153,6 @@ public final class LoadGenerator {
     private LoadResult drive(final TwilioCallSimulator simulator, final EchoLatencyProbe probe, final JvmResources jvm,
                              final ExternalGatewayResources remote, final Gateway gateway) throws IOException, InterruptedException {
         final SimulatedAudio audio = SimulatedAudio.tone(TONE_HZ, options.holdSeconds() * 1_000, TONE_AMPLITUDE);
-        final long liveHeapBefore = remote == null ? jvm.liveHeapBytes() : remote.liveHeapBytes();
-        final ResourceSnapshot before = snapshot(jvm, remote);
         out.printf(Locale.ROOT, "load: %d calls at %d/s, %d s each, agent %s (%s), gateway %s on 127.0.0.1:%d%n",
             options.calls(), options.rampPerSecond(), options.holdSeconds(), options.agent(), options.agentFormat(),
             remote == null ? "in-process" : "external", portOf(gateway, options));
@@ -162,6 +160,10 @@ public final class LoadGenerator {
         if (options.warmupSeconds() > 0) {
             warmUp(simulator, gateway);
         }
+        // After the warm-up: the JIT's and Netty's one-off growth (arena chunks, caches) is not per-call cost.
+        final long liveHeapBefore = remote == null ? jvm.liveHeapBytes() : remote.liveHeapBytes();
+        final ResourceSnapshot before = snapshot(jvm, remote);
+        final long[] countersBefore = remote == null ? null : remote.frameCounters();
         final int expectedFrames = (options.holdSeconds() * 1_000 + options.tailMs()) / 20 + 50;
         final List<CompletableFuture<SimulatedCallResult>> running = new ArrayList<>(options.calls());
         final List<EchoLatencyProbe.CallProbe> probes = new ArrayList<>(options.calls());
@@ -207,9 +209,18 @@ public final class LoadGenerator {
             }
         }
         awaitNoCalls(gateway);
+        long[] counterDeltas = null;
+        if (remote != null) {
+            remote.awaitNoCalls(10_000);
+            final long[] countersAfter = remote.frameCounters();
+            counterDeltas = new long[countersAfter.length];
+            for (int i = 0; i < countersAfter.length; i++) {
+                counterDeltas[i] = countersAfter[i] < 0 || countersBefore[i] < 0 ? -1 : countersAfter[i] - countersBefore[i];
+            }
+        }
         final ResourceSnapshot after = snapshot(jvm, remote);
         final long liveHeapAfter = remote == null ? jvm.liveHeapBytes() : remote.liveHeapBytes();
-        return report(probe, probes, results, timedOut, jvm, remote != null, before, after, windowStart, windowEnd, activeInWindow,
+        return report(probe, probes, results, timedOut, jvm, counterDeltas, before, after, windowStart, windowEnd, activeInWindow,
             liveHeapBefore, liveHeapSteady, liveHeapAfter, gateway);
     }
 
@@ -267,12 +278,14 @@ public final class LoadGenerator {
     }
 
     private LoadResult report(final EchoLatencyProbe probe, final List<EchoLatencyProbe.CallProbe> probes,
-                              final List<SimulatedCallResult> results, final int timedOut, final JvmResources jvm, final boolean external,
+                              final List<SimulatedCallResult> results, final int timedOut, final JvmResources jvm,
+                              final long[] counterDeltas,
                               final ResourceSnapshot before, final ResourceSnapshot after, final ResourceSnapshot windowStart,
                               final ResourceSnapshot windowEnd,
                               final long activeInWindow, final long liveHeapBefore, final long liveHeapSteady, final long liveHeapAfter,
                               final Gateway gateway) throws IOException {
         final boolean echo = "echo".equals(options.agent());
+        final boolean external = gateway == null;
         long sent = 0;
         long received = 0;
         long lost = 0;
@@ -313,6 +326,15 @@ public final class LoadGenerator {
                     + r.protocolViolations() + ", answered " + p.answered());
             }
         }
+        if (counterDeltas != null) {
+            // External: no per-call figures from the gateway, so the split comes from its counters over the run.
+            lostToGateway = counterDeltas[0] < 0 ? -1 : Math.max(0, sent - counterDeltas[0]);
+            lostFromGateway = counterDeltas[1] < 0 ? -1 : Math.max(0, counterDeltas[1] - received);
+            if (echo && counterDeltas[2] >= 0) {
+                held = Math.min(counterDeltas[2], lost);
+                lost -= held;
+            }
+        }
         final Histogram roundTrip = probe.roundTripUs();
         final Histogram setup = probe.setupUs();
         final Histogram sendLag = probe.sendLagUs();
@@ -347,10 +369,8 @@ public final class LoadGenerator {
         frames.put("received", received);
         frames.put("lost", lost);
         frames.put("heldAtHangUp", held);
-        if (gateway != null) {
-            frames.put("lostCallerToGateway", lostToGateway);
-            frames.put("lostGatewayToCaller", lostFromGateway);
-        }
+        frames.put("lostCallerToGateway", lostToGateway);
+        frames.put("lostGatewayToCaller", lostFromGateway);
         frames.put("unpaired", unpaired);
         frames.put("ringOverrun", overrun);
         frames.put("latenciesClamped", clamped);
