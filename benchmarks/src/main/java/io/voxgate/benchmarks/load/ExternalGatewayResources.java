@@ -1,0 +1,125 @@
+package io.voxgate.benchmarks.load;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Resources of a gateway running in its own process on 127.0.0.1: heap and direct memory from its {@code /metrics}
+ * ({@code voxgate_jvm_heap_used_bytes}, {@code voxgate_jvm_direct_used_bytes}) and, when its process id is given, its
+ * CPU time from {@code /proc/<pid>/stat} (Linux; utime + stime in clock ticks, taken as the usual 100 per second)
+ * and its live heap after a full collection asked for with {@code jcmd <pid> GC.run} (the JDK's own tool, next to
+ * the {@code java} running this generator).
+ *
+ * <p>Threading: the control thread only. Figures it cannot read are -1.
+ */
+final class ExternalGatewayResources {
+    /** USER_HZ on every mainstream Linux build; /proc reports CPU time in these ticks. */
+    private static final long CLOCK_TICKS_PER_SECOND = 100;
+    private static final int UTIME_FIELD = 13;
+
+    private final URI metrics;
+    private final OptionalInt pid;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    ExternalGatewayResources(final int port, final OptionalInt pid) {
+        this.metrics = URI.create("http://127.0.0.1:" + port + "/metrics");
+        this.pid = pid;
+    }
+
+    /** The gateway's CPU and memory now. */
+    ResourceSnapshot snapshot() throws InterruptedException {
+        final String scrape = scrape();
+        return new ResourceSnapshot(System.nanoTime(), cpuNs(), -1, -1, gauge(scrape, "voxgate_jvm_heap_used_bytes"),
+            gauge(scrape, "voxgate_jvm_direct_used_bytes"));
+    }
+
+    /**
+     * Heap in use after a full collection of the gateway ({@code jcmd GC.run}, needs the pid); without the pid, heap
+     * in use now, garbage included.
+     */
+    long liveHeapBytes() throws InterruptedException {
+        if (pid.isPresent()) {
+            final Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+            try {
+                final Process process = new ProcessBuilder(jcmd.toString(), Integer.toString(pid.getAsInt()), "GC.run")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    return -1;
+                }
+            } catch (final IOException ex) {
+                return -1;
+            }
+        }
+        return gauge(scrape(), "voxgate_jvm_heap_used_bytes");
+    }
+
+    /**
+     * The gateway's Twilio-edge frame counters now: {@code [from caller, to caller, held at hang-up]}, the last being
+     * agent frames still queued for paced playout when a call ended ({@code pending_at_end} plus {@code call_ended}).
+     * Every figure is -1 when {@code /metrics} cannot be read.
+     */
+    long[] frameCounters() throws InterruptedException {
+        final String scrape = scrape();
+        final long pending = gauge(scrape, "voxgate_frames_dropped_total{edge=\"twilio\",reason=\"pending_at_end\"}");
+        final long ended = gauge(scrape, "voxgate_frames_dropped_total{edge=\"twilio\",reason=\"call_ended\"}");
+        return new long[] {gauge(scrape, "voxgate_frames_from_caller_total{edge=\"twilio\"}"),
+            gauge(scrape, "voxgate_frames_to_caller_total{edge=\"twilio\"}"), pending < 0 || ended < 0 ? -1 : pending + ended};
+    }
+
+    /** Waits up to {@code timeoutMs} for the gateway to report no active Twilio call (its counters are final then). */
+    void awaitNoCalls(final long timeoutMs) throws InterruptedException {
+        final long giveUpNs = System.nanoTime() + timeoutMs * 1_000_000L;
+        while (gauge(scrape(), "voxgate_calls_active{edge=\"twilio\"}") > 0 && System.nanoTime() - giveUpNs < 0) {
+            Thread.sleep(50);
+        }
+    }
+
+    private String scrape() throws InterruptedException {
+        try {
+            final HttpResponse<String> response = http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(5)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? response.body() : "";
+        } catch (final IOException ex) {
+            return "";
+        }
+    }
+
+    /** The value of a series, {@code name} with its labels exactly as exposed, in Prometheus text format, or -1. */
+    static long gauge(final String scrape, final String name) {
+        for (final String line : scrape.split("\n")) {
+            if (line.startsWith(name + " ")) {
+                try {
+                    return (long) Double.parseDouble(line.substring(name.length() + 1).trim());
+                } catch (final NumberFormatException ex) {
+                    return -1;
+                }
+            }
+        }
+        return -1;
+    }
+
+    private long cpuNs() {
+        if (pid.isEmpty()) {
+            return -1;
+        }
+        try {
+            final String stat = Files.readString(Path.of("/proc", Integer.toString(pid.getAsInt()), "stat"));
+            // The command name (field 2) is in parentheses and may hold spaces: count fields after the last ')'.
+            final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            final int utime = UTIME_FIELD - 2;
+            final long ticks = Long.parseLong(fields[utime]) + Long.parseLong(fields[utime + 1]);
+            return ticks * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
+        } catch (final IOException | NumberFormatException | IndexOutOfBoundsException ex) {
+            return -1;
+        }
+    }
+}
