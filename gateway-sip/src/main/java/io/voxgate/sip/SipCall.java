@@ -138,11 +138,7 @@ final class SipCall implements CallerLeg, RtpReceiveStage.Listener, SipCallProxy
                 teardown(command.text, true, true, nowNs);
                 break;
             case DIGITS:
-                if (send != null) {
-                    for (int i = 0; i < command.text.length(); i++) {
-                        send.queueDigit(command.text.charAt(i), DIGIT_DURATION_MS);
-                    }
-                }
+                sendDigits(command.text, nowNs);
                 break;
             default:
                 break;
@@ -288,6 +284,24 @@ final class SipCall implements CallerLeg, RtpReceiveStage.Listener, SipCallProxy
             G711Transcoder.aLawToMuLaw(audio, offset, transcoded, 0, n);
         }
         send.sendAudio(transcoded, 0, n);
+    }
+
+    /**
+     * Queues the digits as RFC 4733 telephone-events on the call's own stream (§2.5.1): each held
+     * {@value #DIGIT_DURATION_MS} ms, then three end packets, then a short pause. The first digit takes the stream
+     * from the next tick, even mid-turn (an agent that asks for digits wants them heard now); agent audio released
+     * while digits play is dropped and counted by the send stage ({@code framesDroppedDuringDtmf}). Both the agent
+     * (through the session) and {@link SipEdge#sendDigits} come here.
+     *
+     * @return false before media is answered, after the call ended, or when the send stage refuses (no
+     *         telephone-event negotiated, queue full; it counts those)
+     */
+    @Override
+    public boolean sendDigits(final String digits, final long nowNs) {
+        if (send == null || ended) {
+            return false;
+        }
+        return send.queueDigits(digits, DIGIT_DURATION_MS);
     }
 
     @Override

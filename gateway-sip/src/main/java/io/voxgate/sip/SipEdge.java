@@ -3,7 +3,9 @@ package io.voxgate.sip;
 import io.voxgate.core.agent.VoiceAgentFactory;
 import io.voxgate.core.call.CallRegistry;
 import io.voxgate.core.call.CallSessionConfig;
+import io.voxgate.sip.dtmf.DtmfEvents;
 import io.voxgate.sip.rtp.RtpPortAllocator;
+import io.voxgate.sip.rtp.RtpSendStage;
 import io.voxgate.sip.rtp.RtpTransport;
 import io.voxgate.sip.sdp.NegotiatedMedia;
 import io.voxgate.sip.signaling.Admission;
@@ -133,14 +135,30 @@ public final class SipEdge implements AutoCloseable {
     }
 
     /**
-     * Sends DTMF digits to the caller of {@code callId} as RFC 4733 events (100 ms each, three end packets).
+     * Sends DTMF digits to the caller of {@code callId} as RFC 4733 events (100 ms each, three end packets): they
+     * cross to the call's loop and take the same path as an agent's {@link io.voxgate.core.agent.AgentListener#onAgentDigits}
+     * ({@code SipCall.sendDigits}). Any thread.
      *
-     * @return false when no such call runs, its command ring is full, or the digits contain no DTMF character
+     * @return false when no such call runs, its command ring is full, or {@code digits} is not 1 to
+     *         {@link RtpSendStage#DIGIT_QUEUE_CAPACITY} characters of {@code 0-9 * # A-D}; true means handed to the
+     *         call, whose send stage may still refuse (no telephone-event negotiated, queue full) and count it
      */
     public boolean sendDigits(final String callId, final String digits) {
         final SipCall call = calls.get(callId);
-        return call != null && digits != null && !digits.isEmpty()
+        return call != null && isDigits(digits)
             && call.proxy.offer(new SipCallProxy.Command(SipCallProxy.Kind.DIGITS, null, digits));
+    }
+
+    private static boolean isDigits(final String digits) {
+        if (digits == null || digits.isEmpty() || digits.length() > RtpSendStage.DIGIT_QUEUE_CAPACITY) {
+            return false;
+        }
+        for (int i = 0; i < digits.length(); i++) {
+            if (DtmfEvents.eventOf(digits.charAt(i)) == DtmfEvents.NO_EVENT) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Calls admitted since start. */

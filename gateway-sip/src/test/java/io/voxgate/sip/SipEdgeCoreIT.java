@@ -15,9 +15,15 @@ import io.voxgate.sip.testing.FreePorts;
 import io.voxgate.sip.testing.RtpPeer;
 import io.voxgate.sip.testing.Sipp;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.agrona.DirectBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -69,6 +75,54 @@ class SipEdgeCoreIT {
         assertEquals("sip", call.edge());
         assertTrue(call.metadata().get("X-Twilio-CallSid").startsWith("CA"));
         assertEquals("<sip:+14155550000@twilio.com>", call.metadata().get("Diversion"));
+        assertEquals(0, registry.size(), "the session left the registry");
+    }
+
+    @Test
+    void shouldPlayACallerDigitBackAsRfc4733EventsThroughTheCoreEchoAgent() throws Exception {
+        start(10, call -> new EchoAgent(AudioFormat.MULAW_8K));
+        peer = new RtpPeer(peerPort);
+        final InetSocketAddress gateway = new InetSocketAddress("127.0.0.1", rtpPort);
+        final AtomicBoolean toneOn = new AtomicBoolean(true);
+        final AtomicInteger lastToneIndex = new AtomicInteger();
+        peer.sendTone(gateway, RtpPeer.PCMU, 500, (i, held) -> {
+            if (!toneOn.get()) {
+                return new int[0];
+            }
+            lastToneIndex.set(i);
+            return new int[] {i};
+        });
+        final CompletableFuture<Sipp.Result> running = CompletableFuture.supplyAsync(() -> Sipp.scenario("uac-basic.xml", sipPort)
+            .key("rtpport", Integer.toString(peerPort)).pauseMs(2_500).run());
+        assertTrue(peer.firstToneEchoed.await(15, TimeUnit.SECONDS), "media flows both ways before the digit");
+        toneOn.set(false);
+
+        // The caller presses 7: one RFC 4733 event, 60 ms, three end packets, on the tone's SSRC and clock.
+        final int firstSeq = lastToneIndex.get() + 2;
+        for (int p = 0; p < 6; p++) {
+            final ByteBuffer payload = ByteBuffer.allocate(4);
+            payload.put((byte) 7).put((byte) ((p >= 3 ? 0x80 : 0) | 10)).putShort((short) (160 * Math.min(p + 1, 3)));
+            final byte[] packet = RtpPeer.packet(101, firstSeq + p, 0x5EED0001, p == 0, payload.array());
+            ByteBuffer.wrap(packet).putInt(4, firstSeq * 160);
+            peer.send(gateway, packet);
+        }
+        final Sipp.Result r = running.get(30, TimeUnit.SECONDS);
+        assertEquals(0, r.exitCode, r.describe());
+
+        final List<byte[]> events = peer.received.stream().filter(p -> (p[1] & 0x7F) == 101).collect(Collectors.toList());
+        assertTrue(events.size() >= 4, "event packets came back: " + events.size());
+        assertTrue(events.stream().allMatch(p -> p[12] == 7), "every event is digit 7");
+        assertEquals(1, events.stream().mapToInt(p -> ByteBuffer.wrap(p).getInt(4)).distinct().count(),
+            "one key press: every packet carries the event's start timestamp");
+        assertTrue((events.get(0)[1] & 0x80) != 0, "marker on the first packet of the event");
+        assertTrue(events.stream().skip(1).noneMatch(p -> (p[1] & 0x80) != 0), "marker on the first packet only");
+        final int n = events.size();
+        for (int i = 0; i < n; i++) {
+            assertEquals(i >= n - 3, (events.get(i)[13] & 0x80) != 0, "E bit on the last three packets only, packet " + i);
+        }
+        final int gatewaySsrc = peer.received.stream().filter(p -> (p[1] & 0x7F) == RtpPeer.PCMU).findFirst()
+            .map(p -> ByteBuffer.wrap(p).getInt(8)).orElseThrow();
+        assertTrue(events.stream().allMatch(p -> ByteBuffer.wrap(p).getInt(8) == gatewaySsrc), "the events share the audio's SSRC");
         assertEquals(0, registry.size(), "the session left the registry");
     }
 

@@ -111,6 +111,12 @@ public class FramePathBenchmark {
         }
 
         @Override
+        public boolean sendDigits(final String digits, final long now) {
+            checksum += digits.length();
+            return true;
+        }
+
+        @Override
         public void hangUp(final String reason, final long now) {
             checksum++;
         }

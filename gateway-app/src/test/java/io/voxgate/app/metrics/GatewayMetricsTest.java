@@ -30,6 +30,11 @@ class GatewayMetricsTest {
         }
 
         @Override
+        public boolean sendDigits(final String digits, final long nowNs) {
+            return true;
+        }
+
+        @Override
         public void hangUp(final String reason, final long nowNs) {
         }
     };

@@ -19,6 +19,15 @@ public interface AgentListener {
     /** The agent detected the caller talking over it: drop whatever it said that has not been heard yet. */
     void onAgentInterruption(long nowNs);
 
+    /**
+     * The agent asks the gateway to play DTMF digits to the caller, in order, as the caller's edge can (SIP: RFC 4733
+     * telephone-events). {@code digits} holds only {@code 0-9 * # A-D} (see {@link DtmfDigits}); a request that holds
+     * anything else, or too many digits, is dropped whole and counted, never thrown back at the agent. Whether the
+     * digits could be sent is a counter of the call, not an answer to the agent: some edges cannot send DTMF at all
+     * (Twilio Media Streams).
+     */
+    void onAgentDigits(String digits, long nowNs);
+
     /** Something the agent said about the conversation (transcript, model output, status); off the media path. */
     void onAgentEvent(AgentEvent event);
 

@@ -4,19 +4,21 @@ import io.voxgate.core.audio.AudioFormat;
 import org.agrona.DirectBuffer;
 
 /**
- * The simplest agent: every frame of caller audio comes straight back, unchanged and at once, in whatever format the
- * agent was built for. It needs no account and no network, so it shows the gateway's own latency and byte-exact
- * pass-through end to end.
+ * The simplest agent: it returns everything it receives. Every frame of caller audio comes straight back, unchanged
+ * and at once, in whatever format the agent was built for; every DTMF digit the caller presses comes straight back as
+ * a request to play that digit to the caller ({@link AgentListener#onAgentDigits}). It needs no account and no
+ * network, so it shows the gateway's own latency, byte-exact pass-through and the DTMF path in both directions end to
+ * end.
  *
- * <p>It connects synchronously inside {@link #connect}. A DTMF digit is reported as an {@link AgentEvent} (digits are
- * rare, so the event may allocate). Threading: the call's thread only. Ownership: the caller's borrowed buffer is
- * handed straight back to the listener, no copy.
+ * <p>It connects synchronously inside {@link #connect}. Threading: the call's thread only. Ownership: the caller's
+ * borrowed buffer is handed straight back to the listener, no copy. Allocates nothing per frame or per digit.
  */
 public final class EchoAgent implements VoiceAgent {
     private final AudioFormat format;
     private AgentListener listener;
     private boolean open;
     private long framesEchoed;
+    private long digitsEchoed;
 
     /** An echo agent speaking {@code format}. */
     public EchoAgent(final AudioFormat format) {
@@ -49,7 +51,11 @@ public final class EchoAgent implements VoiceAgent {
     @Override
     public void onCallerDigit(final char digit, final long nowNs) {
         if (open) {
-            listener.onAgentEvent(new AgentEvent(AgentEvent.Kind.OTHER, "user", "dtmf " + digit));
+            digitsEchoed++;
+            // A shared one-digit string, so echoing allocates nothing; a character outside the alphabet goes back as
+            // it came, for the call to drop and count.
+            final String single = DtmfDigits.single(digit);
+            listener.onAgentDigits(single != null ? single : String.valueOf(digit), nowNs);
         }
     }
 
@@ -61,5 +67,10 @@ public final class EchoAgent implements VoiceAgent {
     /** Frames sent back so far. */
     public long framesEchoed() {
         return framesEchoed;
+    }
+
+    /** Caller digits sent back so far. */
+    public long digitsEchoed() {
+        return digitsEchoed;
     }
 }

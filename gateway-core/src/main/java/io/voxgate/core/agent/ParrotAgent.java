@@ -25,6 +25,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  *       the burst, paced by the caller's own 20 ms frames.</li>
  *   <li><b>Interruption</b>: a VAD onset while replaying, or while the replay may still be playing at the caller, stops
  *       the replay, reports {@link AgentListener#onAgentInterruption}, and starts recording the new utterance.</li>
+ *   <li><b>Digits</b>: repeated at once: each DTMF digit the caller presses is asked back with
+ *       {@link AgentListener#onAgentDigits}, a one-digit string from a shared table.</li>
  * </ul>
  *
  * <p>Connects synchronously inside {@link #connect}. Threading: the call's thread only. Ownership: copies what it
@@ -67,6 +69,7 @@ public final class ParrotAgent implements VoiceAgent {
     private long replaysStarted;
     private long interruptions;
     private long utterancesTruncated;
+    private long digitsEchoed;
 
     /** A parrot speaking {@code format}, listening with the default VAD settings. */
     public ParrotAgent(final AudioFormat format) {
@@ -209,7 +212,11 @@ public final class ParrotAgent implements VoiceAgent {
     @Override
     public void onCallerDigit(final char digit, final long nowNs) {
         if (open) {
-            listener.onAgentEvent(new AgentEvent(AgentEvent.Kind.OTHER, "user", "dtmf " + digit));
+            digitsEchoed++;
+            // A shared one-digit string, so echoing allocates nothing; a character outside the alphabet goes back as
+            // it came, for the call to drop and count.
+            final String single = DtmfDigits.single(digit);
+            listener.onAgentDigits(single != null ? single : String.valueOf(digit), nowNs);
         }
     }
 
@@ -236,6 +243,11 @@ public final class ParrotAgent implements VoiceAgent {
     /** Utterances longer than {@link #MAX_UTTERANCE_MS}, whose end was not kept. */
     public long utterancesTruncated() {
         return utterancesTruncated;
+    }
+
+    /** Caller digits repeated back so far. */
+    public long digitsEchoed() {
+        return digitsEchoed;
     }
 
     /** Whether a replay is being streamed. */

@@ -3,6 +3,7 @@ package io.voxgate.core.call;
 import io.voxgate.core.agent.AgentCall;
 import io.voxgate.core.agent.AgentEvent;
 import io.voxgate.core.agent.AgentListener;
+import io.voxgate.core.agent.DtmfDigits;
 import io.voxgate.core.agent.VoiceAgent;
 import io.voxgate.core.audio.AudioFormat;
 import io.voxgate.core.pipeline.AudioPipeline;
@@ -22,6 +23,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * inbound : caller bytes -> [decode -> resample -> encode] -> agent      (pre-connect buffer until the agent is up)
  *                        \-> VAD tap (barge-in)
  * outbound: agent bytes  -> [decode -> resample -> encode] -> paced outbound queue -> CallerLeg.sendToCaller
+ * digits  : caller DTMF -> agent.onCallerDigit;  agent DTMF (onAgentDigits) -> checked -> CallerLeg.sendDigits
  * </pre>
  *
  * <h2>How an edge drives it</h2>
@@ -57,6 +59,13 @@ import org.agrona.concurrent.UnsafeBuffer;
  * nothing and takes no lock.
  */
 public final class CallSession implements AgentListener {
+    /**
+     * Most digits one {@link #onAgentDigits} request may carry; longer requests are dropped whole. 32 covers any
+     * sequence an IVR asks for (a 16-digit card number, expiry, PIN and {@code #}) and equals the SIP edge's digit
+     * queue, while bounding how long one request can hold the caller's audio (about 6 s of tones and pauses).
+     */
+    public static final int MAX_AGENT_DIGITS = 32;
+
     private enum BargeInSource { AGENT, VAD, COMMAND }
 
     private final AgentCall call;
@@ -274,6 +283,29 @@ public final class CallSession implements AgentListener {
     @Override
     public void onAgentInterruption(final long nowNs) {
         bargeIn(nowNs, BargeInSource.AGENT);
+    }
+
+    /**
+     * Checks the digits and hands them to the caller's leg: a request that is null, empty, longer than
+     * {@link #MAX_AGENT_DIGITS} or holds a character outside {@code 0-9 * # A-D} is dropped whole (so no partial
+     * sequence is dialled) and counted in {@link CallStats#digitRequestsDroppedInvalid()}; digits the leg takes or
+     * refuses are counted per digit. No exception reaches the agent.
+     */
+    @Override
+    public void onAgentDigits(final String digits, final long nowNs) {
+        if (digits == null || digits.length() > MAX_AGENT_DIGITS || !DtmfDigits.isDigits(digits)) {
+            stats.digitRequestsDroppedInvalid++;
+            return;
+        }
+        if (state != CallState.ACTIVE && state != CallState.CONNECTING_AGENT) {
+            stats.digitsToCallerDroppedEnded += digits.length();
+            return;
+        }
+        if (leg.sendDigits(digits, nowNs)) {
+            stats.digitsToCaller += digits.length();
+        } else {
+            stats.digitsToCallerRefused += digits.length();
+        }
     }
 
     @Override

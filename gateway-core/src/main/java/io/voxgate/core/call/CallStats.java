@@ -35,6 +35,10 @@ public final class CallStats {
     long framesDroppedAtEnd;
     long digitsToAgent;
     long digitsDroppedNotConnected;
+    long digitsToCaller;
+    long digitsToCallerRefused;
+    long digitsToCallerDroppedEnded;
+    long digitRequestsDroppedInvalid;
     long bargeIns;
     long bargeInsFromAgent;
     long bargeInsFromVad;
@@ -163,6 +167,26 @@ public final class CallStats {
     /** DTMF digits dropped because the agent was not connected. */
     public long digitsDroppedNotConnected() {
         return digitsDroppedNotConnected;
+    }
+
+    /** DTMF digits the agent asked for that the caller's leg accepted for sending. */
+    public long digitsToCaller() {
+        return digitsToCaller;
+    }
+
+    /** DTMF digits the agent asked for that the caller's leg could not send (edge without DTMF out, no room, ended). */
+    public long digitsToCallerRefused() {
+        return digitsToCallerRefused;
+    }
+
+    /** DTMF digits the agent asked for after the call began ending. */
+    public long digitsToCallerDroppedEnded() {
+        return digitsToCallerDroppedEnded;
+    }
+
+    /** Agent digit requests dropped whole: null, empty, too long, or holding a character that is no DTMF digit. */
+    public long digitRequestsDroppedInvalid() {
+        return digitRequestsDroppedInvalid;
     }
 
     /** Accepted barge-ins (each flushed the queue and cleared the caller's playback once). */

@@ -4,7 +4,7 @@ import org.agrona.DirectBuffer;
 
 /**
  * The caller's side of a call as an edge presents it to the {@link CallSession}: where paced audio goes, how
- * audio already buffered at the far end is cleared, and how the call is hung up.
+ * audio already buffered at the far end is cleared, how DTMF digits reach the caller, and how the call is hung up.
  *
  * <p>Implemented by each edge (Twilio Media Streams, SIP/RTP). Threading: called only on the call's thread.
  * Ownership: audio passed to {@link #sendToCaller} is borrowed for the call only; the edge copies it into its
@@ -20,6 +20,17 @@ public interface CallerLeg {
      * an edge that buffers nothing remotely (RTP) does nothing here because the pacer already dropped the turn.
      */
     void clearCallerPlayback(long nowNs);
+
+    /**
+     * Plays DTMF digits to the caller, in order, after whatever the edge is already sending. The session has checked
+     * them: one to {@link CallSession#MAX_AGENT_DIGITS} characters of {@code 0-9 * # A-D}. All or nothing: an edge
+     * that cannot take every digit takes none.
+     *
+     * @return whether the edge accepted the digits for sending; false when it cannot send DTMF (Twilio Media Streams),
+     *         the peer negotiated no way to carry them, its digit queue has no room, or the leg has ended. The edge
+     *         counts its own refusals.
+     */
+    boolean sendDigits(String digits, long nowNs);
 
     /** The session ended the call (agent hang-up, timeout, drain): hang up the caller's leg with {@code reason}. */
     void hangUp(String reason, long nowNs);

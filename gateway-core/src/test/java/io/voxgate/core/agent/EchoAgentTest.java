@@ -3,8 +3,10 @@ package io.voxgate.core.agent;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.voxgate.core.audio.AudioFormat;
+import java.util.List;
 import java.util.Map;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -53,11 +55,48 @@ class EchoAgentTest {
     }
 
     @Test
-    void shouldReportADigitAsAnEvent() {
+    void shouldSendEachCallerDigitBackAsADigitRequest() {
         final EchoAgent agent = connected(AudioFormat.MULAW_8K);
 
-        agent.onCallerDigit('7', 0L);
+        agent.onCallerDigit('7', 42L);
+        agent.onCallerDigit('#', 43L);
 
-        assertEquals("dtmf 7", listener.events.get(0).text());
+        assertEquals(List.of("7", "#"), listener.digits);
+        assertEquals(List.of(42L, 43L), listener.digitTimesNs);
+        assertEquals(2, agent.digitsEchoed());
+        assertTrue(listener.events.isEmpty(), "a digit is no longer reported as a conversation event");
+    }
+
+    @Test
+    void shouldEchoEveryDtmfDigitWithoutAllocatingANewString() {
+        final EchoAgent agent = connected(AudioFormat.MULAW_8K);
+
+        for (final char digit : DtmfDigits.ALPHABET.toCharArray()) {
+            agent.onCallerDigit(digit, 0L);
+        }
+        agent.onCallerDigit('5', 0L);
+
+        assertEquals(DtmfDigits.ALPHABET, String.join("", listener.digits.subList(0, 16)));
+        assertSame(listener.digits.get(5), listener.digits.get(16), "one shared string per digit");
+    }
+
+    @Test
+    void shouldPassACharacterOutsideTheAlphabetBackForTheCallToDrop() {
+        final EchoAgent agent = connected(AudioFormat.MULAW_8K);
+
+        agent.onCallerDigit('x', 0L);
+
+        assertEquals(List.of("x"), listener.digits);
+    }
+
+    @Test
+    void shouldNotEchoDigitsOnceClosed() {
+        final EchoAgent agent = connected(AudioFormat.MULAW_8K);
+        agent.close("bye", 0L);
+
+        agent.onCallerDigit('1', 0L);
+
+        assertTrue(listener.digits.isEmpty());
+        assertEquals(0, agent.digitsEchoed());
     }
 }

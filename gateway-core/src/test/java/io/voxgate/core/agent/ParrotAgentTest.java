@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.voxgate.core.audio.AudioFormat;
 import io.voxgate.core.pipeline.Signals;
+import java.util.List;
 import java.util.Map;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -115,5 +116,28 @@ class ParrotAgentTest {
         speak(agent, AudioFormat.MULAW_8K, Signals.concat(Signals.cough(8_000, 200, 20_000, 3), quiet(8_000, 2_000)));
 
         assertEquals(0, agent.replaysStarted());
+    }
+
+    @Test
+    void shouldRepeatEachCallerDigitAtOnce() {
+        final ParrotAgent agent = connected(AudioFormat.MULAW_8K);
+
+        agent.onCallerDigit('9', nowNs);
+        agent.onCallerDigit('*', nowNs + MS);
+
+        assertEquals(List.of("9", "*"), listener.digits);
+        assertEquals(List.of(nowNs, nowNs + MS), listener.digitTimesNs);
+        assertEquals(2, agent.digitsEchoed());
+        assertTrue(listener.events.isEmpty(), "a digit is no longer reported as a conversation event");
+    }
+
+    @Test
+    void shouldNotRepeatDigitsOnceClosed() {
+        final ParrotAgent agent = connected(AudioFormat.MULAW_8K);
+        agent.close("bye", nowNs);
+
+        agent.onCallerDigit('9', nowNs);
+
+        assertTrue(listener.digits.isEmpty());
     }
 }

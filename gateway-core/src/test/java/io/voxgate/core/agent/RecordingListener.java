@@ -11,6 +11,8 @@ final class RecordingListener implements AgentListener {
     final List<Integer> chunkLengths = new ArrayList<>();
     final List<Long> chunkTimesNs = new ArrayList<>();
     final List<AgentEvent> events = new ArrayList<>();
+    final List<String> digits = new ArrayList<>();
+    final List<Long> digitTimesNs = new ArrayList<>();
     DirectBuffer lastBuffer;
     int connects;
     int interruptions;
@@ -36,6 +38,12 @@ final class RecordingListener implements AgentListener {
     public void onAgentInterruption(final long nowNs) {
         interruptions++;
         lastInterruptionNs = nowNs;
+    }
+
+    @Override
+    public void onAgentDigits(final String requested, final long nowNs) {
+        digits.add(requested);
+        digitTimesNs.add(nowNs);
     }
 
     @Override

@@ -268,6 +268,91 @@ class CallSessionTest {
     }
 
     @Test
+    void shouldForwardAgentDigitsToTheCallerLegAndCountThem() {
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);
+        final CallSession session = session(agent, CallSessionConfig.defaults());
+        session.start(nowNs);
+
+        agent.listener.onAgentDigits("12#", nowNs);
+        agent.listener.onAgentDigits("A", nowNs);
+
+        assertEquals("12#A", leg.digits.toString());
+        assertEquals(2, leg.digitRequests);
+        assertEquals(4, session.stats().digitsToCaller());
+        assertEquals(0, session.stats().digitsToCallerRefused());
+    }
+
+    @Test
+    void shouldDropAndCountRequestsThatAreNotDtmfWithoutTouchingTheLeg() {
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);
+        final CallSession session = session(agent, CallSessionConfig.defaults());
+        session.start(nowNs);
+        final String tooLong = "1".repeat(CallSession.MAX_AGENT_DIGITS + 1);
+
+        for (final String bad : java.util.Arrays.asList("12x4", "a", "E", " 1", "", null, tooLong)) {
+            agent.listener.onAgentDigits(bad, nowNs);
+        }
+
+        assertEquals(0, leg.digitRequests, "no partial sequence is dialled");
+        assertEquals(7, session.stats().digitRequestsDroppedInvalid());
+        assertEquals(0, session.stats().digitsToCaller());
+        assertEquals(CallState.ACTIVE, session.state(), "bad digits do not disturb the call");
+    }
+
+    @Test
+    void shouldAcceptTheLongestAllowedRequest() {
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);
+        final CallSession session = session(agent, CallSessionConfig.defaults());
+        session.start(nowNs);
+
+        agent.listener.onAgentDigits("#".repeat(CallSession.MAX_AGENT_DIGITS), nowNs);
+
+        assertEquals(CallSession.MAX_AGENT_DIGITS, session.stats().digitsToCaller());
+    }
+
+    @Test
+    void shouldCountDigitsTheCallerLegRefuses() {
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);
+        final CallSession session = session(agent, CallSessionConfig.defaults());
+        session.start(nowNs);
+        leg.acceptDigits = false;
+
+        agent.listener.onAgentDigits("123", nowNs);
+
+        assertEquals(1, leg.digitRequests);
+        assertEquals(3, session.stats().digitsToCallerRefused());
+        assertEquals(0, session.stats().digitsToCaller());
+    }
+
+    @Test
+    void shouldDropAndCountDigitsAskedForAfterTheCallEnded() {
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);
+        final CallSession session = session(agent, CallSessionConfig.defaults());
+        session.start(nowNs);
+        final io.voxgate.core.agent.AgentListener listener = agent.listener;
+        session.end("caller hung up", nowNs);
+
+        listener.onAgentDigits("9", nowNs);
+
+        assertEquals(0, leg.digitRequests);
+        assertEquals(1, session.stats().digitsToCallerDroppedEnded());
+    }
+
+    @Test
+    void shouldPlayCallerDigitsBackToTheCallerThroughTheEchoAgent() {
+        final CallSession session = session(new EchoAgent(AudioFormat.MULAW_8K), CallSessionConfig.defaults(),
+            AudioFormat.MULAW_8K);
+        session.start(nowNs);
+
+        session.onCallerDigit('7', nowNs);
+        session.onCallerDigit('D', nowNs);
+
+        assertEquals("7D", leg.digits.toString());
+        assertEquals(2, session.stats().digitsToAgent());
+        assertEquals(2, session.stats().digitsToCaller());
+    }
+
+    @Test
     void shouldHangUpTheCallerWhenTheAgentCloses() {
         final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);
         final CallSession session = session(agent, CallSessionConfig.defaults());

@@ -14,6 +14,9 @@ final class RecordingLeg implements CallerLeg {
     int hangUps;
     String hangUpReason;
     Runnable onHangUp;
+    final StringBuilder digits = new StringBuilder();
+    int digitRequests;
+    boolean acceptDigits = true;
 
     @Override
     public void sendToCaller(final DirectBuffer audio, final int offset, final int length, final long nowNs) {
@@ -31,6 +34,15 @@ final class RecordingLeg implements CallerLeg {
     public void clearCallerPlayback(final long nowNs) {
         clears++;
         lastClearNs = nowNs;
+    }
+
+    @Override
+    public boolean sendDigits(final String requested, final long nowNs) {
+        digitRequests++;
+        if (acceptDigits) {
+            digits.append(requested);
+        }
+        return acceptDigits;
     }
 
     @Override

@@ -20,7 +20,8 @@ import org.agrona.MutableDirectBuffer;
  * idle ticks send nothing and the first packet of the next talkspurt carries M=1 (RFC 3551 §4.1). Either
  * way, on hold (the peer cannot receive) nothing is sent and the first packet after it carries M=1.
  *
- * <p>DTMF (RFC 4733 §2.5.1): a queued digit replaces audio for its duration; its packets share the audio's
+ * <p>DTMF (RFC 4733 §2.5.1): a queued digit starts at the next {@link #beginTick()} and replaces audio for its
+ * duration; its packets share the audio's
  * SSRC, sequence space and clock, keep the event's start timestamp, grow the duration each tick, start with
  * M=1 and end with the E bit on three packets, one per tick. Audio offered meanwhile is dropped and counted.
  *
@@ -94,6 +95,8 @@ public final class RtpSendStage {
     private long framesDroppedSecondInTick;
     private long digitsSent;
     private long digitsDroppedQueueFull;
+    private long digitsRefusedNoTelephoneEvent;
+    private long digitRequestsRefusedInvalid;
 
     /**
      * A stage for one call's outbound stream.
@@ -132,9 +135,15 @@ public final class RtpSendStage {
         this.sendingEnabled = enabled;
     }
 
-    /** Starts a 20 ms tick. */
+    /** Starts a 20 ms tick; a queued digit that is due takes this tick's slot from audio. */
     public void beginTick() {
         sentThisTick = false;
+        // Started here, before the paced frame is offered, so a digit is played on the next tick even while the agent
+        // talks without pause (an echo agent returns a frame every tick): the event replaces the audio, as RFC 4733
+        // §2.5.1 senders do, instead of waiting for a silent tick that may never come.
+        if (sendingEnabled && eventCode < 0) {
+            startNextDigit();
+        }
     }
 
     /**
@@ -179,7 +188,7 @@ public final class RtpSendStage {
         if (!sentThisTick) {
             if (!sendingEnabled) {
                 markerPending = true;
-            } else if (eventCode >= 0 || startNextDigit()) {
+            } else if (eventCode >= 0) {
                 sendEventPacket();
             } else if (idlePolicy == IdlePolicy.SEND_SILENCE) {
                 sendSilence();
@@ -193,34 +202,85 @@ public final class RtpSendStage {
     /**
      * Queues a digit to send as RFC 4733 events.
      *
-     * @param digit      {@code 0-9 * # A-D}
+     * @param digit      {@code 0-9 * # A-D} (lower case {@code a-d} accepted)
      * @param durationMs how long the key is held, rounded up to whole ticks, at least one
-     * @return whether it was queued; false when the peer negotiated no telephone-event, the queue is full
-     *         (counted) or the character is no digit
+     * @return whether it was queued; false (counted) as for {@link #queueDigits}
      */
     public boolean queueDigit(final char digit, final int durationMs) {
-        if (telephoneEventPayloadType < 0 || DtmfEvents.eventOf(digit) == DtmfEvents.NO_EVENT) {
+        if (DtmfEvents.eventOf(digit) == DtmfEvents.NO_EVENT) {
+            digitRequestsRefusedInvalid++;
             return false;
         }
-        if (digitCount == DIGIT_QUEUE_CAPACITY) {
-            digitsDroppedQueueFull++;
+        if (!roomFor(1)) {
             return false;
         }
-        final int slot = (digitHead + digitCount) % DIGIT_QUEUE_CAPACITY;
-        digitQueue[slot] = digit;
-        final int tickMs = samplesPerFrame / 8;
-        digitDurationTicks[slot] = Math.max(1, (durationMs + tickMs - 1) / tickMs);
-        digitCount++;
+        enqueue(digit, ticksOf(durationMs));
         return true;
     }
 
-    private boolean startNextDigit() {
-        if (digitCount == 0) {
+    /**
+     * Queues digits to send, in order, as RFC 4733 events; all or nothing, so a sequence is never dialled in part.
+     *
+     * @param digits     {@code 0-9 * # A-D} (lower case {@code a-d} accepted)
+     * @param durationMs how long each key is held, rounded up to whole ticks, at least one
+     * @return whether every digit was queued; false when {@code digits} is null, empty or holds a character that is
+     *         no digit ({@link #digitRequestsRefusedInvalid()}), the peer negotiated no telephone-event
+     *         ({@link #digitsRefusedNoTelephoneEvent()}) or the queue has no room for all of them
+     *         ({@link #digitsDroppedQueueFull()})
+     */
+    public boolean queueDigits(final CharSequence digits, final int durationMs) {
+        if (digits == null || digits.length() == 0) {
+            digitRequestsRefusedInvalid++;
             return false;
+        }
+        final int count = digits.length();
+        for (int i = 0; i < count; i++) {
+            if (DtmfEvents.eventOf(digits.charAt(i)) == DtmfEvents.NO_EVENT) {
+                digitRequestsRefusedInvalid++;
+                return false;
+            }
+        }
+        if (!roomFor(count)) {
+            return false;
+        }
+        final int ticks = ticksOf(durationMs);
+        for (int i = 0; i < count; i++) {
+            enqueue(digits.charAt(i), ticks);
+        }
+        return true;
+    }
+
+    private boolean roomFor(final int count) {
+        if (telephoneEventPayloadType < 0) {
+            digitsRefusedNoTelephoneEvent += count;
+            return false;
+        }
+        if (DIGIT_QUEUE_CAPACITY - digitCount < count) {
+            digitsDroppedQueueFull += count;
+            return false;
+        }
+        return true;
+    }
+
+    private int ticksOf(final int durationMs) {
+        final int tickMs = samplesPerFrame / 8;
+        return Math.max(1, (durationMs + tickMs - 1) / tickMs);
+    }
+
+    private void enqueue(final char digit, final int ticks) {
+        final int slot = (digitHead + digitCount) % DIGIT_QUEUE_CAPACITY;
+        digitQueue[slot] = digit;
+        digitDurationTicks[slot] = ticks;
+        digitCount++;
+    }
+
+    private void startNextDigit() {
+        if (digitCount == 0) {
+            return;
         }
         if (pauseTicks > 0) {
             pauseTicks--;
-            return false;
+            return;
         }
         final char digit = digitQueue[digitHead];
         eventTicksTotal = digitDurationTicks[digitHead];
@@ -230,7 +290,6 @@ public final class RtpSendStage {
         eventTimestamp = frameTimestamp;
         eventTicksSent = 0;
         endPacketsSent = 0;
-        return true;
     }
 
     private void sendEventPacket() {
@@ -340,8 +399,18 @@ public final class RtpSendStage {
         return digitsSent;
     }
 
-    /** Digits refused because the queue was full. */
+    /** Digits refused because the queue had no room for the whole request. */
     public long digitsDroppedQueueFull() {
         return digitsDroppedQueueFull;
+    }
+
+    /** Digits refused because the peer negotiated no telephone-event payload type. */
+    public long digitsRefusedNoTelephoneEvent() {
+        return digitsRefusedNoTelephoneEvent;
+    }
+
+    /** Digit requests refused whole for holding no digit or a character that is no DTMF digit. */
+    public long digitRequestsRefusedInvalid() {
+        return digitRequestsRefusedInvalid;
     }
 }

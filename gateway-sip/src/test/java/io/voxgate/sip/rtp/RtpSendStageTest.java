@@ -155,6 +155,76 @@ class RtpSendStageTest {
     void shouldRefuseDigitsWithoutNegotiatedTelephoneEvent() {
         final RtpSendStage s = new RtpSendStage(sink, RtpSendStage.IdlePolicy.SEND_SILENCE, SSRC, 0, 0, 160, 8, (byte) 0xD5);
         assertFalse(s.queueDigit('1', 100));
+        assertFalse(s.queueDigits("23", 100));
+        assertEquals(3, s.digitsRefusedNoTelephoneEvent());
+    }
+
+    @Test
+    void shouldTakeTheNextTickFromAudioThatNeverPauses() {
+        final RtpSendStage s = stage(RtpSendStage.IdlePolicy.SEND_SILENCE);
+        tick(s, frame);
+        assertTrue(s.queueDigits("9", 40));
+        for (int i = 0; i < 6; i++) {
+            tick(s, frame);
+        }
+        tick(s, frame);
+
+        for (int i = 1; i <= 5; i++) {
+            assertEquals(101, sink.packet(i).payloadType(), "packet " + i + " is the digit");
+        }
+        assertTrue(sink.packet(1).marker());
+        assertEquals(0, sink.packet(6).payloadType(), "audio resumes after the three end packets");
+        assertEquals(5, s.framesDroppedDuringDtmf());
+        assertEquals(1, s.digitsSent());
+    }
+
+    @Test
+    void shouldSendQueuedDigitsInOrderAsSeparateEvents() {
+        final RtpSendStage s = stage(RtpSendStage.IdlePolicy.SEND_SILENCE);
+        assertTrue(s.queueDigits("7*", 40));
+        for (int i = 0; i < 20; i++) {
+            tick(s, null);
+        }
+        final DtmfEventDecoder decoder = new DtmfEventDecoder();
+        final StringBuilder digits = new StringBuilder();
+        for (int i = 0; i < sink.packets.size(); i++) {
+            final RtpPacketFlyweight p = sink.packet(i);
+            if (p.payloadType() == 101) {
+                final char d = decoder.onPacket(p.ssrc(), p.timestamp(), p.buffer(), p.payloadOffset(), p.payloadLength());
+                if (d != DtmfEvents.NO_DIGIT) {
+                    digits.append(d);
+                }
+            }
+        }
+        assertEquals("7*", digits.toString());
+        assertEquals(2, s.digitsSent());
+    }
+
+    @Test
+    void shouldQueueAllDigitsOrNoneWhenTheQueueIsNearlyFull() {
+        final RtpSendStage s = stage(RtpSendStage.IdlePolicy.SEND_SILENCE);
+        assertTrue(s.queueDigits("1".repeat(RtpSendStage.DIGIT_QUEUE_CAPACITY - 1), 20));
+
+        assertFalse(s.queueDigits("23", 20), "two digits do not fit in one free slot");
+        assertEquals(2, s.digitsDroppedQueueFull());
+        assertTrue(s.queueDigits("4", 20), "the free slot is still free");
+    }
+
+    @Test
+    void shouldRefuseARequestHoldingANonDigitWhole() {
+        final RtpSendStage s = stage(RtpSendStage.IdlePolicy.SEND_SILENCE);
+
+        assertFalse(s.queueDigits("12x", 20));
+        assertFalse(s.queueDigits("", 20));
+        assertFalse(s.queueDigits(null, 20));
+        assertFalse(s.queueDigit('E', 20));
+        for (int i = 0; i < 10; i++) {
+            tick(s, null);
+        }
+
+        assertEquals(4, s.digitRequestsRefusedInvalid());
+        assertEquals(10, sink.packets.size());
+        assertTrue(sink.packets.stream().noneMatch(b -> (b[1] & 0x7F) == 101), "nothing dialled, only silence");
     }
 
     @Test

@@ -9,6 +9,8 @@ import org.agrona.DirectBuffer;
  * The caller's side of a Twilio call: paced audio becomes outbound {@code media} messages followed, every mark
  * interval, by a {@code mark}; a barge-in becomes {@code clear}; a hang-up closes the stream with 1000 and the
  * reason (Twilio then continues with the TwiML after {@code <Connect>}, of which there is none, so the call ends).
+ * DTMF toward the caller is refused and counted: a bidirectional Media Stream carries audio, marks and clears out,
+ * and Twilio does not support sending DTMF outbound from the media server toward it (protocols.md §1.6).
  *
  * <p>Threading: confined to the stream's event loop. Ownership: audio is borrowed and copied once, as base64, into a
  * pooled frame buffer that Netty releases once written. Writes are flushed by the stream handler at the end of the
@@ -29,6 +31,7 @@ final class TwilioCallerLeg implements CallerLeg {
     private boolean flushPending;
     private long framesOut;
     private long framesDroppedUnwritable;
+    private long digitsRefused;
 
     TwilioCallerLeg(final ChannelHandlerContext ctx, final MediaMessageEncoder encoder, final MarkLedger ledger,
                     final TwilioEdgeStats stats, final HangUpTarget hangUpTarget) {
@@ -74,6 +77,15 @@ final class TwilioCallerLeg implements CallerLeg {
         flushPending = true;
     }
 
+    /** Always refuses: Media Streams has no outbound DTMF message (protocols.md §1.6); counted per digit. */
+    @Override
+    public boolean sendDigits(final String digits, final long nowNs) {
+        final int count = digits == null ? 0 : digits.length();
+        digitsRefused += count;
+        stats.dtmfDigitsOutRefused.add(count);
+        return false;
+    }
+
     @Override
     public void hangUp(final String reason, final long nowNs) {
         if (!open) {
@@ -99,6 +111,11 @@ final class TwilioCallerLeg implements CallerLeg {
     /** Media frames written. */
     long framesOut() {
         return framesOut;
+    }
+
+    /** DTMF digits the call asked to send to the caller, refused because Media Streams cannot carry them. */
+    long digitsRefused() {
+        return digitsRefused;
     }
 
     /** Media frames dropped because the connection was not writable. */

@@ -54,6 +54,7 @@ public final class TwilioEdgeStats {
     final LongAdder marksUnknown = new LongAdder();
     final LongAdder clearsSent = new LongAdder();
     final LongAdder dtmfDigits = new LongAdder();
+    final LongAdder dtmfDigitsOutRefused = new LongAdder();
 
     /** Webhooks answered with stream TwiML. */
     public long webhooksAnswered() {
@@ -278,5 +279,10 @@ public final class TwilioEdgeStats {
     /** DTMF digits passed to calls. */
     public long dtmfDigits() {
         return dtmfDigits.sum();
+    }
+
+    /** DTMF digits agents asked to play to callers, refused: Media Streams cannot send DTMF toward Twilio. */
+    public long dtmfDigitsOutRefused() {
+        return dtmfDigitsOutRefused.sum();
     }
 }

@@ -13,6 +13,7 @@ import org.agrona.DirectBuffer;
 final class RecordingListener implements AgentListener {
     private final ByteArrayOutputStream audio = new ByteArrayOutputStream();
     private final List<AgentEvent> events = new ArrayList<>();
+    private final StringBuilder digits = new StringBuilder();
     private final List<String> callbackThreads = new ArrayList<>();
     private int connected;
     private int interruptions;
@@ -42,6 +43,12 @@ final class RecordingListener implements AgentListener {
     @Override
     public synchronized void onAgentInterruption(final long nowNs) {
         interruptions++;
+        notifyAll();
+    }
+
+    @Override
+    public synchronized void onAgentDigits(final String requested, final long nowNs) {
+        digits.append(requested);
         notifyAll();
     }
 
@@ -86,6 +93,10 @@ final class RecordingListener implements AgentListener {
 
     synchronized List<AgentEvent> events() {
         return new ArrayList<>(events);
+    }
+
+    synchronized String digits() {
+        return digits.toString();
     }
 
     synchronized int connected() {

@@ -154,6 +154,7 @@ final class VapiAgentIT {
         final JsonNode message = new ObjectMapper().readTree(call.controlMessages().get(0));
         assertEquals("caller pressed 7", message.path("message").path("content").asText());
         assertTrue(message.path("triggerResponseEnabled").asBoolean());
+        assertEquals("", listener.digits(), "Vapi is told about the digit; it does not ask to play it back");
     }
 
     @Test

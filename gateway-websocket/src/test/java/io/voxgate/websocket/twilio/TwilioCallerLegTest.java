@@ -1,0 +1,70 @@
+package io.voxgate.websocket.twilio;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.voxgate.core.agent.AgentCall;
+import io.voxgate.core.agent.EchoAgent;
+import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.core.call.CallRegistry;
+import io.voxgate.core.call.CallSession;
+import io.voxgate.core.call.CallSessionConfig;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class TwilioCallerLegTest {
+    private static final long T0 = 1_000_000_000L;
+
+    private final EmbeddedChannel channel = new EmbeddedChannel(new ChannelInboundHandlerAdapter());
+    private final TwilioEdgeStats stats = new TwilioEdgeStats();
+    private final TwilioCallerLeg leg = leg(channel.pipeline().firstContext());
+
+    private TwilioCallerLeg leg(final ChannelHandlerContext ctx) {
+        return new TwilioCallerLeg(ctx, new MediaMessageEncoder("MZ00000000000000000000000000000001"), new MarkLedger(800, 4),
+            stats, (reason, nowNs) -> { });
+    }
+
+    @AfterEach
+    void release() {
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void shouldRefuseDigitsAndWriteNothingToTwilio() {
+        final boolean sent = leg.sendDigits("123", T0);
+        channel.flushOutbound();
+
+        assertFalse(sent, "Media Streams cannot send DTMF toward Twilio (protocols.md 1.6)");
+        assertNull(channel.readOutbound(), "no message goes to Twilio");
+    }
+
+    @Test
+    void shouldCountEveryRefusedDigitOnTheLegAndTheEdge() {
+        leg.sendDigits("12", T0);
+        leg.sendDigits("#", T0);
+
+        assertEquals(3, leg.digitsRefused());
+        assertEquals(3, stats.dtmfDigitsOutRefused());
+    }
+
+    @Test
+    void shouldLeaveTheRefusalCountedInTheCallWhenTheEchoAgentPlaysADigitBack() {
+        final CallRegistry registry = new CallRegistry(1);
+        final CallSession session = new CallSession(new AgentCall("CA1", "twilio", Map.of(), Runnable::run),
+            AudioFormat.MULAW_8K, leg, new EchoAgent(AudioFormat.MULAW_8K), registry, CallSessionConfig.defaults(), () -> T0, T0);
+        registry.tryRegister(session);
+        session.start(T0);
+
+        session.onCallerDigit('5', T0);
+
+        assertEquals(1, session.stats().digitsToAgent());
+        assertEquals(1, session.stats().digitsToCallerRefused());
+        assertEquals(0, session.stats().digitsToCaller());
+        assertEquals(1, stats.dtmfDigitsOutRefused());
+    }
+}
