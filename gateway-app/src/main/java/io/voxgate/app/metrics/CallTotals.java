@@ -33,6 +33,7 @@ final class CallTotals implements CallRegistry.CallVisitor {
         long bargeInsFromCommand;
         long bargeInsIgnored;
         long digitsToAgent;
+        long digitsToCaller;
         final Histogram inboundUs = histogram();
         final Histogram outboundUs = histogram();
         final Histogram bargeInReactionUs = histogram();
@@ -58,6 +59,7 @@ final class CallTotals implements CallRegistry.CallVisitor {
             bargeInsFromCommand += stats.bargeInsFromCommand();
             bargeInsIgnored += stats.bargeInsIgnoredSilent() + stats.bargeInsIgnoredRepeat();
             digitsToAgent += stats.digitsToAgent();
+            digitsToCaller += stats.digitsToCaller();
             if (ended) {
                 callsEnded++;
                 final long connectNs = stats.agentConnectNs();
@@ -84,6 +86,7 @@ final class CallTotals implements CallRegistry.CallVisitor {
             bargeInsFromCommand += other.bargeInsFromCommand;
             bargeInsIgnored += other.bargeInsIgnored;
             digitsToAgent += other.digitsToAgent;
+            digitsToCaller += other.digitsToCaller;
             inboundUs.add(other.inboundUs);
             outboundUs.add(other.outboundUs);
             bargeInReactionUs.add(other.bargeInReactionUs);

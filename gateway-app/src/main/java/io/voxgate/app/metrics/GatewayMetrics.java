@@ -114,6 +114,7 @@ public final class GatewayMetrics {
         perEdgeCounter("voxgate_barge_ins_ignored", "Barge-in signals ignored (agent silent, or repeat in one turn)",
             t -> t.bargeInsIgnored);
         perEdgeCounter("voxgate_digits_to_agent", "DTMF digits delivered to the agent", t -> t.digitsToAgent);
+        perEdgeCounter("voxgate_digits_to_caller", "DTMF digits the agent played to the caller", t -> t.digitsToCaller);
         latency("voxgate_gateway_latency_inbound_seconds", "Gateway-added latency, caller to agent", t -> t.inboundUs);
         latency("voxgate_gateway_latency_outbound_seconds", "Gateway-added latency, agent to caller (excluding pacing)",
             t -> t.outboundUs);
