@@ -90,6 +90,13 @@ public final class SipSignaling implements SipListenerExt {
     public static final String ALLOWED_METHODS = "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE";
 
     private static final Logger LOG = LoggerFactory.getLogger(SipSignaling.class);
+    /** SIP over TLS cipher suites: forward secret, supported by JDK 17 through 25. */
+    private static final String[] TLS_CIPHER_SUITES = {
+        "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
+        "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+        "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+        "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",
+    };
     private static final AtomicInteger STACK_SEQUENCE = new AtomicInteger();
 
     private final SignalingConfig config;
@@ -172,6 +179,10 @@ public final class SipSignaling implements SipListenerExt {
             // Carriers rarely present client certificates; Twilio authenticates by source address (§4.3).
             p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "DisabledAll");
             p.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", "TLSv1.2,TLSv1.3");
+            // jain-sip's default suites use RSA key exchange, which JDK 24+ disables: with them no handshake succeeds.
+            // Forward-secret suites only; the ECDHE-RSA GCM and CBC-SHA2 ones are those Twilio's trunks offer
+            // (protocols.md §4.4), the TLS 1.3 ones need nothing else.
+            p.setProperty("gov.nist.javax.sip.ENABLED_CIPHER_SUITES", String.join(" ", TLS_CIPHER_SUITES));
         }
         try {
             messages = factory.createMessageFactory();
