@@ -4,6 +4,8 @@ import io.voxgate.app.config.CommandLine;
 import io.voxgate.app.config.GatewayConfig;
 import io.voxgate.app.demo.Demo;
 import io.voxgate.app.runtime.Gateway;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
@@ -30,8 +32,8 @@ public final class Voxgate {
 
     /** Entry point. */
     public static void main(final String[] args) {
-        final PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
-        final PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);
+        final PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        final PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
         final CommandLine cli;
         final GatewayConfig config;
         try {

@@ -33,6 +33,10 @@ import io.voxgate.websocket.vapi.VapiWebhookConfig;
 import io.voxgate.websocket.vapi.VapiWebhookEndpoint;
 import io.voxgate.websocket.vapi.VapiWebhookStats;
 import io.voxgate.websocket.vapi.WebhookResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -113,7 +117,7 @@ public final class Gateway implements AutoCloseable {
                 HttpMethod.GET)
             .route("/readyz", this::readiness, HttpMethod.GET)
             .route("/metrics", (ctx, req) -> HttpResponses.send(ctx, req, HttpResponses.of(HttpResponseStatus.OK,
-                GatewayMetrics.contentType(), new String(metrics.scrape(), java.nio.charset.StandardCharsets.UTF_8))),
+                GatewayMetrics.contentType(), new String(metrics.scrape(), StandardCharsets.UTF_8))),
                 HttpMethod.GET)
             .route(VapiWebhookEndpoint.PATH, (ctx, req) -> vapiWebhook(webhook, ctx, req), HttpMethod.POST);
         this.http = twilio.register(server).build();
@@ -195,10 +199,10 @@ public final class Gateway implements AutoCloseable {
             .orElse(null);
     }
 
-    private static String readAssistant(final java.nio.file.Path file) {
+    private static String readAssistant(final Path file) {
         try {
-            return java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
-        } catch (final java.io.IOException ex) {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (final IOException ex) {
             throw new IllegalArgumentException("--vapi-assistant-file: cannot read " + file + ": " + ex.getMessage(), ex);
         }
     }
@@ -223,7 +227,7 @@ public final class Gateway implements AutoCloseable {
         final WebhookResponse response = webhook.handle(request.method().name(), request.headers()::get,
             ByteBufUtil.getBytes(request.content()), System.currentTimeMillis());
         HttpResponses.send(ctx, request, HttpResponses.of(HttpResponseStatus.valueOf(response.status()),
-            response.contentType(), new String(response.body(), java.nio.charset.StandardCharsets.UTF_8)));
+            response.contentType(), new String(response.body(), StandardCharsets.UTF_8)));
     }
 
     /** The HTTP port actually bound. */

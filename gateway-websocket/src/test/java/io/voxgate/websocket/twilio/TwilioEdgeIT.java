@@ -295,8 +295,8 @@ class TwilioEdgeIT {
         final String token = edge.callTokens().issue(callSid, clock.instant().getEpochSecond());
         try (RawWebSocket ws = upgrade(callSid, null)) {
             ws.sendText(start(callSid, CallPlan.randomSid("MZ"), token));
-            awaitTrue(() -> calls.starts.size() == 1);
-            assertEquals(1, edge.stats().streamsStarted());
+            // The stream counts itself started just after the call opens, on the event loop: wait for both.
+            awaitTrue(() -> calls.starts.size() == 1 && edge.stats().streamsStarted() == 1);
             assertTrue(!calls.starts.get(0).metadata().containsKey("callToken"), "the token never reaches the agent");
         }
     }
