@@ -60,7 +60,6 @@ public final class Demo {
         long framesFromCaller;
         long framesToCaller;
         long digitsToAgent;
-        long bargeIns;
         double inboundP50Us;
         double inboundP99Us;
         double outboundP50Us;
@@ -194,7 +193,6 @@ public final class Demo {
         f.framesFromCaller = stats.framesFromCaller();
         f.framesToCaller = stats.framesToCaller();
         f.digitsToAgent = stats.digitsToAgent();
-        f.bargeIns = stats.bargeIns();
         f.inboundP50Us = inboundUs.getValueAtPercentile(50);
         f.inboundP99Us = inboundUs.getValueAtPercentile(99);
         f.outboundP50Us = outboundUs.getValueAtPercentile(50);

@@ -46,4 +46,14 @@ public final class DtmfDigits {
         final int index = ALPHABET.indexOf(digit);
         return index < 0 ? null : SINGLE[index];
     }
+
+    /**
+     * {@code digit} as a one-digit request for {@link AgentListener#onAgentDigits}: the shared string for a digit,
+     * so echoing allocates nothing, and a new string for any other character, which goes back as it came for the
+     * call to drop and count.
+     */
+    public static String request(final char digit) {
+        final String shared = single(digit);
+        return shared != null ? shared : String.valueOf(digit);
+    }
 }

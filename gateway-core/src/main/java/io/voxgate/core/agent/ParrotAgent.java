@@ -213,10 +213,7 @@ public final class ParrotAgent implements VoiceAgent {
     public void onCallerDigit(final char digit, final long nowNs) {
         if (open) {
             digitsEchoed++;
-            // A shared one-digit string, so echoing allocates nothing; a character outside the alphabet goes back as
-            // it came, for the call to drop and count.
-            final String single = DtmfDigits.single(digit);
-            listener.onAgentDigits(single != null ? single : String.valueOf(digit), nowNs);
+            listener.onAgentDigits(DtmfDigits.request(digit), nowNs);
         }
     }
 

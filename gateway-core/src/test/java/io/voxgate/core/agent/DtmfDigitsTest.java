@@ -38,4 +38,10 @@ class DtmfDigitsTest {
         }
         assertNull(DtmfDigits.single('E'));
     }
+
+    @Test
+    void shouldTurnADigitIntoTheSharedRequestAndAnythingElseIntoItsOwnString() {
+        assertSame(DtmfDigits.single('7'), DtmfDigits.request('7'));
+        assertEquals("E", DtmfDigits.request('E'));
+    }
 }

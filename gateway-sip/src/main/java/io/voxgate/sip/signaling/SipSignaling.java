@@ -612,18 +612,20 @@ public final class SipSignaling implements SipListenerExt {
         }
     }
 
-    private void onBye(final RequestEvent event) throws ParseException {
-        final Request request = event.getRequest();
-        final ServerTransaction st = serverTransaction(event);
-        final DialogCall call = calls.get(callId(request));
+    /**
+     * Answers a BYE or CANCEL: 481 when no call has its Call-ID (RFC 3261 §15.1.2, §9.2), else 200; returns the call,
+     * or null when there is none.
+     */
+    private DialogCall acceptWithinDialog(final RequestEvent event) {
+        final DialogCall call = calls.get(callId(event.getRequest()));
+        respond(serverTransaction(event), call == null ? Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST : Response.OK, null, null);
+        return call;
+    }
+
+    private void onBye(final RequestEvent event) {
+        final DialogCall call = acceptWithinDialog(event);
         if (call == null) {
-            if (st != null) {
-                respond(st, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null, null);
-            }
             return;
-        }
-        if (st != null) {
-            respond(st, Response.OK, null, null);
         }
         synchronized (call) {
             if (call.state == DialogCall.State.ENDED) {
@@ -636,17 +638,9 @@ public final class SipSignaling implements SipListenerExt {
     }
 
     private void onCancel(final RequestEvent event) {
-        final Request request = event.getRequest();
-        final ServerTransaction st = serverTransaction(event);
-        final DialogCall call = calls.get(callId(request));
+        final DialogCall call = acceptWithinDialog(event);
         if (call == null) {
-            if (st != null) {
-                respond(st, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null, null);
-            }
             return;
-        }
-        if (st != null) {
-            respond(st, Response.OK, null, null);
         }
         synchronized (call) {
             if (call.state != DialogCall.State.PROCEEDING) {
