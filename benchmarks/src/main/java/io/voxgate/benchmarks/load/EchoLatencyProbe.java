@@ -51,6 +51,11 @@ final class EchoLatencyProbe implements SimulatorListener {
         return probe;
     }
 
+    /** Stops watching call {@code callSid} once its result is in, so a long run keeps no ledger of ended calls. */
+    void unregister(final String callSid) {
+        calls.remove(callSid);
+    }
+
     /**
      * Stops recording latencies from {@code nowNs} on (frames are still paired and counted), so that the generator's
      * own disturbance afterwards, a forced collection to measure the live heap, is not taken for the gateway's.

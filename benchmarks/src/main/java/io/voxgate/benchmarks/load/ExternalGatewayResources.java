@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * and its live heap after a full collection asked for with {@code jcmd <pid> GC.run} (the JDK's own tool, next to
  * the {@code java} running this generator).
  *
- * <p>Threading: the control thread only. Figures it cannot read are -1.
+ * <p>Threading: any one thread at a time per method call (the control thread, and the soak sampler's thread for
+ * {@link #soakSample}); it keeps no state besides its thread-safe HTTP client. Figures it cannot read are -1.
  */
 final class ExternalGatewayResources {
     /** USER_HZ on every mainstream Linux build; /proc reports CPU time in these ticks. */
@@ -75,6 +76,38 @@ final class ExternalGatewayResources {
             gauge(scrape, "voxgate_frames_to_caller_total{edge=\"twilio\"}"), pending < 0 || ended < 0 ? -1 : pending + ended};
     }
 
+    /** Calls, heap (now and after the last collection), direct memory and, with the pid, RSS of the gateway now. */
+    SoakSample soakSample(final double seconds) throws InterruptedException {
+        final String scrape = scrape();
+        return new SoakSample(seconds, gauge(scrape, "voxgate_calls_active{edge=\"twilio\"}"), gauge(scrape, "voxgate_jvm_heap_used_bytes"),
+            gauge(scrape, "voxgate_jvm_heap_after_gc_bytes"), gauge(scrape, "voxgate_jvm_direct_used_bytes"),
+            pid.isPresent() ? JvmResources.rssBytes(Path.of("/proc", Integer.toString(pid.getAsInt()), "status")) : -1);
+    }
+
+    /** Twilio calls the gateway holds now, or -1. */
+    long activeCalls() throws InterruptedException {
+        return gauge(scrape(), "voxgate_calls_active{edge=\"twilio\"}");
+    }
+
+    /**
+     * The gateway's latency summaries of the Twilio edge now, per direction: {@code [inbound, outbound]}, each
+     * {@code [count, sum s, p50 s, p90 s, p99 s, p99.9 s]} (NaN where unreadable). The gateway exports HdrHistogram
+     * quantiles over every call that ended since it started, not buckets, so only count and sum can be differenced
+     * over a run; the quantiles include whatever ran before (the warm-up).
+     */
+    double[][] latencySummaries() throws InterruptedException {
+        final String scrape = scrape();
+        final double[][] out = new double[2][];
+        final String[] names = {"voxgate_gateway_latency_inbound_seconds", "voxgate_gateway_latency_outbound_seconds"};
+        for (int d = 0; d < 2; d++) {
+            final String n = names[d];
+            out[d] = new double[] {value(scrape, n + "_count{edge=\"twilio\"}"), value(scrape, n + "_sum{edge=\"twilio\"}"),
+                value(scrape, n + "{edge=\"twilio\",quantile=\"0.5\"}"), value(scrape, n + "{edge=\"twilio\",quantile=\"0.9\"}"),
+                value(scrape, n + "{edge=\"twilio\",quantile=\"0.99\"}"), value(scrape, n + "{edge=\"twilio\",quantile=\"0.999\"}")};
+        }
+        return out;
+    }
+
     /** Waits up to {@code timeoutMs} for the gateway to report no active Twilio call (its counters are final then). */
     void awaitNoCalls(final long timeoutMs) throws InterruptedException {
         final long giveUpNs = System.nanoTime() + timeoutMs * 1_000_000L;
@@ -95,16 +128,22 @@ final class ExternalGatewayResources {
 
     /** The value of a series, {@code name} with its labels exactly as exposed, in Prometheus text format, or -1. */
     static long gauge(final String scrape, final String name) {
+        final double v = value(scrape, name);
+        return Double.isNaN(v) ? -1 : (long) v;
+    }
+
+    /** The value of a series as exposed (a double), or NaN when it is missing or unreadable. */
+    static double value(final String scrape, final String name) {
         for (final String line : scrape.split("\n")) {
             if (line.startsWith(name + " ")) {
                 try {
-                    return (long) Double.parseDouble(line.substring(name.length() + 1).trim());
+                    return Double.parseDouble(line.substring(name.length() + 1).trim());
                 } catch (final NumberFormatException ex) {
-                    return -1;
+                    return Double.NaN;
                 }
             }
         }
-        return -1;
+        return Double.NaN;
     }
 
     private long cpuNs() {

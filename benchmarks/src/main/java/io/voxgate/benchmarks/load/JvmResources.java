@@ -2,12 +2,16 @@ package io.voxgate.benchmarks.load;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
 import com.sun.management.OperatingSystemMXBean;
+import io.voxgate.app.metrics.GatewayMetrics;
+import java.io.IOException;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,7 +29,8 @@ import javax.management.openmbean.CompositeData;
  * {@code Cycles} or {@code Concurrent} (ZGC's and G1's concurrent work) reports a concurrent phase, not a pause.
  * Collections the generator asked for itself ({@code System.gc()}, to measure live heap) are kept apart.
  *
- * <p>Threading: {@link #snapshot} and {@link #liveHeapBytes} on the control thread; notifications arrive on a JMX
+ * <p>Threading: {@link #snapshot} and {@link #liveHeapBytes} on the control thread, {@link #soakSample} on any (it
+ * reads thread-safe MXBeans only); notifications arrive on a JMX
  * thread, so the pause figures are guarded by this object's lock. Lifecycle: {@link #close} removes the listeners.
  */
 final class JvmResources implements AutoCloseable {
@@ -44,6 +49,8 @@ final class JvmResources implements AutoCloseable {
     private long pauses;
     private long pauseMaxMs;
     private long pauseTotalMs;
+    private long pausesOver1Ms;
+    private long pausesOver5Ms;
     private long requestedCollections;
 
     JvmResources() {
@@ -81,6 +88,8 @@ final class JvmResources implements AutoCloseable {
                 pauses++;
                 pauseTotalMs += ms;
                 pauseMaxMs = Math.max(pauseMaxMs, ms);
+                pausesOver1Ms += ms > 1 ? 1 : 0;
+                pausesOver5Ms += ms > 5 ? 1 : 0;
             }
         }
     }
@@ -98,6 +107,37 @@ final class JvmResources implements AutoCloseable {
     /** Sum of such pauses, ms. */
     synchronized long pauseTotalMs() {
         return pauseTotalMs;
+    }
+
+    /** Such pauses longer than 1 ms (so of 2 ms or more, at the JMX figure's resolution). */
+    synchronized long pausesOver1Ms() {
+        return pausesOver1Ms;
+    }
+
+    /** Such pauses longer than 5 ms. */
+    synchronized long pausesOver5Ms() {
+        return pausesOver5Ms;
+    }
+
+    /** Calls, heap, heap after the last collection, direct memory and RSS of this JVM now; {@code activeCalls} given. */
+    SoakSample soakSample(final double seconds, final long activeCalls) {
+        return new SoakSample(seconds, activeCalls, memory.getHeapMemoryUsage().getUsed(), GatewayMetrics.heapAfterLastCollectionBytes(),
+            direct == null ? -1 : direct.getMemoryUsed(), rssBytes(Path.of("/proc/self/status")));
+    }
+
+    /** {@code VmRSS} of a {@code /proc/<pid>/status} file, in bytes, or -1 when it cannot be read (not Linux). */
+    static long rssBytes(final Path status) {
+        try {
+            for (final String line : Files.readAllLines(status)) {
+                if (line.startsWith("VmRSS:")) {
+                    final String kb = line.substring("VmRSS:".length()).replace("kB", "").trim();
+                    return Long.parseLong(kb) * 1_024;
+                }
+            }
+            return -1;
+        } catch (final IOException | NumberFormatException ex) {
+            return -1;
+        }
     }
 
     /** Collections requested by {@link #liveHeapBytes}. */

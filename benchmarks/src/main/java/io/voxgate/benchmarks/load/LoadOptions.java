@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -24,12 +25,20 @@ import java.util.OptionalInt;
  * @param externalPort     port of a gateway already running on 127.0.0.1, when set
  * @param externalPid      process id of that gateway, for its CPU time from {@code /proc} (Linux), when set
  * @param simulatorThreads event loop threads of the call simulator
+ * @param durationSeconds  total time during which every ended call is replaced (ramp-limited), so {@code calls} stay up;
+ *                         0 for one wave of {@code calls} calls
+ * @param bargeInFraction  share of the calls (0..1) that barge in on the parrot's replay, in cycles, instead of
+ *                         streaming one tone; needs {@code --agent parrot}
+ * @param externalGcLog    the external gateway's GC log ({@code -Xlog:gc*:file=...}), read for its pauses, when set
+ * @param vapiPort         port of the Vapi stand-in this generator starts for {@code --agent vapi} (0: any free port)
  */
 record LoadOptions(int calls, int rampPerSecond, int holdSeconds, int tailMs, int warmupSeconds, String agent, String agentFormat, Path out,
-                   int gatewayPort, OptionalInt externalPort, OptionalInt externalPid, int simulatorThreads) {
+                   int gatewayPort, OptionalInt externalPort, OptionalInt externalPid, int simulatorThreads, int durationSeconds,
+                   double bargeInFraction, Optional<Path> externalGcLog, int vapiPort) {
     static final int MAX_CALLS = 5_000;
     static final int MAX_RAMP_PER_SECOND = 1_000;
     static final int MAX_HOLD_SECONDS = 3_600;
+    static final int MAX_DURATION_SECONDS = 3_600;
     /** Calls of the warm-up: enough to get the media path compiled by the JIT, few enough to start in a second. */
     static final int WARMUP_CALLS = 50;
     static final String USAGE = String.join(System.lineSeparator(),
@@ -39,14 +48,24 @@ record LoadOptions(int calls, int rampPerSecond, int holdSeconds, int tailMs, in
         "  --hold-seconds S        audio each caller streams (1.." + MAX_HOLD_SECONDS + ", default 20)",
         "  --tail-ms T             silence each caller streams after its audio (100..10000, default 1000)",
         "  --warmup-seconds W     unmeasured warm-up calls (up to " + WARMUP_CALLS + ") held W s first (0..600, default 10)",
-        "  --agent echo|parrot     default echo (latency and loss are measured with echo only)",
+        "  --duration-seconds D    keep --calls up for D s, replacing each call that ends at the ramp rate",
+        "                          (0.." + MAX_DURATION_SECONDS + ", default 0: one wave);",
+        "                          a soak: --hold-seconds 60 --duration-seconds 600",
+        "                          (memory sampled every 10 s either way: result.json soak, memory.png)",
+        "  --agent echo|parrot|vapi default echo (latency and loss are measured with echo and vapi only); vapi starts",
+        "                          the Vapi stand-in (echo) on 127.0.0.1 and the latency includes its hop",
+        "  --vapi-port P           port of that stand-in (default: a free port; give one for an external gateway)",
+        "  --barge-in              every call barges in on the parrot's replay (needs --agent parrot)",
+        "  --barge-in-calls F      the share F (0..1) of the calls that do (default 0)",
         "  --agent-format F        mulaw/8000 | pcm16/16000 (default, transcodes both ways) | pcm16/24000",
         "  --out DIR               default load-results/<timestamp>",
         "  --gateway-port P        port of the in-process gateway (default: a free port)",
         "  --external-port P       drive a gateway already running on 127.0.0.1:P instead",
         "                          (./voxgate run --insecure-no-signature --public-url http://127.0.0.1:P --agent echo;",
         "                          set TWILIO_AUTH_TOKEN to sign instead)",
-        "  --external-pid PID      that gateway's process id, for its CPU time (Linux /proc)",
+        "  --external-pid PID      that gateway's process id, for its CPU time and RSS (Linux /proc)",
+        "  --external-gc-log FILE  that gateway's GC log, for its pauses (start it with",
+        "                          VOXGATE_JAVA_OPTS='-Xlog:gc*:file=FILE'; only what the run appends is read)",
         "  --simulator-threads T   event loops of the call simulator (1..64, default: available processors)");
 
     LoadOptions {
@@ -57,8 +76,17 @@ record LoadOptions(int calls, int rampPerSecond, int holdSeconds, int tailMs, in
         check("--warmup-seconds", warmupSeconds, 0, 600);
         check("--gateway-port", gatewayPort, 0, 65_535);
         check("--simulator-threads", simulatorThreads, 1, 64);
-        if (!"echo".equals(agent) && !"parrot".equals(agent)) {
-            throw new IllegalArgumentException("--agent must be echo or parrot, was " + agent);
+        check("--duration-seconds", durationSeconds, 0, MAX_DURATION_SECONDS);
+        check("--vapi-port", vapiPort, 0, 65_535);
+        if (!"echo".equals(agent) && !"parrot".equals(agent) && !"vapi".equals(agent)) {
+            throw new IllegalArgumentException("--agent must be echo, parrot or vapi, was " + agent);
+        }
+        if (!(bargeInFraction >= 0 && bargeInFraction <= 1)) {
+            throw new IllegalArgumentException("--barge-in-calls must be in 0..1, was " + bargeInFraction);
+        }
+        if (bargeInFraction > 0 && !"parrot".equals(agent)) {
+            throw new IllegalArgumentException("--barge-in needs --agent parrot (the agent that replays and can be interrupted), was "
+                + agent);
         }
         if (!"mulaw/8000".equals(agentFormat) && !"pcm16/16000".equals(agentFormat) && !"pcm16/24000".equals(agentFormat)) {
             throw new IllegalArgumentException("--agent-format must be mulaw/8000, pcm16/16000 or pcm16/24000, was " + agentFormat);
@@ -70,7 +98,7 @@ record LoadOptions(int calls, int rampPerSecond, int holdSeconds, int tailMs, in
     /** The defaults: 50 echo calls through pcm16/16000, 50 new per second, 20 s each. */
     static LoadOptions defaults() {
         return new LoadOptions(50, 50, 20, 1_000, 10, "echo", "pcm16/16000", defaultOut(), 0, OptionalInt.empty(),
-            OptionalInt.empty(), Math.max(1, Runtime.getRuntime().availableProcessors()));
+            OptionalInt.empty(), Math.max(1, Runtime.getRuntime().availableProcessors()), 0, 0, Optional.empty(), 0);
     }
 
     /**
@@ -92,8 +120,16 @@ record LoadOptions(int calls, int rampPerSecond, int holdSeconds, int tailMs, in
         OptionalInt externalPort = d.externalPort;
         OptionalInt externalPid = d.externalPid;
         int threads = d.simulatorThreads;
+        int duration = d.durationSeconds;
+        double bargeIn = d.bargeInFraction;
+        Optional<Path> gcLog = d.externalGcLog;
+        int vapiPort = d.vapiPort;
         for (int i = 0; i < args.length; i++) {
             final String name = args[i];
+            if ("--barge-in".equals(name)) {
+                bargeIn = 1;
+                continue;
+            }
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException(name + " needs a value (or is unknown)");
             }
@@ -111,15 +147,30 @@ record LoadOptions(int calls, int rampPerSecond, int holdSeconds, int tailMs, in
                 case "--external-port" -> externalPort = OptionalInt.of(number(name, value));
                 case "--external-pid" -> externalPid = OptionalInt.of(number(name, value));
                 case "--simulator-threads" -> threads = number(name, value);
+                case "--duration-seconds" -> duration = number(name, value);
+                case "--barge-in-calls" -> bargeIn = fraction(name, value);
+                case "--external-gc-log" -> gcLog = Optional.of(Path.of(value));
+                case "--vapi-port" -> vapiPort = number(name, value);
                 default -> throw new IllegalArgumentException("unknown option " + name);
             }
         }
-        return new LoadOptions(calls, ramp, hold, tail, warmup, agent, format, out, port, externalPort, externalPid, threads);
+        return new LoadOptions(calls, ramp, hold, tail, warmup, agent, format, out, port, externalPort, externalPid, threads, duration,
+            bargeIn, gcLog, vapiPort);
     }
 
     /** Seconds the ramp takes to place every call. */
     double rampSeconds() {
         return (calls - 1) / (double) rampPerSecond;
+    }
+
+    /** Whether the run keeps the calls up for {@link #durationSeconds} rather than placing one wave. */
+    boolean sustained() {
+        return durationSeconds > 0;
+    }
+
+    /** Whether the agent returns every frame at once, so sent and received frames pair up for latency and loss. */
+    boolean echoes() {
+        return "echo".equals(agent) || "vapi".equals(agent);
     }
 
     private static Path defaultOut() {
@@ -131,6 +182,14 @@ record LoadOptions(int calls, int rampPerSecond, int holdSeconds, int tailMs, in
             return Integer.parseInt(value.trim());
         } catch (final NumberFormatException ex) {
             throw new IllegalArgumentException(name + " must be a whole number, was '" + value + "'", ex);
+        }
+    }
+
+    private static double fraction(final String name, final String value) {
+        try {
+            return Double.parseDouble(value.trim());
+        } catch (final NumberFormatException ex) {
+            throw new IllegalArgumentException(name + " must be a number in 0..1, was '" + value + "'", ex);
         }
     }
 

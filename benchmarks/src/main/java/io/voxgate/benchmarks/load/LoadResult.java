@@ -18,14 +18,15 @@ import org.HdrHistogram.Histogram;
  * @param framesUnpaired frames received with no sent frame waiting for its echo (echo agent only)
  * @param roundTripUs    per-frame round trip through the gateway and the echo agent, µs (empty unless echo)
  * @param setupUs        per-call webhook POST to first media received, µs
+ * @param soakFailed     whether a sustained run's memory was judged not flat (see {@link SoakVerdict})
  * @param json           everything, as written to {@code result.json}
  */
 record LoadResult(int callsPlaced, int callsOk, long framesSent, long framesReceived, long framesLost, long framesHeld,
                   long framesUnpaired,
-                  Histogram roundTripUs, Histogram setupUs, ObjectNode json) {
+                  Histogram roundTripUs, Histogram setupUs, boolean soakFailed, ObjectNode json) {
 
-    /** Whether every call went through and no frame was lost or unpaired. */
+    /** Whether every call went through, no frame was lost or unpaired, and a soak's memory stayed flat. */
     boolean clean() {
-        return callsOk == callsPlaced && framesLost == 0 && framesUnpaired == 0;
+        return callsOk == callsPlaced && framesLost == 0 && framesUnpaired == 0 && !soakFailed;
     }
 }

@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,7 @@ class LoadGeneratorIT {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void shouldEchoEveryFrameOfFiveTranscodedCallsAndWriteTheResult() throws Exception {
         final LoadOptions options = new LoadOptions(5, 50, 3, 500, 1, "echo", "pcm16/16000", out, 0, OptionalInt.empty(),
-            OptionalInt.empty(), 1);
+            OptionalInt.empty(), 1, 0, 0, Optional.empty(), 0);
         final ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
         final LoadResult result = new LoadGenerator(options, new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
@@ -47,5 +48,69 @@ class LoadGeneratorIT {
         assertTrue(Files.size(out.resolve("result.json")) > 0);
         assertTrue(Files.size(out.resolve("latency.png")) > 0);
         assertEquals(5, result.json().get("calls").get("ok").asInt());
+        assertTrue(result.json().get("gatewayReported").get("inboundUs").get("count").asLong() >= result.roundTripUs().getTotalCount(),
+            "the gateway's own inbound figures cover every frame");
+        assertEquals(0, result.json().get("soak").get("registryAtEnd").asLong());
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldReplaceEndedCallsForTheWholeDurationAndSampleMemory() throws Exception {
+        final LoadOptions options = new LoadOptions(3, 50, 2, 300, 0, "echo", "pcm16/16000", out, 0, OptionalInt.empty(),
+            OptionalInt.empty(), 1, 6, 0, Optional.empty(), 0);
+        final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+
+        final LoadResult result = new LoadGenerator(options, new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
+
+        // 3 calls of 2.3 s kept up for 6 s: each slot is refilled at least twice.
+        assertTrue(result.callsPlaced() >= 9,
+            () -> "calls placed " + result.callsPlaced() + "\n" + printed.toString(StandardCharsets.UTF_8));
+        assertEquals(result.callsPlaced(), result.callsOk(), () -> printed.toString(StandardCharsets.UTF_8));
+        assertEquals(0, result.framesLost(), () -> "frames: " + result.json().get("frames"));
+        final var soak = result.json().get("soak");
+        assertEquals(0, soak.get("registryAtEnd").asLong());
+        // One sample at the start, then every 10 s, and one at the end.
+        assertTrue(soak.get("samples").size() >= 2, soak.toString());
+        assertTrue(soak.get("samples").get(0).get("heapUsedBytes").asLong() > 0, soak.toString());
+        // Under a minute of samples: no verdict either way, and the run stays clean.
+        assertEquals("inconclusive", soak.get("flatness").get("verdict").asText());
+        assertTrue(Files.size(out.resolve("memory.png")) > 0);
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldMeasureTheClearOfEveryBargeInOnTheParrot() throws Exception {
+        final LoadOptions options = new LoadOptions(3, 50, 4, 300, 0, "parrot", "pcm16/16000", out, 0, OptionalInt.empty(),
+            OptionalInt.empty(), 1, 0, 2 / 3.0, Optional.empty(), 0);
+        final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+
+        final LoadResult result = new LoadGenerator(options, new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
+
+        assertEquals(3, result.callsOk(), () -> printed.toString(StandardCharsets.UTF_8));
+        final var barge = result.json().get("bargeIn");
+        assertEquals(2, barge.get("calls").asLong(), barge::toString);
+        assertEquals(2, barge.get("bargeIns").asLong(), () -> barge + "\n" + printed.toString(StandardCharsets.UTF_8));
+        assertEquals(0, barge.get("withoutClear").asLong(), barge::toString);
+        final var clear = barge.get("onsetToClearUs");
+        assertEquals(2, clear.get("count").asLong(), barge::toString);
+        // The VAD needs its 40 ms onset, so a clear cannot come sooner; the upper bound is loose (shared machine).
+        assertTrue(clear.get("min").asLong() >= 40_000 && clear.get("max").asLong() < 1_000_000, barge::toString);
+        assertTrue(barge.get("onsetToOldTurnEndUs").get("max").asLong() < 1_000_000, barge::toString);
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldEchoEveryFrameThroughTheVapiStandIn() throws Exception {
+        final LoadOptions options = new LoadOptions(2, 50, 3, 500, 0, "vapi", "pcm16/16000", out, 0, OptionalInt.empty(),
+            OptionalInt.empty(), 1, 0, 0, Optional.empty(), 0);
+        final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+
+        final LoadResult result = new LoadGenerator(options, new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
+
+        assertEquals(2, result.callsOk(), () -> printed.toString(StandardCharsets.UTF_8));
+        assertEquals(0, result.framesLost(), () -> "frames: " + result.json().get("frames"));
+        assertEquals(0, result.framesUnpaired());
+        assertTrue(result.roundTripUs().getTotalCount() >= 2 * 100, "round trips " + result.roundTripUs().getTotalCount());
+        assertTrue(result.json().get("run").get("agentNote").asText().contains("stand-in"));
     }
 }

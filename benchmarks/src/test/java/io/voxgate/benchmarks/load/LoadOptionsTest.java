@@ -1,10 +1,12 @@
 package io.voxgate.benchmarks.load;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
@@ -24,9 +26,10 @@ class LoadOptionsTest {
     void shouldParseEveryOption() {
         final LoadOptions o = LoadOptions.parse("--calls", "200", "--ramp-per-second", "20", "--hold-seconds", "30", "--tail-ms", "800",
             "--warmup-seconds", "5", "--agent", "parrot", "--agent-format", "mulaw/8000", "--out", "x", "--gateway-port", "9000",
-            "--external-port", "8080", "--external-pid", "42", "--simulator-threads", "3");
+            "--external-port", "8080", "--external-pid", "42", "--simulator-threads", "3", "--duration-seconds", "600",
+            "--barge-in-calls", "0.25", "--external-gc-log", "gc.log", "--vapi-port", "8099");
         assertEquals(new LoadOptions(200, 20, 30, 800, 5, "parrot", "mulaw/8000", Path.of("x"), 9000, OptionalInt.of(8080),
-            OptionalInt.of(42), 3), o);
+            OptionalInt.of(42), 3, 600, 0.25, Optional.of(Path.of("gc.log")), 8099), o);
     }
 
     @Test
@@ -37,7 +40,50 @@ class LoadOptionsTest {
 
     @Test
     void shouldRefuseAnUnknownAgent() {
-        assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("--agent", "vapi"));
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("--agent", "siri"));
+    }
+
+    @Test
+    void shouldAcceptTheVapiAgentAndPairItsFramesLikeTheEcho() {
+        final LoadOptions o = LoadOptions.parse("--agent", "vapi");
+        assertEquals("vapi", o.agent());
+        assertTrue(o.echoes());
+        assertFalse(LoadOptions.parse("--agent", "parrot").echoes());
+    }
+
+    @Test
+    void shouldPlaceOneWaveUnlessADurationIsGiven() {
+        assertEquals(0, LoadOptions.parse().durationSeconds());
+        assertFalse(LoadOptions.parse().sustained());
+        assertTrue(LoadOptions.parse("--duration-seconds", "600").sustained());
+    }
+
+    @Test
+    void shouldRefuseADurationBeyondAnHour() {
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> LoadOptions.parse("--duration-seconds", "3601"));
+        assertTrue(ex.getMessage().contains("--duration-seconds"), ex.getMessage());
+        assertEquals(3_600, LoadOptions.parse("--duration-seconds", "3600").durationSeconds());
+    }
+
+    @Test
+    void shouldMakeEveryCallBargeInWithTheBareFlag() {
+        assertEquals(1.0, LoadOptions.parse("--agent", "parrot", "--barge-in", "--calls", "3").bargeInFraction());
+        assertEquals(3, LoadOptions.parse("--agent", "parrot", "--barge-in", "--calls", "3").calls());
+    }
+
+    @Test
+    void shouldRefuseBargeInWithoutTheParrot() {
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("--barge-in"));
+        assertTrue(ex.getMessage().contains("parrot"), ex.getMessage());
+    }
+
+    @Test
+    void shouldRefuseABargeInShareOutsideZeroToOne() {
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("--agent", "parrot", "--barge-in-calls", "1.5"));
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("--agent", "parrot", "--barge-in-calls", "-0.1"));
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("--agent", "parrot", "--barge-in-calls", "NaN"));
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("--agent", "parrot", "--barge-in-calls", "half"));
     }
 
     @Test

@@ -2,7 +2,6 @@ package io.voxgate.app.demo;
 
 import io.voxgate.websocket.twilio.simulator.CallPlan;
 import io.voxgate.websocket.twilio.simulator.SimulatedAudio;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 
 /**
@@ -25,20 +24,22 @@ final class DemoCall {
 
     /** The caller asks something, then listens while the agent answers. */
     static DemoCall conversation(final SimulatedAudio question, final Path recording) {
-        return new DemoCall("conversation", plan(concat(question, SimulatedAudio.silence(4_000)), recording, false),
+        return new DemoCall("conversation", plan(SimulatedAudio.concat(question, SimulatedAudio.silence(4_000)), recording, false),
             -1, question.durationMs());
     }
 
     /** The caller asks, and talks over the agent's answer once it has started. */
     static DemoCall bargeIn(final SimulatedAudio question, final SimulatedAudio interruption, final Path recording) {
         final int pauseMs = 1_400;
-        final SimulatedAudio said = concat(question, SimulatedAudio.silence(pauseMs), interruption, SimulatedAudio.silence(2_500));
+        final SimulatedAudio said =
+            SimulatedAudio.concat(question, SimulatedAudio.silence(pauseMs), interruption, SimulatedAudio.silence(2_500));
         return new DemoCall("barge-in", plan(said, recording, false), question.durationMs() + pauseMs, question.durationMs());
     }
 
     /** The caller says something and presses keys. */
     static DemoCall digits(final SimulatedAudio said, final Path recording) {
-        return new DemoCall("dtmf", plan(concat(said, SimulatedAudio.silence(3_000)), recording, true), -1, said.durationMs());
+        return new DemoCall("dtmf", plan(SimulatedAudio.concat(said, SimulatedAudio.silence(3_000)), recording, true), -1,
+            said.durationMs());
     }
 
     private static CallPlan plan(final SimulatedAudio said, final Path recording, final boolean digits) {
@@ -49,13 +50,6 @@ final class DemoCall {
         return plan.build();
     }
 
-    private static SimulatedAudio concat(final SimulatedAudio... parts) {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (final SimulatedAudio part : parts) {
-            out.writeBytes(part.mulaw());
-        }
-        return SimulatedAudio.ofMuLaw(out.toByteArray());
-    }
 
     String name() {
         return name;

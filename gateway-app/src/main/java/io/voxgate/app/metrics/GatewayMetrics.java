@@ -12,6 +12,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -24,7 +27,7 @@ import org.HdrHistogram.Histogram;
 /**
  * The gateway's Prometheus metrics: calls active and total by edge, frames in and out, drops by reason,
  * gateway-added latency per direction, barge-ins and their reaction time, agent connect time, plus counters the
- * edges contribute and the JVM's heap and direct memory.
+ * edges contribute and the JVM's heap (now and after the last collection) and direct memory.
  *
  * <p>Everything is gathered at scrape time from the {@link CallRegistry} (running calls) and {@link CallTotals}
  * (ended calls), so the media path pays nothing for metrics beyond its own plain counters and HdrHistogram
@@ -123,6 +126,10 @@ public final class GatewayMetrics {
         latency("voxgate_agent_connect_seconds", "Agent connect time of ended calls", t -> t.agentConnectUs);
         GaugeWithCallback.builder().name("voxgate_jvm_heap_used_bytes").help("JVM heap in use")
             .callback(cb -> cb.call(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed())).register(prometheus);
+        // Heap in use right after the last collection of each heap pool: what a soak watches for growth, where heap
+        // in use now mostly says how far the collector let garbage pile up since.
+        GaugeWithCallback.builder().name("voxgate_jvm_heap_after_gc_bytes").help("JVM heap in use after the last collection")
+            .callback(cb -> cb.call(heapAfterLastCollectionBytes())).register(prometheus);
         GaugeWithCallback.builder().name("voxgate_jvm_direct_used_bytes").help("JVM direct buffer memory in use")
             .callback(cb -> {
                 long used = 0;
@@ -133,6 +140,25 @@ public final class GatewayMetrics {
                 }
                 cb.call(used);
             }).register(prometheus);
+    }
+
+    /**
+     * Heap in use after the most recent collection, summed over the heap pools that report it
+     * ({@link MemoryPoolMXBean#getCollectionUsage()}), or -1 before the first collection.
+     */
+    public static long heapAfterLastCollectionBytes() {
+        long used = 0;
+        boolean any = false;
+        for (final MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                final MemoryUsage usage = pool.getCollectionUsage();
+                if (usage != null && usage.getUsed() > 0) {
+                    used += usage.getUsed();
+                    any = true;
+                }
+            }
+        }
+        return any ? used : -1;
     }
 
     /** Adds a counter an edge or agent keeps itself (e.g. rejected WebSocket messages by reason). */

@@ -32,6 +32,21 @@ public final class SimulatedAudio {
         return new SimulatedAudio(mulaw.clone());
     }
 
+    /** The given parts one after the other, as one caller's script (e.g. speech, a pause, an interruption). */
+    public static SimulatedAudio concat(final SimulatedAudio... parts) {
+        int length = 0;
+        for (final SimulatedAudio part : parts) {
+            length += part.mulaw.length;
+        }
+        final byte[] joined = new byte[length];
+        int at = 0;
+        for (final SimulatedAudio part : parts) {
+            System.arraycopy(part.mulaw, 0, joined, at, part.mulaw.length);
+            at += part.mulaw.length;
+        }
+        return new SimulatedAudio(joined);
+    }
+
     /** {@code durationMs} of mu-law silence. */
     public static SimulatedAudio silence(final int durationMs) {
         final byte[] bytes = new byte[durationMs * BYTES_PER_MS];

@@ -1,0 +1,97 @@
+package io.voxgate.benchmarks.load;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Sums the figures of ended calls as they end, so a sustained run keeps no per-call state of calls gone by (their
+ * results hold what each caller heard, 8 bytes per ms).
+ *
+ * <p>Lost frames: sent and never echoed, per call, less the frames the gateway reports it still held in its paced
+ * outbound queue at hang-up (the caller hangs up right after its last frame, so an echo running late by a stall's
+ * excess over the outbound lead is cut off; those are reported apart). In-process, loss is also split by direction from
+ * the gateway's own per-call counts, so a frame lost on a socket is told from one dropped inside.
+ *
+ * <p>Threading: the control thread only.
+ */
+final class CallTally {
+    static final int MAX_ERRORS_KEPT = 20;
+
+    /** What the gateway counted on one call when it ended (in-process only). */
+    record GatewayCallFigures(long framesFromCaller, long framesToCaller, long framesHeldAtHangUp) {
+    }
+
+    /** One ended call, reduced to what the tally needs; {@code error} is null when it went through. */
+    record EndedCall(String callSid, boolean ok, String error, long framesSent, long framesReceived, long framesUnpaired,
+                     long framesOverrun, long latenciesClamped) {
+    }
+
+    private final boolean echo;
+    private final List<String> errors = new ArrayList<>();
+    long calls;
+    long ok;
+    long sent;
+    long received;
+    long lost;
+    long held;
+    long lostToGateway;
+    long lostFromGateway;
+    long unpaired;
+    long overrun;
+    long clamped;
+
+    /** A tally that counts loss and pairing when {@code echo} (the agent returns every frame). */
+    CallTally(final boolean echo) {
+        this.echo = echo;
+    }
+
+    /** Adds one ended call, with what the gateway counted on it ({@code null} when unknown: external mode). */
+    void add(final EndedCall call, final GatewayCallFigures gateway) {
+        calls++;
+        sent += call.framesSent();
+        received += call.framesReceived();
+        if (gateway != null) {
+            lostToGateway += Math.max(0, call.framesSent() - gateway.framesFromCaller());
+            lostFromGateway += Math.max(0, gateway.framesToCaller() - call.framesReceived());
+        }
+        if (echo) {
+            final long heldHere = gateway == null ? 0
+                : Math.min(gateway.framesHeldAtHangUp(), Math.max(0, call.framesSent() - call.framesReceived()));
+            held += heldHere;
+            lost += Math.max(0, call.framesSent() - call.framesReceived() - heldHere);
+            unpaired += call.framesUnpaired();
+            overrun += call.framesOverrun();
+            clamped += call.latenciesClamped();
+        }
+        if (call.ok()) {
+            ok++;
+        } else {
+            error(call.error());
+        }
+    }
+
+    /** Records a failure that is not an ended call's (one that did not finish in time). */
+    void error(final String error) {
+        if (errors.size() < MAX_ERRORS_KEPT) {
+            errors.add(error);
+        }
+    }
+
+    /**
+     * External mode: no per-call figures from the gateway, so the direction split comes from its counters over the
+     * run, {@code [from caller, to caller, held at hang-up]} deltas (-1 where unknown).
+     */
+    void applyGatewayCounters(final long[] deltas) {
+        lostToGateway = deltas[0] < 0 ? -1 : Math.max(0, sent - deltas[0]);
+        lostFromGateway = deltas[1] < 0 ? -1 : Math.max(0, deltas[1] - received);
+        if (echo && deltas[2] >= 0) {
+            held = Math.min(deltas[2], lost);
+            lost -= held;
+        }
+    }
+
+    /** The first {@value #MAX_ERRORS_KEPT} failures, in words. */
+    List<String> errors() {
+        return errors;
+    }
+}
