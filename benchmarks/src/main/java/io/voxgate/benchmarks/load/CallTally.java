@@ -17,7 +17,10 @@ import java.util.List;
 final class CallTally {
     static final int MAX_ERRORS_KEPT = 20;
 
-    /** What the gateway counted on one call when it ended (in-process only). */
+    /**
+     * What the gateway counted on one call when it ended (in-process only); {@code framesHeldAtHangUp} counts frames
+     * queued for paced playout and, with an agent behind a socket (Vapi), frames sent to it and not yet echoed.
+     */
     record GatewayCallFigures(long framesFromCaller, long framesToCaller, long framesHeldAtHangUp) {
     }
 

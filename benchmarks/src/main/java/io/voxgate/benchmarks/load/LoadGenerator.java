@@ -186,8 +186,9 @@ public final class LoadGenerator {
         gatewayInboundUs.add(inboundUs);
         gatewayOutboundUs.add(outboundUs);
         gatewayBargeInUs.add(bargeInUs);
+        // Held at hang-up: queued for paced playout, or (Vapi) sent to the agent and not yet echoed back by it.
         gatewayCalls.put(callId, new CallTally.GatewayCallFigures(stats.framesFromCaller(), stats.framesToCaller(),
-            stats.framesDroppedAtEnd() + stats.framesDroppedEnded()));
+            stats.framesDroppedAtEnd() + stats.framesDroppedEnded() + Math.max(0, stats.framesToAgent() - stats.framesFromAgent())));
         gatewayFramesDropped += stats.framesDroppedPreConnect() + stats.framesDroppedNotConnected() + stats.framesDroppedEnded()
             + stats.framesDroppedAtEnd() + stats.framesDroppedOverflow();
     }
