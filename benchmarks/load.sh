@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
 # Load generator: N simulated Twilio Media Streams calls against a loopback gateway, with per-frame round-trip
-# latency (echo agent), lost frames, call setup time and the gateway's CPU, heap, direct memory and GC pauses.
-# Writes load-results/<timestamp>/result.json and latency.png; prints a summary. Options: benchmarks/load.sh --help
+# latency (echo agent), gateway-added latency per direction, lost frames, call setup time, barge-in reaction
+# (parrot agent) and the gateway's CPU, heap, direct memory, RSS and GC pauses; memory sampled every 10 s.
+# Writes load-results/<timestamp>/result.json, latency.png and memory.png; prints a summary.
+# Options: benchmarks/load.sh --help
 #   benchmarks/load.sh --calls 200 --hold-seconds 30                 gateway in this JVM (shares machine and JVM)
-#   benchmarks/load.sh --calls 200 --external-port 8080 --external-pid 1234
+#   benchmarks/load.sh --calls 500 --hold-seconds 60 --duration-seconds 600
+#                                                                    soak: 500 calls kept up 10 min, memory verdict
+#   benchmarks/load.sh --calls 100 --agent parrot --barge-in-calls 0.5
+#                                                                    half the calls talk over the parrot's replay
+#   benchmarks/load.sh --calls 100 --agent vapi                      through the Vapi stand-in (echo) on loopback
+#   benchmarks/load.sh --calls 200 --external-port 8080 --external-pid 1234 --external-gc-log /tmp/voxgate-gc.log
 #                                                                    a gateway started with
+#       VOXGATE_JAVA_OPTS='-Xlog:gc*:file=/tmp/voxgate-gc.log' \
 #       ./voxgate run --insecure-no-signature --public-url http://127.0.0.1:8080 --agent echo --agent-format pcm16/16000
 # JVM options can be added with VOXGATE_LOAD_JAVA_OPTS.
 set -euo pipefail

@@ -546,7 +546,8 @@ public final class LoadGenerator {
         soak.put("registryAtEnd", m.registryAtEnd);
         SoakVerdict verdict = null;
         if (options.sustained()) {
-            verdict = SoakVerdict.judge(m.samples, t.calls / Math.max(1e-9, m.runSeconds / 60), m.registryAtEnd);
+            verdict = SoakVerdict.judge(m.samples, options.durationSeconds(), t.calls / Math.max(1e-9, m.runSeconds / 60),
+                m.registryAtEnd);
             soak.set("flatness", verdict.toJson(mapper));
         }
         final ArrayNode series = soak.putArray("samples");

@@ -10,7 +10,8 @@ import java.util.function.ToLongFunction;
  * over the second half of the samples (after the ramp and the JIT's and the pools' one-off growth), the mean of the
  * first and of the last minute, and the gateway's registry size once every call has ended.
  *
- * <p>Thresholds, per minute of run, {@code max(floor, bytes per ended call x calls ended per minute)}:
+ * <p>Only the samples taken while the calls were kept up count (not the drain after). Thresholds, per minute of run,
+ * {@code max(floor, bytes per ended call x calls ended per minute)}:
  * <ul>
  *   <li>Heap: 1 KiB per ended call (1 % of the 100 KiB per-call heap budget: a call leaking less than that is below
  *       what ten minutes of post-collection samples can tell from noise), at least 1 MiB/min (the collector leaves
@@ -49,10 +50,13 @@ record SoakVerdict(int samples, double halfFromSeconds, double heapSlopeBytesPer
     static final double DIRECT_FLOOR_BYTES_PER_MIN = 2 * 1_048_576;
 
     /**
-     * Judges {@code samples} (in time order) of a run in which {@code callsEndedPerMinute} calls ended per minute on
-     * average, with {@code registryAtEnd} calls left in the gateway at the end.
+     * Judges {@code all} samples (in time order) of a run that kept its calls up until {@code sustainedSeconds} (later
+     * samples, taken while the last calls drain, are left out), in which {@code callsEndedPerMinute} calls ended per
+     * minute on average, with {@code registryAtEnd} calls left in the gateway at the end.
      */
-    static SoakVerdict judge(final List<SoakSample> samples, final double callsEndedPerMinute, final long registryAtEnd) {
+    static SoakVerdict judge(final List<SoakSample> all, final double sustainedSeconds, final double callsEndedPerMinute,
+                             final long registryAtEnd) {
+        final List<SoakSample> samples = all.stream().filter(s -> s.seconds() <= sustainedSeconds).toList();
         final double endSeconds = samples.isEmpty() ? 0 : samples.get(samples.size() - 1).seconds();
         final double halfFrom = endSeconds / 2;
         final List<SoakSample> half = samples.stream().filter(s -> s.seconds() >= halfFrom).toList();
@@ -63,18 +67,20 @@ record SoakVerdict(int samples, double halfFromSeconds, double heapSlopeBytesPer
         final double directLimit = Math.max(DIRECT_FLOOR_BYTES_PER_MIN, perCall);
         final String verdict;
         final StringBuilder reason = new StringBuilder();
+        // A slope of a handful of samples says nothing; calls left behind are a leak however short the run.
+        final boolean enough = half.size() >= MIN_SAMPLES_IN_HALF;
         if (registryAtEnd > 0) {
             reason.append(registryAtEnd).append(" calls left in the registry; ");
         }
-        if (heapSlope > heapLimit) {
+        if (enough && heapSlope > heapLimit) {
             reason.append("heap after collection grows ").append(Math.round(heapSlope)).append(" B/min; ");
         }
-        if (directSlope > directLimit) {
+        if (enough && directSlope > directLimit) {
             reason.append("direct memory grows ").append(Math.round(directSlope)).append(" B/min; ");
         }
         if (reason.length() > 0) {
             verdict = "fail";
-        } else if (half.size() < MIN_SAMPLES_IN_HALF || Double.isNaN(heapSlope) || Double.isNaN(directSlope) || registryAtEnd < 0) {
+        } else if (!enough || Double.isNaN(heapSlope) || Double.isNaN(directSlope) || registryAtEnd < 0) {
             verdict = "inconclusive";
             reason.append(half.size()).append(" samples in the second half (at least ").append(MIN_SAMPLES_IN_HALF)
                 .append(" needed), heap ").append(Double.isNaN(heapSlope) ? "unknown" : "known").append(", direct ")

@@ -62,8 +62,9 @@ class LoadGeneratorIT {
 
         final LoadResult result = new LoadGenerator(options, new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
 
-        // 3 calls of 2.3 s kept up for 6 s: each slot is refilled at least twice.
-        assertTrue(result.callsPlaced() >= 9,
+        // 3 calls of 2.3 s kept up for 6 s: each slot is refilled at least once even when a busy machine stretches the
+        // calls' set-up and close (twice on a quiet one).
+        assertTrue(result.callsPlaced() >= 6,
             () -> "calls placed " + result.callsPlaced() + "\n" + printed.toString(StandardCharsets.UTF_8));
         assertEquals(result.callsPlaced(), result.callsOk(), () -> printed.toString(StandardCharsets.UTF_8));
         assertEquals(0, result.framesLost(), () -> "frames: " + result.json().get("frames"));

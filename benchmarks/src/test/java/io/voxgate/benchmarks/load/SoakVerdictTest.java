@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongUnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /** The soak's flatness figures and verdict. */
@@ -12,8 +13,8 @@ class SoakVerdictTest {
     private static final long MIB = 1_048_576;
 
     /** Samples every 10 s for {@code minutes}: heap after GC and direct as given functions of seconds. */
-    private static List<SoakSample> samples(final int minutes, final java.util.function.LongUnaryOperator heap,
-                                            final java.util.function.LongUnaryOperator direct) {
+    private static List<SoakSample> samples(final int minutes, final LongUnaryOperator heap,
+                                            final LongUnaryOperator direct) {
         final List<SoakSample> out = new ArrayList<>();
         for (long t = 0; t <= minutes * 60L; t += 10) {
             out.add(new SoakSample(t, 100, heap.applyAsLong(t) * 2, heap.applyAsLong(t), direct.applyAsLong(t), 500 * MIB));
@@ -43,7 +44,7 @@ class SoakVerdictTest {
 
     @Test
     void shouldPassAFlatRunWithAnEmptyRegistry() {
-        final SoakVerdict v = SoakVerdict.judge(samples(10, t -> 200 * MIB, t -> 64 * MIB), 500, 0);
+        final SoakVerdict v = SoakVerdict.judge(samples(10, t -> 200 * MIB, t -> 64 * MIB), 600, 500, 0);
         assertEquals("pass", v.verdict(), v.reason());
         assertEquals(200 * MIB, v.heapFirstMinuteBytes());
         assertEquals(200 * MIB, v.heapLastMinuteBytes());
@@ -52,7 +53,7 @@ class SoakVerdictTest {
 
     @Test
     void shouldIgnoreTheRampBecauseOnlyTheSecondHalfCounts() {
-        final SoakVerdict v = SoakVerdict.judge(samples(10, t -> t < 120 ? t * MIB : 120 * MIB, t -> 64 * MIB), 500, 0);
+        final SoakVerdict v = SoakVerdict.judge(samples(10, t -> t < 120 ? t * MIB : 120 * MIB, t -> 64 * MIB), 600, 500, 0);
         assertEquals("pass", v.verdict(), v.reason());
         assertTrue(v.heapLastMinuteBytes() > v.heapFirstMinuteBytes());
     }
@@ -60,7 +61,7 @@ class SoakVerdictTest {
     @Test
     void shouldFailAHeapGrowingFasterThanItsLimit() {
         // 500 calls ending per minute: the limit is 500 KiB/min, the floor 1 MiB/min; 2 MiB/min is over both.
-        final SoakVerdict v = SoakVerdict.judge(samples(10, t -> 200 * MIB + t * 2 * MIB / 60, t -> 64 * MIB), 500, 0);
+        final SoakVerdict v = SoakVerdict.judge(samples(10, t -> 200 * MIB + t * 2 * MIB / 60, t -> 64 * MIB), 600, 500, 0);
         assertEquals("fail", v.verdict());
         assertTrue(v.reason().contains("heap"), v.reason());
         assertEquals(2 * MIB, v.heapSlopeBytesPerMin(), 1);
@@ -68,34 +69,48 @@ class SoakVerdictTest {
 
     @Test
     void shouldScaleTheLimitWithTheCallsEndedPerMinute() {
-        final SoakVerdict v = SoakVerdict.judge(samples(10, t -> 200 * MIB + t * 2 * MIB / 60, t -> 64 * MIB), 4_096, 0);
+        final SoakVerdict v = SoakVerdict.judge(samples(10, t -> 200 * MIB + t * 2 * MIB / 60, t -> 64 * MIB), 600, 4_096, 0);
         assertEquals(4 * MIB, v.heapLimitBytesPerMin(), 1e-6);
         assertEquals("pass", v.verdict(), v.reason());
     }
 
     @Test
     void shouldFailDirectMemoryGrowingFasterThanItsLimit() {
-        final SoakVerdict v = SoakVerdict.judge(samples(10, t -> 200 * MIB, t -> 64 * MIB + t * 3 * MIB / 60), 100, 0);
+        final SoakVerdict v = SoakVerdict.judge(samples(10, t -> 200 * MIB, t -> 64 * MIB + t * 3 * MIB / 60), 600, 100, 0);
         assertEquals("fail", v.verdict());
         assertTrue(v.reason().contains("direct"), v.reason());
     }
 
     @Test
     void shouldFailWhenCallsAreLeftInTheRegistry() {
-        final SoakVerdict v = SoakVerdict.judge(samples(10, t -> 200 * MIB, t -> 64 * MIB), 500, 2);
+        final SoakVerdict v = SoakVerdict.judge(samples(10, t -> 200 * MIB, t -> 64 * MIB), 600, 500, 2);
         assertEquals("fail", v.verdict());
         assertTrue(v.reason().contains("2 calls left"), v.reason());
     }
 
     @Test
-    void shouldGiveNoVerdictOnARunTooShortToTell() {
-        final SoakVerdict v = SoakVerdict.judge(samples(1, t -> 200 * MIB, t -> 64 * MIB), 500, 0);
+    void shouldGiveNoVerdictOnARunTooShortToTellEvenWhenItsFewSamplesClimb() {
+        final SoakVerdict v = SoakVerdict.judge(samples(1, t -> 200 * MIB + t * MIB, t -> 64 * MIB), 60, 500, 0);
         assertEquals("inconclusive", v.verdict(), v.reason());
     }
 
     @Test
+    void shouldFailCallsLeftInTheRegistryEvenOnAShortRun() {
+        assertEquals("fail", SoakVerdict.judge(samples(1, t -> 200 * MIB, t -> 64 * MIB), 60, 500, 1).verdict());
+    }
+
+    @Test
+    void shouldLeaveOutTheSamplesOfTheDrainAfterTheSustainedPart() {
+        // Kept up 10 minutes, then two minutes of drain in which the heap falls: the drain must not read as a trend.
+        final SoakVerdict v = SoakVerdict.judge(samples(12, t -> t <= 600 ? 200 * MIB : 200 * MIB - (t - 600) * MIB, t -> 64 * MIB),
+            600, 500, 0);
+        assertEquals(0, v.heapSlopeBytesPerMin(), 1e-6);
+        assertEquals(300, v.halfFromSeconds(), 1e-9);
+    }
+
+    @Test
     void shouldGiveNoVerdictWhenTheHeapAfterCollectionIsUnknown() {
-        final SoakVerdict v = SoakVerdict.judge(samples(10, t -> -1, t -> 64 * MIB), 500, 0);
+        final SoakVerdict v = SoakVerdict.judge(samples(10, t -> -1, t -> 64 * MIB), 600, 500, 0);
         assertEquals("inconclusive", v.verdict(), v.reason());
     }
 }
