@@ -31,17 +31,17 @@ final class CallTally {
 
     private final boolean echo;
     private final List<String> errors = new ArrayList<>();
-    long calls;
-    long ok;
-    long sent;
-    long received;
-    long lost;
-    long held;
-    long lostToGateway;
-    long lostFromGateway;
-    long unpaired;
-    long overrun;
-    long clamped;
+    private long calls;
+    private long ok;
+    private long sent;
+    private long received;
+    private long lost;
+    private long held;
+    private long lostToGateway;
+    private long lostFromGateway;
+    private long unpaired;
+    private long overrun;
+    private long clamped;
 
     /** A tally that counts loss and pairing when {@code echo} (the agent returns every frame). */
     CallTally(final boolean echo) {
@@ -91,6 +91,69 @@ final class CallTally {
             held = Math.min(deltas[2], lost);
             lost -= held;
         }
+    }
+
+    /** Counts {@code count} calls that did not finish before the run's deadline as failed. */
+    void timedOut(final long count) {
+        for (long i = 0; i < count; i++) {
+            calls++;
+            error("call did not finish in time");
+        }
+    }
+
+    /** Calls tallied, timed-out ones included. */
+    long calls() {
+        return calls;
+    }
+
+    /** Calls that went through. */
+    long ok() {
+        return ok;
+    }
+
+    /** Frames the callers sent. */
+    long sent() {
+        return sent;
+    }
+
+    /** Frames the callers received. */
+    long received() {
+        return received;
+    }
+
+    /** Frames sent and never echoed, less those held at hang-up (echo only). */
+    long lost() {
+        return lost;
+    }
+
+    /** Frames the gateway still held at hang-up (echo only). */
+    long held() {
+        return held;
+    }
+
+    /** Frames the callers sent that the gateway never counted (-1 unknown). */
+    long lostToGateway() {
+        return lostToGateway;
+    }
+
+    /** Frames the gateway sent that never reached a caller (-1 unknown). */
+    long lostFromGateway() {
+        return lostFromGateway;
+    }
+
+    /** Frames received with none waiting for its echo. */
+    long unpaired() {
+        return unpaired;
+    }
+
+    /** Send times overwritten because too many frames were in flight. */
+    long overrun() {
+        return overrun;
+    }
+
+    /** Round trips longer than the recorder keeps, recorded as its maximum. */
+    long clamped() {
+        return clamped;
     }
 
     /** The first {@value #MAX_ERRORS_KEPT} failures, in words. */

@@ -300,10 +300,7 @@ public final class LoadGenerator {
             tallyReported(awaitingGateway, tally, gateway, false);
         }
         m.timedOut = (int) active;
-        for (long i = 0; i < active; i++) {
-            tally.error("call did not finish in time");
-        }
-        tally.calls += active;
+        tally.timedOut(active);
         awaitNoCalls(gateway);
         tallyReported(awaitingGateway, tally, gateway, true);
         if (remote != null) {
@@ -464,23 +461,23 @@ public final class LoadGenerator {
         run.put("jvmArguments", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
         run.put("loadAverageAtEnd", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         final ObjectNode callsNode = json.putObject("calls");
-        callsNode.put("placed", t.calls);
-        callsNode.put("ok", t.ok);
-        callsNode.put("failed", t.calls - t.ok);
+        callsNode.put("placed", t.calls());
+        callsNode.put("ok", t.ok());
+        callsNode.put("failed", t.calls() - t.ok());
         callsNode.put("timedOut", m.timedOut);
         final ArrayNode errorsNode = callsNode.putArray("errors");
         t.errors().forEach(errorsNode::add);
         callsNode.set("setupUs", percentiles(mapper, setup));
         final ObjectNode frames = json.putObject("frames");
-        frames.put("sent", t.sent);
-        frames.put("received", t.received);
-        frames.put("lost", t.lost);
-        frames.put("heldAtHangUp", t.held);
-        frames.put("lostCallerToGateway", t.lostToGateway);
-        frames.put("lostGatewayToCaller", t.lostFromGateway);
-        frames.put("unpaired", t.unpaired);
-        frames.put("ringOverrun", t.overrun);
-        frames.put("latenciesClamped", t.clamped);
+        frames.put("sent", t.sent());
+        frames.put("received", t.received());
+        frames.put("lost", t.lost());
+        frames.put("heldAtHangUp", t.held());
+        frames.put("lostCallerToGateway", t.lostToGateway());
+        frames.put("lostGatewayToCaller", t.lostFromGateway());
+        frames.put("unpaired", t.unpaired());
+        frames.put("ringOverrun", t.overrun());
+        frames.put("latenciesClamped", t.clamped());
         json.set("roundTripUs", percentiles(mapper, roundTrip));
         json.set("roundTripAboveBacklogUs", percentiles(mapper, aboveBacklog));
         json.set("finalRoundTripPerCallUs", percentiles(mapper, finalRoundTrip));
@@ -546,7 +543,7 @@ public final class LoadGenerator {
         soak.put("registryAtEnd", m.registryAtEnd);
         SoakVerdict verdict = null;
         if (options.sustained()) {
-            verdict = SoakVerdict.judge(m.samples, options.durationSeconds(), t.calls / Math.max(1e-9, m.runSeconds / 60),
+            verdict = SoakVerdict.judge(m.samples, options.durationSeconds(), t.calls() / Math.max(1e-9, m.runSeconds / 60),
                 m.registryAtEnd);
             soak.set("flatness", verdict.toJson(mapper));
         }
@@ -596,7 +593,7 @@ public final class LoadGenerator {
                 options.sustained() ? " kept up " + options.durationSeconds() + " s" : "", external ? "external gateway" : "in-process"));
         }
         printSummary(json);
-        return new LoadResult((int) t.calls, (int) t.ok, t.sent, t.received, t.lost, t.held, t.unpaired, roundTrip, setup,
+        return new LoadResult((int) t.calls(), (int) t.ok(), t.sent(), t.received(), t.lost(), t.held(), t.unpaired(), roundTrip, setup,
             verdict != null && verdict.failed(), json);
     }
 

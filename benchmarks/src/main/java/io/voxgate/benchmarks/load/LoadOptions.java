@@ -18,7 +18,7 @@ import java.util.OptionalInt;
  * @param holdSeconds      how long each caller streams audio
  * @param tailMs           how long each caller keeps listening (streaming silence) after its audio, so the echo drains
  * @param warmupSeconds    length of an unmeasured warm-up (up to {@value #WARMUP_CALLS} calls) before the run, 0 for none
- * @param agent            {@code echo} (latency and loss are measured) or {@code parrot}
+ * @param agent            {@code echo} or {@code vapi} (the stand-in echoing; latency and loss are measured), or {@code parrot}
  * @param agentFormat      the agent's format; {@code pcm16/16000} makes every frame go through transcoding both ways
  * @param out              where {@code result.json} and the plot go
  * @param gatewayPort      port of the in-process gateway (0: any free port)

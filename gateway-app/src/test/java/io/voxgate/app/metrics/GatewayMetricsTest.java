@@ -103,4 +103,18 @@ class GatewayMetricsTest {
         assertTrue(text.contains("voxgate_gateway_latency_inbound_seconds_count{edge=\"twilio\"} 10"), text);
         assertTrue(text.contains("voxgate_gateway_latency_outbound_seconds{edge=\"twilio\",quantile=\"0.99\"}"), text);
     }
+
+    @Test
+    void shouldExportTheHeapLeftAfterTheLastCollection() {
+        final GatewayMetrics metrics = new GatewayMetrics();
+        metrics.bind(new CallRegistry(10, metrics.callEndObserver()));
+        System.gc();
+
+        final String text = scrape(metrics);
+
+        // After a collection the figure is known: positive, and no more than the heap the JVM has committed.
+        final long afterGc = GatewayMetrics.heapAfterLastCollectionBytes();
+        assertTrue(afterGc > 0 && afterGc <= Runtime.getRuntime().totalMemory(), "heap after GC " + afterGc);
+        assertTrue(text.contains("voxgate_jvm_heap_after_gc_bytes "), text);
+    }
 }

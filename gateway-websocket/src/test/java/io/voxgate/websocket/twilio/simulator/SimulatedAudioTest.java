@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,5 +62,15 @@ class SimulatedAudioTest {
         final SimulatedAudio silence = SimulatedAudio.silence(20);
         assertEquals(160, silence.length());
         assertEquals(MuLawCodec.ZERO_CODE, silence.mulaw()[0]);
+    }
+
+    @Test
+    void shouldJoinPartsInOrder() {
+        final SimulatedAudio tone = SimulatedAudio.tone(440, 10, 8_000);
+        final SimulatedAudio joined = SimulatedAudio.concat(SimulatedAudio.silence(5), tone, SimulatedAudio.silence(5));
+        assertEquals(160, joined.length());
+        assertEquals(MuLawCodec.ZERO_CODE, joined.mulaw()[39]);
+        assertArrayEquals(tone.mulaw(), Arrays.copyOfRange(joined.mulaw(), 40, 120));
+        assertEquals(MuLawCodec.ZERO_CODE, joined.mulaw()[120]);
     }
 }
