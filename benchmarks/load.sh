@@ -14,6 +14,7 @@
 #                                                                    a gateway started with
 #       VOXGATE_JAVA_OPTS='-Xlog:gc*:file=/tmp/voxgate-gc.log' \
 #       ./voxgate run --insecure-no-signature --public-url http://127.0.0.1:8080 --agent echo --agent-format pcm16/16000
+#     (for a soak against it, add -XX:ZCollectionInterval=10 to VOXGATE_JAVA_OPTS, as load.sh does in-process)
 # JVM options can be added with VOXGATE_LOAD_JAVA_OPTS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,6 +31,13 @@ gc_flags=(-XX:+UseZGC)
 if [ "${java_major:-17}" -ge 21 ] && [ "${java_major:-17}" -lt 23 ]; then
   gc_flags+=(-XX:+ZGenerational)
 fi
+# A sustained run judges the heap left after collections, sampled every 10 s: have ZGC collect at least that often
+# (concurrently), or a quiet 2 GiB heap may go minutes without one and every sample repeats the same stale figure.
+for arg in "$@"; do
+  if [ "$arg" = "--duration-seconds" ]; then
+    gc_flags+=(-XX:ZCollectionInterval=10)
+  fi
+done
 # shellcheck disable=SC2086
 exec java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED "${gc_flags[@]}" -Xms512m -Xmx2g \
   -Dio.netty.leakDetection.level=disabled -Djava.awt.headless=true \

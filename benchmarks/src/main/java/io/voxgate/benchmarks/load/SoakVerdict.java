@@ -22,8 +22,9 @@ import java.util.function.ToLongFunction;
  *       1 MiB/min without any leak.</li>
  *   <li>Registry: exactly 0 once the calls have ended; anything left is a call the gateway never released.</li>
  * </ul>
- * Fewer than {@value #MIN_SAMPLES_IN_HALF} samples in the second half (under about a minute) give no verdict:
- * {@code inconclusive}.
+ * Fewer than {@value #MIN_SAMPLES_IN_HALF} samples in the second half (under about a minute), or a heap-after-collection
+ * figure that never changed in it (no collection ran: ZGC may not collect for minutes on a large, quiet heap), give no
+ * verdict: {@code inconclusive}.
  *
  * <p>Stateless computations on the caller's data; safe on any thread.
  *
@@ -80,6 +81,11 @@ record SoakVerdict(int samples, double halfFromSeconds, double heapSlopeBytesPer
         }
         if (reason.length() > 0) {
             verdict = "fail";
+        } else if (enough && half.stream().mapToLong(SoakSample::heapAfterGcBytes).distinct().count() == 1) {
+            // The same figure to the byte at every sample: no collection ran in the second half, so it says nothing.
+            verdict = "inconclusive";
+            reason.append("heap after collection never changed in the second half: no collection ran (start the gateway with "
+                + "-XX:ZCollectionInterval=" + SoakMonitor.INTERVAL_SECONDS + ", as load.sh does for a sustained run)");
         } else if (!enough || Double.isNaN(heapSlope) || Double.isNaN(directSlope) || registryAtEnd < 0) {
             verdict = "inconclusive";
             reason.append(half.size()).append(" samples in the second half (at least ").append(MIN_SAMPLES_IN_HALF)
