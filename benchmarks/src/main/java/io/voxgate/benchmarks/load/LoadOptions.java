@@ -23,10 +23,15 @@ import java.util.OptionalInt;
  * @param gatewayPort      port of the in-process gateway (0: any free port)
  * @param externalPort     port of a gateway already running on 127.0.0.1, when set
  * @param externalPid      process id of that gateway, for its CPU time from {@code /proc} (Linux), when set
- * @param simulatorThreads event loop threads of the call simulator
+ * @param simulatorThreads event loop threads of the call simulator (or of the SIP client with {@code --edge sip})
+ * @param edge             {@code twilio} (Media Streams over WebSocket) or {@code sip} (SIP over UDP plus RTP)
+ * @param durationSeconds  0: place {@code calls} calls once; otherwise place calls at the ramp rate for this long,
+ *                         ended calls being replaced, with at most {@code calls} at once
+ * @param externalSipPort  SIP port of a gateway already running on 127.0.0.1, when set ({@code --edge sip})
  */
 record LoadOptions(int calls, int rampPerSecond, int holdSeconds, int tailMs, int warmupSeconds, String agent, String agentFormat, Path out,
-                   int gatewayPort, OptionalInt externalPort, OptionalInt externalPid, int simulatorThreads) {
+                   int gatewayPort, OptionalInt externalPort, OptionalInt externalPid, int simulatorThreads, String edge,
+                   int durationSeconds, OptionalInt externalSipPort) {
     static final int MAX_CALLS = 5_000;
     static final int MAX_RAMP_PER_SECOND = 1_000;
     static final int MAX_HOLD_SECONDS = 3_600;
@@ -47,7 +52,13 @@ record LoadOptions(int calls, int rampPerSecond, int holdSeconds, int tailMs, in
         "                          (./voxgate run --insecure-no-signature --public-url http://127.0.0.1:P --agent echo;",
         "                          set TWILIO_AUTH_TOKEN to sign instead)",
         "  --external-pid PID      that gateway's process id, for its CPU time (Linux /proc)",
-        "  --simulator-threads T   event loops of the call simulator (1..64, default: available processors)");
+        "  --simulator-threads T   event loops of the call simulator or SIP client (1..64, default: available processors)",
+        "  --edge twilio|sip       Twilio Media Streams calls (default) or SIP/RTP calls (UDP, PCMU, echo pairing by energy)",
+        "  --duration-seconds D    place calls at the ramp rate for D s, replacing ended calls, at most --calls at once",
+        "                          (0..3600, default 0: place --calls calls once)",
+        "  --external-sip-port P   with --edge sip: drive a gateway already running on 127.0.0.1 with --sip-port P",
+        "                          (./voxgate run --insecure-no-signature --public-url http://127.0.0.1:8080 --agent echo",
+        "                          --sip-port P; --external-port is its HTTP port for /metrics, default 8080)");
 
     LoadOptions {
         check("--calls", calls, 1, MAX_CALLS);
@@ -63,6 +74,11 @@ record LoadOptions(int calls, int rampPerSecond, int holdSeconds, int tailMs, in
         if (!"mulaw/8000".equals(agentFormat) && !"pcm16/16000".equals(agentFormat) && !"pcm16/24000".equals(agentFormat)) {
             throw new IllegalArgumentException("--agent-format must be mulaw/8000, pcm16/16000 or pcm16/24000, was " + agentFormat);
         }
+        if (!"twilio".equals(edge) && !"sip".equals(edge)) {
+            throw new IllegalArgumentException("--edge must be twilio or sip, was " + edge);
+        }
+        check("--duration-seconds", durationSeconds, 0, MAX_HOLD_SECONDS);
+        externalSipPort.ifPresent(p -> check("--external-sip-port", p, 1, 65_535));
         externalPort.ifPresent(p -> check("--external-port", p, 1, 65_535));
         externalPid.ifPresent(p -> check("--external-pid", p, 1, Integer.MAX_VALUE));
     }
@@ -70,7 +86,7 @@ record LoadOptions(int calls, int rampPerSecond, int holdSeconds, int tailMs, in
     /** The defaults: 50 echo calls through pcm16/16000, 50 new per second, 20 s each. */
     static LoadOptions defaults() {
         return new LoadOptions(50, 50, 20, 1_000, 10, "echo", "pcm16/16000", defaultOut(), 0, OptionalInt.empty(),
-            OptionalInt.empty(), Math.max(1, Runtime.getRuntime().availableProcessors()));
+            OptionalInt.empty(), Math.max(1, Runtime.getRuntime().availableProcessors()), "twilio", 0, OptionalInt.empty());
     }
 
     /**
@@ -92,6 +108,9 @@ record LoadOptions(int calls, int rampPerSecond, int holdSeconds, int tailMs, in
         OptionalInt externalPort = d.externalPort;
         OptionalInt externalPid = d.externalPid;
         int threads = d.simulatorThreads;
+        String edge = d.edge;
+        int duration = d.durationSeconds;
+        OptionalInt externalSipPort = d.externalSipPort;
         for (int i = 0; i < args.length; i++) {
             final String name = args[i];
             if (i + 1 >= args.length) {
@@ -111,10 +130,14 @@ record LoadOptions(int calls, int rampPerSecond, int holdSeconds, int tailMs, in
                 case "--external-port" -> externalPort = OptionalInt.of(number(name, value));
                 case "--external-pid" -> externalPid = OptionalInt.of(number(name, value));
                 case "--simulator-threads" -> threads = number(name, value);
+                case "--edge" -> edge = value;
+                case "--duration-seconds" -> duration = number(name, value);
+                case "--external-sip-port" -> externalSipPort = OptionalInt.of(number(name, value));
                 default -> throw new IllegalArgumentException("unknown option " + name);
             }
         }
-        return new LoadOptions(calls, ramp, hold, tail, warmup, agent, format, out, port, externalPort, externalPid, threads);
+        return new LoadOptions(calls, ramp, hold, tail, warmup, agent, format, out, port, externalPort, externalPid, threads, edge,
+            duration, externalSipPort);
     }
 
     /** Seconds the ramp takes to place every call. */

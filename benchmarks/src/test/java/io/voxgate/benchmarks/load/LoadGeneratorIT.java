@@ -23,7 +23,7 @@ class LoadGeneratorIT {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void shouldEchoEveryFrameOfFiveTranscodedCallsAndWriteTheResult() throws Exception {
         final LoadOptions options = new LoadOptions(5, 50, 3, 500, 1, "echo", "pcm16/16000", out, 0, OptionalInt.empty(),
-            OptionalInt.empty(), 1);
+            OptionalInt.empty(), 1, "twilio", 0, OptionalInt.empty());
         final ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
         final LoadResult result = new LoadGenerator(options, new PrintStream(printed, true, StandardCharsets.UTF_8)).run();

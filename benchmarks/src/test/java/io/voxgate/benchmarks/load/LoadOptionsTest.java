@@ -24,9 +24,10 @@ class LoadOptionsTest {
     void shouldParseEveryOption() {
         final LoadOptions o = LoadOptions.parse("--calls", "200", "--ramp-per-second", "20", "--hold-seconds", "30", "--tail-ms", "800",
             "--warmup-seconds", "5", "--agent", "parrot", "--agent-format", "mulaw/8000", "--out", "x", "--gateway-port", "9000",
-            "--external-port", "8080", "--external-pid", "42", "--simulator-threads", "3");
+            "--external-port", "8080", "--external-pid", "42", "--simulator-threads", "3", "--edge", "sip", "--duration-seconds", "60",
+            "--external-sip-port", "5070");
         assertEquals(new LoadOptions(200, 20, 30, 800, 5, "parrot", "mulaw/8000", Path.of("x"), 9000, OptionalInt.of(8080),
-            OptionalInt.of(42), 3), o);
+            OptionalInt.of(42), 3, "sip", 60, OptionalInt.of(5070)), o);
     }
 
     @Test
@@ -53,5 +54,18 @@ class LoadOptionsTest {
     @Test
     void shouldTakeTheRampTimeFromCallsAndRate() {
         assertEquals(9.95, LoadOptions.parse("--calls", "200", "--ramp-per-second", "20").rampSeconds(), 1e-9);
+    }
+
+    @Test
+    void shouldRefuseAnUnknownEdge() {
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("--edge", "webrtc"));
+        assertTrue(ex.getMessage().contains("--edge"), ex.getMessage());
+    }
+
+    @Test
+    void shouldDefaultToTheTwilioEdgeAndASinglePass() {
+        final LoadOptions o = LoadOptions.parse();
+        assertEquals("twilio", o.edge());
+        assertEquals(0, o.durationSeconds());
     }
 }
