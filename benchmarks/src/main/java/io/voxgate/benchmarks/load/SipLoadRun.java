@@ -55,13 +55,15 @@ import org.HdrHistogram.Histogram;
  * playout tick's phase, transcoding to the agent format and back, the echo agent, the paced send tick, and our
  * receive. So it is not the gateway's processing time: that is {@code gatewayReported} (in-process).
  *
- * <p>Loss: tone frames sent minus non-silent frames received (pairing by energy, see
- * {@link io.voxgate.benchmarks.load.sip.SilenceDetector}), less the packets the gateway's jitter buffers counted as
- * dropped over the run: late-drops ({@code voxgate_rtp_packets_late_total}) and flushes
- * ({@code voxgate_rtp_packets_flushed_total}; while speech plays the adaptive buffer lowers its delay by dropping
- * one received frame, so a steady low-jitter stream loses about one frame per call as the delay settles from its
- * initial 40 ms towards its 20 ms floor). Both counters also count silence packets, so the subtraction can hide
- * at most that many frames; every figure is reported apart.
+ * <p>Loss is an account that must balance: tone frames sent, less the tone frames that came back (non-silent frames
+ * received, see {@link io.voxgate.benchmarks.load.sip.SilenceDetector}, less the frames the gateway's playout made
+ * up by concealment, {@code voxgate_rtp_frames_concealed_total}, since a concealed frame repeats tone), less the
+ * packets the gateway's jitter buffers counted as dropped over the run: late-drops
+ * ({@code voxgate_rtp_packets_late_total}) and flushes ({@code voxgate_rtp_packets_flushed_total}; while speech
+ * plays the adaptive buffer lowers its delay by dropping one received frame, so a steady stream loses about one
+ * frame per call as the delay settles from its initial 40 ms towards its 20 ms floor). A late silence packet is
+ * concealed (as silence) and counted late, so it cancels out; a packet that never arrived is concealed and not
+ * counted as a drop, so it shows as loss. Whatever remains is loss the gateway did not account for.
  *
  * <p>With {@code --duration-seconds D}, calls are placed at the ramp rate for D seconds, a slot being skipped when
  * {@code --calls} calls are already up; the setup rate is then measured over the whole D.
@@ -354,7 +356,10 @@ final class SipLoadRun {
         }
         final long lateDrops = f.rtpDelta()[1];
         final long flushed = f.rtpDelta()[5];
-        final long lost = echo ? Math.max(0, lostRaw - Math.max(0, lateDrops) - Math.max(0, flushed)) : 0;
+        final long concealed = f.rtpDelta()[7];
+        final long balance = toneSent - (echoed + unpaired - Math.max(0, concealed)) - Math.max(0, lateDrops) - Math.max(0, flushed);
+        final long lost = echo ? Math.max(0, balance) : 0;
+        final long unexplainedUnpaired = Math.max(0, unpaired - Math.max(0, concealed));
 
         final ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         final ObjectNode json = mapper.createObjectNode();
@@ -398,6 +403,9 @@ final class SipLoadRun {
         frames.put("lostBeforeCountedDrops", lostRaw);
         frames.put("gatewayLateDrops", lateDrops);
         frames.put("gatewayFlushed", flushed);
+        frames.put("gatewayConcealed", concealed);
+        frames.put("accountBalance", balance);
+        frames.put("unpairedBeyondConcealed", unexplainedUnpaired);
         frames.put("unpaired", unpaired);
         frames.put("silentReceived", silent);
         frames.put("ringOverrun", overrun);
@@ -444,7 +452,7 @@ final class SipLoadRun {
                 jb.initialDelayMs()));
         }
         printSummary(json);
-        return new LoadResult(f.outcomes().size(), ok, toneSent, echoed, lost, 0, unpaired, f.roundTripUs(), setupUs, json);
+        return new LoadResult(f.outcomes().size(), ok, toneSent, echoed, lost, 0, unexplainedUnpaired, f.roundTripUs(), setupUs, json);
     }
 
     private ObjectNode setupRate(final ObjectMapper mapper, final Placement p, final List<Long> answeredAt) {
@@ -580,11 +588,11 @@ final class SipLoadRun {
         out.printf(Locale.ROOT, "setup rate  %.1f INVITE/s offered, %.1f answered/s over %.1f s; per 1 s bucket min %d, mean %.1f%n",
             rate.get("invitesPerSecond").asDouble(), rate.get("answeredPerSecond").asDouble(), rate.get("placingSeconds").asDouble(),
             rate.path("answeredPerSecondMin").asLong(), rate.path("answeredPerSecondMean").asDouble());
-        out.printf(Locale.ROOT, "frames      tone sent %d, echoed %d, lost %d beyond the jitter buffers' counted drops (%d before %d "
-                + "late-drops and %d flushes), unpaired %d, silent %d%n",
-            frames.get("sent").asLong(), frames.get("received").asLong(), frames.get("lost").asLong(),
-            frames.get("lostBeforeCountedDrops").asLong(), frames.get("gatewayLateDrops").asLong(), frames.get("gatewayFlushed").asLong(),
-            frames.get("unpaired").asLong(),
+        out.printf(Locale.ROOT, "frames      tone sent %d, echoed %d + %d unpaired (%d concealed by the gateway), %d late-drops, %d "
+                + "flushes: lost %d beyond the gateway's counted drops (balance %d); silent received %d%n",
+            frames.get("sent").asLong(), frames.get("received").asLong(), frames.get("unpaired").asLong(),
+            frames.get("gatewayConcealed").asLong(), frames.get("gatewayLateDrops").asLong(), frames.get("gatewayFlushed").asLong(),
+            frames.get("lost").asLong(), frames.get("accountBalance").asLong(),
             frames.get("silentReceived").asLong());
         out.printf(Locale.ROOT, "gateway rtp received %d, late %d, lost %d, duplicate %d, reordered %d, flushed %d, concealed %d, "
                 + "sent %d%n",

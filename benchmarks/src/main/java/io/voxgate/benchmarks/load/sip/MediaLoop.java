@@ -20,13 +20,16 @@ final class MediaLoop {
     static final long TICK_NS = 5_000_000L;
 
     final EventLoop loop;
+    /** This loop's silence detector (it keeps scratch state, so one per thread). */
+    final SilenceDetector silence;
     private final List<SipLoadCall> sending = new ArrayList<>();
     private Histogram roundTripUs = new Histogram(3);
     private Histogram sendLagUs = new Histogram(3);
     private ScheduledFuture<?> ticker;
 
-    MediaLoop(final EventLoop loop) {
+    MediaLoop(final EventLoop loop, final int toneAmplitude) {
         this.loop = loop;
+        this.silence = new SilenceDetector(toneAmplitude);
     }
 
     /** Starts the periodic send task. */

@@ -44,7 +44,6 @@ final class SipLoadCall {
     private final int toneFrames;
     private final int tailFrames;
     private final PcmuTone tone;
-    private final SilenceDetector silence;
     private final EchoPairing pairing = new EchoPairing(PAIRING_CAPACITY);
     private final int ssrc;
     private int sequence;
@@ -82,7 +81,7 @@ final class SipLoadCall {
     private long packetsForeign;
 
     SipLoadCall(final SipLoadClient client, final MediaLoop media, final String callId, final String fromTag, final String inviteBranch,
-                final int toneFrames, final int tailFrames, final PcmuTone tone, final SilenceDetector silence, final int ssrc,
+                final int toneFrames, final int tailFrames, final PcmuTone tone, final int ssrc,
                 final int sequence, final int timestamp) {
         this.client = client;
         this.media = media;
@@ -92,7 +91,6 @@ final class SipLoadCall {
         this.toneFrames = toneFrames;
         this.tailFrames = tailFrames;
         this.tone = tone;
-        this.silence = silence;
         this.ssrc = ssrc;
         this.sequence = sequence;
         this.timestamp = timestamp;
@@ -189,7 +187,7 @@ final class SipLoadCall {
         if (header >= length) {
             return;
         }
-        if (silence.silent(b, offset + header, length - header)) {
+        if (media.silence.silent(b, offset + header, length - header)) {
             silentReceived++;
             return;
         }

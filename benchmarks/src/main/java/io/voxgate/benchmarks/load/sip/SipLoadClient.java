@@ -70,7 +70,6 @@ public final class SipLoadClient implements AutoCloseable {
     private final String requestUri;
     private final String local;
     private final PcmuTone tone;
-    private final SilenceDetector silence;
     private final String runId = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
     private final Map<String, SipLoadCall> calls = new HashMap<>();
     private final Set<SipLoadCall> pending = new HashSet<>();
@@ -92,7 +91,6 @@ public final class SipLoadClient implements AutoCloseable {
         }
         this.gateway = gatewaySip;
         this.tone = tone;
-        this.silence = new SilenceDetector(tone.amplitude());
         this.nativeEpoll = Epoll.isAvailable();
         final DefaultThreadFactory factory = new DefaultThreadFactory("sip-load", true);
         if (nativeEpoll) {
@@ -104,7 +102,7 @@ public final class SipLoadClient implements AutoCloseable {
         }
         loops = new MediaLoop[threads];
         for (int i = 0; i < threads; i++) {
-            loops[i] = new MediaLoop(group.next());
+            loops[i] = new MediaLoop(group.next(), tone.amplitude());
             loops[i].start();
         }
         sipLoop = loops[0].loop;
@@ -135,7 +133,7 @@ public final class SipLoadClient implements AutoCloseable {
         final ThreadLocalRandom random = ThreadLocalRandom.current();
         final SipLoadCall call = new SipLoadCall(this, media, "load-" + runId + "-" + n + "@" + LOOPBACK.getHostAddress(),
             Long.toHexString(random.nextLong() >>> 16) + n, SipRequests.BRANCH_COOKIE + runId + "i" + n, toneFrames, tailFrames, tone,
-            silence, random.nextInt(), random.nextInt(1 << 16), random.nextInt());
+            random.nextInt(), random.nextInt(1 << 16), random.nextInt());
         final ChannelFuture bind = new Bootstrap().group(media.loop).channel(channelClass).handler(new RtpHandler(call))
             .bind(LOOPBACK, 0).awaitUninterruptibly();
         if (!bind.isSuccess()) {
