@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Load generator: N simulated Twilio Media Streams calls against a loopback gateway, with per-frame round-trip
-# latency (echo agent), gateway-added latency per direction, lost frames, call setup time, barge-in reaction
-# (parrot agent) and the gateway's CPU, heap, direct memory, RSS and GC pauses; memory sampled every 10 s.
+# Load generator: N simulated Twilio Media Streams calls (or SIP/RTP calls from a built-in UAC, --edge sip) against
+# a loopback gateway, with per-frame round-trip latency (echo agent), gateway-added latency per direction, lost
+# frames, call setup time and rate, barge-in reaction (parrot agent) and the gateway's CPU, heap, direct memory,
+# RSS and GC pauses; memory sampled every 10 s.
 # Writes load-results/<timestamp>/result.json, latency.png and memory.png; prints a summary.
 # Options: benchmarks/load.sh --help
 #   benchmarks/load.sh --calls 200 --hold-seconds 30                 gateway in this JVM (shares machine and JVM)
@@ -15,6 +16,12 @@
 #       VOXGATE_JAVA_OPTS='-Xlog:gc*:file=/tmp/voxgate-gc.log' \
 #       ./voxgate run --insecure-no-signature --public-url http://127.0.0.1:8080 --agent echo --agent-format pcm16/16000
 #     (for a soak against it, add -XX:ZCollectionInterval=10 to VOXGATE_JAVA_OPTS, as load.sh does in-process)
+#   benchmarks/load.sh --edge sip --calls 500 --ramp-per-second 100 --hold-seconds 30
+#                                                                    SIP/RTP calls from the built-in UAC (UDP, PCMU)
+#   benchmarks/load.sh --edge sip --ramp-per-second 100 --hold-seconds 5 --duration-seconds 60 --calls 700
+#                                                                    sustained setup rate: 100 calls/s for 60 s
+#   benchmarks/load.sh --edge sip --external-sip-port 5060 --external-port 8080 --external-pid 1234
+#       ./voxgate run --insecure-no-signature --public-url http://127.0.0.1:8080 --agent echo --sip-port 5060
 # JVM options can be added with VOXGATE_LOAD_JAVA_OPTS.
 set -euo pipefail
 cd "$(dirname "$0")/.."

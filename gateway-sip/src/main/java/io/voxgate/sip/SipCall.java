@@ -340,6 +340,11 @@ final class SipCall implements CallerLeg, RtpReceiveStage.Listener, SipCallProxy
         if (rtcp != null) {
             rtcp.close();
         }
+        if (playout != null) {
+            edge.rtpTotals().add(playout.jitter().stats(), receive.packetsDroppedMalformed() + receive.packetsDroppedOversized()
+                + receive.packetsDroppedWrongSource() + receive.packetsDroppedWrongSsrc() + receive.packetsDroppedWrongPayloadType()
+                + receive.packetsDroppedEmpty(), send.packetsSent());
+        }
         LOG.info("SIP call {} ended: {} (rtp in {} out {}, dropped source {} ssrc {} pt {} malformed {}, digits in {})",
             callId, reason, receive == null ? 0 : receive.packetsAccepted(), send == null ? 0 : send.packetsSent(),
             receive == null ? 0 : receive.packetsDroppedWrongSource(), receive == null ? 0 : receive.packetsDroppedWrongSsrc(),

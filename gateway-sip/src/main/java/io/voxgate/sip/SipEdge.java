@@ -6,6 +6,7 @@ import io.voxgate.core.call.CallSessionConfig;
 import io.voxgate.sip.dtmf.DtmfEvents;
 import io.voxgate.sip.rtp.RtpPortAllocator;
 import io.voxgate.sip.rtp.RtpSendStage;
+import io.voxgate.sip.rtp.RtpTotals;
 import io.voxgate.sip.rtp.RtpTransport;
 import io.voxgate.sip.sdp.NegotiatedMedia;
 import io.voxgate.sip.signaling.Admission;
@@ -55,6 +56,7 @@ public final class SipEdge implements AutoCloseable {
     private final AtomicLong callsRefusedFull = new AtomicLong();
     private final AtomicLong callsRefusedNoPorts = new AtomicLong();
     private final AtomicLong callsEnded = new AtomicLong();
+    private final RtpTotals rtpTotals = new RtpTotals();
     private final Object endedSignal = new Object();
     private RtpPortAllocator ports;
     private RtpTransport transport;
@@ -179,6 +181,11 @@ public final class SipEdge implements AutoCloseable {
     /** Calls ended since start. */
     public long callsEnded() {
         return callsEnded.get();
+    }
+
+    /** RTP and jitter buffer figures of the calls that have ended, for {@code /metrics}. */
+    public RtpTotals rtpTotals() {
+        return rtpTotals;
     }
 
     /**

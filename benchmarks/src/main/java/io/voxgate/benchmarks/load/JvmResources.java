@@ -36,6 +36,7 @@ import javax.management.openmbean.CompositeData;
 final class JvmResources implements AutoCloseable {
     private static final String GATEWAY_THREADS = "voxgate-";
     private static final String GENERATOR_THREADS = "twilio-simulator";
+    private static final String SIP_GENERATOR_THREADS = "sip-load";
 
     private final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
@@ -161,7 +162,8 @@ final class JvmResources implements AutoCloseable {
             }
             if (infos[i].getThreadName().startsWith(GATEWAY_THREADS)) {
                 gatewayNs += cpu;
-            } else if (infos[i].getThreadName().startsWith(GENERATOR_THREADS)) {
+            } else if (infos[i].getThreadName().startsWith(GENERATOR_THREADS)
+                || infos[i].getThreadName().startsWith(SIP_GENERATOR_THREADS)) {
                 generatorNs += cpu;
             }
         }

@@ -120,6 +120,9 @@ public final class LoadGenerator {
 
     /** Runs the load, writes the result files, prints the summary and returns the figures. */
     LoadResult run() throws IOException, InterruptedException {
+        if ("sip".equals(options.edge())) {
+            return new SipLoadRun(options, out).run();
+        }
         Files.createDirectories(options.out());
         final boolean external = options.externalPort().isPresent();
         final int port = external ? options.externalPort().getAsInt()

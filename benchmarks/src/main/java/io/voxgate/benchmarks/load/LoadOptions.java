@@ -24,17 +24,19 @@ import java.util.OptionalInt;
  * @param gatewayPort      port of the in-process gateway (0: any free port)
  * @param externalPort     port of a gateway already running on 127.0.0.1, when set
  * @param externalPid      process id of that gateway, for its CPU time from {@code /proc} (Linux), when set
- * @param simulatorThreads event loop threads of the call simulator
+ * @param simulatorThreads event loop threads of the call simulator (or of the SIP client with {@code --edge sip})
  * @param durationSeconds  total time during which every ended call is replaced (ramp-limited), so {@code calls} stay up;
  *                         0 for one wave of {@code calls} calls
  * @param bargeInFraction  share of the calls (0..1) that barge in on the parrot's replay, in cycles, instead of
  *                         streaming one tone; needs {@code --agent parrot}
  * @param externalGcLog    the external gateway's GC log ({@code -Xlog:gc*:file=...}), read for its pauses, when set
  * @param vapiPort         port of the Vapi stand-in this generator starts for {@code --agent vapi} (0: any free port)
+ * @param edge             {@code twilio} (Media Streams over WebSocket) or {@code sip} (SIP over UDP plus RTP)
+ * @param externalSipPort  SIP port of a gateway already running on 127.0.0.1, when set ({@code --edge sip})
  */
 record LoadOptions(int calls, int rampPerSecond, int holdSeconds, int tailMs, int warmupSeconds, String agent, String agentFormat, Path out,
                    int gatewayPort, OptionalInt externalPort, OptionalInt externalPid, int simulatorThreads, int durationSeconds,
-                   double bargeInFraction, Optional<Path> externalGcLog, int vapiPort) {
+                   double bargeInFraction, Optional<Path> externalGcLog, int vapiPort, String edge, OptionalInt externalSipPort) {
     static final int MAX_CALLS = 5_000;
     static final int MAX_RAMP_PER_SECOND = 1_000;
     static final int MAX_HOLD_SECONDS = 3_600;
@@ -66,7 +68,11 @@ record LoadOptions(int calls, int rampPerSecond, int holdSeconds, int tailMs, in
         "  --external-pid PID      that gateway's process id, for its CPU time and RSS (Linux /proc)",
         "  --external-gc-log FILE  that gateway's GC log, for its pauses (start it with",
         "                          VOXGATE_JAVA_OPTS='-Xlog:gc*:file=FILE'; only what the run appends is read)",
-        "  --simulator-threads T   event loops of the call simulator (1..64, default: available processors)");
+        "  --simulator-threads T   event loops of the call simulator or SIP client (1..64, default: available processors)",
+        "  --edge twilio|sip       Twilio Media Streams calls (default) or SIP/RTP calls (UDP, PCMU, echo pairing by energy)",
+        "  --external-sip-port P   with --edge sip: drive a gateway already running on 127.0.0.1 with --sip-port P",
+        "                          (./voxgate run --insecure-no-signature --public-url http://127.0.0.1:8080 --agent echo",
+        "                          --sip-port P; --external-port is its HTTP port for /metrics, default 8080)");
 
     LoadOptions {
         check("--calls", calls, 1, MAX_CALLS);
@@ -91,6 +97,14 @@ record LoadOptions(int calls, int rampPerSecond, int holdSeconds, int tailMs, in
         if (!"mulaw/8000".equals(agentFormat) && !"pcm16/16000".equals(agentFormat) && !"pcm16/24000".equals(agentFormat)) {
             throw new IllegalArgumentException("--agent-format must be mulaw/8000, pcm16/16000 or pcm16/24000, was " + agentFormat);
         }
+        if (!"twilio".equals(edge) && !"sip".equals(edge)) {
+            throw new IllegalArgumentException("--edge must be twilio or sip, was " + edge);
+        }
+        if ("sip".equals(edge) && (bargeInFraction > 0 || "vapi".equals(agent))) {
+            throw new IllegalArgumentException("--edge sip runs the echo or parrot agent without --barge-in; --barge-in and --agent vapi"
+                + " are measured on the Twilio edge");
+        }
+        externalSipPort.ifPresent(p -> check("--external-sip-port", p, 1, 65_535));
         externalPort.ifPresent(p -> check("--external-port", p, 1, 65_535));
         externalPid.ifPresent(p -> check("--external-pid", p, 1, Integer.MAX_VALUE));
     }
@@ -98,7 +112,8 @@ record LoadOptions(int calls, int rampPerSecond, int holdSeconds, int tailMs, in
     /** The defaults: 50 echo calls through pcm16/16000, 50 new per second, 20 s each. */
     static LoadOptions defaults() {
         return new LoadOptions(50, 50, 20, 1_000, 10, "echo", "pcm16/16000", defaultOut(), 0, OptionalInt.empty(),
-            OptionalInt.empty(), Math.max(1, Runtime.getRuntime().availableProcessors()), 0, 0, Optional.empty(), 0);
+            OptionalInt.empty(), Math.max(1, Runtime.getRuntime().availableProcessors()), 0, 0, Optional.empty(), 0, "twilio",
+            OptionalInt.empty());
     }
 
     /**
@@ -124,6 +139,8 @@ record LoadOptions(int calls, int rampPerSecond, int holdSeconds, int tailMs, in
         double bargeIn = d.bargeInFraction;
         Optional<Path> gcLog = d.externalGcLog;
         int vapiPort = d.vapiPort;
+        String edge = d.edge;
+        OptionalInt externalSipPort = d.externalSipPort;
         for (int i = 0; i < args.length; i++) {
             final String name = args[i];
             if ("--barge-in".equals(name)) {
@@ -151,11 +168,13 @@ record LoadOptions(int calls, int rampPerSecond, int holdSeconds, int tailMs, in
                 case "--barge-in-calls" -> bargeIn = fraction(name, value);
                 case "--external-gc-log" -> gcLog = Optional.of(Path.of(value));
                 case "--vapi-port" -> vapiPort = number(name, value);
+                case "--edge" -> edge = value;
+                case "--external-sip-port" -> externalSipPort = OptionalInt.of(number(name, value));
                 default -> throw new IllegalArgumentException("unknown option " + name);
             }
         }
         return new LoadOptions(calls, ramp, hold, tail, warmup, agent, format, out, port, externalPort, externalPid, threads, duration,
-            bargeIn, gcLog, vapiPort);
+            bargeIn, gcLog, vapiPort, edge, externalSipPort);
     }
 
     /** Seconds the ramp takes to place every call. */

@@ -27,9 +27,10 @@ class LoadOptionsTest {
         final LoadOptions o = LoadOptions.parse("--calls", "200", "--ramp-per-second", "20", "--hold-seconds", "30", "--tail-ms", "800",
             "--warmup-seconds", "5", "--agent", "parrot", "--agent-format", "mulaw/8000", "--out", "x", "--gateway-port", "9000",
             "--external-port", "8080", "--external-pid", "42", "--simulator-threads", "3", "--duration-seconds", "600",
-            "--barge-in-calls", "0.25", "--external-gc-log", "gc.log", "--vapi-port", "8099");
+            "--barge-in-calls", "0.25", "--external-gc-log", "gc.log", "--vapi-port", "8099", "--edge", "twilio",
+            "--external-sip-port", "5070");
         assertEquals(new LoadOptions(200, 20, 30, 800, 5, "parrot", "mulaw/8000", Path.of("x"), 9000, OptionalInt.of(8080),
-            OptionalInt.of(42), 3, 600, 0.25, Optional.of(Path.of("gc.log")), 8099), o);
+            OptionalInt.of(42), 3, 600, 0.25, Optional.of(Path.of("gc.log")), 8099, "twilio", OptionalInt.of(5070)), o);
     }
 
     @Test
@@ -99,5 +100,25 @@ class LoadOptionsTest {
     @Test
     void shouldTakeTheRampTimeFromCallsAndRate() {
         assertEquals(9.95, LoadOptions.parse("--calls", "200", "--ramp-per-second", "20").rampSeconds(), 1e-9);
+    }
+
+    @Test
+    void shouldRefuseAnUnknownEdge() {
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("--edge", "webrtc"));
+        assertTrue(ex.getMessage().contains("--edge"), ex.getMessage());
+    }
+
+    @Test
+    void shouldDefaultToTheTwilioEdgeAndASinglePass() {
+        final LoadOptions o = LoadOptions.parse();
+        assertEquals("twilio", o.edge());
+        assertEquals(0, o.durationSeconds());
+    }
+
+    @Test
+    void shouldRefuseBargeInOnTheSipEdge() {
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> LoadOptions.parse("--edge", "sip", "--agent", "parrot", "--barge-in"));
+        assertTrue(ex.getMessage().contains("--edge sip"), ex.getMessage());
     }
 }

@@ -17,6 +17,7 @@ import io.voxgate.core.call.CallRegistry;
 import io.voxgate.core.call.CallSessionConfig;
 import io.voxgate.sip.SipEdge;
 import io.voxgate.sip.SipEdgeConfig;
+import io.voxgate.sip.rtp.RtpTotals;
 import io.voxgate.websocket.http.HttpEdgeServer;
 import io.voxgate.websocket.http.HttpResponses;
 import io.voxgate.websocket.twilio.CallAdmission;
@@ -140,6 +141,7 @@ public final class Gateway implements AutoCloseable {
             }
             this.sip = new SipEdge(sipConfig.build(), registry, agents, sessions);
             metrics.counter("voxgate_sip_calls_refused_no_ports", "SIP calls refused for want of RTP ports", sip::callsRefusedNoPorts);
+            registerRtpCounters(metrics, sip.rtpTotals());
         } else {
             this.sip = null;
         }
@@ -148,6 +150,23 @@ public final class Gateway implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** The SIP edge's RTP and jitter buffer figures, summed as calls end (docs/operations.md, Metrics). */
+    static void registerRtpCounters(final GatewayMetrics metrics, final RtpTotals rtp) {
+        metrics.counter("voxgate_rtp_packets_received", "RTP audio packets offered to the jitter buffers (ended SIP calls)",
+            rtp::packetsReceived);
+        metrics.counter("voxgate_rtp_packets_late", "RTP packets dropped by a jitter buffer as too late to play", rtp::packetsLate);
+        metrics.counter("voxgate_rtp_packets_lost", "RTP sequence numbers played past without their packet", rtp::packetsLost);
+        metrics.counter("voxgate_rtp_packets_duplicate", "RTP packets dropped as duplicates", rtp::packetsDuplicate);
+        metrics.counter("voxgate_rtp_packets_reordered", "RTP packets accepted out of order", rtp::packetsReordered);
+        metrics.counter("voxgate_rtp_packets_flushed", "RTP packets discarded unplayed by a jitter buffer resync or delay cut",
+            rtp::packetsFlushed);
+        metrics.counter("voxgate_rtp_packets_invalid", "RTP packets dropped before the jitter buffer (source, SSRC, type, malformed)",
+            rtp::packetsDroppedInvalid);
+        metrics.counter("voxgate_rtp_frames_concealed", "caller frames concealed for a missing RTP packet", rtp::framesConcealed);
+        metrics.counter("voxgate_rtp_frames_silence", "caller frames played as silence in an RTP gap", rtp::framesSilence);
+        metrics.counter("voxgate_rtp_packets_sent", "RTP packets sent to SIP callers", rtp::packetsSent);
     }
 
     /**

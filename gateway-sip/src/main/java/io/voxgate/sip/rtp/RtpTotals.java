@@ -1,0 +1,100 @@
+package io.voxgate.sip.rtp;
+
+import io.voxgate.core.jitter.JitterBufferStats;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Node-wide RTP and jitter buffer figures of the SIP edge, summed over calls as each call ends, for
+ * {@code /metrics}: what the caller's packets became in the jitter buffer (late, lost, duplicate, reordered,
+ * flushed), what the playout filled in (concealed, silence) and what the gateway sent.
+ *
+ * <p>A call's figures are added once, at its teardown, so a scrape sees calls that have ended; a running call's
+ * packets are not counted until it ends. That keeps the media path free of shared writes.
+ *
+ * <p>Threading: {@link #add} from any call's event loop; the readers from any thread (a scraper). Each counter is
+ * a {@link LongAdder}, so concurrent teardowns never contend on one cache line; two counters read one after the
+ * other may straddle a teardown.
+ */
+public final class RtpTotals {
+    private final LongAdder packetsReceived = new LongAdder();
+    private final LongAdder packetsLate = new LongAdder();
+    private final LongAdder packetsLost = new LongAdder();
+    private final LongAdder packetsDuplicate = new LongAdder();
+    private final LongAdder packetsReordered = new LongAdder();
+    private final LongAdder packetsFlushed = new LongAdder();
+    private final LongAdder packetsDroppedInvalid = new LongAdder();
+    private final LongAdder framesConcealed = new LongAdder();
+    private final LongAdder framesSilence = new LongAdder();
+    private final LongAdder packetsSent = new LongAdder();
+
+    /**
+     * Adds one ended call's figures.
+     *
+     * @param jitter                 its jitter buffer's statistics
+     * @param packetsDroppedInvalid  packets its receive stage dropped before the jitter buffer (wrong source, SSRC
+     *                               or payload type, malformed, oversized, empty)
+     * @param packetsSent            RTP packets it sent (agent audio, silence and telephone-events)
+     */
+    public void add(final JitterBufferStats jitter, final long packetsDroppedInvalid, final long packetsSent) {
+        packetsReceived.add(jitter.packetsReceived());
+        packetsLate.add(jitter.packetsLate());
+        packetsLost.add(jitter.framesLost());
+        packetsDuplicate.add(jitter.packetsDuplicate());
+        packetsReordered.add(jitter.packetsReordered());
+        packetsFlushed.add(jitter.packetsFlushed());
+        framesConcealed.add(jitter.framesConcealed());
+        framesSilence.add(jitter.framesSilence());
+        this.packetsDroppedInvalid.add(packetsDroppedInvalid);
+        this.packetsSent.add(packetsSent);
+    }
+
+    /** Audio packets offered to the jitter buffers. */
+    public long packetsReceived() {
+        return packetsReceived.sum();
+    }
+
+    /** Packets dropped because their playout slot had passed (late-drops). */
+    public long packetsLate() {
+        return packetsLate.sum();
+    }
+
+    /** Sequence numbers played past without their packet ever arriving. */
+    public long packetsLost() {
+        return packetsLost.sum();
+    }
+
+    /** Packets dropped as copies of one already stored or played. */
+    public long packetsDuplicate() {
+        return packetsDuplicate.sum();
+    }
+
+    /** Packets accepted out of order. */
+    public long packetsReordered() {
+        return packetsReordered.sum();
+    }
+
+    /** Stored packets discarded unplayed (resync, SSRC change, delay reduction). */
+    public long packetsFlushed() {
+        return packetsFlushed.sum();
+    }
+
+    /** Packets dropped before the jitter buffer as not belonging to the call or not valid RTP. */
+    public long packetsDroppedInvalid() {
+        return packetsDroppedInvalid.sum();
+    }
+
+    /** Frames the playout concealed for a missing packet. */
+    public long framesConcealed() {
+        return framesConcealed.sum();
+    }
+
+    /** Frames the playout filled with silence in a gap. */
+    public long framesSilence() {
+        return framesSilence.sum();
+    }
+
+    /** RTP packets sent to callers. */
+    public long packetsSent() {
+        return packetsSent.sum();
+    }
+}
