@@ -412,6 +412,10 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
             endStream("no message from Twilio for " + config.streamIdleTimeoutMs() + " ms", CLOSE_NORMAL);
             return;
         }
+        if (call.nextTickNs() > nowNs) {
+            // Most ticks find nothing due (eligible audio already left when it arrived): skip the call's tick.
+            return;
+        }
         leg.beginEvent();
         try {
             call.onTick(nowNs);

@@ -82,6 +82,11 @@ class MediaStreamHandlerTest {
         }
 
         @Override
+        public long nextTickNs() {
+            return failOnTick != null ? Long.MIN_VALUE : dueNs;
+        }
+
+        @Override
         public void end(final String reason, final long nowNs) {
             endReason = reason;
         }
@@ -116,13 +121,15 @@ class MediaStreamHandlerTest {
     }
 
     @Test
-    void shouldDriveTheCallFromTheLoopsTick() {
+    void shouldTickTheCallOnlyOnceItHasWorkDue() {
         receive(START);
+        call.dueNs = T0 + 3_000_000L;
 
         tick.tick(T0 + 2_000_000L);
+        assertEquals(0, call.ticks, "nothing due: the call is skipped");
         tick.tick(T0 + 4_000_000L);
 
-        assertEquals(2, call.ticks);
+        assertEquals(1, call.ticks);
     }
 
     @Test
