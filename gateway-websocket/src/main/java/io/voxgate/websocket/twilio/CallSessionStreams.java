@@ -87,6 +87,11 @@ final class CallSessionStreams implements StreamCallFactory {
         }
 
         @Override
+        public long nextTickNs() {
+            return session.nextReleaseNs();
+        }
+
+        @Override
         public void end(final String reason, final long nowNs) {
             // Idempotent in the session; it also leaves the registry.
             session.end(reason, nowNs);

@@ -52,13 +52,18 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>connection dropped (even mid-frame)</td><td>call ended, resources released</td><td>streamsDroppedWithoutStop</td></tr>
  * </table>
  *
- * After {@code stop} the call is ended and the stream closed with 1000. A periodic tick on the stream's event loop
- * drives the call's timers and is cancelled at teardown; teardown runs exactly once, whatever ends the stream.
+ * After {@code stop} the call is ended and the stream closed with 1000. The {@link LoopTick} of the stream's event loop,
+ * shared with the loop's other streams, drives the call's timers from {@code start} until teardown; teardown runs
+ * exactly once, whatever ends the stream.
+ *
+ * <p>Output is flushed once per event: at the end of each inbound message and of each tick, whatever the call wrote
+ * meanwhile; agent audio that arrives outside those events (from the agent's own connection) is flushed at the end
+ * of the loop task that delivered it (see {@link TwilioCallerLeg}).
  *
  * <p>Threading: one instance per connection, confined to its event loop. Ownership: releases every frame it
  * receives; owns the per-stream buffers; the call is ended by {@link #endStream} only.
  */
-final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements TwilioCallerLeg.HangUpTarget {
+final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements TwilioCallerLeg.HangUpTarget, LoopTick.Member {
     private static final Logger LOG = LoggerFactory.getLogger(MediaStreamHandler.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern SID = Pattern.compile("[A-Za-z0-9]{2,64}");
@@ -80,7 +85,6 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
     private final MediaMessageFlyweight message = new MediaMessageFlyweight();
     private final UnsafeBuffer frameView = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer audio;
-    private final long tickIntervalNs;
     private final long idleTimeoutNs;
 
     private ChannelHandlerContext ctx;
@@ -90,7 +94,7 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
     private MarkLedger ledger;
     private TwilioCallerLeg leg;
     private StreamCall call;
-    private ScheduledFuture<?> tick;
+    private LoopTick loopTick;
     private ScheduledFuture<?> startTimeout;
     private long lastInboundNs;
     private long startedNs;
@@ -105,7 +109,6 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
         this.pathCallSid = pathCallSid;
         this.upgradeSigned = upgradeSigned;
         this.audio = new UnsafeBuffer(new byte[config.maxMediaPayloadBytes()]);
-        this.tickIntervalNs = TimeUnit.MILLISECONDS.toNanos(config.tickIntervalMs());
         this.idleTimeoutNs = TimeUnit.MILLISECONDS.toNanos(config.streamIdleTimeoutMs());
     }
 
@@ -127,6 +130,10 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
 
     @Override
     public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
+        final TwilioCallerLeg eventLeg = leg;
+        if (eventLeg != null) {
+            eventLeg.beginEvent();
+        }
         try {
             if (state == State.ENDED) {
                 return;
@@ -138,11 +145,11 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
                 stats.binaryFrames.increment();
                 reject("binary frame");
             }
-            if (leg != null) {
-                leg.flushIfPending();
-            }
         } finally {
             ReferenceCountUtil.release(msg);
+            if (eventLeg != null) {
+                eventLeg.endEvent();
+            }
         }
     }
 
@@ -372,7 +379,8 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
         startedNs = nowNs;
         stats.streamsStarted.increment();
         cancel(startTimeout);
-        tick = ctx.executor().scheduleAtFixedRate(this::onTick, tickIntervalNs, tickIntervalNs, TimeUnit.NANOSECONDS);
+        loopTick = edge.loopTick(ctx.executor());
+        loopTick.add(this);
         log("stream {} started (upgrade {})", sid, upgradeSigned ? "signed" : "unsigned, token verified");
     }
 
@@ -394,20 +402,32 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
         endStream("stream stopped", CLOSE_NORMAL);
     }
 
-    private void onTick() {
+    @Override
+    public void onTick(final long nowNs) {
         if (state != State.STARTED) {
             return;
         }
-        final long nowNs = config.nanoClock().nanoTime();
         if (nowNs - lastInboundNs > idleTimeoutNs) {
             stats.streamsIdleTimedOut.increment();
             endStream("no message from Twilio for " + config.streamIdleTimeoutMs() + " ms", CLOSE_NORMAL);
             return;
         }
-        call.onTick(nowNs);
-        if (leg != null) {
-            leg.flushIfPending();
+        if (call.nextTickNs() > nowNs) {
+            // Most ticks find nothing due (eligible audio already left when it arrived): skip the call's tick.
+            return;
         }
+        leg.beginEvent();
+        try {
+            call.onTick(nowNs);
+        } finally {
+            leg.endEvent();
+        }
+    }
+
+    @Override
+    public void onTickFailed(final RuntimeException failure) {
+        CallLog.error(LOG, pathCallSid, "media stream tick failed", failure);
+        endStream("internal error", CLOSE_INTERNAL_ERROR);
     }
 
     private void onStartTimeout() {
@@ -471,7 +491,9 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
         }
         final State previous = state;
         state = State.ENDED;
-        cancel(tick);
+        if (loopTick != null) {
+            loopTick.remove(this);
+        }
         cancel(startTimeout);
         if (leg != null) {
             leg.flushIfPending();

@@ -16,8 +16,14 @@ interface StreamCall {
     /** A DTMF digit: {@code 0-9 * # A-D}. */
     void onCallerDigit(char digit, long nowNs);
 
-    /** The periodic tick (every {@link TwilioEdgeConfig#tickIntervalMs()}). */
+    /** The periodic tick (every {@link TwilioEdgeConfig#tickIntervalMs()}), called only when {@link #nextTickNs} is due. */
     void onTick(long nowNs);
+
+    /**
+     * When {@link #onTick} next has work (a paced release, a hang-up after playout): a time at or before now means
+     * now, {@link Long#MAX_VALUE} means nothing is pending. Lets the loop's tick skip the calls with nothing due.
+     */
+    long nextTickNs();
 
     /** The stream ended ({@code stop}, close, drop, hang-up): release everything. Called once. */
     void end(String reason, long nowNs);

@@ -13,8 +13,13 @@ import org.agrona.DirectBuffer;
  * and Twilio does not support sending DTMF outbound from the media server toward it (protocols.md §1.6).
  *
  * <p>Threading: confined to the stream's event loop. Ownership: audio is borrowed and copied once, as base64, into a
- * pooled frame buffer that Netty releases once written. Writes are flushed by the stream handler at the end of the
- * event that caused them (one flush per inbound message or tick, not per frame).
+ * pooled frame buffer that Netty releases once written (each write takes the void promise: no promise per frame).
+ *
+ * <p>Flushing: one flush per event, not per frame. Inside an event of the stream (an inbound message or a tick,
+ * bracketed by {@link #beginEvent} and {@link #endEvent}) writes are flushed when the event ends. A write outside
+ * them (agent audio delivered by the agent's own connection on this loop, released at once because the pacer's lead
+ * allows it) schedules one flush as the loop's next task, so it leaves at the end of the task that produced it
+ * rather than waiting for the next tick; the flush task is preallocated.
  */
 final class TwilioCallerLeg implements CallerLeg {
     /** Ends the stream on the session's behalf. */
@@ -28,7 +33,10 @@ final class TwilioCallerLeg implements CallerLeg {
     private final TwilioEdgeStats stats;
     private final HangUpTarget hangUpTarget;
     private boolean open = true;
+    private final Runnable scheduledFlush = this::runScheduledFlush;
     private boolean flushPending;
+    private boolean inEvent;
+    private boolean flushScheduled;
     private long framesOut;
     private long framesDroppedUnwritable;
     private long digitsRefused;
@@ -63,7 +71,7 @@ final class TwilioCallerLeg implements CallerLeg {
             ctx.write(encoder.mark(ctx.alloc(), markNo), ctx.voidPromise());
             stats.marksSent.increment();
         }
-        flushPending = true;
+        flushSoon();
     }
 
     @Override
@@ -74,7 +82,7 @@ final class TwilioCallerLeg implements CallerLeg {
         ctx.write(encoder.clear(ctx.alloc()), ctx.voidPromise());
         ledger.onClear();
         stats.clearsSent.increment();
-        flushPending = true;
+        flushSoon();
     }
 
     /** Always refuses: Media Streams has no outbound DTMF message (protocols.md §1.6); counted per digit. */
@@ -100,7 +108,31 @@ final class TwilioCallerLeg implements CallerLeg {
         open = false;
     }
 
-    /** Flushes what this event wrote, if anything. */
+    /** An event of the stream begins: writes wait for {@link #endEvent}. */
+    void beginEvent() {
+        inEvent = true;
+    }
+
+    /** The event ends: flushes what it wrote, if anything. */
+    void endEvent() {
+        inEvent = false;
+        flushIfPending();
+    }
+
+    private void flushSoon() {
+        flushPending = true;
+        if (!inEvent && !flushScheduled) {
+            flushScheduled = true;
+            ctx.executor().execute(scheduledFlush);
+        }
+    }
+
+    private void runScheduledFlush() {
+        flushScheduled = false;
+        flushIfPending();
+    }
+
+    /** Flushes what was written and not yet flushed, if anything. */
     void flushIfPending() {
         if (flushPending) {
             flushPending = false;

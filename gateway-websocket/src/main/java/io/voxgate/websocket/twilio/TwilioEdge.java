@@ -5,8 +5,12 @@ import io.voxgate.core.agent.VoiceAgentFactory;
 import io.voxgate.core.call.CallRegistry;
 import io.voxgate.core.call.CallSession;
 import io.voxgate.core.call.CallSessionConfig;
+import io.netty.util.concurrent.EventExecutor;
 import io.voxgate.websocket.http.HttpEdgeServer;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -16,7 +20,8 @@ import java.util.regex.Pattern;
  * accepted stream to a call.
  *
  * <p>Threading: build on any thread before the server starts; everything else runs on the server's event loops, one
- * loop per stream (the stream's call is confined to it). {@link #stats()} is readable from any thread.
+ * loop per stream (the stream's call is confined to it), and the streams of one loop share its {@code LoopTick}.
+ * {@link #stats()} is readable from any thread.
  */
 public final class TwilioEdge {
     private static final Pattern SID = Pattern.compile("[A-Za-z0-9]{2,64}");
@@ -27,6 +32,7 @@ public final class TwilioEdge {
     private final TwilioEdgeStats stats = new TwilioEdgeStats();
     private final TwilioSignatures signatures;
     private final CallTokens callTokens;
+    private final ConcurrentMap<EventExecutor, LoopTick> loopTicks = new ConcurrentHashMap<>();
 
     /**
      * The Twilio edge of a node: each accepted stream becomes a {@link CallSession} with an agent from {@code agents},
@@ -89,6 +95,12 @@ public final class TwilioEdge {
 
     CallTokens callTokens() {
         return callTokens;
+    }
+
+    /** The tick shared by the streams of {@code loop}; made on first use (a stream start), then reused. */
+    LoopTick loopTick(final EventExecutor loop) {
+        return loopTicks.computeIfAbsent(loop,
+            l -> new LoopTick(l, TimeUnit.MILLISECONDS.toNanos(config.tickIntervalMs()), config.nanoClock()));
     }
 
     /** Whether {@code sid} has the shape of a Twilio SID (letters and digits; safe in URLs, JSON and logs). */

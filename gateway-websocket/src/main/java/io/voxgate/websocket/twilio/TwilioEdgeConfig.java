@@ -30,8 +30,12 @@ public final class TwilioEdgeConfig {
     public static final long DEFAULT_CALL_TOKEN_TTL_SECONDS = 120;
     /** Default mark spacing: 100 ms of audio, the middle ground of protocols.md §1.5 (one per chunk is too many). */
     public static final int DEFAULT_MARK_INTERVAL_MS = 100;
-    /** Default tick of a call's timers (pacing, timeouts): 10 ms, half a frame. */
-    public static final int DEFAULT_TICK_INTERVAL_MS = 10;
+    /**
+     * Default period of the tick that drives the streams' timers (pacing, timeouts): 2 ms. The tick is one per event
+     * loop, shared by all its streams, so its cost does not grow with the calls; a frame held back by the pacer's
+     * lead leaves at most this long after it is due, well inside the 5 ms gateway-added latency budget.
+     */
+    public static final int DEFAULT_TICK_INTERVAL_MS = 2;
     /** Default largest decoded media payload: 4096 bytes (512 ms of mu-law); Twilio sends 160 bytes per message. */
     public static final int DEFAULT_MAX_MEDIA_PAYLOAD_BYTES = 4096;
     /** Default error budget of a stream: past 50 rejected messages it is closed with 1008. */
@@ -117,7 +121,7 @@ public final class TwilioEdgeConfig {
         return markIntervalMs;
     }
 
-    /** Period of a call's timer tick. */
+    /** Period of the event loop's tick shared by its streams. */
     public int tickIntervalMs() {
         return tickIntervalMs;
     }

@@ -41,6 +41,12 @@ final class EchoStreamCalls implements StreamCallFactory {
             }
 
             @Override
+            public long nextTickNs() {
+                // Always due, so every tick reaches onTick and its thread check.
+                return Long.MIN_VALUE;
+            }
+
+            @Override
             public void end(final String reason, final long nowNs) {
                 checkThread();
                 endReasons.put(start.callSid(), reason);

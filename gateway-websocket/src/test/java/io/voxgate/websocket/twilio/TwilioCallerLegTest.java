@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -13,7 +14,10 @@ import io.voxgate.core.audio.AudioFormat;
 import io.voxgate.core.call.CallRegistry;
 import io.voxgate.core.call.CallSession;
 import io.voxgate.core.call.CallSessionConfig;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -66,5 +70,52 @@ class TwilioCallerLegTest {
         assertEquals(1, session.stats().digitsToCallerRefused());
         assertEquals(0, session.stats().digitsToCaller());
         assertEquals(1, stats.dtmfDigitsOutRefused());
+    }
+
+    private static final UnsafeBuffer FRAME = new UnsafeBuffer(new byte[160]);
+
+    private int framesSeen() {
+        int frames = 0;
+        Object message;
+        while ((message = channel.readOutbound()) != null) {
+            // The encoder writes whole WebSocket frames as bytes, a mark after every mark interval of audio.
+            if (((ByteBuf) message).toString(StandardCharsets.UTF_8).contains("\"event\":\"media\"")
+                || ((ByteBuf) message).toString(StandardCharsets.UTF_8).contains("\"event\":\"clear\"")) {
+                frames++;
+            }
+            ReferenceCountUtil.release(message);
+        }
+        return frames;
+    }
+
+    @Test
+    void shouldFlushTheWritesOfAnEventOnceWhenItEnds() {
+        leg.beginEvent();
+        leg.sendToCaller(FRAME, 0, 160, T0);
+        leg.sendToCaller(FRAME, 0, 160, T0);
+        channel.runPendingTasks();
+        assertEquals(0, framesSeen(), "written, not flushed, while the event runs");
+
+        leg.endEvent();
+
+        assertEquals(2, framesSeen());
+    }
+
+    @Test
+    void shouldFlushAWriteOutsideAnEventAsTheLoopsNextTask() {
+        leg.sendToCaller(FRAME, 0, 160, T0);
+
+        channel.runPendingTasks();
+
+        assertEquals(1, framesSeen(), "agent audio from outside the stream's events leaves without waiting for a tick");
+    }
+
+    @Test
+    void shouldFlushAClearOutsideAnEventAsTheLoopsNextTask() {
+        leg.clearCallerPlayback(T0);
+
+        channel.runPendingTasks();
+
+        assertEquals(1, framesSeen());
     }
 }
