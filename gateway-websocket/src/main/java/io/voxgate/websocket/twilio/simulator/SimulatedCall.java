@@ -46,6 +46,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -110,6 +111,8 @@ final class SimulatedCall {
         }
     };
     private final MediaMessageFlyweight message = new MediaMessageFlyweight();
+    /** Where this call builds each frame it sends (media and mark echoes), header room first. */
+    private UnsafeBuffer scratch = new UnsafeBuffer(new byte[WS_HEADER_BYTES + MEDIA_MAX_BYTES]);
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     private final byte[] decoded = new byte[65_536];
     private final UnsafeBuffer decodedBuffer = new UnsafeBuffer(decoded);
@@ -455,66 +458,89 @@ final class SimulatedCall {
     }
 
     /**
-     * The media message of this tick, written as a whole masked WebSocket text frame straight into one pooled buffer
-     * (only its numbers are new; the payload's base64 is copied): no frame object, no second buffer for the masking.
+     * The media message of this tick, built as a whole masked WebSocket text frame in this call's scratch array (only
+     * its numbers are new; the payload's base64 is copied) and copied into a pooled buffer in one go: no frame
+     * object, no string, no second buffer for the masking, one operation on the pooled buffer.
      */
     private void sendMedia(final long now) {
         final long chunk = tickNo + 1;
         final int frameIndex = (int) Math.min(Integer.MAX_VALUE, tickNo);
-        final ByteBuf buf = stream.alloc().buffer(WS_HEADER_BYTES + MEDIA_MAX_BYTES);
-        buf.writerIndex(WS_HEADER_BYTES);
-        buf.writeBytes(MEDIA_HEAD);
-        writeDecimal(buf, ++sequenceNumber);
-        buf.writeBytes(MEDIA_CHUNK);
-        writeDecimal(buf, chunk);
-        buf.writeBytes(MEDIA_TIMESTAMP);
-        writeDecimal(buf, tickNo * 20);
-        buf.writeBytes(MEDIA_PAYLOAD);
-        buf.writeBytes(plan.audio().frameBase64(frameIndex), plan.audio().frameBase64Offset(frameIndex), SimulatedAudio.FRAME_BASE64_BYTES);
-        buf.writeBytes(mediaTail);
-        maskedTextFrame(buf, ThreadLocalRandom.current().nextInt());
-        if (stream.isActive() && !closeSent) {
-            stream.write(buf, stream.voidPromise());
-        } else {
-            buf.release();
-        }
+        final byte[] out = scratch.byteArray();
+        int at = put(out, WS_HEADER_BYTES, MEDIA_HEAD);
+        at = putDecimal(out, at, ++sequenceNumber);
+        at = put(out, at, MEDIA_CHUNK);
+        at = putDecimal(out, at, chunk);
+        at = put(out, at, MEDIA_TIMESTAMP);
+        at = putDecimal(out, at, tickNo * 20);
+        at = put(out, at, MEDIA_PAYLOAD);
+        System.arraycopy(plan.audio().frameBase64(frameIndex), plan.audio().frameBase64Offset(frameIndex), out, at,
+            SimulatedAudio.FRAME_BASE64_BYTES);
+        at = put(out, at + SimulatedAudio.FRAME_BASE64_BYTES, mediaTail);
+        sendFrame(at);
         framesSent++;
         sim.listener().onMediaSent(plan.callSid(), chunk, now);
     }
 
-    /**
-     * Turns {@code buf}, a text payload written after {@link #WS_HEADER_BYTES} reserved bytes, into one client frame
-     * (RFC 6455 §5.2: FIN, opcode 1, 16-bit length, masked with {@code maskKey} as §5.3 requires of a client). The
-     * WebSocket encoder passes a {@link ByteBuf} through untouched, so this is what goes on the wire.
-     */
-    static void maskedTextFrame(final ByteBuf buf, final int maskKey) {
-        final int length = buf.writerIndex() - WS_HEADER_BYTES;
-        if (length <= 125 || length > 0xFFFF) {
-            throw new IllegalArgumentException("payload of " + length + " bytes needs another length form");
-        }
-        buf.setByte(0, 0x81);
-        buf.setByte(1, 0x80 | 126);
-        buf.setShort(2, length);
-        buf.setInt(4, maskKey);
-        final long mask = (maskKey & 0xFFFFFFFFL) << 32 | (maskKey & 0xFFFFFFFFL);
-        int i = 0;
-        for (; i + 8 <= length; i += 8) {
-            buf.setLong(WS_HEADER_BYTES + i, buf.getLong(WS_HEADER_BYTES + i) ^ mask);
-        }
-        for (; i < length; i++) {
-            buf.setByte(WS_HEADER_BYTES + i, buf.getByte(WS_HEADER_BYTES + i) ^ (maskKey >>> (24 - 8 * (i & 3))));
+    /** Masks the payload in {@link #scratch} up to {@code payloadEnd} as a client frame and writes it. */
+    private void sendFrame(final int payloadEnd) {
+        final int start = maskedTextFrame(scratch, payloadEnd, ThreadLocalRandom.current().nextInt());
+        if (stream.isActive() && !closeSent) {
+            final ByteBuf frame = stream.alloc().buffer(payloadEnd - start);
+            frame.writeBytes(scratch.byteArray(), start, payloadEnd - start);
+            stream.write(frame, stream.voidPromise());
         }
     }
 
-    /** Writes {@code value} (>= 0) in decimal ASCII, without a string. */
-    static void writeDecimal(final ByteBuf buf, final long value) {
+    /**
+     * Turns the text payload in {@code frame} from {@link #WS_HEADER_BYTES} to {@code payloadEnd} into one client
+     * frame in place (RFC 6455 §5.2: FIN, opcode 1, 7- or 16-bit length, masked with {@code maskKey} as §5.3 requires
+     * of a client). The WebSocket encoder passes a {@link ByteBuf} through untouched, so this is what goes on the wire.
+     *
+     * @return where the frame starts (its header is shorter than the room reserved when the payload is short)
+     * @throws IllegalArgumentException when the payload needs a 64-bit length (a bug: messages here are small)
+     */
+    static int maskedTextFrame(final UnsafeBuffer frame, final int payloadEnd, final int maskKey) {
+        final int length = payloadEnd - WS_HEADER_BYTES;
+        if (length > 0xFFFF) {
+            throw new IllegalArgumentException("payload of " + length + " bytes needs a 64-bit length");
+        }
+        int at = WS_HEADER_BYTES - 4;
+        frame.putInt(at, maskKey, ByteOrder.BIG_ENDIAN);
+        if (length <= 125) {
+            frame.putByte(--at, (byte) (0x80 | length));
+        } else {
+            at -= 2;
+            frame.putShort(at, (short) length, ByteOrder.BIG_ENDIAN);
+            frame.putByte(--at, (byte) (0x80 | 126));
+        }
+        frame.putByte(--at, (byte) 0x81);
+        final long mask = (maskKey & 0xFFFFFFFFL) << 32 | (maskKey & 0xFFFFFFFFL);
+        int i = WS_HEADER_BYTES;
+        for (; i + 8 <= payloadEnd; i += 8) {
+            frame.putLong(i, frame.getLong(i, ByteOrder.BIG_ENDIAN) ^ mask, ByteOrder.BIG_ENDIAN);
+        }
+        for (; i < payloadEnd; i++) {
+            frame.putByte(i, (byte) (frame.getByte(i) ^ (maskKey >>> (24 - 8 * ((i - WS_HEADER_BYTES) & 3)))));
+        }
+        return at;
+    }
+
+    private static int put(final byte[] dst, final int at, final byte[] src) {
+        System.arraycopy(src, 0, dst, at, src.length);
+        return at + src.length;
+    }
+
+    /** Writes {@code value} (>= 0) in decimal ASCII at {@code at}, without a string; returns the end. */
+    static int putDecimal(final byte[] dst, final int at, final long value) {
         long divisor = 1;
         while (value / divisor >= 10) {
             divisor *= 10;
         }
+        int i = at;
         for (; divisor > 0; divisor /= 10) {
-            buf.writeByte((int) ('0' + value / divisor % 10));
+            dst[i++] = (byte) ('0' + value / divisor % 10);
         }
+        return i;
     }
 
     private void sendDtmf(final char digit) {
@@ -674,13 +700,17 @@ final class SimulatedCall {
      * between the quotes, with no escape (the flyweight rejects those), so it is valid JSON string text as it is.
      */
     private void echoMark(final byte[] name) {
-        final ByteBuf buf = stream.alloc().buffer(64 + markSid.length + name.length);
-        buf.writeBytes(MARK_HEAD);
-        writeDecimal(buf, ++sequenceNumber);
-        buf.writeBytes(markSid);
-        buf.writeBytes(name);
-        buf.writeBytes(MARK_TAIL);
-        send(new TextWebSocketFrame(buf));
+        final int length = WS_HEADER_BYTES + MARK_HEAD.length + 20 + markSid.length + name.length + MARK_TAIL.length;
+        if (scratch.capacity() < length) {
+            // Only for a mark name longer than any media message: grows once, at that mark.
+            scratch = new UnsafeBuffer(new byte[length]);
+        }
+        final byte[] out = scratch.byteArray();
+        int at = put(out, WS_HEADER_BYTES, MARK_HEAD);
+        at = putDecimal(out, at, ++sequenceNumber);
+        at = put(out, at, markSid);
+        at = put(out, at, name);
+        sendFrame(put(out, at, MARK_TAIL));
         marksEchoed++;
     }
 

@@ -3,12 +3,12 @@ package io.voxgate.websocket.twilio.simulator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import java.nio.charset.StandardCharsets;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 class SimulatedCallTest {
@@ -16,37 +16,34 @@ class SimulatedCallTest {
     void shouldWriteNumbersAsTheirDecimalDigits() {
         final long[] values = {0, 1, 9, 10, 99, 100, 1_000_000, 1_234_567_890_123L, Long.MAX_VALUE};
         for (final long value : values) {
-            final ByteBuf buf = Unpooled.buffer();
-            try {
-                SimulatedCall.writeDecimal(buf, value);
-                assertEquals(Long.toString(value), buf.toString(StandardCharsets.US_ASCII));
-            } finally {
-                buf.release();
-            }
+            final byte[] out = new byte[24];
+            final int end = SimulatedCall.putDecimal(out, 2, value);
+            assertEquals(Long.toString(value), new String(out, 2, end - 2, StandardCharsets.US_ASCII));
         }
     }
 
     @Test
     void shouldFrameAMaskedTextMessageThatAServerDecoderReadsBack() {
-        // Every payload length mod 8 and mask keys with every byte set, so the long-wise and byte-wise masking both show.
+        // Lengths either side of the 7-bit limit and every length mod 8; mask keys with every byte set, so the long-wise
+        // and the byte-wise masking both show.
+        final int[] lengths = {0, 1, 7, 8, 9, 124, 125, 126, 127, 128, 129, 130, 131, 132, 133, 134, 400, 65_535};
         final int[] keys = {0, 0x01020304, 0xFFFFFFFF, 0x80FF7F01};
-        for (int length = 126; length < 126 + 16; length++) {
+        for (final int length : lengths) {
             for (final int key : keys) {
+                final byte[] frame = new byte[SimulatedCall.WS_HEADER_BYTES + length];
                 final StringBuilder text = new StringBuilder();
                 for (int i = 0; i < length; i++) {
                     text.append((char) ('!' + (i * 7) % 90));
+                    frame[SimulatedCall.WS_HEADER_BYTES + i] = (byte) text.charAt(i);
                 }
-                final ByteBuf buf = Unpooled.buffer();
-                buf.writerIndex(SimulatedCall.WS_HEADER_BYTES);
-                buf.writeCharSequence(text, StandardCharsets.US_ASCII);
-                SimulatedCall.maskedTextFrame(buf, key);
+                final int start = SimulatedCall.maskedTextFrame(new UnsafeBuffer(frame), frame.length, key);
                 final EmbeddedChannel server = new EmbeddedChannel(new WebSocket13FrameDecoder(true, false, 65_536));
-                server.writeInbound(buf);
-                final TextWebSocketFrame frame = server.readInbound();
+                server.writeInbound(Unpooled.wrappedBuffer(frame, start, frame.length - start));
+                final TextWebSocketFrame decoded = server.readInbound();
                 try {
-                    assertEquals(text.toString(), frame.text(), "length " + length + " key " + Integer.toHexString(key));
+                    assertEquals(text.toString(), decoded.text(), "length " + length + " key " + Integer.toHexString(key));
                 } finally {
-                    frame.release();
+                    decoded.release();
                     server.finishAndReleaseAll();
                 }
             }
@@ -54,13 +51,8 @@ class SimulatedCallTest {
     }
 
     @Test
-    void shouldRefuseAPayloadThatNeedsAnotherLengthForm() {
-        final ByteBuf buf = Unpooled.buffer();
-        try {
-            buf.writerIndex(SimulatedCall.WS_HEADER_BYTES + 125);
-            assertThrows(IllegalArgumentException.class, () -> SimulatedCall.maskedTextFrame(buf, 1));
-        } finally {
-            buf.release();
-        }
+    void shouldRefuseAPayloadThatNeedsA64BitLength() {
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[SimulatedCall.WS_HEADER_BYTES + 65_536]);
+        assertThrows(IllegalArgumentException.class, () -> SimulatedCall.maskedTextFrame(frame, frame.capacity(), 1));
     }
 }
