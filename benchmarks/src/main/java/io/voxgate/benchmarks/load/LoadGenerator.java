@@ -54,7 +54,7 @@ import org.HdrHistogram.Histogram;
  * <p>In-process mode (default) starts the gateway in this JVM, bound to 127.0.0.1: generator and gateway share the
  * machine, the JVM, its heap and its collector. CPU is split by thread (gateway {@code voxgate-*}, simulator
  * {@code twilio-simulator-*}, the rest being GC, JIT and this control thread); heap figures include the simulator's
- * own per-call state (its playout buffer and the recording of what each caller heard, 8 bytes per ms). With
+ * own per-call state (a few KiB: it counts playout rather than recording what each caller heard). With
  * {@code --external-port} the gateway runs in its own process and only its own figures are reported (heap and direct
  * memory from its {@code /metrics}, CPU and RSS from {@code /proc} with {@code --external-pid}, GC pauses from its log
  * with {@code --external-gc-log}).
@@ -144,7 +144,7 @@ public final class LoadGenerator {
             try (TwilioCallSimulator simulator = TwilioCallSimulator.builder().gateway("127.0.0.1", port).publicUrl(url)
                 .authToken(token == null || token.isBlank() ? null : token).threads(options.simulatorThreads())
                 .listener(options.bargeInFraction() > 0 ? new ListenerTee(probe, bargeIns) : probe)
-                .strict(false).playoutBufferMs(1_000).closeTimeoutMs(10_000).build();
+                .strict(false).recordAudio(false).playoutBufferMs(1_000).closeTimeoutMs(10_000).build();
                  SoakMonitor monitor = new SoakMonitor(remote != null ? remote::soakSample
                      : seconds -> jvm.soakSample(seconds, gateway.registry().size()))) {
                 return drive(simulator, probe, bargeIns, monitor, jvm, remote, gateway);

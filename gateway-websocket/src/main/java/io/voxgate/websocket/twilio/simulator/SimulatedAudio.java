@@ -1,12 +1,14 @@
 package io.voxgate.websocket.twilio.simulator;
 
 import io.voxgate.core.codec.MuLawCodec;
+import io.voxgate.websocket.twilio.Base64Encoder;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * What a simulated caller says: 8 kHz mono mu-law bytes, as Twilio streams them.
@@ -18,13 +20,37 @@ public final class SimulatedAudio {
     /** Bytes of 8 kHz mu-law per millisecond. */
     public static final int BYTES_PER_MS = 8;
 
+    /** Bytes of one 20 ms media message's audio. */
+    static final int FRAME_BYTES = 160;
+    /** Base64 characters of one 20 ms frame. */
+    static final int FRAME_BASE64_BYTES = Base64Encoder.encodedLength(FRAME_BYTES);
+
     private static final int WAVE_FORMAT_PCM = 1;
     private static final int WAVE_FORMAT_MULAW = 7;
+    private static final byte[] SILENT_FRAME_BASE64 = base64Frames(new byte[0], 1);
 
     private final byte[] mulaw;
+    /**
+     * The base64 of every 20 ms frame, the last padded with silence, {@link #FRAME_BASE64_BYTES} each: encoded once
+     * here, so the calls that stream this audio (a load run shares one instance among all) only copy it.
+     */
+    private final byte[] frameBase64;
 
     private SimulatedAudio(final byte[] mulaw) {
         this.mulaw = mulaw;
+        this.frameBase64 = base64Frames(mulaw, (mulaw.length + FRAME_BYTES - 1) / FRAME_BYTES);
+    }
+
+    private static byte[] base64Frames(final byte[] mulaw, final int frames) {
+        final byte[] padded = Arrays.copyOf(mulaw, frames * FRAME_BYTES);
+        Arrays.fill(padded, mulaw.length, padded.length, MuLawCodec.ZERO_CODE);
+        final byte[] base64 = new byte[frames * FRAME_BASE64_BYTES];
+        final UnsafeBuffer src = new UnsafeBuffer(padded);
+        final UnsafeBuffer dst = new UnsafeBuffer(base64);
+        for (int i = 0; i < frames; i++) {
+            Base64Encoder.encode(src, i * FRAME_BYTES, FRAME_BYTES, dst, i * FRAME_BASE64_BYTES);
+        }
+        return base64;
     }
 
     /** The given mu-law bytes (copied). */
@@ -156,8 +182,18 @@ public final class SimulatedAudio {
         return mulaw.length / BYTES_PER_MS;
     }
 
-    /** Copies {@code length} bytes from {@code offset} into {@code dst}. */
-    void copy(final int offset, final byte[] dst, final int length) {
-        System.arraycopy(mulaw, offset, dst, 0, length);
+    /** 20 ms frames of audio, the last one padded with silence. */
+    int frames() {
+        return frameBase64.length / FRAME_BASE64_BYTES;
+    }
+
+    /** Holds the base64 of frame {@code index} at {@link #frameBase64Offset}; silence past the end. Do not modify. */
+    byte[] frameBase64(final int index) {
+        return index < frames() ? frameBase64 : SILENT_FRAME_BASE64;
+    }
+
+    /** Where frame {@code index}'s base64 starts in {@link #frameBase64}. */
+    int frameBase64Offset(final int index) {
+        return index < frames() ? index * FRAME_BASE64_BYTES : 0;
     }
 }

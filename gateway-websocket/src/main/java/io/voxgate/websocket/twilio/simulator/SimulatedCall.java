@@ -14,6 +14,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollMode;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -39,16 +41,15 @@ import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.voxgate.core.codec.MuLawCodec;
 import io.voxgate.websocket.twilio.Base64Decoder;
-import io.voxgate.websocket.twilio.Base64Encoder;
 import io.voxgate.websocket.twilio.MediaMessageFlyweight;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -57,6 +58,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -75,8 +77,19 @@ import org.xml.sax.SAXException;
  */
 final class SimulatedCall {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int FRAME_BYTES = 160;
-    private static final long FRAME_NS = TimeUnit.MILLISECONDS.toNanos(20);
+    /** One media message's worth of time. */
+    static final long FRAME_NS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final int FRAME_BYTES = SimulatedAudio.FRAME_BYTES;
+    private static final byte[] MEDIA_HEAD = ascii("{\"event\":\"media\",\"sequenceNumber\":\"");
+    private static final byte[] MEDIA_CHUNK = ascii("\",\"media\":{\"track\":\"inbound\",\"chunk\":\"");
+    private static final byte[] MEDIA_TIMESTAMP = ascii("\",\"timestamp\":\"");
+    private static final byte[] MEDIA_PAYLOAD = ascii("\",\"payload\":\"");
+    private static final byte[] MARK_HEAD = ascii("{\"event\":\"mark\",\"sequenceNumber\":\"");
+    private static final byte[] MARK_TAIL = ascii("\"}}");
+    /** Longest media message: fixed text, three 19-digit numbers, the payload and the streamSid. */
+    private static final int MEDIA_MAX_BYTES = 160 + 3 * 19 + SimulatedAudio.FRAME_BASE64_BYTES + 64;
+    /** A client text frame's header with a 16-bit length and the masking key (RFC 6455 §5.2). */
+    static final int WS_HEADER_BYTES = 8;
     private static final Set<String> MEDIA_FIELDS = Set.of("event", "streamSid", "media");
     private static final Set<String> MARK_FIELDS = Set.of("event", "streamSid", "mark");
     private static final Set<String> CLEAR_FIELDS = Set.of("event", "streamSid");
@@ -87,16 +100,29 @@ final class SimulatedCall {
     private final CompletableFuture<SimulatedCallResult> result = new CompletableFuture<>();
     private final String streamSid = CallPlan.randomSid("MZ");
     private final byte[] streamSidBytes = streamSid.getBytes(StandardCharsets.US_ASCII);
+    /** {@code "},"streamSid":"MZ..."}}: how a media message ends. */
+    private final byte[] mediaTail = ascii("\"},\"streamSid\":\"" + streamSid + "\"}");
+    /** {@code ","streamSid":"MZ...","mark":{"name":"}: between a mark echo's sequence number and its name. */
+    private final byte[] markSid = ascii("\",\"streamSid\":\"" + streamSid + "\",\"mark\":{\"name\":\"");
+    private final MediaSendWheel.Member sender = new MediaSendWheel.Member() {
+        @Override
+        void onFrameDue(final long deadlineNs) {
+            tick();
+        }
+    };
     private final MediaMessageFlyweight message = new MediaMessageFlyweight();
+    /** Where this call builds each frame it sends (media and mark echoes), header room first. */
+    private UnsafeBuffer scratch = new UnsafeBuffer(new byte[WS_HEADER_BYTES + MEDIA_MAX_BYTES]);
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
-    private final byte[] frame = new byte[FRAME_BYTES];
-    private final UnsafeBuffer frameBuffer = new UnsafeBuffer(frame);
     private final byte[] decoded = new byte[65_536];
     private final UnsafeBuffer decodedBuffer = new UnsafeBuffer(decoded);
     private final byte[] playout;
     private final ArrayDeque<PendingMark> pendingMarks = new ArrayDeque<>();
-    private final ByteArrayOutputStream heard = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream received = new ByteArrayOutputStream();
+    private final MediaSendTicker ticker;
+    private final boolean recordAudio;
+    /** What the caller heard and every byte received, only when recording; otherwise playout is counted, not copied. */
+    private final ByteArrayOutputStream heard;
+    private final ByteArrayOutputStream received;
     private final List<Long> clearTimesNs = new ArrayList<>();
 
     private int webhookStatus;
@@ -132,7 +158,15 @@ final class SimulatedCall {
         this.sim = sim;
         this.plan = plan;
         this.loop = loop;
-        this.playout = new byte[sim.playoutBufferMs() * SimulatedAudio.BYTES_PER_MS];
+        this.ticker = sim.ticker(loop);
+        this.recordAudio = sim.recordAudio();
+        this.playout = recordAudio ? new byte[sim.playoutBufferMs() * SimulatedAudio.BYTES_PER_MS] : null;
+        this.heard = recordAudio ? new ByteArrayOutputStream() : null;
+        this.received = recordAudio ? new ByteArrayOutputStream() : null;
+    }
+
+    private static byte[] ascii(final String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 
     CompletableFuture<SimulatedCallResult> result() {
@@ -279,6 +313,11 @@ final class SimulatedCall {
                     ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(8192), new StreamHandler(handshaker));
                 }
             });
+        if ("epoll".equals(sim.transport().name())) {
+            // Level-triggered: one read() per gateway message instead of reading on to EAGAIN as edge-triggered epoll
+            // must (epoll(7) Q9), one system call less per frame received.
+            bootstrap.option(EpollChannelOption.EPOLL_MODE, EpollMode.LEVEL_TRIGGERED);
+        }
         bootstrap.connect(sim.gateway().getHostString(), sim.gateway().getPort()).addListener((ChannelFuture f) -> {
             if (!f.isSuccess()) {
                 fail("stream connect failed: " + f.cause());
@@ -378,12 +417,16 @@ final class SimulatedCall {
         stream.flush();
         t0 = System.nanoTime();
         ticking = true;
-        tick();
+        ticker.add(sender);
     }
 
-    /** One 20 ms step on an absolute deadline: send, play out, hang up when the plan is done. */
+    /**
+     * One 20 ms step, run by the loop's {@link MediaSendWheel} on this call's slot (absolute deadlines, no drift):
+     * send, play out, flush once, hang up when the plan is done.
+     */
     private void tick() {
         if (!ticking || !stream.isActive()) {
+            ticker.remove(sender);
             return;
         }
         final long now = System.nanoTime();
@@ -398,6 +441,7 @@ final class SimulatedCall {
         final long planFrames = (plan.audio().durationMs() + plan.listenAfterMs()) / 20L;
         if (plan.hangUp() && tickNo >= planFrames) {
             ticking = false;
+            ticker.remove(sender);
             stopSent = true;
             send(text("{\"event\":\"stop\",\"sequenceNumber\":\"" + (++sequenceNumber) + "\",\"stop\":{\"accountSid\":\""
                 + sim.accountSid() + "\",\"callSid\":\"" + plan.callSid() + "\"},\"streamSid\":\"" + streamSid + "\"}"));
@@ -407,31 +451,96 @@ final class SimulatedCall {
         }
         if (!plan.hangUp() && tickNo >= planFrames + sim.closeTimeoutMs() / 20) {
             ticking = false;
+            ticker.remove(sender);
             error = "gateway did not hang up within " + sim.closeTimeoutMs() + " ms after the plan ended";
             stream.close();
-            return;
         }
-        final long delayNs = t0 + tickNo * FRAME_NS - System.nanoTime();
-        loop.schedule(this::tick, Math.max(0, delayNs), TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * The media message of this tick, built as a whole masked WebSocket text frame in this call's scratch array (only
+     * its numbers are new; the payload's base64 is copied) and copied into a pooled buffer in one go: no frame
+     * object, no string, no second buffer for the masking, one operation on the pooled buffer.
+     */
     private void sendMedia(final long now) {
-        final int offset = (int) (tickNo * FRAME_BYTES);
-        final int available = Math.max(0, Math.min(FRAME_BYTES, plan.audio().length() - offset));
-        if (available > 0) {
-            plan.audio().copy(offset, frame, available);
-        }
-        Arrays.fill(frame, available, FRAME_BYTES, MuLawCodec.ZERO_CODE);
         final long chunk = tickNo + 1;
-        final ByteBuf buf = stream.alloc().buffer(400);
-        buf.writeCharSequence("{\"event\":\"media\",\"sequenceNumber\":\"" + (++sequenceNumber)
-            + "\",\"media\":{\"track\":\"inbound\",\"chunk\":\"" + chunk + "\",\"timestamp\":\"" + (tickNo * 20)
-            + "\",\"payload\":\"", StandardCharsets.US_ASCII);
-        Base64Encoder.encode(frameBuffer, 0, FRAME_BYTES, buf);
-        buf.writeCharSequence("\"},\"streamSid\":\"" + streamSid + "\"}", StandardCharsets.US_ASCII);
-        send(new TextWebSocketFrame(buf));
+        final int frameIndex = (int) Math.min(Integer.MAX_VALUE, tickNo);
+        final byte[] out = scratch.byteArray();
+        int at = put(out, WS_HEADER_BYTES, MEDIA_HEAD);
+        at = putDecimal(out, at, ++sequenceNumber);
+        at = put(out, at, MEDIA_CHUNK);
+        at = putDecimal(out, at, chunk);
+        at = put(out, at, MEDIA_TIMESTAMP);
+        at = putDecimal(out, at, tickNo * 20);
+        at = put(out, at, MEDIA_PAYLOAD);
+        System.arraycopy(plan.audio().frameBase64(frameIndex), plan.audio().frameBase64Offset(frameIndex), out, at,
+            SimulatedAudio.FRAME_BASE64_BYTES);
+        at = put(out, at + SimulatedAudio.FRAME_BASE64_BYTES, mediaTail);
+        sendFrame(at);
         framesSent++;
         sim.listener().onMediaSent(plan.callSid(), chunk, now);
+    }
+
+    /** Masks the payload in {@link #scratch} up to {@code payloadEnd} as a client frame and writes it. */
+    private void sendFrame(final int payloadEnd) {
+        final int start = maskedTextFrame(scratch, payloadEnd, ThreadLocalRandom.current().nextInt());
+        if (stream.isActive() && !closeSent) {
+            final ByteBuf frame = stream.alloc().buffer(payloadEnd - start);
+            frame.writeBytes(scratch.byteArray(), start, payloadEnd - start);
+            stream.write(frame, stream.voidPromise());
+        }
+    }
+
+    /**
+     * Turns the text payload in {@code frame} from {@link #WS_HEADER_BYTES} to {@code payloadEnd} into one client
+     * frame in place (RFC 6455 §5.2: FIN, opcode 1, 7- or 16-bit length, masked with {@code maskKey} as §5.3 requires
+     * of a client). The WebSocket encoder passes a {@link ByteBuf} through untouched, so this is what goes on the wire.
+     *
+     * @return where the frame starts (its header is shorter than the room reserved when the payload is short)
+     * @throws IllegalArgumentException when the payload needs a 64-bit length (a bug: messages here are small)
+     */
+    static int maskedTextFrame(final UnsafeBuffer frame, final int payloadEnd, final int maskKey) {
+        final int length = payloadEnd - WS_HEADER_BYTES;
+        if (length > 0xFFFF) {
+            throw new IllegalArgumentException("payload of " + length + " bytes needs a 64-bit length");
+        }
+        int at = WS_HEADER_BYTES - 4;
+        frame.putInt(at, maskKey, ByteOrder.BIG_ENDIAN);
+        if (length <= 125) {
+            frame.putByte(--at, (byte) (0x80 | length));
+        } else {
+            at -= 2;
+            frame.putShort(at, (short) length, ByteOrder.BIG_ENDIAN);
+            frame.putByte(--at, (byte) (0x80 | 126));
+        }
+        frame.putByte(--at, (byte) 0x81);
+        final long mask = (maskKey & 0xFFFFFFFFL) << 32 | (maskKey & 0xFFFFFFFFL);
+        int i = WS_HEADER_BYTES;
+        for (; i + 8 <= payloadEnd; i += 8) {
+            frame.putLong(i, frame.getLong(i, ByteOrder.BIG_ENDIAN) ^ mask, ByteOrder.BIG_ENDIAN);
+        }
+        for (; i < payloadEnd; i++) {
+            frame.putByte(i, (byte) (frame.getByte(i) ^ (maskKey >>> (24 - 8 * ((i - WS_HEADER_BYTES) & 3)))));
+        }
+        return at;
+    }
+
+    private static int put(final byte[] dst, final int at, final byte[] src) {
+        System.arraycopy(src, 0, dst, at, src.length);
+        return at + src.length;
+    }
+
+    /** Writes {@code value} (>= 0) in decimal ASCII at {@code at}, without a string; returns the end. */
+    static int putDecimal(final byte[] dst, final int at, final long value) {
+        long divisor = 1;
+        while (value / divisor >= 10) {
+            divisor *= 10;
+        }
+        int i = at;
+        for (; divisor > 0; divisor /= 10) {
+            dst[i++] = (byte) ('0' + value / divisor % 10);
+        }
+        return i;
     }
 
     private void sendDtmf(final char digit) {
@@ -443,11 +552,14 @@ final class SimulatedCall {
     private void playOut() {
         final long buffered = playoutWritten - playoutRead;
         final int n = (int) Math.min(FRAME_BYTES, buffered);
-        for (int i = 0; i < n; i++) {
-            heard.write(playout[(int) ((playoutRead + i) % playout.length)]);
-        }
-        for (int i = n; i < FRAME_BYTES; i++) {
-            heard.write(MuLawCodec.ZERO_CODE);
+        if (recordAudio) {
+            final int from = (int) (playoutRead % playout.length);
+            final int first = Math.min(n, playout.length - from);
+            heard.write(playout, from, first);
+            heard.write(playout, 0, n - first);
+            for (int i = n; i < FRAME_BYTES; i++) {
+                heard.write(MuLawCodec.ZERO_CODE);
+            }
         }
         playoutRead += n;
         echoPlayedMarks();
@@ -486,7 +598,8 @@ final class SimulatedCall {
                 break;
             case MARK:
                 marksReceived++;
-                final String name = view.getStringWithoutLengthAscii(message.markNameOffset(), Math.max(0, message.markNameLength()));
+                final byte[] name = new byte[Math.max(0, message.markNameLength())];
+                view.getBytes(message.markNameOffset(), name);
                 if (playoutWritten == playoutRead) {
                     // T-WSM: a mark is echoed at once when no audio is buffered.
                     echoMark(name);
@@ -511,8 +624,11 @@ final class SimulatedCall {
     }
 
     private void onGatewayMedia(final long now) {
-        final int n = Base64Decoder.decode(view, message.payloadOffset(), Math.max(0, message.payloadLength()),
-            decodedBuffer, 0, decoded.length);
+        // The bytes themselves matter only to a recording and to strict checking; otherwise the count is enough.
+        final int payloadLength = message.payloadLength();
+        final int n = recordAudio || sim.strict()
+            ? Base64Decoder.decode(view, message.payloadOffset(), Math.max(0, payloadLength), decodedBuffer, 0, decoded.length)
+            : decodedLength(message.payloadOffset(), payloadLength);
         if (n < 0 || message.payloadLength() < 0) {
             violations++;
             return;
@@ -523,14 +639,29 @@ final class SimulatedCall {
             firstAudioNs = now - t0;
         }
         sim.listener().onMediaReceived(plan.callSid(), n, now);
-        received.write(decoded, 0, n);
-        final int room = (int) (playout.length - (playoutWritten - playoutRead));
-        final int accepted = Math.min(room, n);
+        final long capacity = (long) sim.playoutBufferMs() * SimulatedAudio.BYTES_PER_MS;
+        final int accepted = (int) Math.min(capacity - (playoutWritten - playoutRead), n);
         overflows += n - accepted;
-        for (int i = 0; i < accepted; i++) {
-            playout[(int) ((playoutWritten + i) % playout.length)] = decoded[i];
+        if (recordAudio) {
+            received.write(decoded, 0, n);
+            final int at = (int) (playoutWritten % playout.length);
+            final int first = Math.min(accepted, playout.length - at);
+            System.arraycopy(decoded, 0, playout, at, first);
+            System.arraycopy(decoded, first, playout, 0, accepted - first);
         }
         playoutWritten += accepted;
+    }
+
+    /** Bytes a base64 payload of {@code length} characters at {@code offset} of {@link #view} holds, -1 when malformed. */
+    private int decodedLength(final int offset, final int length) {
+        if (length < 0 || length % 4 != 0) {
+            return -1;
+        }
+        if (length == 0) {
+            return 0;
+        }
+        final int padding = (view.getByte(offset + length - 1) == '=' ? 1 : 0) + (view.getByte(offset + length - 2) == '=' ? 1 : 0);
+        return length / 4 * 3 - padding;
     }
 
     /** Checks the exact field set of a gateway message (T-WSM; extra fields earn Twilio's warning 31951). */
@@ -564,13 +695,22 @@ final class SimulatedCall {
         return names;
     }
 
-    private void echoMark(final String name) {
-        final ObjectNode mark = JSON.createObjectNode();
-        mark.put("event", "mark");
-        mark.put("sequenceNumber", Long.toString(++sequenceNumber));
-        mark.put("streamSid", streamSid);
-        mark.putObject("mark").put("name", name);
-        send(text(mark.toString()));
+    /**
+     * Echoes mark {@code name} (T-WSM: Twilio's echo carries a sequenceNumber). The name is as the gateway wrote it
+     * between the quotes, with no escape (the flyweight rejects those), so it is valid JSON string text as it is.
+     */
+    private void echoMark(final byte[] name) {
+        final int length = WS_HEADER_BYTES + MARK_HEAD.length + 20 + markSid.length + name.length + MARK_TAIL.length;
+        if (scratch.capacity() < length) {
+            // Only for a mark name longer than any media message: grows once, at that mark.
+            scratch = new UnsafeBuffer(new byte[length]);
+        }
+        final byte[] out = scratch.byteArray();
+        int at = put(out, WS_HEADER_BYTES, MARK_HEAD);
+        at = putDecimal(out, at, ++sequenceNumber);
+        at = put(out, at, markSid);
+        at = put(out, at, name);
+        sendFrame(put(out, at, MARK_TAIL));
         marksEchoed++;
     }
 
@@ -606,10 +746,11 @@ final class SimulatedCall {
         }
         finished = true;
         ticking = false;
+        ticker.remove(sender);
         if (closeTimeout != null) {
             closeTimeout.cancel(false);
         }
-        final byte[] recording = heard.toByteArray();
+        final byte[] recording = recordAudio ? heard.toByteArray() : new byte[0];
         if (plan.recording() != null && recording.length > 0) {
             try {
                 SimulatedAudio.writeWav(plan.recording(), recording);
@@ -622,10 +763,10 @@ final class SimulatedCall {
         result.complete(new SimulatedCallResult(plan.callSid(), webhookStatus, streamUrl, streamParameters, upgradeStatus,
             framesSent, framesReceived, bytesReceived, firstAudioNs, marksReceived, marksEchoed,
             Collections.unmodifiableList(new ArrayList<>(clearTimesNs)), dtmfSent, violations, overflows, closeCode, closeReason,
-            recording, received.toByteArray(), error));
+            recording, recordAudio ? received.toByteArray() : new byte[0], error));
     }
 
     /** A mark to echo once playout reaches {@code position} (bytes ever queued when it arrived). */
-    private record PendingMark(String name, long position) {
+    private record PendingMark(byte[] name, long position) {
     }
 }

@@ -1,11 +1,14 @@
 package io.voxgate.websocket.twilio.simulator;
 
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.voxgate.websocket.http.EventLoopTransport;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,9 +22,12 @@ import java.util.concurrent.TimeUnit;
  * absolute deadlines (no drift), silence once the caller's audio is over, {@code dtmf} at its planned times, and
  * {@code stop}. It plays what the gateway sends at real time (8 bytes per ms) from a bounded buffer, echoes each
  * {@code mark} once the audio before it has played (at once when nothing is buffered, and all of them on
- * {@code clear}), honours {@code clear}, and records what the caller heard, with silence where nothing played.
+ * {@code clear}), honours {@code clear}, and records what the caller heard, with silence where nothing played (unless
+ * {@link Builder#recordAudio} is off).
  *
- * <p>Many calls run at once on one event loop group (each call confined to one loop). Threading: {@link #call} may
+ * <p>Many calls run at once on one event loop group (each call confined to one loop). Their media goes out from one
+ * periodic task per loop ({@link MediaSendWheel}: 1 ms slots, each call sending on its slot every 20 ms), each call's
+ * messages of one slot flushed together. Threading: {@link #call} may
  * be called from any thread; results complete on event loops. Lifecycle: {@link #close()} shuts down the event
  * loops this simulator created (not a group passed in).
  */
@@ -30,6 +36,8 @@ public final class TwilioCallSimulator implements AutoCloseable {
     public static final int DEFAULT_PLAYOUT_BUFFER_MS = 10_000;
     /** Default wait for the gateway's close after {@code stop} (or for its hang-up when the caller does not). */
     public static final long DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
+    /** Send slots per 20 ms frame: a call's first frame leaves at most 1 ms after its {@code start}. */
+    private static final int SLOTS_PER_FRAME = 20;
 
     private final InetSocketAddress gateway;
     private final URI publicUrl;
@@ -42,6 +50,8 @@ public final class TwilioCallSimulator implements AutoCloseable {
     private final boolean strict;
     private final int playoutBufferMs;
     private final long closeTimeoutMs;
+    private final boolean recordAudio;
+    private final Map<EventLoop, MediaSendTicker> tickers = new ConcurrentHashMap<>();
 
     private TwilioCallSimulator(final Builder b) {
         this.gateway = b.gateway;
@@ -55,6 +65,7 @@ public final class TwilioCallSimulator implements AutoCloseable {
         this.strict = b.strict;
         this.playoutBufferMs = b.playoutBufferMs;
         this.closeTimeoutMs = b.closeTimeoutMs;
+        this.recordAudio = b.recordAudio;
     }
 
     /** A builder; {@link Builder#gateway} and {@link Builder#publicUrl} are required. */
@@ -105,6 +116,15 @@ public final class TwilioCallSimulator implements AutoCloseable {
         return closeTimeoutMs;
     }
 
+    boolean recordAudio() {
+        return recordAudio;
+    }
+
+    /** The send schedule of {@code loop}'s calls (made on first use; used on that loop only). */
+    MediaSendTicker ticker(final EventLoop loop) {
+        return tickers.computeIfAbsent(loop, l -> new MediaSendTicker(l, new MediaSendWheel(SimulatedCall.FRAME_NS, SLOTS_PER_FRAME)));
+    }
+
     @Override
     public void close() {
         if (ownsGroup) {
@@ -125,6 +145,7 @@ public final class TwilioCallSimulator implements AutoCloseable {
         private boolean strict = true;
         private int playoutBufferMs = DEFAULT_PLAYOUT_BUFFER_MS;
         private long closeTimeoutMs = DEFAULT_CLOSE_TIMEOUT_MS;
+        private boolean recordAudio = true;
 
         private Builder() {
         }
@@ -199,6 +220,17 @@ public final class TwilioCallSimulator implements AutoCloseable {
                 throw new IllegalArgumentException("closeTimeoutMs must be positive, was " + ms);
             }
             this.closeTimeoutMs = ms;
+            return this;
+        }
+
+        /**
+         * Whether each call keeps what its caller heard and received ({@link SimulatedCallResult#heard()},
+         * {@link SimulatedCallResult#received()}, {@link CallPlan#recording()}; default on). Off, both are empty and
+         * a call keeps only its playout counters (marks are still echoed when their audio has played): what a load
+         * run wants, 16 bytes per ms of call less heap and no per-byte copying.
+         */
+        public Builder recordAudio(final boolean record) {
+            this.recordAudio = record;
             return this;
         }
 

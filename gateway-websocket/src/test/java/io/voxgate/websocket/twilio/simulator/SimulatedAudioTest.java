@@ -10,6 +10,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,5 +73,21 @@ class SimulatedAudioTest {
         assertEquals(MuLawCodec.ZERO_CODE, joined.mulaw()[39]);
         assertArrayEquals(tone.mulaw(), Arrays.copyOfRange(joined.mulaw(), 40, 120));
         assertEquals(MuLawCodec.ZERO_CODE, joined.mulaw()[120]);
+    }
+
+    @Test
+    void shouldHoldTheBase64OfEveryFramePaddedWithSilenceAndSilenceBeyondTheEnd() {
+        final SimulatedAudio tone = SimulatedAudio.tone(440, 45, 10_000);
+        assertEquals(3, tone.frames());
+        final byte[] mulaw = Arrays.copyOf(tone.mulaw(), 3 * 160);
+        Arrays.fill(mulaw, tone.length(), mulaw.length, MuLawCodec.ZERO_CODE);
+        final byte[] silent = new byte[160];
+        Arrays.fill(silent, MuLawCodec.ZERO_CODE);
+        for (int i = 0; i < 5; i++) {
+            final byte[] expected = i < 3 ? Arrays.copyOfRange(mulaw, i * 160, i * 160 + 160) : silent;
+            final int at = tone.frameBase64Offset(i);
+            final byte[] base64 = Arrays.copyOfRange(tone.frameBase64(i), at, at + SimulatedAudio.FRAME_BASE64_BYTES);
+            assertArrayEquals(expected, Base64.getDecoder().decode(base64), "frame " + i);
+        }
     }
 }
