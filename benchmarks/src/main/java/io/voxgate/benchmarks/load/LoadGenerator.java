@@ -139,11 +139,10 @@ public final class LoadGenerator {
         return Gateway.start(config, url, Secrets.forLocalRun(token), this::onCallReport);
     }
 
-    private synchronized void onCallReport(final String callId, final String edge, final CallStats stats, final Histogram inboundUs,
-                                           final Histogram outboundUs, final Histogram bargeInUs) {
+    private synchronized void onCallReport(final String callId, final String edge, final CallStats stats) {
         gatewayCallsReported++;
-        gatewayInboundUs.add(inboundUs);
-        gatewayOutboundUs.add(outboundUs);
+        gatewayInboundUs.add(stats.inboundLatencyUs());
+        gatewayOutboundUs.add(stats.outboundLatencyUs());
         gatewayCalls.put(callId, new GatewayCallFigures(stats.framesFromCaller(), stats.framesToCaller(),
             stats.framesDroppedAtEnd() + stats.framesDroppedEnded()));
         gatewayFramesDropped += stats.framesDroppedPreConnect() + stats.framesDroppedNotConnected() + stats.framesDroppedEnded()
@@ -385,6 +384,7 @@ public final class LoadGenerator {
                 own.put("framesDropped", gatewayFramesDropped);
                 own.set("inboundUs", percentiles(mapper, gatewayInboundUs));
                 own.set("outboundUs", percentiles(mapper, gatewayOutboundUs));
+                own.put("latencyResolution", "sum of per-call histograms, one significant digit: each value within 1/16 above");
             }
         }
         final ObjectNode resources = json.putObject("resources");

@@ -125,7 +125,7 @@ public final class CallSession implements AgentListener {
         // memory (16 KiB for 2 s of mu-law); a longer chunk is split across frames and kept or dropped whole.
         this.preConnect = new PreConnectBuffer(callerFormat, config.preConnectBufferMs() * callerFormat.bytesPerMs(),
             Math.max(1, config.preConnectBufferMs() / callerFormat.ptimeMs()), callerFormat.bytesPerFrame());
-        this.stats = new CallStats(queue, preConnect);
+        this.stats = new CallStats(queue, preConnect, registry.latency(), call.edge());
         this.liveness = new CallLiveness(call.callId(), call.edge(), nowNs, config.maxCallDurationSeconds() * 1_000_000_000L,
             config.idleTimeoutSeconds() * 1_000_000_000L, proxy, stats);
         this.callerVad = new VadTapStage(callerFormat, config.vadConfig());
