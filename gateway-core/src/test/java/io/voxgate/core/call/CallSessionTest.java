@@ -2,6 +2,7 @@ package io.voxgate.core.call;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +11,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.voxgate.core.agent.AgentCall;
 import io.voxgate.core.agent.EchoAgent;
 import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.core.pipeline.PreConnectBuffer;
 import io.voxgate.core.pipeline.Signals;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -90,6 +92,24 @@ class CallSessionTest {
         assertEquals(500 * MS, session.stats().agentConnectNs());
         assertEquals(0, session.stats().inboundLatencyUs().getMaxValue(),
             "time spent waiting for the agent is not gateway latency");
+    }
+
+    @Test
+    void shouldReleaseThePreConnectStorageOnceTheAgentIsConnected() {
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, false);
+        final CallSession session = session(agent, CallSessionConfig.defaults());
+        session.start(nowNs);
+        session.onCallerAudio(agentBurst(160), 0, 160, nowNs);
+        final PreConnectBuffer preConnect = session.preConnect();
+        assertFalse(preConnect.released());
+
+        agent.listener.onAgentConnected(nowNs);
+
+        assertEquals(1, agent.receivedChunks, "what was buffered was delivered first");
+        assertTrue(preConnect.released());
+        session.onCallerAudio(agentBurst(160), 0, 160, nowNs);
+        assertEquals(2, agent.receivedChunks);
+        assertEquals(0, session.stats().framesDroppedPreConnect());
     }
 
     @Test
