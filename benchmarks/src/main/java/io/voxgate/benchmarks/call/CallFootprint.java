@@ -19,9 +19,11 @@ import io.voxgate.websocket.twilio.simulator.SimulatedCallResult;
 import io.voxgate.websocket.twilio.simulator.TwilioCallSimulator;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.DatagramSocket;
 import java.lang.reflect.Field;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -45,6 +47,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   <li>{@code twilio N}: starts the whole gateway in-process, places N simulated Twilio calls that stay up, and
  *       walks everything the gateway object reaches (edges, event loops, channels, pipelines, sessions) with N calls
  *       up against the same walk after a warm-up call ended: the difference per call, by class.</li>
+ *   <li>{@code sip N scenario.xml}: the same for N SIP calls placed by {@code sipp} with the given UAC scenario
+ *       (the gateway's RTP goes to a local socket that reads nothing): jain-sip dialog and transactions, the SIP
+ *       call session, its RTP channel, jitter buffer and the core call session.</li>
  * </ul>
  * Run: {@code java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -Djdk.attach.allowAttachSelf=true
  * -cp benchmarks/target/benchmarks.jar
@@ -74,6 +79,13 @@ public final class CallFootprint {
         final CallFootprint footprint = new CallFootprint(System.out);
         if ("twilio".equals(mode)) {
             footprint.twilio(calls);
+        } else if ("sip".equals(mode)) {
+            if (args.length < 3) {
+                throw new IllegalArgumentException("sip N <sipp scenario, e.g. gateway-sip/src/test/resources/sipp/uac-basic.xml>");
+            }
+            footprint.sip(calls, Path.of(args[2]));
+            // The calls sipp left behind are still in their BYE retransmissions; nothing here needs their end.
+            System.exit(0);
         } else {
             footprint.sessions(calls);
         }
@@ -175,6 +187,46 @@ public final class CallFootprint {
             report("after one /metrics scrape", walkGateway(gateway), idle, count);
             running.forEach(c -> c.cancel(true));
         }
+    }
+
+    private void sip(final int count, final Path scenario) throws IOException, InterruptedException {
+        final int httpPort = freeLoopbackPort();
+        final int sipPort = freeLoopbackPort();
+        final String url = "http://127.0.0.1:" + httpPort;
+        final Map<GatewayOption, String> flags = new EnumMap<>(GatewayOption.class);
+        flags.put(GatewayOption.HTTP_PORT, Integer.toString(httpPort));
+        flags.put(GatewayOption.SIP_PORT, Integer.toString(sipPort));
+        flags.put(GatewayOption.RTP_PORTS, "41000-" + (41_000 + 2 * count + 100));
+        flags.put(GatewayOption.BIND, "127.0.0.1");
+        flags.put(GatewayOption.PUBLIC_URL, url);
+        flags.put(GatewayOption.AGENT, "echo");
+        flags.put(GatewayOption.AGENT_FORMAT, "pcm16/16000");
+        flags.put(GatewayOption.MAX_CALLS, Integer.toString(count + 10));
+        final String token = "footprint-token";
+        final GatewayConfig config = GatewayConfig.load(flags, null, Map.of(Secrets.TWILIO_AUTH_TOKEN, token));
+        try (Gateway gateway = Gateway.start(config, url, Secrets.forLocalRun(token));
+             DatagramSocket rtpSink = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            runSipp(scenario, sipPort, rtpSink.getLocalPort(), 1, 1_000).waitFor(60, TimeUnit.SECONDS);
+            awaitRegistry(gateway, 0);
+            final Map<Class<?>, long[]> idle = walkGateway(gateway);
+            final Process calls = runSipp(scenario, sipPort, rtpSink.getLocalPort(), count, 60_000);
+            try {
+                awaitRegistry(gateway, count);
+                TimeUnit.SECONDS.sleep(2);
+                out.printf(Locale.ROOT, "SIP call footprint, %d calls up, bytes per call (everything the gateway reaches)%n", count);
+                report("before any /metrics scrape", walkGateway(gateway), idle, count);
+            } finally {
+                calls.destroy();
+            }
+        }
+    }
+
+    private static Process runSipp(final Path scenario, final int sipPort, final int rtpPort, final int calls, final int holdMs)
+        throws IOException {
+        return new ProcessBuilder("sipp", "127.0.0.1:" + sipPort, "-sf", scenario.toString(), "-t", "u1", "-i", "127.0.0.1",
+            "-p", Integer.toString(freeLoopbackPort()), "-m", Integer.toString(calls), "-l", Integer.toString(calls),
+            "-r", "100", "-d", Integer.toString(holdMs), "-key", "rtpport", Integer.toString(rtpPort), "-nostdin")
+            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     }
 
     private void report(final String title, final Map<Class<?>, long[]> loaded, final Map<Class<?>, long[]> idle, final int count) {
