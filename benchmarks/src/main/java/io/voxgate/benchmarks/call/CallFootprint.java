@@ -52,8 +52,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  *       call session, its RTP channel, jitter buffer and the core call session.</li>
  * </ul>
  * Run: {@code java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -Djdk.attach.allowAttachSelf=true
- * -cp benchmarks/target/benchmarks.jar
- * io.voxgate.benchmarks.call.CallFootprint sessions 500}.
+ * -cp benchmarks/target/benchmarks.jar io.voxgate.benchmarks.call.CallFootprint sessions 500} (or {@code twilio 200},
+ * or {@code sip 100 gateway-sip/src/test/resources/sipp/uac-basic.xml}). The attach flag lets JOL size lambdas.
  *
  * <p>Threading: the {@code sessions} mode drives every call from the main thread (each call's executor runs tasks
  * inline); the {@code twilio} mode walks a running gateway, so its figures are approximate to a few objects.

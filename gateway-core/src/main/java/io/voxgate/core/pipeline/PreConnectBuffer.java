@@ -23,9 +23,9 @@ import org.agrona.DirectBuffer;
  * agent answers. Once a frame was dropped, later smaller frames are dropped too, so the agent never receives a
  * gappy sequence that looks continuous.
  *
- * <p>Storage is needed only until the agent connects: {@link #release} gives it up for good (a call keeps no
- * pre-connect storage while it runs, 16 KiB of mu-law pooled frames for the default 2 s); a buffer released is
- * empty and drops, counted, anything still offered.
+ * <p>Storage is needed only until the agent connects: {@link #release} gives it up for good, so a running call
+ * keeps none of it (16 KiB of mu-law for the default 2 s, 27 KiB with the pooled frames' objects). A buffer
+ * released is empty and drops, counted, anything still offered.
  *
  * <p>Threading: confined to the call's thread. Ownership: {@link #offer} copies the borrowed bytes into pooled
  * frames; {@link #drainTo} lends each frame to the sink for the duration of one sink call and returns it to the
