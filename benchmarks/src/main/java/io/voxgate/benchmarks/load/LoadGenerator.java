@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.voxgate.app.config.GatewayConfig;
 import io.voxgate.app.config.GatewayOption;
 import io.voxgate.app.config.Secrets;
+import io.voxgate.app.metrics.GatewayMetrics;
 import io.voxgate.app.runtime.Gateway;
 import io.voxgate.core.call.CallStats;
 import io.voxgate.websocket.twilio.simulator.CallPlan;
@@ -72,8 +73,7 @@ public final class LoadGenerator {
 
     private final LoadOptions options;
     private final PrintStream out;
-    private final Histogram gatewayInboundUs = new Histogram(3);
-    private final Histogram gatewayOutboundUs = new Histogram(3);
+    private GatewayMetrics.EdgeLatency gatewayLatencyBefore;
     private final Map<String, GatewayCallFigures> gatewayCalls = new ConcurrentHashMap<>();
     private long gatewayCallsReported;
     private long gatewayFramesDropped;
@@ -141,8 +141,6 @@ public final class LoadGenerator {
 
     private synchronized void onCallReport(final String callId, final String edge, final CallStats stats) {
         gatewayCallsReported++;
-        gatewayInboundUs.add(stats.inboundLatencyUs());
-        gatewayOutboundUs.add(stats.outboundLatencyUs());
         gatewayCalls.put(callId, new GatewayCallFigures(stats.framesFromCaller(), stats.framesToCaller(),
             stats.framesDroppedAtEnd() + stats.framesDroppedEnded()));
         gatewayFramesDropped += stats.framesDroppedPreConnect() + stats.framesDroppedNotConnected() + stats.framesDroppedEnded()
@@ -251,10 +249,9 @@ public final class LoadGenerator {
         awaitNoCalls(gateway);
         synchronized (this) {
             gatewayCalls.clear();
-            gatewayInboundUs.reset();
-            gatewayOutboundUs.reset();
             gatewayCallsReported = 0;
             gatewayFramesDropped = 0;
+            gatewayLatencyBefore = gateway == null ? null : gateway.metrics().latencyUs("twilio");
         }
         out.printf(Locale.ROOT, "warm-up: %d calls of %d s, %d ok (not measured)%n", calls, options.warmupSeconds(), ok);
     }
@@ -382,9 +379,16 @@ public final class LoadGenerator {
             synchronized (this) {
                 own.put("callsReported", gatewayCallsReported);
                 own.put("framesDropped", gatewayFramesDropped);
-                own.set("inboundUs", percentiles(mapper, gatewayInboundUs));
-                own.set("outboundUs", percentiles(mapper, gatewayOutboundUs));
-                own.put("latencyResolution", "sum of per-call histograms, one significant digit: each value within 1/16 above");
+                // The node's own full-precision latency since the warm-up (or the start), as /metrics exports it.
+                final GatewayMetrics.EdgeLatency now = gateway.metrics().latencyUs("twilio");
+                final Histogram inboundUs = now.inboundUs();
+                final Histogram outboundUs = now.outboundUs();
+                if (gatewayLatencyBefore != null) {
+                    inboundUs.subtract(gatewayLatencyBefore.inboundUs());
+                    outboundUs.subtract(gatewayLatencyBefore.outboundUs());
+                }
+                own.set("inboundUs", percentiles(mapper, inboundUs));
+                own.set("outboundUs", percentiles(mapper, outboundUs));
             }
         }
         final ObjectNode resources = json.putObject("resources");
