@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.voxgate.app.config.GatewayConfig;
 import io.voxgate.app.config.GatewayOption;
 import io.voxgate.app.config.Secrets;
+import io.voxgate.app.metrics.GatewayMetrics;
 import io.voxgate.app.runtime.Gateway;
 import io.voxgate.core.call.CallStats;
 import io.voxgate.websocket.twilio.simulator.CallPlan;
@@ -83,9 +84,7 @@ public final class LoadGenerator {
 
     private final LoadOptions options;
     private final PrintStream out;
-    private final Histogram gatewayInboundUs = new Histogram(3);
-    private final Histogram gatewayOutboundUs = new Histogram(3);
-    private final Histogram gatewayBargeInUs = new Histogram(3);
+    private GatewayMetrics.EdgeLatency gatewayLatencyBefore;
     private final Map<String, CallTally.GatewayCallFigures> gatewayCalls = new ConcurrentHashMap<>();
     private long gatewayCallsReported;
     private long gatewayFramesDropped;
@@ -183,12 +182,8 @@ public final class LoadGenerator {
         return Gateway.start(config, url, Secrets.fromEnvironment(env), this::onCallReport);
     }
 
-    private synchronized void onCallReport(final String callId, final String edge, final CallStats stats, final Histogram inboundUs,
-                                           final Histogram outboundUs, final Histogram bargeInUs) {
+    private synchronized void onCallReport(final String callId, final String edge, final CallStats stats) {
         gatewayCallsReported++;
-        gatewayInboundUs.add(inboundUs);
-        gatewayOutboundUs.add(outboundUs);
-        gatewayBargeInUs.add(bargeInUs);
         // Held at hang-up: queued for paced playout, or (Vapi) sent to the agent and not yet echoed back by it.
         gatewayCalls.put(callId, new CallTally.GatewayCallFigures(stats.framesFromCaller(), stats.framesToCaller(),
             stats.framesDroppedAtEnd() + stats.framesDroppedEnded() + Math.max(0, stats.framesToAgent() - stats.framesFromAgent())));
@@ -406,11 +401,9 @@ public final class LoadGenerator {
         awaitNoCalls(gateway);
         synchronized (this) {
             gatewayCalls.clear();
-            gatewayInboundUs.reset();
-            gatewayOutboundUs.reset();
-            gatewayBargeInUs.reset();
             gatewayCallsReported = 0;
             gatewayFramesDropped = 0;
+            gatewayLatencyBefore = gateway == null ? null : gateway.metrics().latencyUs("twilio");
         }
         out.printf(Locale.ROOT, "warm-up: %d calls of %d s, %d ok (not measured)%n", calls, options.warmupSeconds(), ok);
     }
@@ -491,9 +484,16 @@ public final class LoadGenerator {
             synchronized (this) {
                 own.put("callsReported", gatewayCallsReported);
                 own.put("framesDropped", gatewayFramesDropped);
-                own.set("inboundUs", percentiles(mapper, gatewayInboundUs));
-                own.set("outboundUs", percentiles(mapper, gatewayOutboundUs));
-                own.set("bargeInReactionUs", percentiles(mapper, gatewayBargeInUs));
+                // The node's own full-precision latency since the warm-up (or the start), as /metrics exports it.
+                final GatewayMetrics.EdgeLatency now = gateway.metrics().latencyUs("twilio");
+                final Histogram inboundUs = now.inboundUs();
+                final Histogram outboundUs = now.outboundUs();
+                if (gatewayLatencyBefore != null) {
+                    inboundUs.subtract(gatewayLatencyBefore.inboundUs());
+                    outboundUs.subtract(gatewayLatencyBefore.outboundUs());
+                }
+                own.set("inboundUs", percentiles(mapper, inboundUs));
+                own.set("outboundUs", percentiles(mapper, outboundUs));
             }
         } else if (m.latencyBefore != null && m.latencyAfter != null) {
             own.put("source", "the gateway's /metrics summaries voxgate_gateway_latency_{inbound,outbound}_seconds: count and mean"

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.voxgate.app.config.GatewayConfig;
 import io.voxgate.app.config.GatewayOption;
 import io.voxgate.app.config.Secrets;
+import io.voxgate.app.metrics.GatewayMetrics;
 import io.voxgate.app.runtime.Gateway;
 import io.voxgate.benchmarks.load.sip.PcmuTone;
 import io.voxgate.benchmarks.load.sip.SipCallOutcome;
@@ -85,8 +86,7 @@ final class SipLoadRun {
     private final LoadOptions options;
     private final PrintStream out;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private final Histogram gatewayInboundUs = new Histogram(3);
-    private final Histogram gatewayOutboundUs = new Histogram(3);
+    private GatewayMetrics.EdgeLatency gatewayLatencyBefore;
     private long gatewayCallsReported;
     private long gatewayFramesDropped;
     private URI metrics;
@@ -136,18 +136,14 @@ final class SipLoadRun {
         return Gateway.start(config, url, Secrets.forLocalRun(token), this::onCallReport);
     }
 
-    private synchronized void onCallReport(final String callId, final String edge, final CallStats stats, final Histogram inboundUs,
-                                           final Histogram outboundUs, final Histogram bargeInUs) {
+    private synchronized void onCallReport(final String callId, final String edge, final CallStats stats) {
         gatewayCallsReported++;
-        gatewayInboundUs.add(inboundUs);
-        gatewayOutboundUs.add(outboundUs);
         gatewayFramesDropped += stats.framesDroppedPreConnect() + stats.framesDroppedNotConnected() + stats.framesDroppedEnded()
             + stats.framesDroppedAtEnd() + stats.framesDroppedOverflow();
     }
 
-    private synchronized void resetGatewayReports() {
-        gatewayInboundUs.reset();
-        gatewayOutboundUs.reset();
+    private synchronized void resetGatewayReports(final Gateway gateway) {
+        gatewayLatencyBefore = gateway == null ? null : gateway.metrics().latencyUs("sip");
         gatewayCallsReported = 0;
         gatewayFramesDropped = 0;
     }
@@ -192,7 +188,7 @@ final class SipLoadRun {
             final List<SipCallOutcome> done = await(warm.calls, (options.warmupSeconds() + 40L) * NS_PER_S);
             awaitNoCalls(gateway);
             client.resetFigures();
-            resetGatewayReports();
+            resetGatewayReports(gateway);
             out.printf(Locale.ROOT, "warm-up: %d calls of %d s, %d ok (not measured)%n", calls, options.warmupSeconds(),
                 done.stream().filter(o -> o != null && o.ok()).count());
         }
@@ -434,8 +430,16 @@ final class SipLoadRun {
             synchronized (this) {
                 own.put("callsReported", gatewayCallsReported);
                 own.put("framesDropped", gatewayFramesDropped);
-                own.set("inboundUs", percentiles(mapper, gatewayInboundUs));
-                own.set("outboundUs", percentiles(mapper, gatewayOutboundUs));
+                // The node's own full-precision latency since the warm-up (or the start), as /metrics exports it.
+                final GatewayMetrics.EdgeLatency now = gateway.metrics().latencyUs("sip");
+                final Histogram inboundUs = now.inboundUs();
+                final Histogram outboundUs = now.outboundUs();
+                if (gatewayLatencyBefore != null) {
+                    inboundUs.subtract(gatewayLatencyBefore.inboundUs());
+                    outboundUs.subtract(gatewayLatencyBefore.outboundUs());
+                }
+                own.set("inboundUs", percentiles(mapper, inboundUs));
+                own.set("outboundUs", percentiles(mapper, outboundUs));
             }
         }
         resources(json, external, before, after, windowStart, windowEnd, activeInWindow, liveHeapBefore, liveHeapSteady, liveHeapAfter);

@@ -29,7 +29,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.HdrHistogram.Histogram;
+import org.HdrHistogram.AbstractHistogram;
 
 /**
  * {@code ./voxgate demo}: starts the gateway on loopback with the configured agent (parrot by default; with
@@ -153,7 +153,8 @@ public final class Demo {
         out.println();
         out.println("first audio: from the caller's first frame; reply: from the end of the caller's first sentence");
         out.println("(\"-\" when the agent spoke before the caller finished, as echo does);");
-        out.println("in/out: gateway-added latency per direction (pacing excluded); barge-in: caller speech onset to Twilio clear.");
+        out.println("in/out: gateway-added latency per direction (pacing excluded), per call within 6 %;");
+        out.println("barge-in: caller speech onset to Twilio clear.");
         out.println(allOk ? "demo: all calls went as expected" : "demo: some calls did not go as expected (see above)");
         return allOk;
     }
@@ -187,8 +188,9 @@ public final class Demo {
         return ok;
     }
 
-    private void record(final String callId, final String edge, final CallStats stats, final Histogram inboundUs,
-                        final Histogram outboundUs, final Histogram bargeInUs) {
+    private void record(final String callId, final String edge, final CallStats stats) {
+        final AbstractHistogram inboundUs = stats.inboundLatencyUs();
+        final AbstractHistogram outboundUs = stats.outboundLatencyUs();
         final CallFigures f = new CallFigures();
         f.framesFromCaller = stats.framesFromCaller();
         f.framesToCaller = stats.framesToCaller();

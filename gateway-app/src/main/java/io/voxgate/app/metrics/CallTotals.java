@@ -10,9 +10,10 @@ import org.HdrHistogram.Histogram;
  * Frame, drop, barge-in and latency totals over every call, ended or running, per edge.
  *
  * <p>Ended calls are folded in by the {@link CallRegistry} as they leave it ({@link #visit}); running calls are
- * added at scrape time by {@link #snapshot}. Latency recorders are drained into cumulative histograms by whichever
- * of the two comes first, so no interval is counted twice. Threading: every method takes this object's lock; it is
- * touched once per ended call and once per scrape, never per frame.
+ * added at scrape time by {@link #snapshot}. Latency comes from the registry's per-thread recorders
+ * ({@link CallRegistry#latency()}), drained into cumulative per-edge histograms at each scrape, so no interval is
+ * counted twice and a call's latency counts whether it is running or ended. Threading: every method takes this
+ * object's lock; it is touched once per ended call and once per scrape, never per frame.
  */
 final class CallTotals implements CallRegistry.CallVisitor {
     /** One edge's totals; plain fields guarded by the owner's lock. */
@@ -95,9 +96,6 @@ final class CallTotals implements CallRegistry.CallVisitor {
     }
 
     private final Map<String, EdgeTotals> ended = new HashMap<>();
-    private final Histogram inbound = new Histogram(CallStats.MAX_RECORDED_US, 2);
-    private final Histogram outbound = new Histogram(CallStats.MAX_RECORDED_US, 2);
-    private final Histogram bargeIn = new Histogram(CallStats.MAX_RECORDED_US, 2);
     private CallReportListener reports = CallReportListener.NONE;
 
     synchronized void reportTo(final CallReportListener listener) {
@@ -108,18 +106,19 @@ final class CallTotals implements CallRegistry.CallVisitor {
     public synchronized void visit(final String callId, final String edge, final CallStats stats) {
         final EdgeTotals totals = ended.computeIfAbsent(edge, e -> new EdgeTotals());
         totals.add(stats, true);
-        drainLatency(stats, totals);
-        reports.onCallEnded(callId, edge, stats, inbound, outbound, bargeIn);
+        reports.onCallEnded(callId, edge, stats);
     }
 
     /** Totals per edge over ended calls plus the calls running in {@code registry} now; a fresh copy. */
     synchronized Map<String, EdgeTotals> snapshot(final CallRegistry registry) {
-        final Map<String, EdgeTotals> live = new HashMap<>();
-        registry.forEachCall((callId, edge, stats) -> {
-            final EdgeTotals endedTotals = ended.computeIfAbsent(edge, e -> new EdgeTotals());
-            drainLatency(stats, endedTotals);
-            live.computeIfAbsent(edge, e -> new EdgeTotals()).add(stats, false);
+        registry.latency().drainTo((edge, inboundUs, outboundUs, bargeInReactionUs) -> {
+            final EdgeTotals totals = ended.computeIfAbsent(edge, e -> new EdgeTotals());
+            totals.inboundUs.add(inboundUs);
+            totals.outboundUs.add(outboundUs);
+            totals.bargeInReactionUs.add(bargeInReactionUs);
         });
+        final Map<String, EdgeTotals> live = new HashMap<>();
+        registry.forEachCall((callId, edge, stats) -> live.computeIfAbsent(edge, e -> new EdgeTotals()).add(stats, false));
         final Map<String, EdgeTotals> out = new HashMap<>();
         for (final Map.Entry<String, EdgeTotals> e : ended.entrySet()) {
             out.computeIfAbsent(e.getKey(), k -> new EdgeTotals()).addAll(e.getValue());
@@ -128,14 +127,5 @@ final class CallTotals implements CallRegistry.CallVisitor {
             out.computeIfAbsent(e.getKey(), k -> new EdgeTotals()).addAll(e.getValue());
         }
         return out;
-    }
-
-    private void drainLatency(final CallStats stats, final EdgeTotals into) {
-        stats.inboundLatencyUs().getIntervalHistogramInto(inbound);
-        into.inboundUs.add(inbound);
-        stats.outboundLatencyUs().getIntervalHistogramInto(outbound);
-        into.outboundUs.add(outbound);
-        stats.bargeInReactionUs().getIntervalHistogramInto(bargeIn);
-        into.bargeInReactionUs.add(bargeIn);
     }
 }

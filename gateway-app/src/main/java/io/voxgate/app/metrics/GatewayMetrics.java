@@ -8,6 +8,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Quantile;
 import io.prometheus.metrics.model.snapshots.Quantiles;
 import io.voxgate.core.call.CallRegistry;
+import io.voxgate.core.call.CallStats;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.management.BufferPoolMXBean;
@@ -208,6 +209,31 @@ public final class GatewayMetrics {
         }
         return out.toByteArray();
     }
+
+    /**
+     * Gateway-added latency of every call on {@code edge} so far, per direction, at the metrics' full precision
+     * (microseconds, two significant digits): copies, brought up to date now as a scrape would (an in-process load
+     * generator takes two and subtracts them).
+     */
+    public synchronized EdgeLatency latencyUs(final String edge) {
+        if (calls != null) {
+            current = totals.snapshot(calls);
+        }
+        final CallTotals.EdgeTotals t = current.get(edge);
+        if (t == null) {
+            final Histogram empty = new Histogram(CallStats.MAX_RECORDED_US, 2);
+            return new EdgeLatency(empty, empty.copy());
+        }
+        return new EdgeLatency(t.inboundUs.copy(), t.outboundUs.copy());
+    }
+
+    /**
+     * One edge's cumulative gateway-added latency per direction, in microseconds; owned by the caller.
+     *
+     * @param inboundUs  caller to agent
+     * @param outboundUs agent to caller, pacing excluded
+     */
+    public record EdgeLatency(Histogram inboundUs, Histogram outboundUs) { }
 
     /** The content type of {@link #scrape()}. */
     public static String contentType() {

@@ -1,5 +1,6 @@
 package io.voxgate.app.metrics;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.voxgate.core.agent.AgentCall;
@@ -116,5 +117,41 @@ class GatewayMetricsTest {
         final long afterGc = GatewayMetrics.heapAfterLastCollectionBytes();
         assertTrue(afterGc > 0 && afterGc <= Runtime.getRuntime().totalMemory(), "heap after GC " + afterGc);
         assertTrue(text.contains("voxgate_jvm_heap_after_gc_bytes "), text);
+    }
+
+    @Test
+    void shouldCountLatencyOfRunningAndEndedCallsOnceAcrossScrapes() {
+        final GatewayMetrics metrics = new GatewayMetrics();
+        final CallRegistry registry = new CallRegistry(10, metrics.callEndObserver());
+        metrics.bind(registry);
+        final CallSession first = call(registry, "CA1", "twilio");
+        talk(first, 10);
+        scrape(metrics);
+        talk(first, 5);
+        first.end("caller hung up", now);
+        talk(call(registry, "CA2", "twilio"), 7);
+
+        final String text = scrape(metrics);
+
+        assertTrue(text.contains("voxgate_gateway_latency_inbound_seconds_count{edge=\"twilio\"} 22"), text);
+        assertEquals(22, metrics.latencyUs("twilio").inboundUs().getTotalCount());
+        assertEquals(0, metrics.latencyUs("sip").inboundUs().getTotalCount());
+    }
+
+    @Test
+    void shouldHandTheCallReportTheCallsOwnWholeLifeLatency() {
+        final GatewayMetrics metrics = new GatewayMetrics();
+        final CallRegistry registry = new CallRegistry(10, metrics.callEndObserver());
+        metrics.bind(registry);
+        final long[] reported = new long[1];
+        metrics.reportEndedCallsTo((callId, edge, stats) -> reported[0] = stats.inboundLatencyUs().getTotalCount());
+        final CallSession session = call(registry, "CA1", "twilio");
+        talk(session, 10);
+        scrape(metrics);
+        talk(session, 5);
+
+        session.end("caller hung up", now);
+
+        assertEquals(15, reported[0], "a scrape in between takes nothing from the call's own figures");
     }
 }

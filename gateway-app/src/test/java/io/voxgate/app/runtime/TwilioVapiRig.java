@@ -92,8 +92,7 @@ final class TwilioVapiRig implements AutoCloseable {
         return future(callSid).get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private void onCallEnded(final String callId, final String edge, final CallStats stats, final org.HdrHistogram.Histogram in,
-                             final org.HdrHistogram.Histogram out, final org.HdrHistogram.Histogram bargeIn) {
+    private void onCallEnded(final String callId, final String edge, final CallStats stats) {
         future(callId).complete(new EndedCall(stats.framesFromCaller(), stats.framesToAgent(), stats.framesFromAgent(),
             stats.framesToCaller()));
     }

@@ -47,6 +47,7 @@ public final class CallRegistry {
     private final CallVisitor endObserver;
     private final ConcurrentHashMap<String, CallLiveness> calls;
     private final AtomicInteger active = new AtomicInteger();
+    private final CallLatencyRecorders latency = new CallLatencyRecorders();
     private volatile boolean draining;
     private volatile long drainDeadlineNs = Long.MAX_VALUE;
 
@@ -126,6 +127,11 @@ public final class CallRegistry {
             return true;
         }
         return false;
+    }
+
+    /** Gateway-added latency of every call on this node, per edge, recorded per call thread (for the metrics). */
+    public CallLatencyRecorders latency() {
+        return latency;
     }
 
     /**

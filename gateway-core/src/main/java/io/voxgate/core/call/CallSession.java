@@ -122,10 +122,11 @@ public final class CallSession implements AgentListener {
         this.queue = new PacedOutboundQueue(callerFormat, config.outboundQueueCapacityMs(),
             config.outboundLeadMs() * 1_000_000L);
         // Both edges deliver one packet time per chunk, so pooled frames of one ptime hold the bound in the least
-        // memory (16 KiB for 2 s of mu-law); a longer chunk is split across frames and kept or dropped whole.
+        // memory (16 KiB for 2 s of mu-law); a longer chunk is split across frames and kept or dropped whole. The
+        // storage is released once the agent is connected.
         this.preConnect = new PreConnectBuffer(callerFormat, config.preConnectBufferMs() * callerFormat.bytesPerMs(),
             Math.max(1, config.preConnectBufferMs() / callerFormat.ptimeMs()), callerFormat.bytesPerFrame());
-        this.stats = new CallStats(queue, preConnect);
+        this.stats = new CallStats(queue, preConnect, registry.latency(), call.edge());
         this.liveness = new CallLiveness(call.callId(), call.edge(), nowNs, config.maxCallDurationSeconds() * 1_000_000_000L,
             config.idleTimeoutSeconds() * 1_000_000_000L, proxy, stats);
         this.callerVad = new VadTapStage(callerFormat, config.vadConfig());
@@ -265,6 +266,8 @@ public final class CallSession implements AgentListener {
         stats.agentConnectNs = nowNs - connectStartedNs;
         drainNowNs = nowNs;
         preConnect.drainTo(drainPreConnect);
+        // An active call never buffers again (caller audio goes straight to the agent): its storage can go.
+        preConnect.release();
     }
 
     @Override
@@ -331,6 +334,10 @@ public final class CallSession implements AgentListener {
 
     CallLiveness liveness() {
         return liveness;
+    }
+
+    PreConnectBuffer preConnect() {
+        return preConnect;
     }
 
     private void onCommand(final CallCommand command, final long nowNs) {

@@ -2,27 +2,39 @@ package io.voxgate.core.call;
 
 import io.voxgate.core.pipeline.PacedOutboundQueue;
 import io.voxgate.core.pipeline.PreConnectBuffer;
-import org.HdrHistogram.SingleWriterRecorder;
+import org.HdrHistogram.AbstractHistogram;
+import org.HdrHistogram.IntCountsHistogram;
 
 /**
- * Per-call counters and latency recorders, for metrics and the call record.
+ * Per-call counters and latency histograms, for metrics and the call report.
+ *
+ * <h2>Latency, twice</h2>
+ * Every latency is recorded into the node-wide {@link CallLatencyRecorders} of the call's thread and edge (two
+ * significant digits; what the metrics export) and into this call's own histograms, which keep the call's whole
+ * history for its report at one significant digit: values up to 31 us exactly, larger ones within 1/16 (6 %),
+ * in about 1.4 KiB each where a two-digit histogram would take 9 KiB (int counts) to 18 KiB. Barge-in reaction is
+ * recorded node-wide only; a call's barge-ins are counted here.
  *
  * <p>Threading: written only by the call's thread (plain fields, single writer); a metrics scrape may read the
- * counters from another thread and see values slightly stale, never torn on a 64-bit JVM. The recorders are
- * HdrHistogram {@link SingleWriterRecorder}s: the call's thread records without allocating or locking, and a scrape
- * thread takes interval histograms ({@code getIntervalHistogram(recycled)}) safely. Units: latencies are recorded in
- * microseconds, clamped to {@link #MAX_RECORDED_US}.
+ * counters from another thread and see values slightly stale, never torn on a 64-bit JVM. The call's own histograms
+ * are read by the call report on the call's thread as it ends; another thread reading them sees a racy, possibly
+ * stale copy. Recording allocates nothing and takes no lock (the first value a call records on a thread that has
+ * never run a call of its edge makes that thread's recorders). Units: microseconds, clamped to
+ * {@link #MAX_RECORDED_US}.
  */
 public final class CallStats {
-    /** Largest latency a recorder tracks (10 s); larger values are recorded as this and counted. */
+    /** Largest latency recorded (10 s); larger values are recorded as this and counted. */
     public static final long MAX_RECORDED_US = 10_000_000L;
-    private static final int SIGNIFICANT_DIGITS = 2;
+    /** Significant digits of a call's own histograms. */
+    public static final int CALL_HISTOGRAM_DIGITS = 1;
 
     private final PacedOutboundQueue queue;
     private final PreConnectBuffer preConnect;
-    private final SingleWriterRecorder inboundLatencyUs = new SingleWriterRecorder(1, MAX_RECORDED_US, SIGNIFICANT_DIGITS);
-    private final SingleWriterRecorder outboundLatencyUs = new SingleWriterRecorder(1, MAX_RECORDED_US, SIGNIFICANT_DIGITS);
-    private final SingleWriterRecorder bargeInReactionUs = new SingleWriterRecorder(1, MAX_RECORDED_US, SIGNIFICANT_DIGITS);
+    private final CallLatencyRecorders nodeLatency;
+    private final String edge;
+    private final IntCountsHistogram inboundLatencyUs = new IntCountsHistogram(MAX_RECORDED_US, CALL_HISTOGRAM_DIGITS);
+    private final IntCountsHistogram outboundLatencyUs = new IntCountsHistogram(MAX_RECORDED_US, CALL_HISTOGRAM_DIGITS);
+    private CallLatencyRecorders.Recorders threadLatency;
 
     long framesFromCaller;
     long bytesFromCaller;
@@ -50,21 +62,36 @@ public final class CallStats {
     long latenciesClamped;
     long agentConnectNs = -1;
 
-    CallStats(final PacedOutboundQueue queue, final PreConnectBuffer preConnect) {
+    CallStats(final PacedOutboundQueue queue, final PreConnectBuffer preConnect, final CallLatencyRecorders nodeLatency,
+              final String edge) {
         this.queue = queue;
         this.preConnect = preConnect;
+        this.nodeLatency = nodeLatency;
+        this.edge = edge;
     }
 
     void recordInbound(final long latencyNs) {
-        inboundLatencyUs.recordValue(clampUs(latencyNs));
+        final long us = clampUs(latencyNs);
+        inboundLatencyUs.recordValue(us);
+        threadLatency().recordInbound(us);
     }
 
     void recordOutbound(final long latencyNs) {
-        outboundLatencyUs.recordValue(clampUs(latencyNs));
+        final long us = clampUs(latencyNs);
+        outboundLatencyUs.recordValue(us);
+        threadLatency().recordOutbound(us);
     }
 
     void recordBargeInReaction(final long reactionNs) {
-        bargeInReactionUs.recordValue(clampUs(reactionNs));
+        threadLatency().recordBargeInReaction(clampUs(reactionNs));
+    }
+
+    private CallLatencyRecorders.Recorders threadLatency() {
+        // Resolved on the first value, which is recorded on the call's thread: the thread the call is confined to.
+        if (threadLatency == null) {
+            threadLatency = nodeLatency.forCurrentThread(edge);
+        }
+        return threadLatency;
     }
 
     private long clampUs(final long ns) {
@@ -76,22 +103,21 @@ public final class CallStats {
         return us;
     }
 
-    /** Gateway-added latency caller -> agent: from caller audio arrival to hand-off to the agent, pre-connect wait excluded. */
-    public SingleWriterRecorder inboundLatencyUs() {
+    /**
+     * This call's gateway-added latency caller -> agent over its whole life: from caller audio arrival to hand-off
+     * to the agent, pre-connect wait excluded. One significant digit; read it on the call's thread.
+     */
+    public AbstractHistogram inboundLatencyUs() {
         return inboundLatencyUs;
     }
 
     /**
-     * Gateway-added latency agent -> caller: release time minus the later of the audio's arrival and its pacing
-     * deadline minus the lead, so intentional pacing never counts.
+     * This call's gateway-added latency agent -> caller over its whole life: release time minus the later of the
+     * audio's arrival and its pacing deadline minus the lead, so intentional pacing never counts. One significant
+     * digit; read it on the call's thread.
      */
-    public SingleWriterRecorder outboundLatencyUs() {
+    public AbstractHistogram outboundLatencyUs() {
         return outboundLatencyUs;
-    }
-
-    /** Barge-in reaction: from the barge-in signal until the caller stops hearing the interrupted turn. */
-    public SingleWriterRecorder bargeInReactionUs() {
-        return bargeInReactionUs;
     }
 
     /** Caller audio chunks received from the edge. */

@@ -33,26 +33,37 @@ import org.agrona.concurrent.UnsafeBuffer;
  * {@link #flush} drops everything pending in one call and ends the turn. The frame playing at that moment is
  * allowed to finish on the ptime grid, so an RTP sender that starts the next turn stays on its 20 ms cadence.
  *
- * <p>Overflow: bytes beyond the preallocated capacity are dropped and counted, never thrown.
+ * <h2>Capacity and storage</h2>
+ * The queue holds up to {@code capacityMs} of audio; bytes beyond it are dropped and counted
+ * ({@link #bytesDroppedOverflow()}), never thrown, and the call goes on. Storage starts at
+ * {@link #INITIAL_STORAGE_MS} (or the capacity, if smaller) and doubles, up to the capacity, when an offer does not
+ * fit. What the queue must hold is the lead plus whatever the agent sends ahead of real time: an agent that streams
+ * at real time (the echo agent, a voice agent's realtime transport) keeps well under a second queued, so a call pays
+ * 8 KiB of mu-law instead of 40 KiB for the default 5 s; an agent that bursts synthesized speech ahead grows its
+ * call's storage once per doubling (at most three times up to 5 s), a one-off copy, not a per-frame allocation.
  *
  * <p>Threading: confined to the call's thread. Ownership: {@link #offer} copies the borrowed bytes;
- * {@link #poll} copies one frame into the caller's buffer. Allocates nothing after construction. Units: time in
- * monotonic nanoseconds passed in by the caller, sizes in bytes of the caller's format.
+ * {@link #poll} copies one frame into the caller's buffer. Allocates nothing after construction except to grow its
+ * storage as above. Units: time in monotonic nanoseconds passed in by the caller, sizes in bytes of the caller's
+ * format.
  */
 public final class PacedOutboundQueue {
     /** Default lead for an edge that buffers at the far end (Twilio): enough to ride out event-loop jitter. */
     public static final long DEFAULT_LEAD_NS = 80_000_000L;
     /** Default capacity: 5 s of agent audio, more than any TTS burst ahead of real time. */
     public static final int DEFAULT_CAPACITY_MS = 5_000;
+    /** Storage a queue starts with: a second, far more than real-time streaming keeps queued (lead plus jitter). */
+    public static final int INITIAL_STORAGE_MS = 1_000;
 
     private final int frameBytes;
     private final long ptimeNs;
     private final long leadNs;
     private final long partialHoldNs;
     private final byte silenceByte;
-    private final byte[] ring;
+    private final int capacityBytes;
     private final UnsafeBuffer ringBuffer;
-    private final long[] frameReadyNs;
+    private byte[] ring;
+    private long[] frameReadyNs;
 
     private long head;
     private long tail;
@@ -100,7 +111,8 @@ public final class PacedOutboundQueue {
         this.leadNs = leadNs;
         this.partialHoldNs = partialHoldNs;
         this.silenceByte = silenceByte(format.encoding());
-        this.ring = new byte[Math.multiplyExact(capacityMs, format.bytesPerMs())];
+        this.capacityBytes = Math.multiplyExact(capacityMs, format.bytesPerMs());
+        this.ring = new byte[Math.min(capacityBytes, INITIAL_STORAGE_MS * format.bytesPerMs())];
         this.ringBuffer = new UnsafeBuffer(ring);
         this.frameReadyNs = new long[ring.length / frameBytes + 1];
     }
@@ -136,12 +148,15 @@ public final class PacedOutboundQueue {
             turnStartNs = Math.max(nowNs, playoutEndNs);
             framesReleasedInTurn = 0;
         }
-        final int accepted = Math.min(length, ring.length - pending);
+        final int accepted = Math.min(length, capacityBytes - pending);
         if (accepted < length) {
             bytesDroppedOverflow += length - accepted;
         }
         if (accepted == 0) {
             return 0;
+        }
+        if (pending + accepted > ring.length) {
+            grow(pending + accepted);
         }
         final int start = (int) (tail % ring.length);
         final int first = Math.min(accepted, ring.length - start);
@@ -159,6 +174,29 @@ public final class PacedOutboundQueue {
         lastOfferNs = nowNs;
         turnFinished = false;
         return accepted;
+    }
+
+    private void grow(final int neededBytes) {
+        final int length = Math.min(capacityBytes, Math.max(neededBytes, 2 * ring.length));
+        final byte[] bigger = new byte[length];
+        // Every byte and frame time stays at its absolute position modulo the new length, so head, tail and
+        // headFrameSeq keep their meaning.
+        long pos = head;
+        while (pos < tail) {
+            final int from = (int) (pos % ring.length);
+            final int to = (int) (pos % length);
+            final int n = (int) Math.min(tail - pos, Math.min(ring.length - from, length - to));
+            System.arraycopy(ring, from, bigger, to, n);
+            pos += n;
+        }
+        final long[] biggerReadyNs = new long[length / frameBytes + 1];
+        final long completeFrames = (tail - head) / frameBytes;
+        for (long seq = headFrameSeq; seq < headFrameSeq + completeFrames; seq++) {
+            biggerReadyNs[(int) (seq % biggerReadyNs.length)] = frameReadyNs[(int) (seq % frameReadyNs.length)];
+        }
+        ring = bigger;
+        frameReadyNs = biggerReadyNs;
+        ringBuffer.wrap(bigger);
     }
 
     /**
@@ -289,6 +327,11 @@ public final class PacedOutboundQueue {
 
     /** Bytes the queue can hold. */
     public int capacityBytes() {
+        return capacityBytes;
+    }
+
+    /** Bytes of storage allocated now: from {@link #INITIAL_STORAGE_MS} up to {@link #capacityBytes()}. */
+    public int storageBytes() {
         return ring.length;
     }
 

@@ -23,6 +23,10 @@ import org.agrona.DirectBuffer;
  * agent answers. Once a frame was dropped, later smaller frames are dropped too, so the agent never receives a
  * gappy sequence that looks continuous.
  *
+ * <p>Storage is needed only until the agent connects: {@link #release} gives it up for good, so a running call
+ * keeps none of it (16 KiB of mu-law for the default 2 s, 27 KiB with the pooled frames' objects). A buffer
+ * released is empty and drops, counted, anything still offered.
+ *
  * <p>Threading: confined to the call's thread. Ownership: {@link #offer} copies the borrowed bytes into pooled
  * frames; {@link #drainTo} lends each frame to the sink for the duration of one sink call and returns it to the
  * pool right after, and {@link #clear} returns every held frame. Allocates nothing after construction.
@@ -30,9 +34,11 @@ import org.agrona.DirectBuffer;
 public final class PreConnectBuffer {
     private final AudioFormat format;
     private final int capacityBytes;
-    private final AudioFramePool pool;
-    private final AudioFrame[] ring;
-    private final boolean[] endsCallerFrame;
+    private final int frameCapacityBytes;
+    private AudioFramePool pool;
+    private AudioFrame[] ring;
+    private boolean[] endsCallerFrame;
+    private boolean released;
     private int head;
     private int size;
     private int frameCount;
@@ -70,6 +76,7 @@ public final class PreConnectBuffer {
         }
         this.format = format;
         this.capacityBytes = capacityBytes;
+        this.frameCapacityBytes = frameCapacityBytes;
         this.pool = new AudioFramePool(maxFrames, frameCapacityBytes);
         this.ring = new AudioFrame[maxFrames];
         this.endsCallerFrame = new boolean[maxFrames];
@@ -84,9 +91,9 @@ public final class PreConnectBuffer {
         if (length <= 0) {
             return true;
         }
-        final int frameCapacity = pool.frameCapacity();
+        final int frameCapacity = frameCapacityBytes;
         final int pieces = (length - 1) / frameCapacity + 1;
-        if (overflowed || pieces > ring.length - size || length > capacityBytes - usedBytes) {
+        if (released || overflowed || pieces > ring.length - size || length > capacityBytes - usedBytes) {
             return drop(length);
         }
         int copied = 0;
@@ -180,6 +187,23 @@ public final class PreConnectBuffer {
         overflowed = false;
     }
 
+    /**
+     * Empties the buffer (as {@link #clear}) and gives up its storage for good, once the agent is connected and
+     * nothing will be buffered again; later offers are dropped and counted. Idempotent.
+     */
+    public void release() {
+        clear();
+        released = true;
+        pool = null;
+        ring = null;
+        endsCallerFrame = null;
+    }
+
+    /** Whether {@link #release} gave up the storage. */
+    public boolean released() {
+        return released;
+    }
+
     /** Caller frames held now. */
     public int frameCount() {
         return frameCount;
@@ -197,7 +221,7 @@ public final class PreConnectBuffer {
 
     /** Bytes per pooled frame: the longest caller frame kept with its boundaries. */
     public int frameCapacityBytes() {
-        return pool.frameCapacity();
+        return frameCapacityBytes;
     }
 
     /** Frames ever kept. */

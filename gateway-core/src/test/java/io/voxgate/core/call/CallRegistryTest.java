@@ -28,7 +28,7 @@ class CallRegistryTest {
 
     private static CallStats stats() {
         return new CallStats(new PacedOutboundQueue(AudioFormat.MULAW_8K, 100, 0L),
-            new PreConnectBuffer(AudioFormat.MULAW_8K, 160, 1, 160));
+            new PreConnectBuffer(AudioFormat.MULAW_8K, 160, 1, 160), new CallLatencyRecorders(), "twilio");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.voxgate.core.call;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +11,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.voxgate.core.agent.AgentCall;
 import io.voxgate.core.agent.EchoAgent;
 import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.core.pipeline.PreConnectBuffer;
 import io.voxgate.core.pipeline.Signals;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -88,8 +90,26 @@ class CallSessionTest {
         assertEquals(3, agent.receivedChunks);
         assertArrayEquals(java.util.Arrays.copyOf(frames.byteArray(), 480), agent.receivedBytes());
         assertEquals(500 * MS, session.stats().agentConnectNs());
-        assertEquals(0, session.stats().inboundLatencyUs().getIntervalHistogram().getMaxValue(),
+        assertEquals(0, session.stats().inboundLatencyUs().getMaxValue(),
             "time spent waiting for the agent is not gateway latency");
+    }
+
+    @Test
+    void shouldReleaseThePreConnectStorageOnceTheAgentIsConnected() {
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, false);
+        final CallSession session = session(agent, CallSessionConfig.defaults());
+        session.start(nowNs);
+        session.onCallerAudio(agentBurst(160), 0, 160, nowNs);
+        final PreConnectBuffer preConnect = session.preConnect();
+        assertFalse(preConnect.released());
+
+        agent.listener.onAgentConnected(nowNs);
+
+        assertEquals(1, agent.receivedChunks, "what was buffered was delivered first");
+        assertTrue(preConnect.released());
+        session.onCallerAudio(agentBurst(160), 0, 160, nowNs);
+        assertEquals(2, agent.receivedChunks);
+        assertEquals(0, session.stats().framesDroppedPreConnect());
     }
 
     @Test
@@ -120,7 +140,7 @@ class CallSessionTest {
         for (int k = 0; k < 100; k++) {
             assertEquals(T0 + k * 20 * MS, leg.sentAtNs[k], "frame " + k + " left the moment it arrived");
         }
-        assertEquals(0, session.stats().outboundLatencyUs().getIntervalHistogram().getMaxValue());
+        assertEquals(0, session.stats().outboundLatencyUs().getMaxValue());
     }
 
     @Test
@@ -449,12 +469,14 @@ class CallSessionTest {
         for (int k = 1; k < 5; k++) {
             session.onTick(T0 + k * 20 * MS);
         }
-        assertEquals(0, session.stats().outboundLatencyUs().getIntervalHistogram().getMaxValue());
+        assertEquals(0, session.stats().outboundLatencyUs().getMaxValue());
 
         session.onTick(T0 + 5 * 20 * MS + 5 * MS);
 
-        final long maxUs = session.stats().outboundLatencyUs().getIntervalHistogram().getMaxValue();
-        assertTrue(maxUs >= 4_990 && maxUs <= 5_050, "late tick recorded as " + maxUs + " us");
+        final long nodeMaxUs = drainedMaxUs().outboundUs;
+        assertTrue(nodeMaxUs >= 4_990 && nodeMaxUs <= 5_050, "late tick recorded node-wide as " + nodeMaxUs + " us");
+        final long callMaxUs = session.stats().outboundLatencyUs().getMaxValue();
+        assertTrue(callMaxUs >= 5_000 && callMaxUs <= 5_000 * 17 / 16, "late tick recorded for the call as " + callMaxUs + " us");
     }
 
     @Test
@@ -466,8 +488,58 @@ class CallSessionTest {
 
         session.onCallerAudio(agentBurst(160), 0, 160, nowNs);
 
-        final long maxUs = session.stats().inboundLatencyUs().getIntervalHistogram().getMaxValue();
-        assertTrue(maxUs >= 2_990 && maxUs <= 3_020, "recorded " + maxUs + " us");
+        final long nodeMaxUs = drainedMaxUs().inboundUs;
+        assertTrue(nodeMaxUs >= 2_990 && nodeMaxUs <= 3_020, "recorded node-wide as " + nodeMaxUs + " us");
+        final long callMaxUs = session.stats().inboundLatencyUs().getMaxValue();
+        assertTrue(callMaxUs >= 3_000 && callMaxUs <= 3_000 * 17 / 16, "recorded for the call as " + callMaxUs + " us");
+    }
+
+    @Test
+    void shouldRecordBargeInReactionNodeWideForTheCallsEdge() {
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);
+        final CallSession session = session(agent, CallSessionConfig.defaults().withOutboundLeadMs(0));
+        session.start(nowNs);
+        agent.listener.onAgentAudio(agentBurst(1_600), 0, 1_600, nowNs);
+
+        agent.listener.onAgentInterruption(nowNs + 5 * MS);
+
+        final DrainedMax drained = drainedMaxUs();
+        assertEquals(1, drained.bargeIns);
+        assertEquals("twilio", drained.edge);
+        assertEquals(1, session.stats().bargeInsFromAgent());
+    }
+
+    @Test
+    void shouldReportEachRecordedLatencyToTheNodeOnlyOnce() {
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);
+        final CallSession session = session(agent, CallSessionConfig.defaults());
+        session.start(nowNs);
+        session.onCallerAudio(agentBurst(160), 0, 160, nowNs);
+        assertEquals(1, drainedMaxUs().inbound);
+
+        assertEquals(0, drainedMaxUs().inbound, "a second drain sees nothing new");
+        assertEquals(1, session.stats().inboundLatencyUs().getTotalCount(), "the call keeps its whole history");
+    }
+
+    /** What one drain of the node's recorders saw: counts and maxima over every thread. */
+    private static final class DrainedMax {
+        String edge;
+        long inbound;
+        long inboundUs;
+        long outboundUs;
+        long bargeIns;
+    }
+
+    private DrainedMax drainedMaxUs() {
+        final DrainedMax d = new DrainedMax();
+        registry.latency().drainTo((edge, in, out, bargeIn) -> {
+            d.edge = edge;
+            d.inbound += in.getTotalCount();
+            d.inboundUs = Math.max(d.inboundUs, in.getMaxValue());
+            d.outboundUs = Math.max(d.outboundUs, out.getMaxValue());
+            d.bargeIns += bargeIn.getTotalCount();
+        });
+        return d;
     }
 
     @Test

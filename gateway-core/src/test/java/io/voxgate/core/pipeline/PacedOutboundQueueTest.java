@@ -245,4 +245,63 @@ class PacedOutboundQueueTest {
         assertTrue(assertThrows(IllegalArgumentException.class,
             () -> new PacedOutboundQueue(AudioFormat.MULAW_8K, 5_000, 0, 0)).getMessage().contains("partialHoldNs"));
     }
+
+    @Test
+    void shouldStartWithOneSecondOfStorageAndGrowToTheCapacityOnlyWhenAnOfferNeedsIt() {
+        final PacedOutboundQueue queue = new PacedOutboundQueue(AudioFormat.MULAW_8K, 5_000, 80 * MS);
+        assertEquals(8_000, queue.storageBytes());
+        assertEquals(40_000, queue.capacityBytes());
+
+        queue.offer(bytes(8_000, 0), 0, 8_000, T0);
+        assertEquals(8_000, queue.storageBytes(), "a full second fits without growing");
+        queue.offer(bytes(160, 0), 0, 160, T0);
+        assertEquals(16_000, queue.storageBytes(), "doubled");
+        queue.offer(bytes(40_000, 0), 0, 40_000, T0);
+
+        assertEquals(40_000, queue.storageBytes(), "never beyond the capacity");
+        assertEquals(40_000, queue.pendingBytes());
+        assertEquals(8_160, queue.bytesDroppedOverflow(), "the rest is a counted drop");
+    }
+
+    @Test
+    void shouldKeepBytesOrderAndFrameTimesWhenGrowingAWrappedRing() {
+        final PacedOutboundQueue queue = new PacedOutboundQueue(AudioFormat.MULAW_8K, 5_000, 0);
+        int nextIn = 0;
+        final long nowNs = T0;
+        // Fill most of the first second, release part of it so the ring's content wraps, then burst past it.
+        final byte[] chunk = new byte[160];
+        for (int i = 0; i < 45; i++) {
+            for (int b = 0; b < chunk.length; b++) {
+                chunk[b] = (byte) nextIn++;
+            }
+            queue.offer(new UnsafeBuffer(chunk), 0, chunk.length, nowNs);
+        }
+        int nextOut = 0;
+        for (int k = 0; k < 40; k++) {
+            assertEquals(160, queue.poll(T0 + k * 20 * MS, out, 0));
+            nextOut += 160;
+        }
+        // Late enough that the burst's arrival, not its deadline, is what its frames' delay is measured from.
+        final long burstNs = T0 + 2_000 * MS;
+        for (int i = 0; i < 90; i++) {
+            for (int b = 0; b < chunk.length; b++) {
+                chunk[b] = (byte) nextIn++;
+            }
+            queue.offer(new UnsafeBuffer(chunk), 0, chunk.length, burstNs);
+        }
+        assertEquals(16_000, queue.storageBytes());
+
+        for (int k = 40; k < 135; k++) {
+            final long deadlineNs = T0 + k * 20 * MS;
+            final long releaseNs = Math.max(burstNs + 5 * MS, deadlineNs);
+            assertEquals(160, queue.poll(releaseNs, out, 0), "frame " + k);
+            for (int i = 0; i < 160; i++) {
+                assertEquals((byte) nextOut++, out.getByte(i), "byte " + (nextOut - 1));
+            }
+            final long readyNs = k < 45 ? T0 : burstNs;
+            assertEquals(releaseNs - Math.max(readyNs, deadlineNs), queue.lastReleaseDelayNs(),
+                "frame " + k + " kept its arrival time across the growth");
+        }
+        assertFalse(queue.hasPending());
+    }
 }

@@ -334,4 +334,19 @@ class PreConnectBufferTest {
         }
         return out;
     }
+
+    @Test
+    void shouldGiveUpItsStorageOnReleaseAndCountLaterOffersAsDrops() {
+        final PreConnectBuffer buffer = buffer(1_000, 10);
+        buffer.offer(frame(160, 1), 0, 160, 10L);
+
+        buffer.release();
+
+        assertTrue(buffer.released());
+        assertEquals(0, buffer.frameCount());
+        assertEquals(null, buffer.pool(), "the pooled frames can be collected");
+        assertFalse(buffer.offer(frame(160, 2), 0, 160, 20L));
+        assertEquals(1, buffer.framesDropped());
+        assertEquals(0, buffer.drainTo((audio, offset, length, timestampNs) -> { }));
+    }
 }

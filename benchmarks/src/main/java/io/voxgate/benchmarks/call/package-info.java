@@ -1,0 +1,2 @@
+/** Retained heap per active call, measured by walking the object graph of live calls. */
+package io.voxgate.benchmarks.call;
