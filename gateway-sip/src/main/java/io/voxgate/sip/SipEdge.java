@@ -1,5 +1,6 @@
 package io.voxgate.sip;
 
+import io.netty.channel.EventLoop;
 import io.voxgate.core.agent.VoiceAgentFactory;
 import io.voxgate.core.call.CallRegistry;
 import io.voxgate.core.call.CallSessionConfig;
@@ -22,10 +23,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.agrona.concurrent.SystemNanoClock;
 import org.slf4j.Logger;
@@ -45,7 +46,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SipEdge implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SipEdge.class);
-    private static final long SESSION_OPEN_TIMEOUT_MS = 2_000;
     private static final long STOP_GRACE_MS = 2_000;
     private static final int BIND_ATTEMPTS = 4;
 
@@ -263,72 +263,97 @@ public final class SipEdge implements AutoCloseable {
         }
     }
 
-    /** Signalling's view of the edge; runs on jain-sip threads. */
+    /**
+     * Signalling's view of the edge. {@link #admit} is called on a jain-sip thread and returns at once; the
+     * admission itself runs on the new call's media loop (see {@link #tryPort}); the other methods cross into a
+     * call through its command ring.
+     */
     private final class Handler implements SipCallHandler {
 
         @Override
-        public Admission admit(final InboundCall inbound) {
+        public CompletionStage<Admission> admit(final InboundCall inbound) {
             if (stopping) {
-                return Admission.reject(503, config.retryAfterSeconds(), "stopping");
+                return CompletableFuture.completedFuture(Admission.reject(503, config.retryAfterSeconds(), "stopping"));
             }
-            final long nowNs = System.nanoTime();
-            SipCall call = null;
-            for (int attempt = 0; attempt < BIND_ATTEMPTS && call == null; attempt++) {
-                final int port = ports.allocate(nowNs);
-                if (port == RtpPortAllocator.NO_PORT) {
-                    callsRefusedNoPorts.incrementAndGet();
-                    return Admission.reject(503, config.retryAfterSeconds(), "no RTP ports free");
-                }
-                final SipCall candidate = new SipCall(inbound.callId(), transport.nextLoop(), port, SipEdge.this, config,
-                    inbound.callerFormat());
-                if (candidate.bind(transport, rtpBindAddress)) {
-                    call = candidate;
+            final CompletableFuture<Admission> outcome = new CompletableFuture<>();
+            final EventLoop loop = transport.nextLoop();
+            try {
+                loop.execute(() -> tryPort(inbound, loop, 0, outcome));
+            } catch (final RejectedExecutionException ex) {
+                outcome.complete(Admission.reject(503, config.retryAfterSeconds(), "stopping"));
+            }
+            return outcome;
+        }
+
+        /**
+         * Admission on the call's loop, one step per bind outcome: a port pair, both sockets bound, then the session
+         * opened; up to {@value #BIND_ATTEMPTS} pairs when another process holds a port. Nothing here waits.
+         */
+        private void tryPort(final InboundCall inbound, final EventLoop loop, final int attempt,
+                             final CompletableFuture<Admission> outcome) {
+            if (stopping) {
+                outcome.complete(Admission.reject(503, config.retryAfterSeconds(), "stopping"));
+                return;
+            }
+            if (attempt == BIND_ATTEMPTS) {
+                callsRefusedNoPorts.incrementAndGet();
+                outcome.complete(Admission.reject(503, config.retryAfterSeconds(), "RTP ports cannot be bound"));
+                return;
+            }
+            final int port = ports.allocate(System.nanoTime());
+            if (port == RtpPortAllocator.NO_PORT) {
+                callsRefusedNoPorts.incrementAndGet();
+                outcome.complete(Admission.reject(503, config.retryAfterSeconds(), "no RTP ports free"));
+                return;
+            }
+            final SipCall call = new SipCall(inbound.callId(), loop, port, SipEdge.this, config, inbound.callerFormat());
+            call.bind(transport, rtpBindAddress, bound -> {
+                if (bound) {
+                    openSession(inbound, call, outcome);
                 } else {
                     LOG.warn("RTP port {} or {} is taken by another process; trying another pair", port, port + 1);
-                    ports.release(port, nowNs);
+                    ports.release(port, System.nanoTime());
+                    tryPort(inbound, loop, attempt + 1, outcome);
                 }
-            }
-            if (call == null) {
-                callsRefusedNoPorts.incrementAndGet();
-                return Admission.reject(503, config.retryAfterSeconds(), "RTP ports cannot be bound");
-            }
-            final SipCall c = call;
+            });
+        }
+
+        private void openSession(final InboundCall inbound, final SipCall call, final CompletableFuture<Admission> outcome) {
             final SipCallSessions.Opened opened;
             try {
-                opened = c.loop.submit(() -> {
-                    final SipCallSessions.Opened o = sessions.open(inbound.callId(), inbound.metadata(), inbound.callerFormat(),
-                        c, c.loop, System.nanoTime());
-                    if (o.session != null) {
-                        c.session(o.session);
-                    }
-                    return o;
-                }).get(SESSION_OPEN_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-            } catch (final ExecutionException | TimeoutException ex) {
+                opened = sessions.open(inbound.callId(), inbound.metadata(), inbound.callerFormat(), call, call.loop,
+                    System.nanoTime());
+            } catch (final RuntimeException ex) {
                 LOG.warn("SIP call {}: session could not be opened: {}", inbound.callId(), ex.toString());
-                c.closeSockets();
-                ports.release(c.rtpPort, nowNs);
-                return Admission.reject(500, 0, "session failed");
-            } catch (final InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                c.closeSockets();
-                ports.release(c.rtpPort, nowNs);
-                return Admission.reject(503, config.retryAfterSeconds(), "interrupted");
+                release(call);
+                outcome.complete(Admission.reject(500, 0, "session failed"));
+                return;
             }
             if (opened.session == null) {
-                c.closeSockets();
-                ports.release(c.rtpPort, nowNs);
+                release(call);
                 callsRefusedFull.incrementAndGet();
-                switch (opened.refusal) {
-                    case DUPLICATE:
-                        return Admission.reject(482, 0, "duplicate call");
-                    default:
-                        return Admission.reject(503, config.retryAfterSeconds(),
-                            opened.refusal == SipCallSessions.Refusal.FULL ? "full" : "draining");
+                if (opened.refusal == SipCallSessions.Refusal.DUPLICATE) {
+                    outcome.complete(Admission.reject(482, 0, "duplicate call"));
+                } else {
+                    outcome.complete(Admission.reject(503, config.retryAfterSeconds(),
+                        opened.refusal == SipCallSessions.Refusal.FULL ? "full" : "draining"));
                 }
+                return;
             }
-            calls.put(inbound.callId(), c);
+            call.session(opened.session);
+            calls.put(inbound.callId(), call);
             callsAdmitted.incrementAndGet();
-            return Admission.accept(c.rtpPort);
+            if (stopping) {
+                // stop() may have swept the calls before this one was published: hang it up like the others.
+                call.proxy.offer(new SipCallProxy.Command(SipCallProxy.Kind.HANG_UP, null, "gateway stopping"));
+            }
+            outcome.complete(Admission.accept(call.rtpPort));
+        }
+
+        /** Undoes the binds and the port of a call that was never published. */
+        private void release(final SipCall call) {
+            call.closeSockets();
+            ports.release(call.rtpPort, System.nanoTime());
         }
 
         @Override
