@@ -225,6 +225,11 @@ public final class SipEdge implements AutoCloseable {
         stop();
     }
 
+    /** RTP port pairs currently taken (admitting or carrying a call), for tests. */
+    int rtpPortsInUse() {
+        return ports.inUse();
+    }
+
     /** The call with {@code callId}, for tests. */
     SipCall call(final String callId) {
         return calls.get(callId);
