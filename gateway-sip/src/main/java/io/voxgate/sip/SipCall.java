@@ -20,9 +20,7 @@ import io.voxgate.sip.rtp.RtpTransport;
 import io.voxgate.sip.sdp.NegotiatedMedia;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -38,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * <p>Per tick: apply signalling commands (they arrive through {@link SipCallProxy}), play one caller frame out
  * of the jitter buffer into the session, let the session release at most one paced agent frame (it calls
  * {@link #sendToCaller}), finish the RTP tick (silence or DTMF when no audio went out), send RTCP when due,
- * and check the media timeout. The tick is a fixed-rate timer: Netty schedules each run at start + n x 20 ms,
- * not at the end of the previous run, so the packet clock does not drift. Each run asks the call's
+ * and check the media timeout. The tick comes from the loop's {@link SipLoopTicker}, a fixed-rate timer shared by
+ * the loop's calls: Netty schedules each run at start + n x 20 ms, not at the end of the previous run, so the
+ * packet clock does not drift. Each run asks the call's
  * {@link PlayoutTickClock} how many frames are due by the real clock: up to three run back to back, more are
  * skipped (counted as {@code ticksSkipped}) so a loop short of CPU never stays behind.
  *
@@ -59,7 +58,9 @@ final class SipCall implements CallerLeg, RtpReceiveStage.Listener, SipCallProxy
     private final SipEdge edge;
     private final SipEdgeConfig config;
     private final AudioFormat sessionFormat;
-    private final Runnable tickTask = this::tick;
+    private final SipLoopTicker ticker;
+    /** This call's index in its loop's {@link SipLoopTicker}, or -1 while not ticked. */
+    int tickerSlot = -1;
     private final UnsafeBuffer rtcpScratch = new UnsafeBuffer(new byte[512]);
     private final UnsafeBuffer transcoded = new UnsafeBuffer(new byte[RtpSendStage.MAX_PAYLOAD_LENGTH]);
 
@@ -74,17 +75,17 @@ final class SipCall implements CallerLeg, RtpReceiveStage.Listener, SipCallProxy
     private RtpPlayoutStage playout;
     private RtpReceptionStatistics reception;
     private RtcpReporter rtcpReporter;
-    private ScheduledFuture<?> ticker;
     private long mediaWatchFromNs;
     private PlayoutTickClock clock;
     private boolean transcodeAlaw;
     private boolean ended;
     private long packetsBeforeAnswer;
 
-    SipCall(final String callId, final EventLoop loop, final int rtpPort, final SipEdge edge, final SipEdgeConfig config,
+    SipCall(final String callId, final SipLoopTicker ticker, final int rtpPort, final SipEdge edge, final SipEdgeConfig config,
             final AudioFormat sessionFormat) {
         this.callId = callId;
-        this.loop = loop;
+        this.ticker = ticker;
+        this.loop = ticker.loop();
         this.rtpPort = rtpPort;
         this.edge = edge;
         this.config = config;
@@ -179,8 +180,7 @@ final class SipCall implements CallerLeg, RtpReceiveStage.Listener, SipCallProxy
         rtcpSink.target(negotiated.remoteRtcp());
         mediaWatchFromNs = nowNs;
         session.start(nowNs);
-        clock = new PlayoutTickClock(TICK_NS, PlayoutTickClock.MAX_CATCH_UP_TICKS, nowNs + TICK_NS);
-        ticker = loop.scheduleAtFixedRate(tickTask, TICK_NS, TICK_NS, TimeUnit.NANOSECONDS);
+        clock = new PlayoutTickClock(TICK_NS, PlayoutTickClock.MAX_CATCH_UP_TICKS, ticker.add(this, nowNs));
         LOG.info("SIP call {} media: {} via rtp {}", callId, negotiated, rtpPort);
     }
 
@@ -197,7 +197,8 @@ final class SipCall implements CallerLeg, RtpReceiveStage.Listener, SipCallProxy
         LOG.info("SIP call {} media changed: {}", callId, negotiated);
     }
 
-    private void tick() {
+    /** One wake-up of the loop's {@link SipLoopTicker}. */
+    void tick() {
         if (ended) {
             return;
         }
@@ -375,9 +376,7 @@ final class SipCall implements CallerLeg, RtpReceiveStage.Listener, SipCallProxy
             return;
         }
         ended = true;
-        if (ticker != null) {
-            ticker.cancel(false);
-        }
+        ticker.remove(this);
         if (rtcpReporter != null && rtcp.isActive()) {
             sendRtcp(rtcpReporter.writeBye(rtcpScratch, 0));
         }

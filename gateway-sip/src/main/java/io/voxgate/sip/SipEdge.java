@@ -1,6 +1,5 @@
 package io.voxgate.sip;
 
-import io.netty.channel.EventLoop;
 import io.voxgate.core.agent.VoiceAgentFactory;
 import io.voxgate.core.call.CallRegistry;
 import io.voxgate.core.call.CallSessionConfig;
@@ -27,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.agrona.concurrent.SystemNanoClock;
 import org.slf4j.Logger;
@@ -60,6 +60,9 @@ public final class SipEdge implements AutoCloseable {
     private final Object endedSignal = new Object();
     private RtpPortAllocator ports;
     private RtpTransport transport;
+    /** One per media loop, fixed at start; calls are spread over them round-robin. */
+    private SipLoopTicker[] tickers;
+    private final AtomicInteger nextTicker = new AtomicInteger();
     private SipSignaling signaling;
     private InetAddress rtpBindAddress;
     private volatile boolean stopping;
@@ -104,6 +107,7 @@ public final class SipEdge implements AutoCloseable {
             keyStore = TlsKeyStore.buildPkcs12(config.tlsCertificate(), config.tlsPrivateKey(), keyStorePassword);
         }
         transport = new RtpTransport(config.mediaThreads());
+        tickers = transport.loops().stream().map(loop -> new SipLoopTicker(loop, SipCall.TICK_NS)).toArray(SipLoopTicker[]::new);
         signaling = new SipSignaling(new SignalingConfig(config.bindAddress(), config.sipPort(), config.transports(),
             config.tlsPort(), keyStore, keyStorePassword, config.externalIp(), config.allowList(), config.digestRealm(),
             config.digestUser(), config.digestPassword(), config.answerDelayMs(), config.retryAfterSeconds(),
@@ -281,9 +285,9 @@ public final class SipEdge implements AutoCloseable {
                 return CompletableFuture.completedFuture(Admission.reject(503, config.retryAfterSeconds(), "stopping"));
             }
             final CompletableFuture<Admission> outcome = new CompletableFuture<>();
-            final EventLoop loop = transport.nextLoop();
+            final SipLoopTicker ticker = tickers[Math.floorMod(nextTicker.getAndIncrement(), tickers.length)];
             try {
-                loop.execute(() -> tryPort(inbound, loop, 0, outcome));
+                ticker.loop().execute(() -> tryPort(inbound, ticker, 0, outcome));
             } catch (final RejectedExecutionException ex) {
                 outcome.complete(Admission.reject(503, config.retryAfterSeconds(), "stopping"));
             }
@@ -294,7 +298,7 @@ public final class SipEdge implements AutoCloseable {
          * Admission on the call's loop, one step per bind outcome: a port pair, both sockets bound, then the session
          * opened; up to {@value #BIND_ATTEMPTS} pairs when another process holds a port. Nothing here waits.
          */
-        private void tryPort(final InboundCall inbound, final EventLoop loop, final int attempt,
+        private void tryPort(final InboundCall inbound, final SipLoopTicker ticker, final int attempt,
                              final CompletableFuture<Admission> outcome) {
             if (stopping) {
                 outcome.complete(Admission.reject(503, config.retryAfterSeconds(), "stopping"));
@@ -311,14 +315,14 @@ public final class SipEdge implements AutoCloseable {
                 outcome.complete(Admission.reject(503, config.retryAfterSeconds(), "no RTP ports free"));
                 return;
             }
-            final SipCall call = new SipCall(inbound.callId(), loop, port, SipEdge.this, config, inbound.callerFormat());
+            final SipCall call = new SipCall(inbound.callId(), ticker, port, SipEdge.this, config, inbound.callerFormat());
             call.bind(transport, rtpBindAddress, bound -> {
                 if (bound) {
                     openSession(inbound, call, outcome);
                 } else {
                     LOG.warn("RTP port {} or {} is taken by another process; trying another pair", port, port + 1);
                     ports.release(port, System.nanoTime());
-                    tryPort(inbound, loop, attempt + 1, outcome);
+                    tryPort(inbound, ticker, attempt + 1, outcome);
                 }
             });
         }

@@ -13,8 +13,11 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -48,9 +51,13 @@ public final class RtpTransport implements AutoCloseable {
         }
     }
 
-    /** The loop the next call lives on (round-robin). */
-    public EventLoop nextLoop() {
-        return group.next();
+    /** Every media event loop, once each. */
+    public List<EventLoop> loops() {
+        final List<EventLoop> loops = new ArrayList<>();
+        for (final EventExecutor executor : group) {
+            loops.add((EventLoop) executor);
+        }
+        return loops;
     }
 
     /** Whether native epoll is in use. */
