@@ -1,6 +1,7 @@
 package io.voxgate.sip;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.voxgate.core.audio.AudioEncoding;
 import io.voxgate.core.audio.AudioFormat;
@@ -19,9 +20,8 @@ import io.voxgate.sip.rtp.RtpTransport;
 import io.voxgate.sip.sdp.NegotiatedMedia;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -31,15 +31,18 @@ import org.slf4j.LoggerFactory;
 /**
  * One SIP call's media, confined to the event loop that owns its RTP and RTCP sockets: the caller's leg of the
  * call session ({@link CallerLeg}), fed by the receive stage, the jitter buffer playout and RTCP, and driven by
- * a 20 ms tick on absolute deadlines.
+ * a 20 ms tick on absolute deadlines that catches up a little lag and skips a large one ({@link PlayoutTickClock}).
  *
  * <p>Per tick: apply signalling commands (they arrive through {@link SipCallProxy}), play one caller frame out
  * of the jitter buffer into the session, let the session release at most one paced agent frame (it calls
  * {@link #sendToCaller}), finish the RTP tick (silence or DTMF when no audio went out), send RTCP when due,
- * and check the media timeout. The tick is a fixed-rate timer: Netty schedules each run at start + n x 20 ms,
- * not at the end of the previous run, so the packet clock does not drift.
+ * and check the media timeout. The tick comes from the loop's {@link SipLoopTicker}, a fixed-rate timer shared by
+ * the loop's calls: Netty schedules each run at start + n x 20 ms, not at the end of the previous run, so the
+ * packet clock does not drift. Each run asks the call's
+ * {@link PlayoutTickClock} how many frames are due by the real clock: up to three run back to back, more are
+ * skipped (counted as {@code ticksSkipped}) so a loop short of CPU never stays behind.
  *
- * <p>Threading: every method except construction and {@link #bind} runs on {@link #loop}. Ownership: audio
+ * <p>Threading: every method except construction runs on {@link #loop}. Ownership: audio
  * handed in is borrowed and copied once into the outgoing packet.
  */
 final class SipCall implements CallerLeg, RtpReceiveStage.Listener, SipCallProxy.Handler {
@@ -55,7 +58,9 @@ final class SipCall implements CallerLeg, RtpReceiveStage.Listener, SipCallProxy
     private final SipEdge edge;
     private final SipEdgeConfig config;
     private final AudioFormat sessionFormat;
-    private final Runnable tickTask = this::tick;
+    private final SipLoopTicker ticker;
+    /** This call's index in its loop's {@link SipLoopTicker}, or -1 while not ticked. */
+    int tickerSlot = -1;
     private final UnsafeBuffer rtcpScratch = new UnsafeBuffer(new byte[512]);
     private final UnsafeBuffer transcoded = new UnsafeBuffer(new byte[RtpSendStage.MAX_PAYLOAD_LENGTH]);
 
@@ -70,18 +75,17 @@ final class SipCall implements CallerLeg, RtpReceiveStage.Listener, SipCallProxy
     private RtpPlayoutStage playout;
     private RtpReceptionStatistics reception;
     private RtcpReporter rtcpReporter;
-    private ScheduledFuture<?> ticker;
     private long mediaWatchFromNs;
-    private long firstTickNs;
-    private long ticks;
+    private PlayoutTickClock clock;
     private boolean transcodeAlaw;
     private boolean ended;
     private long packetsBeforeAnswer;
 
-    SipCall(final String callId, final EventLoop loop, final int rtpPort, final SipEdge edge, final SipEdgeConfig config,
+    SipCall(final String callId, final SipLoopTicker ticker, final int rtpPort, final SipEdge edge, final SipEdgeConfig config,
             final AudioFormat sessionFormat) {
         this.callId = callId;
-        this.loop = loop;
+        this.ticker = ticker;
+        this.loop = ticker.loop();
         this.rtpPort = rtpPort;
         this.edge = edge;
         this.config = config;
@@ -89,21 +93,31 @@ final class SipCall implements CallerLeg, RtpReceiveStage.Listener, SipCallProxy
         this.proxy = new SipCallProxy(COMMAND_RING_CAPACITY, loop, this);
     }
 
-    /** Binds the RTP and RTCP sockets (signalling thread, before the call is published); false if a port is taken. */
-    boolean bind(final RtpTransport transport, final InetAddress address) {
-        rtp = transport.bind(loop, address, rtpPort, this::onRtpDatagram);
-        if (rtp == null) {
-            return false;
-        }
-        rtcp = transport.bind(loop, address, rtpPort + 1, this::onRtcpDatagram);
-        if (rtcp == null) {
-            rtp.close();
-            rtp = null;
-            return false;
-        }
-        rtpSink = new NettyPacketSink(rtp);
-        rtcpSink = new NettyPacketSink(rtcp);
-        return true;
+    /**
+     * Binds the RTP and then the RTCP socket without waiting, on {@link #loop} (admission, before the call is
+     * published), then tells {@code done} on the loop whether both are bound; when either port is taken, whatever
+     * was bound is closed again.
+     */
+    void bind(final RtpTransport transport, final InetAddress address, final Consumer<Boolean> done) {
+        transport.bind(loop, address, rtpPort, this::onRtpDatagram).addListener((ChannelFuture rtpBound) -> {
+            if (!rtpBound.isSuccess()) {
+                done.accept(false);
+                return;
+            }
+            rtp = rtpBound.channel();
+            transport.bind(loop, address, rtpPort + 1, this::onRtcpDatagram).addListener((ChannelFuture rtcpBound) -> {
+                if (!rtcpBound.isSuccess()) {
+                    rtp.close();
+                    rtp = null;
+                    done.accept(false);
+                    return;
+                }
+                rtcp = rtcpBound.channel();
+                rtpSink = new NettyPacketSink(rtp);
+                rtcpSink = new NettyPacketSink(rtcp);
+                done.accept(true);
+            });
+        });
     }
 
     /** Closes the sockets of a call that was never published (admission refused). */
@@ -166,8 +180,7 @@ final class SipCall implements CallerLeg, RtpReceiveStage.Listener, SipCallProxy
         rtcpSink.target(negotiated.remoteRtcp());
         mediaWatchFromNs = nowNs;
         session.start(nowNs);
-        firstTickNs = nowNs + TICK_NS;
-        ticker = loop.scheduleAtFixedRate(tickTask, TICK_NS, TICK_NS, TimeUnit.NANOSECONDS);
+        clock = new PlayoutTickClock(TICK_NS, PlayoutTickClock.MAX_CATCH_UP_TICKS, ticker.add(this, nowNs));
         LOG.info("SIP call {} media: {} via rtp {}", callId, negotiated, rtpPort);
     }
 
@@ -184,14 +197,33 @@ final class SipCall implements CallerLeg, RtpReceiveStage.Listener, SipCallProxy
         LOG.info("SIP call {} media changed: {}", callId, negotiated);
     }
 
-    private void tick() {
+    /** One wake-up of the loop's {@link SipLoopTicker}. */
+    void tick() {
         if (ended) {
             return;
         }
-        // The tick's nominal time, start + n x 20 ms: the session's pacer and the playout see exactly one 20 ms step
-        // per tick even when the loop runs a tick late, so neither releases two frames at once nor drifts.
-        final long tickNs = firstTickNs + ticks * TICK_NS;
-        ticks++;
+        final int due = clock.due(System.nanoTime());
+        if (due == 0) {
+            // Netty runs a fixed-rate task's missed periods back to back; the first run already did their work.
+            return;
+        }
+        if (clock.lastSkipped() > 0) {
+            skip(clock.lastSkipped());
+        }
+        for (int i = 0; i < due && !ended; i++) {
+            frameTick(clock.tickNs());
+            clock.advance();
+        }
+        if (!ended) {
+            housekeeping(System.nanoTime());
+        }
+    }
+
+    /**
+     * One 20 ms frame at its nominal time {@code tickNs}: the session's pacer and the playout see exactly one
+     * period per tick, so neither releases two frames at once nor drifts, even when ticks run back to back.
+     */
+    private void frameTick(final long tickNs) {
         send.beginTick();
         final int length = playout.poll(tickNs);
         if (length > 0) {
@@ -205,7 +237,26 @@ final class SipCall implements CallerLeg, RtpReceiveStage.Listener, SipCallProxy
             return;
         }
         send.endTick();
-        final long nowNs = System.nanoTime();
+    }
+
+    /**
+     * The loop was too late for {@code skipped} ticks before the current one. The caller's frames of those slots
+     * leave the jitter buffer unheard at their own times, so its playout position stays with real time instead
+     * of lagging by the stall (a lagging position makes every later packet look early and ends in a flush);
+     * beyond the buffer's capacity nothing is left to take. The send clock jumps the gap. Agent audio that fell
+     * due meanwhile is released at the next tick, where the send stage keeps one frame and counts the rest.
+     */
+    private void skip(final long skipped) {
+        final long drain = Math.min(skipped, playout.jitter().capacityFrames());
+        final long firstSkippedNs = clock.tickNs() - skipped * TICK_NS;
+        for (long i = skipped - drain; i < skipped; i++) {
+            playout.skip(firstSkippedNs + i * TICK_NS);
+        }
+        send.skipTicks(skipped);
+    }
+
+    /** Once per wake-up: symmetric RTP target, RTCP when due, media timeout. */
+    private void housekeeping(final long nowNs) {
         if (config.symmetricRtp()) {
             rtpSink.target(receive.sendTarget(media.remoteRtp()));
         }
@@ -325,9 +376,7 @@ final class SipCall implements CallerLeg, RtpReceiveStage.Listener, SipCallProxy
             return;
         }
         ended = true;
-        if (ticker != null) {
-            ticker.cancel(false);
-        }
+        ticker.remove(this);
         if (rtcpReporter != null && rtcp.isActive()) {
             sendRtcp(rtcpReporter.writeBye(rtcpScratch, 0));
         }
@@ -344,6 +393,7 @@ final class SipCall implements CallerLeg, RtpReceiveStage.Listener, SipCallProxy
             edge.rtpTotals().add(playout.jitter().stats(), receive.packetsDroppedMalformed() + receive.packetsDroppedOversized()
                 + receive.packetsDroppedWrongSource() + receive.packetsDroppedWrongSsrc() + receive.packetsDroppedWrongPayloadType()
                 + receive.packetsDroppedEmpty(), send.packetsSent());
+            edge.rtpTotals().addTicksSkipped(clock.ticksSkipped());
         }
         LOG.info("SIP call {} ended: {} (rtp in {} out {}, dropped source {} ssrc {} pt {} malformed {}, digits in {})",
             callId, reason, receive == null ? 0 : receive.packetsAccepted(), send == null ? 0 : send.packetsSent(),

@@ -22,10 +22,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.agrona.concurrent.SystemNanoClock;
 import org.slf4j.Logger;
@@ -45,7 +46,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SipEdge implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SipEdge.class);
-    private static final long SESSION_OPEN_TIMEOUT_MS = 2_000;
     private static final long STOP_GRACE_MS = 2_000;
     private static final int BIND_ATTEMPTS = 4;
 
@@ -60,6 +60,9 @@ public final class SipEdge implements AutoCloseable {
     private final Object endedSignal = new Object();
     private RtpPortAllocator ports;
     private RtpTransport transport;
+    /** One per media loop, fixed at start; calls are spread over them round-robin. */
+    private SipLoopTicker[] tickers;
+    private final AtomicInteger nextTicker = new AtomicInteger();
     private SipSignaling signaling;
     private InetAddress rtpBindAddress;
     private volatile boolean stopping;
@@ -104,6 +107,7 @@ public final class SipEdge implements AutoCloseable {
             keyStore = TlsKeyStore.buildPkcs12(config.tlsCertificate(), config.tlsPrivateKey(), keyStorePassword);
         }
         transport = new RtpTransport(config.mediaThreads());
+        tickers = transport.loops().stream().map(loop -> new SipLoopTicker(loop, SipCall.TICK_NS)).toArray(SipLoopTicker[]::new);
         signaling = new SipSignaling(new SignalingConfig(config.bindAddress(), config.sipPort(), config.transports(),
             config.tlsPort(), keyStore, keyStorePassword, config.externalIp(), config.allowList(), config.digestRealm(),
             config.digestUser(), config.digestPassword(), config.answerDelayMs(), config.retryAfterSeconds(),
@@ -225,6 +229,11 @@ public final class SipEdge implements AutoCloseable {
         stop();
     }
 
+    /** RTP port pairs currently taken (admitting or carrying a call), for tests. */
+    int rtpPortsInUse() {
+        return ports.inUse();
+    }
+
     /** The call with {@code callId}, for tests. */
     SipCall call(final String callId) {
         return calls.get(callId);
@@ -263,72 +272,97 @@ public final class SipEdge implements AutoCloseable {
         }
     }
 
-    /** Signalling's view of the edge; runs on jain-sip threads. */
+    /**
+     * Signalling's view of the edge. {@link #admit} is called on a jain-sip thread and returns at once; the
+     * admission itself runs on the new call's media loop (see {@link #tryPort}); the other methods cross into a
+     * call through its command ring.
+     */
     private final class Handler implements SipCallHandler {
 
         @Override
-        public Admission admit(final InboundCall inbound) {
+        public CompletionStage<Admission> admit(final InboundCall inbound) {
             if (stopping) {
-                return Admission.reject(503, config.retryAfterSeconds(), "stopping");
+                return CompletableFuture.completedFuture(Admission.reject(503, config.retryAfterSeconds(), "stopping"));
             }
-            final long nowNs = System.nanoTime();
-            SipCall call = null;
-            for (int attempt = 0; attempt < BIND_ATTEMPTS && call == null; attempt++) {
-                final int port = ports.allocate(nowNs);
-                if (port == RtpPortAllocator.NO_PORT) {
-                    callsRefusedNoPorts.incrementAndGet();
-                    return Admission.reject(503, config.retryAfterSeconds(), "no RTP ports free");
-                }
-                final SipCall candidate = new SipCall(inbound.callId(), transport.nextLoop(), port, SipEdge.this, config,
-                    inbound.callerFormat());
-                if (candidate.bind(transport, rtpBindAddress)) {
-                    call = candidate;
+            final CompletableFuture<Admission> outcome = new CompletableFuture<>();
+            final SipLoopTicker ticker = tickers[Math.floorMod(nextTicker.getAndIncrement(), tickers.length)];
+            try {
+                ticker.loop().execute(() -> tryPort(inbound, ticker, 0, outcome));
+            } catch (final RejectedExecutionException ex) {
+                outcome.complete(Admission.reject(503, config.retryAfterSeconds(), "stopping"));
+            }
+            return outcome;
+        }
+
+        /**
+         * Admission on the call's loop, one step per bind outcome: a port pair, both sockets bound, then the session
+         * opened; up to {@value #BIND_ATTEMPTS} pairs when another process holds a port. Nothing here waits.
+         */
+        private void tryPort(final InboundCall inbound, final SipLoopTicker ticker, final int attempt,
+                             final CompletableFuture<Admission> outcome) {
+            if (stopping) {
+                outcome.complete(Admission.reject(503, config.retryAfterSeconds(), "stopping"));
+                return;
+            }
+            if (attempt == BIND_ATTEMPTS) {
+                callsRefusedNoPorts.incrementAndGet();
+                outcome.complete(Admission.reject(503, config.retryAfterSeconds(), "RTP ports cannot be bound"));
+                return;
+            }
+            final int port = ports.allocate(System.nanoTime());
+            if (port == RtpPortAllocator.NO_PORT) {
+                callsRefusedNoPorts.incrementAndGet();
+                outcome.complete(Admission.reject(503, config.retryAfterSeconds(), "no RTP ports free"));
+                return;
+            }
+            final SipCall call = new SipCall(inbound.callId(), ticker, port, SipEdge.this, config, inbound.callerFormat());
+            call.bind(transport, rtpBindAddress, bound -> {
+                if (bound) {
+                    openSession(inbound, call, outcome);
                 } else {
                     LOG.warn("RTP port {} or {} is taken by another process; trying another pair", port, port + 1);
-                    ports.release(port, nowNs);
+                    ports.release(port, System.nanoTime());
+                    tryPort(inbound, ticker, attempt + 1, outcome);
                 }
-            }
-            if (call == null) {
-                callsRefusedNoPorts.incrementAndGet();
-                return Admission.reject(503, config.retryAfterSeconds(), "RTP ports cannot be bound");
-            }
-            final SipCall c = call;
+            });
+        }
+
+        private void openSession(final InboundCall inbound, final SipCall call, final CompletableFuture<Admission> outcome) {
             final SipCallSessions.Opened opened;
             try {
-                opened = c.loop.submit(() -> {
-                    final SipCallSessions.Opened o = sessions.open(inbound.callId(), inbound.metadata(), inbound.callerFormat(),
-                        c, c.loop, System.nanoTime());
-                    if (o.session != null) {
-                        c.session(o.session);
-                    }
-                    return o;
-                }).get(SESSION_OPEN_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-            } catch (final ExecutionException | TimeoutException ex) {
+                opened = sessions.open(inbound.callId(), inbound.metadata(), inbound.callerFormat(), call, call.loop,
+                    System.nanoTime());
+            } catch (final RuntimeException ex) {
                 LOG.warn("SIP call {}: session could not be opened: {}", inbound.callId(), ex.toString());
-                c.closeSockets();
-                ports.release(c.rtpPort, nowNs);
-                return Admission.reject(500, 0, "session failed");
-            } catch (final InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                c.closeSockets();
-                ports.release(c.rtpPort, nowNs);
-                return Admission.reject(503, config.retryAfterSeconds(), "interrupted");
+                release(call);
+                outcome.complete(Admission.reject(500, 0, "session failed"));
+                return;
             }
             if (opened.session == null) {
-                c.closeSockets();
-                ports.release(c.rtpPort, nowNs);
+                release(call);
                 callsRefusedFull.incrementAndGet();
-                switch (opened.refusal) {
-                    case DUPLICATE:
-                        return Admission.reject(482, 0, "duplicate call");
-                    default:
-                        return Admission.reject(503, config.retryAfterSeconds(),
-                            opened.refusal == SipCallSessions.Refusal.FULL ? "full" : "draining");
+                if (opened.refusal == SipCallSessions.Refusal.DUPLICATE) {
+                    outcome.complete(Admission.reject(482, 0, "duplicate call"));
+                } else {
+                    outcome.complete(Admission.reject(503, config.retryAfterSeconds(),
+                        opened.refusal == SipCallSessions.Refusal.FULL ? "full" : "draining"));
                 }
+                return;
             }
-            calls.put(inbound.callId(), c);
+            call.session(opened.session);
+            calls.put(inbound.callId(), call);
             callsAdmitted.incrementAndGet();
-            return Admission.accept(c.rtpPort);
+            if (stopping) {
+                // stop() may have swept the calls before this one was published: hang it up like the others.
+                call.proxy.offer(new SipCallProxy.Command(SipCallProxy.Kind.HANG_UP, null, "gateway stopping"));
+            }
+            outcome.complete(Admission.accept(call.rtpPort));
+        }
+
+        /** Undoes the binds and the port of a call that was never published. */
+        private void release(final SipCall call) {
+            call.closeSockets();
+            ports.release(call.rtpPort, System.nanoTime());
         }
 
         @Override

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -24,6 +25,9 @@ final class ScriptedSessions implements SipCallSessions {
     final int hangUpAfterTicks;
     final CountDownLatch endedLatch;
     final CountDownLatch firstStarted = new CountDownLatch(1);
+    /** When set, {@link #open} (on the call's loop) waits for it, up to 10 s: a slow admission. */
+    volatile CountDownLatch openGate;
+    final CountDownLatch openEntered = new CountDownLatch(1);
 
     ScriptedSessions(final int maxCalls, final int hangUpAfterTicks, final int expectedEnds) {
         this.maxCalls = maxCalls;
@@ -34,6 +38,15 @@ final class ScriptedSessions implements SipCallSessions {
     @Override
     public Opened open(final String callId, final Map<String, String> metadata, final AudioFormat callerFormat,
                        final CallerLeg leg, final Executor executor, final long nowNs) {
+        openEntered.countDown();
+        final CountDownLatch gate = openGate;
+        if (gate != null) {
+            try {
+                gate.await(10, TimeUnit.SECONDS);
+            } catch (final InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (active.incrementAndGet() > maxCalls) {
             active.decrementAndGet();
             return Opened.refused(Refusal.FULL);

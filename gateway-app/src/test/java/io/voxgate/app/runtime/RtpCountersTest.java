@@ -27,6 +27,7 @@ class RtpCountersTest {
         jitter.offer(7, 10, 10 * 160L, false, frame, 0, 160, 30 * FRAME_NS);
         final RtpTotals totals = new RtpTotals();
         totals.add(jitter.stats(), 4, 25);
+        totals.addTicksSkipped(6);
         final GatewayMetrics metrics = new GatewayMetrics();
         Gateway.registerRtpCounters(metrics, totals);
         final String scrape = new String(metrics.scrape(), StandardCharsets.UTF_8);
@@ -36,5 +37,6 @@ class RtpCountersTest {
         assertTrue(scrape.contains("voxgate_rtp_packets_lost_total 0.0"), scrape);
         assertTrue(scrape.contains("voxgate_rtp_packets_invalid_total 4.0"), scrape);
         assertTrue(scrape.contains("voxgate_rtp_packets_sent_total 25.0"), scrape);
+        assertTrue(scrape.contains("voxgate_rtp_ticks_skipped_total 6.0"), scrape);
     }
 }

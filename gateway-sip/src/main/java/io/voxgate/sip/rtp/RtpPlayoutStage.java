@@ -43,6 +43,7 @@ public final class RtpPlayoutStage {
     private long framesPlayed;
     private long framesConcealed;
     private long framesSilence;
+    private long framesSkipped;
 
     /**
      * A playout stage.
@@ -93,6 +94,16 @@ public final class RtpPlayoutStage {
                 return samplesPerFrame;
             default:
                 return 0;
+        }
+    }
+
+    /**
+     * A playout tick whose frame nobody will hear (the call's loop ran too late for it): the jitter buffer moves on
+     * exactly as in {@link #poll}, so its playout position keeps pace with real time, but nothing is decoded.
+     */
+    public void skip(final long nowNs) {
+        if (jitter.poll(nowNs, wire, 0) != PlayoutStatus.NOT_STARTED) {
+            framesSkipped++;
         }
     }
 
@@ -153,6 +164,11 @@ public final class RtpPlayoutStage {
     /** Frames concealed for lost packets. */
     public long framesConcealed() {
         return framesConcealed;
+    }
+
+    /** Ticks passed by {@link #skip} after playout had started. */
+    public long framesSkipped() {
+        return framesSkipped;
     }
 
     /** Silence frames played in gaps. */

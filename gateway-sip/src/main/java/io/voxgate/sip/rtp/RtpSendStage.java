@@ -200,6 +200,20 @@ public final class RtpSendStage {
     }
 
     /**
+     * Passes {@code ticks} ticks without sending (the call's loop ran too late for them): the RTP timestamp still
+     * advances by their samples, since it reflects the sampling instant (RFC 3550 §5.1), and the next audio packet
+     * carries the marker bit, as after any gap in the stream (RFC 3551 §4.1). A digit being played is simply
+     * held longer.
+     */
+    public void skipTicks(final long ticks) {
+        if (ticks <= 0) {
+            return;
+        }
+        frameTimestamp = frameTimestamp + ticks * samplesPerFrame & 0xFFFF_FFFFL;
+        markerPending = true;
+    }
+
+    /**
      * Queues a digit to send as RFC 4733 events.
      *
      * @param digit      {@code 0-9 * # A-D} (lower case {@code a-d} accepted)

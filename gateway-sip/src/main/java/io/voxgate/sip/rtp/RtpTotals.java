@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Node-wide RTP and jitter buffer figures of the SIP edge, summed over calls as each call ends, for
  * {@code /metrics}: what the caller's packets became in the jitter buffer (late, lost, duplicate, reordered,
- * flushed), what the playout filled in (concealed, silence) and what the gateway sent.
+ * flushed), what the playout filled in (concealed, silence), what the gateway sent, and the frame ticks skipped
+ * because an event loop lagged.
  *
  * <p>A call's figures are added once, at its teardown, so a scrape sees calls that have ended; a running call's
  * packets are not counted until it ends. That keeps the media path free of shared writes.
@@ -26,6 +27,7 @@ public final class RtpTotals {
     private final LongAdder framesConcealed = new LongAdder();
     private final LongAdder framesSilence = new LongAdder();
     private final LongAdder packetsSent = new LongAdder();
+    private final LongAdder ticksSkipped = new LongAdder();
 
     /**
      * Adds one ended call's figures.
@@ -46,6 +48,19 @@ public final class RtpTotals {
         framesSilence.add(jitter.framesSilence());
         this.packetsDroppedInvalid.add(packetsDroppedInvalid);
         this.packetsSent.add(packetsSent);
+    }
+
+    /**
+     * Adds one ended call's skipped frame ticks: 20 ms ticks its event loop was too late to run, after which its
+     * playout clock resynchronised to real time instead of falling further behind.
+     */
+    public void addTicksSkipped(final long ticks) {
+        ticksSkipped.add(ticks);
+    }
+
+    /** Frame ticks skipped because a call's event loop ran too late (CPU shortage). */
+    public long ticksSkipped() {
+        return ticksSkipped.sum();
     }
 
     /** Audio packets offered to the jitter buffers. */

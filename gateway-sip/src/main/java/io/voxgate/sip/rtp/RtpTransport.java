@@ -1,7 +1,6 @@
 package io.voxgate.sip.rtp;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -14,8 +13,11 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,8 +27,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Sockets receive into fixed {@value #RECEIVE_BUFFER_BYTES}-byte buffers, so an oversized datagram arrives
  * truncated and is dropped as oversized by {@link RtpPacketFlyweight} rather than costing a large allocation.
  *
- * <p>Threading: {@link #bind} may be called from any thread except an event loop of this transport (it waits
- * for the bind). {@link #close} once at shutdown.
+ * <p>Threading: {@link #bind} on any thread (it never waits; admission calls it on the call's own loop).
+ * {@link #close} once at shutdown.
  */
 public final class RtpTransport implements AutoCloseable {
     /** Receive buffer per datagram: larger than any valid packet, see {@link RtpPacketFlyweight#MAX_PACKET_LENGTH}. */
@@ -49,9 +51,13 @@ public final class RtpTransport implements AutoCloseable {
         }
     }
 
-    /** The loop the next call lives on (round-robin). */
-    public EventLoop nextLoop() {
-        return group.next();
+    /** Every media event loop, once each. */
+    public List<EventLoop> loops() {
+        final List<EventLoop> loops = new ArrayList<>();
+        for (final EventExecutor executor : group) {
+            loops.add((EventLoop) executor);
+        }
+        return loops;
     }
 
     /** Whether native epoll is in use. */
@@ -60,17 +66,15 @@ public final class RtpTransport implements AutoCloseable {
     }
 
     /**
-     * Binds a UDP socket on {@code loop}.
-     *
-     * @return the channel, or {@code null} when the port cannot be bound (in use by another process)
+     * Starts binding a UDP socket on {@code loop}, without waiting: the future completes on {@code loop}, failed
+     * when the port cannot be bound (in use by another process; the channel is then closed).
      */
-    public Channel bind(final EventLoop loop, final InetAddress address, final int port, final DatagramHandler handler) {
+    public ChannelFuture bind(final EventLoop loop, final InetAddress address, final int port, final DatagramHandler handler) {
         final Bootstrap b = new Bootstrap().group(loop).channel(channelClass)
             .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER_BYTES))
             .option(ChannelOption.SO_RCVBUF, 256 * 1024)
             .handler(new RtpChannelHandler(handler));
-        final ChannelFuture f = b.bind(new InetSocketAddress(address, port)).awaitUninterruptibly();
-        return f.isSuccess() ? f.channel() : null;
+        return b.bind(new InetSocketAddress(address, port));
     }
 
     @Override

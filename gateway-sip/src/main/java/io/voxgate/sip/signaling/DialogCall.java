@@ -17,6 +17,8 @@ final class DialogCall {
 
     /** Where the INVITE dialog stands. */
     enum State {
+        /** 100 sent; the edge is still admitting the call (binding ports, opening the session). */
+        ADMITTING,
         /** 100 (and perhaps 180) sent; the INVITE still awaits its final response. */
         PROCEEDING,
         /** 200 OK sent; waiting for the ACK. */
@@ -31,10 +33,11 @@ final class DialogCall {
     final ServerTransaction inviteTransaction;
     final Request invite;
     final String toTag;
-    final SdpNegotiator negotiator;
     final boolean offerless;
     final String transport;
-    State state = State.PROCEEDING;
+    State state = State.ADMITTING;
+    /** Set once admitted, with the call's RTP port. */
+    SdpNegotiator negotiator;
     Dialog dialog;
     String answerSdp;
     NegotiatedMedia media;
@@ -48,12 +51,11 @@ final class DialogCall {
     ScheduledFuture<?> sessionTimer;
 
     DialogCall(final String callId, final ServerTransaction inviteTransaction, final Request invite, final String toTag,
-               final SdpNegotiator negotiator, final boolean offerless, final String transport) {
+               final boolean offerless, final String transport) {
         this.callId = callId;
         this.inviteTransaction = inviteTransaction;
         this.invite = invite;
         this.toTag = toTag;
-        this.negotiator = negotiator;
         this.offerless = offerless;
         this.transport = transport;
     }

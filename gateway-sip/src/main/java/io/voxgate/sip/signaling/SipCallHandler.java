@@ -1,6 +1,7 @@
 package io.voxgate.sip.signaling;
 
 import io.voxgate.sip.sdp.NegotiatedMedia;
+import java.util.concurrent.CompletionStage;
 
 /**
  * What signalling asks of the edge, in jain-sip-free terms.
@@ -12,8 +13,15 @@ import io.voxgate.sip.sdp.NegotiatedMedia;
  */
 public interface SipCallHandler {
 
-    /** Admits a new call (reserving its RTP ports) or refuses it. Must be quick: no blocking I/O. */
-    Admission admit(InboundCall call);
+    /**
+     * Admits a new call (reserving and binding its RTP ports, opening its session) or refuses it, asynchronously:
+     * returns at once, never waiting on another thread, and completes the stage on whatever thread did the work
+     * (the call's media loop), possibly before returning. Signalling stays free to take the next request
+     * meanwhile, and answers the INVITE when the stage completes. An exceptional completion is answered 500.
+     * A call admitted after signalling gave up on it (CANCEL, BYE, edge hang-up meanwhile) is ended with
+     * {@link #onEnded}, so its resources are released.
+     */
+    CompletionStage<Admission> admit(InboundCall call);
 
     /** Offer/answer completed: media may flow. Called once per admitted call that got that far. */
     void onAnswered(String callId, NegotiatedMedia media);

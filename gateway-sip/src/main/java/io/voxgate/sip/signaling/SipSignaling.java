@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -76,8 +77,9 @@ import org.slf4j.LoggerFactory;
  * UPDATE are answered keeping codec and port (hold/resume); CANCEL before the answer gives 200 to the CANCEL
  * and 487 to the INVITE (RFC 3261 §9.2); RFC 4028 session timers are honoured (see {@link #applySessionTimer}).
  *
- * <p>Threading: jain-sip delivers events one at a time (non-reentrant listener) on its own threads; timers and
- * edge-initiated hang-ups run on one signalling timer thread; per-call state is guarded by its
+ * <p>Threading: jain-sip delivers events one at a time (non-reentrant listener) on its own threads; timers,
+ * edge-initiated hang-ups and the answers to admitted INVITEs run on one signalling timer thread (the edge admits
+ * asynchronously on the call's media loop, so the jain-sip thread never waits for a media loop); per-call state is guarded by its
  * {@link DialogCall} monitor. Nothing here touches a call's media state: the handler crosses into calls
  * through their command rings. jain-sip types never leave this package.
  */
@@ -285,6 +287,7 @@ public final class SipSignaling implements SipListenerExt {
         }
         synchronized (call) {
             switch (call.state) {
+                case ADMITTING:
                 case PROCEEDING:
                     respond(call.inviteTransaction, statusIfUnanswered, call.toTag, null);
                     forget(call);
@@ -441,46 +444,109 @@ public final class SipSignaling implements SipListenerExt {
             }
             callerFormat = probe.media().callerFormat();
         }
+        // 100 Trying at once (RFC 3261 §17.2.1): the caller stops retransmitting while the edge admits the call.
         respond(st, Response.TRYING, null, null);
         final String transport = transportOf(request);
         final InboundCall inbound = new InboundCall(callId, new InetSocketAddress(source, sourcePort(request)), transport,
             metadata(request), callerFormat);
-        final Admission admission = handler.admit(inbound);
-        if (!admission.accepted()) {
-            invitesRejectedBusy.incrementAndGet();
-            final Response r = response(request, admission.statusCode(), null);
-            if (admission.retryAfterSeconds() > 0) {
-                r.addHeader(retryAfter(admission.retryAfterSeconds()));
-            }
-            send(st, request, r);
-            return;
-        }
-        final String localAddress = mediaAddress(request);
-        final SdpNegotiator negotiator = new SdpNegotiator(localAddress, admission.rtpPort(), random.nextLong());
-        final DialogCall call = new DialogCall(callId, st, request, newTag(), negotiator, offer == null, transport);
+        final DialogCall call = new DialogCall(callId, st, request, newTag(), offer == null, transport);
         call.dialog = st.getDialog();
-        if (offer != null) {
-            final SdpNegotiation answer = negotiator.answer(offer);
-            call.answerSdp = answer.sdp();
-            call.media = answer.media();
-        } else {
-            call.answerSdp = negotiator.offer();
-            call.awaitingAnswerInAck = true;
-        }
         if (timer != null) {
             call.sessionIntervalS = timer.intervalS;
             call.peerSupportsTimer = timer.peerSupportsTimer;
             call.uasRefreshes = timer.uasRefreshes;
         }
+        // Published before admission, so a CANCEL, a BYE or a looped INVITE arriving meanwhile finds it.
         calls.put(callId, call);
-        LOG.info("SIP call {} from {} via {} admitted (rtp {})", callId, inbound.source(), transport, admission.rtpPort());
+        final String localAddress = mediaAddress(request);
+        // The edge completes admission on the call's media loop; the answer is built and sent on the signalling
+        // timer thread, so neither this jain-sip thread nor a media loop waits for the other.
+        handler.admit(inbound).whenComplete((admission, failure) -> onSignallingThread(
+            () -> admitted(call, inbound, offer, localAddress, admission, failure)));
+    }
+
+    /** Runs {@code task} on the signalling timer thread; dropped once signalling has stopped. */
+    private void onSignallingThread(final Runnable task) {
+        final ScheduledExecutorService t = timers;
+        if (t == null) {
+            return;
+        }
+        try {
+            t.execute(task);
+        } catch (final RejectedExecutionException ex) {
+            LOG.debug("signalling stopped; admission outcome dropped");
+        }
+    }
+
+    /** The edge's admission outcome for {@code call}: answer (or ring), refuse, or release a call given up meanwhile. */
+    private void admitted(final DialogCall call, final InboundCall inbound, final SessionDescription offer, final String localAddress,
+                          final Admission admission, final Throwable failure) {
+        final boolean accepted = failure == null && admission.accepted();
         synchronized (call) {
-            if (config.answerDelayMs > 0) {
-                respond(st, Response.RINGING, call.toTag, null);
-                call.answerTimer = timers.schedule(() -> answer(call), config.answerDelayMs, TimeUnit.MILLISECONDS);
-            } else {
-                answer(call);
+            if (call.state != DialogCall.State.ADMITTING) {
+                // CANCEL, BYE or an edge hang-up came first and already answered the INVITE and forgot the call.
+                if (accepted) {
+                    LOG.info("SIP call {}: admitted after it ended; releasing", call.callId);
+                    handler.onEnded(call.callId, "ended during admission");
+                }
+                return;
             }
+            if (!accepted) {
+                final int status;
+                if (failure != null) {
+                    requestsFailed.incrementAndGet();
+                    LOG.warn("SIP call {}: admission failed: {}", call.callId, failure.toString());
+                    status = Response.SERVER_INTERNAL_ERROR;
+                } else {
+                    invitesRejectedBusy.incrementAndGet();
+                    status = admission.statusCode();
+                }
+                refuse(call, status, failure == null ? admission.retryAfterSeconds() : 0);
+                forget(call);
+                return;
+            }
+            try {
+                final SdpNegotiator negotiator = new SdpNegotiator(localAddress, admission.rtpPort(), random.nextLong());
+                call.negotiator = negotiator;
+                if (offer != null) {
+                    final SdpNegotiation answer = negotiator.answer(offer);
+                    call.answerSdp = answer.sdp();
+                    call.media = answer.media();
+                } else {
+                    call.answerSdp = negotiator.offer();
+                    call.awaitingAnswerInAck = true;
+                }
+                call.state = DialogCall.State.PROCEEDING;
+                LOG.info("SIP call {} from {} via {} admitted (rtp {})", call.callId, inbound.source(), call.transport,
+                    admission.rtpPort());
+                if (config.answerDelayMs > 0) {
+                    respond(call.inviteTransaction, Response.RINGING, call.toTag, null);
+                    call.answerTimer = timers.schedule(() -> answer(call), config.answerDelayMs, TimeUnit.MILLISECONDS);
+                } else {
+                    answer(call);
+                }
+            } catch (final RuntimeException ex) {
+                requestsFailed.incrementAndGet();
+                LOG.warn("SIP call {}: answer could not be prepared: {}", call.callId, ex.toString());
+                respond(call.inviteTransaction, Response.SERVER_INTERNAL_ERROR, call.toTag, null);
+                forget(call);
+                handler.onEnded(call.callId, "answer failed");
+            }
+        }
+    }
+
+    private void refuse(final DialogCall call, final int status, final int retryAfterSeconds) {
+        try {
+            final Response r = response(call.invite, status, null);
+            if (r == null) {
+                return;
+            }
+            if (retryAfterSeconds > 0) {
+                r.addHeader(retryAfter(retryAfterSeconds));
+            }
+            send(call.inviteTransaction, call.invite, r);
+        } catch (final ParseException | RuntimeException ex) {
+            LOG.info("SIP call {}: refusal {} could not be sent: {}", call.callId, status, ex.toString());
         }
     }
 
@@ -631,7 +697,13 @@ public final class SipSignaling implements SipListenerExt {
             if (call.state == DialogCall.State.ENDED) {
                 return;
             }
+            final boolean admitting = call.state == DialogCall.State.ADMITTING;
             forget(call);
+            if (admitting) {
+                // Not the edge's call yet: the admission's completion releases what it took.
+                LOG.info("SIP call {}: caller hung up during admission", call.callId);
+                return;
+            }
         }
         LOG.info("SIP call {}: caller hung up", call.callId);
         handler.onEnded(call.callId, "caller hung up");
@@ -643,6 +715,13 @@ public final class SipSignaling implements SipListenerExt {
             return;
         }
         synchronized (call) {
+            if (call.state == DialogCall.State.ADMITTING) {
+                // The edge is still admitting it: answer now; the admission's completion releases what it took.
+                respond(call.inviteTransaction, Response.REQUEST_TERMINATED, call.toTag, null);
+                forget(call);
+                LOG.info("SIP call {}: cancelled during admission", call.callId);
+                return;
+            }
             if (call.state != DialogCall.State.PROCEEDING) {
                 // RFC 3261 §9.2: a CANCEL after the final response has no effect.
                 return;

@@ -37,6 +37,27 @@ class RtpPlayoutStageTest {
     }
 
     @Test
+    void shouldMoveTheJitterBufferOnSkippedTicksExactlyAsPlayedTicksWithoutPlayingThem() {
+        final RtpPlayoutStage skipping = new RtpPlayoutStage(JitterBufferConfig.defaults(), AudioFormat.MULAW_8K, AudioFormat.MULAW_8K);
+        final RtpPlayoutStage playing = new RtpPlayoutStage(JitterBufferConfig.defaults(), AudioFormat.MULAW_8K, AudioFormat.MULAW_8K);
+        for (int i = 0; i < 40; i++) {
+            final long now = i * FRAME_NS;
+            skipping.offer(7, i, i * 160L, i == 0, frame(i), 0, 160, now);
+            playing.offer(7, i, i * 160L, i == 0, frame(i), 0, 160, now);
+            if (i >= 20 && i < 29) {
+                skipping.skip(now + FRAME_NS / 2);
+            } else {
+                skipping.poll(now + FRAME_NS / 2);
+            }
+            playing.poll(now + FRAME_NS / 2);
+        }
+        assertEquals(playing.jitter().lastSequenceNumber(), skipping.jitter().lastSequenceNumber());
+        assertEquals(playing.jitter().stats().packetsFlushed(), skipping.jitter().stats().packetsFlushed());
+        assertEquals(9, skipping.framesSkipped());
+        assertEquals(playing.framesPlayed() - 9, skipping.framesPlayed());
+    }
+
+    @Test
     void shouldPassPcmuThroughByteForByte() {
         final RtpPlayoutStage stage = new RtpPlayoutStage(JitterBufferConfig.defaults(), AudioFormat.MULAW_8K, AudioFormat.MULAW_8K);
         boolean matched = false;

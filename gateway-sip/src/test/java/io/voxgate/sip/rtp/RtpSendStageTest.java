@@ -48,6 +48,18 @@ class RtpSendStageTest {
     }
 
     @Test
+    void shouldAdvanceTheTimestampOverSkippedTicksAndMarkTheNextPacket() {
+        final RtpSendStage s = stage(RtpSendStage.IdlePolicy.SEND_SILENCE);
+        tick(s, frame);
+        s.skipTicks(5);
+        tick(s, frame);
+        assertEquals(2, sink.packets.size());
+        assertEquals(65535, sink.packet(1).sequenceNumber(), "no packet went out for the skipped ticks");
+        assertEquals(0xFFFFFF00L + 6 * 160 & 0xFFFF_FFFFL, sink.packet(1).timestamp());
+        assertTrue(sink.packet(1).marker(), "the packet after the gap carries the marker bit");
+    }
+
+    @Test
     void shouldSendSilenceWithMarkerZeroOnIdleTicksByDefault() {
         final RtpSendStage s = stage(RtpSendStage.IdlePolicy.SEND_SILENCE);
         tick(s, null);

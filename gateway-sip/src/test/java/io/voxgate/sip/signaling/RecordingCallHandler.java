@@ -3,6 +3,8 @@ package io.voxgate.sip.signaling;
 import io.voxgate.sip.sdp.NegotiatedMedia;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -25,12 +27,12 @@ final class RecordingCallHandler implements SipCallHandler {
     }
 
     @Override
-    public Admission admit(final InboundCall call) {
+    public CompletionStage<Admission> admit(final InboundCall call) {
         final Admission a = rule.apply(call);
         if (a.accepted()) {
             admitted.add(call);
         }
-        return a;
+        return CompletableFuture.completedFuture(a);
     }
 
     @Override
