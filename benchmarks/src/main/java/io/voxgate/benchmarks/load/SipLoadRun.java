@@ -62,7 +62,10 @@ import org.HdrHistogram.Histogram;
  * ({@code voxgate_rtp_packets_flushed_total}; while speech plays the adaptive buffer lowers its delay by dropping one
  * received frame, so a steady stream loses about one frame per call as the delay settles from its initial 40 ms
  * towards its 20 ms floor); plus every packet the gateway saw go missing ({@code voxgate_rtp_packets_lost_total}),
- * since the frame it conceals in its place repeats tone and would otherwise pass for an echo. A frame concealed in
+ * since the frame it conceals in its place repeats tone and would otherwise pass for an echo. Playout ticks the gateway
+ * skipped ({@code voxgate_rtp_ticks_skipped_total}: a media loop more than three frames behind real time resynchronises
+ * and drops one received frame per skipped tick) are a counted drop of CPU starvation, not of the jitter buffer: they are
+ * taken off the balance too and reported apart, and a clean run has none. A frame concealed in
  * place of a late-dropped one may pass for that frame's echo too, and the counters include silence packets, so the
  * account errs towards hiding loss (by at most those counts), never towards inventing it; every figure is reported
  * apart.
@@ -81,7 +84,8 @@ final class SipLoadRun {
     private static final int MAX_ERRORS_KEPT = 20;
     private static final int FRAMES_PER_SECOND = 50;
     private static final String[] RTP_COUNTERS = {"packets_received", "packets_late", "packets_lost", "packets_duplicate",
-        "packets_reordered", "packets_flushed", "packets_invalid", "frames_concealed", "frames_silence", "packets_sent"};
+        "packets_reordered", "packets_flushed", "packets_invalid", "frames_concealed", "frames_silence", "packets_sent",
+        "ticks_skipped"};
 
     private final LoadOptions options;
     private final PrintStream out;
@@ -355,7 +359,8 @@ final class SipLoadRun {
         final long flushed = f.rtpDelta()[5];
         final long concealed = f.rtpDelta()[7];
         final long gatewayLost = f.rtpDelta()[2];
-        final long balance = toneSent - (echoed + unpaired) - Math.max(0, lateDrops) - Math.max(0, flushed);
+        final long ticksSkipped = f.rtpDelta()[10];
+        final long balance = toneSent - (echoed + unpaired) - Math.max(0, lateDrops) - Math.max(0, flushed) - Math.max(0, ticksSkipped);
         final long lost = echo ? Math.max(0, balance) + Math.max(0, gatewayLost) : 0;
         final long unexplainedUnpaired = Math.max(0, unpaired - Math.max(0, concealed));
 
@@ -403,6 +408,7 @@ final class SipLoadRun {
         frames.put("gatewayFlushed", flushed);
         frames.put("gatewayConcealed", concealed);
         frames.put("gatewayLost", gatewayLost);
+        frames.put("gatewayTicksSkipped", ticksSkipped);
         frames.put("accountBalance", balance);
         frames.put("unpairedBeyondConcealed", unexplainedUnpaired);
         frames.put("unpaired", unpaired);
@@ -597,11 +603,12 @@ final class SipLoadRun {
             rate.get("invitesPerSecond").asDouble(), rate.get("answeredPerSecond").asDouble(), rate.get("placingSeconds").asDouble(),
             rate.path("answeredPerSecondMin").asLong(), rate.path("answeredPerSecondMean").asDouble());
         out.printf(Locale.ROOT, "frames      tone sent %d, echoed %d + %d unpaired (%d concealed by the gateway), %d late-drops, %d "
-                + "flushes, %d missing at the gateway: lost %d beyond the jitter buffers' counted drops (balance %d); silent "
-                + "received %d%n",
+                + "flushes, %d missing at the gateway, %d skipped ticks: lost %d beyond the gateway's counted drops (balance %d); "
+                + "silent received %d%n",
             frames.get("sent").asLong(), frames.get("received").asLong(), frames.get("unpaired").asLong(),
             frames.get("gatewayConcealed").asLong(), frames.get("gatewayLateDrops").asLong(), frames.get("gatewayFlushed").asLong(),
-            frames.get("gatewayLost").asLong(), frames.get("lost").asLong(), frames.get("accountBalance").asLong(),
+            frames.get("gatewayLost").asLong(), frames.get("gatewayTicksSkipped").asLong(), frames.get("lost").asLong(),
+            frames.get("accountBalance").asLong(),
             frames.get("silentReceived").asLong());
         out.printf(Locale.ROOT, "gateway rtp received %d, late %d, lost %d, duplicate %d, reordered %d, flushed %d, concealed %d, "
                 + "sent %d%n",
