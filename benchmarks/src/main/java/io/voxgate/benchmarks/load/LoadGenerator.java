@@ -480,7 +480,8 @@ public final class LoadGenerator {
         json.set("generatorSendLagUs", percentiles(mapper, sendLag));
         final ObjectNode own = json.putObject("gatewayReported");
         if (gateway != null) {
-            own.put("source", "the gateway's per-call reports (HdrHistogram, µs), calls of the measured run only");
+            own.put("source", "the gateway's node-wide latency recorders (HdrHistogram, µs, as /metrics exports them), differenced over the"
+                + " measured run");
             synchronized (this) {
                 own.put("callsReported", gatewayCallsReported);
                 own.put("framesDropped", gatewayFramesDropped);
