@@ -37,15 +37,15 @@ import org.slf4j.LoggerFactory;
  * of the jitter buffer into the session, let the session release at most one paced agent frame (it calls
  * {@link #sendToCaller}), finish the RTP tick (silence or DTMF when no audio went out), send RTCP when due,
  * and check the media timeout. The tick comes from the loop's {@link SipLoopTicker}, a fixed-rate timer shared by
- * the loop's calls: Netty schedules each run at start + n x 20 ms, not at the end of the previous run, so the
- * packet clock does not drift. Each run asks the call's
+ * the loop's calls, each call on one of its phases: Netty schedules each run at start + n x period, not at the end
+ * of the previous run, so the packet clock does not drift. Each run asks the call's
  * {@link PlayoutTickClock} how many frames are due by the real clock: up to three run back to back, more are
  * skipped (counted as {@code ticksSkipped}) so a loop short of CPU never stays behind.
  *
  * <p>Threading: every method except construction runs on {@link #loop}. Ownership: audio
  * handed in is borrowed and copied once into the outgoing packet.
  */
-final class SipCall implements CallerLeg, RtpReceiveStage.Listener, SipCallProxy.Handler {
+final class SipCall extends LoopTicked implements CallerLeg, RtpReceiveStage.Listener, SipCallProxy.Handler {
     static final long TICK_NS = 20_000_000L;
     private static final Logger LOG = LoggerFactory.getLogger(SipCall.class);
     private static final int COMMAND_RING_CAPACITY = 64;
@@ -59,8 +59,6 @@ final class SipCall implements CallerLeg, RtpReceiveStage.Listener, SipCallProxy
     private final SipEdgeConfig config;
     private final AudioFormat sessionFormat;
     private final SipLoopTicker ticker;
-    /** This call's index in its loop's {@link SipLoopTicker}, or -1 while not ticked. */
-    int tickerSlot = -1;
     private final UnsafeBuffer rtcpScratch = new UnsafeBuffer(new byte[512]);
     private final UnsafeBuffer transcoded = new UnsafeBuffer(new byte[RtpSendStage.MAX_PAYLOAD_LENGTH]);
 
@@ -197,7 +195,8 @@ final class SipCall implements CallerLeg, RtpReceiveStage.Listener, SipCallProxy
         LOG.info("SIP call {} media changed: {}", callId, negotiated);
     }
 
-    /** One wake-up of the loop's {@link SipLoopTicker}. */
+    /** One wake-up of this call's phase of the loop's {@link SipLoopTicker}. */
+    @Override
     void tick() {
         if (ended) {
             return;

@@ -107,7 +107,8 @@ public final class SipEdge implements AutoCloseable {
             keyStore = TlsKeyStore.buildPkcs12(config.tlsCertificate(), config.tlsPrivateKey(), keyStorePassword);
         }
         transport = new RtpTransport(config.mediaThreads());
-        tickers = transport.loops().stream().map(loop -> new SipLoopTicker(loop, SipCall.TICK_NS)).toArray(SipLoopTicker[]::new);
+        tickers = transport.loops().stream().map(loop -> new SipLoopTicker(loop, SipCall.TICK_NS, SipLoopTicker.PHASES))
+            .toArray(SipLoopTicker[]::new);
         signaling = new SipSignaling(new SignalingConfig(config.bindAddress(), config.sipPort(), config.transports(),
             config.tlsPort(), keyStore, keyStorePassword, config.externalIp(), config.allowList(), config.digestRealm(),
             config.digestUser(), config.digestPassword(), config.answerDelayMs(), config.retryAfterSeconds(),

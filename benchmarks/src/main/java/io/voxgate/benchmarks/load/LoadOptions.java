@@ -49,7 +49,7 @@ record LoadOptions(int calls, int rampPerSecond, int holdSeconds, int tailMs, in
         "  --ramp-per-second R     new calls per second (1.." + MAX_RAMP_PER_SECOND + ", default 50)",
         "  --hold-seconds S        audio each caller streams (1.." + MAX_HOLD_SECONDS + ", default 20)",
         "  --tail-ms T             silence each caller streams after its audio (100..10000, default 1000)",
-        "  --warmup-seconds W     unmeasured warm-up calls (up to " + WARMUP_CALLS + ") held W s first (0..600, default 10)",
+        "  --warmup-seconds W      unmeasured warm-up calls (up to " + WARMUP_CALLS + ") held W s first (0..600, default 10)",
         "  --duration-seconds D    keep --calls up for D s, replacing each call that ends at the ramp rate",
         "                          (0.." + MAX_DURATION_SECONDS + ", default 0: one wave);",
         "                          a soak: --hold-seconds 60 --duration-seconds 600",
