@@ -76,7 +76,6 @@ import org.HdrHistogram.Histogram;
  */
 public final class LoadGenerator {
     private static final long NS_PER_S = 1_000_000_000L;
-    private static final double[] PERCENTILES = {50, 90, 99, 99.9, 99.99, 100};
     private static final int TONE_HZ = 440;
     private static final int TONE_AMPLITUDE = 8_000;
     private static final String VAPI_KEY = "load-key";
@@ -463,7 +462,7 @@ public final class LoadGenerator {
         callsNode.put("timedOut", m.timedOut);
         final ArrayNode errorsNode = callsNode.putArray("errors");
         t.errors().forEach(errorsNode::add);
-        callsNode.set("setupUs", percentiles(mapper, setup));
+        callsNode.set("setupUs", ResultJson.percentiles(mapper, setup));
         final ObjectNode frames = json.putObject("frames");
         frames.put("sent", t.sent());
         frames.put("received", t.received());
@@ -474,10 +473,10 @@ public final class LoadGenerator {
         frames.put("unpaired", t.unpaired());
         frames.put("ringOverrun", t.overrun());
         frames.put("latenciesClamped", t.clamped());
-        json.set("roundTripUs", percentiles(mapper, roundTrip));
-        json.set("roundTripAboveBacklogUs", percentiles(mapper, aboveBacklog));
-        json.set("finalRoundTripPerCallUs", percentiles(mapper, finalRoundTrip));
-        json.set("generatorSendLagUs", percentiles(mapper, sendLag));
+        json.set("roundTripUs", ResultJson.percentiles(mapper, roundTrip));
+        json.set("roundTripAboveBacklogUs", ResultJson.percentiles(mapper, aboveBacklog));
+        json.set("finalRoundTripPerCallUs", ResultJson.percentiles(mapper, finalRoundTrip));
+        json.set("generatorSendLagUs", ResultJson.percentiles(mapper, sendLag));
         final ObjectNode own = json.putObject("gatewayReported");
         if (gateway != null) {
             own.put("source", "the gateway's node-wide latency recorders (HdrHistogram, µs, as /metrics exports them), differenced over the"
@@ -485,16 +484,7 @@ public final class LoadGenerator {
             synchronized (this) {
                 own.put("callsReported", gatewayCallsReported);
                 own.put("framesDropped", gatewayFramesDropped);
-                // The node's own full-precision latency since the warm-up (or the start), as /metrics exports it.
-                final GatewayMetrics.EdgeLatency now = gateway.metrics().latencyUs("twilio");
-                final Histogram inboundUs = now.inboundUs();
-                final Histogram outboundUs = now.outboundUs();
-                if (gatewayLatencyBefore != null) {
-                    inboundUs.subtract(gatewayLatencyBefore.inboundUs());
-                    outboundUs.subtract(gatewayLatencyBefore.outboundUs());
-                }
-                own.set("inboundUs", percentiles(mapper, inboundUs));
-                own.set("outboundUs", percentiles(mapper, outboundUs));
+                ResultJson.gatewayLatency(own, mapper, gateway.metrics().latencyUs("twilio"), gatewayLatencyBefore);
             }
         } else if (m.latencyBefore != null && m.latencyAfter != null) {
             own.put("source", "the gateway's /metrics summaries voxgate_gateway_latency_{inbound,outbound}_seconds: count and mean"
@@ -511,37 +501,12 @@ public final class LoadGenerator {
             barge.put("bargeIns", bargeIns.bargeIns());
             barge.put("withoutClear", bargeIns.withoutClear());
             barge.put("notOverReplay", bargeIns.notOverReplay());
-            barge.set("onsetToClearUs", percentiles(mapper, bargeIns.clearUs()));
-            barge.set("onsetToOldTurnEndUs", percentiles(mapper, bargeIns.oldTurnEndUs()));
+            barge.set("onsetToClearUs", ResultJson.percentiles(mapper, bargeIns.clearUs()));
+            barge.set("onsetToOldTurnEndUs", ResultJson.percentiles(mapper, bargeIns.oldTurnEndUs()));
         }
-        final ObjectNode resources = json.putObject("resources");
-        resources.put("scope", external ? "gateway process" : "whole JVM: gateway and generator");
-        resources.put("liveHeapMethod", !external ? "System.gc() in this JVM"
-            : options.externalPid().isPresent() ? "jcmd GC.run, then /metrics" : "/metrics heap in use (not after a collection)");
-        resources.put("liveHeapBeforeBytes", m.liveHeapBefore);
-        resources.put("liveHeapSteadyBytes", m.liveHeapSteady);
-        resources.put("liveHeapAfterBytes", m.liveHeapAfter);
-        resources.put("directBeforeBytes", m.before.directUsedBytes());
-        resources.put("directAfterBytes", m.after.directUsedBytes());
-        resources.put("activeCallsInWindow", m.activeInWindow);
-        if (m.windowStart != null && m.windowEnd != null && m.activeInWindow > 0) {
-            final double seconds = (m.windowEnd.wallNs() - m.windowStart.wallNs()) / (double) NS_PER_S;
-            resources.put("windowSeconds", seconds);
-            resources.put("directSteadyBytes", m.windowEnd.directUsedBytes());
-            putCores(resources, "process", m.windowStart.processCpuNs(), m.windowEnd.processCpuNs(), seconds, m.activeInWindow);
-            if (!external) {
-                putCores(resources, "gatewayThreads", m.windowStart.gatewayThreadCpuNs(), m.windowEnd.gatewayThreadCpuNs(), seconds,
-                    m.activeInWindow);
-                putCores(resources, "generatorThreads", m.windowStart.generatorThreadCpuNs(), m.windowEnd.generatorThreadCpuNs(),
-                    seconds, m.activeInWindow);
-            }
-            if (m.liveHeapSteady >= 0 && m.liveHeapBefore >= 0) {
-                resources.put("heapPerCallBytes", (m.liveHeapSteady - m.liveHeapBefore) / m.activeInWindow);
-            }
-            if (m.windowEnd.directUsedBytes() >= 0 && m.before.directUsedBytes() >= 0) {
-                resources.put("directPerCallBytes", (m.windowEnd.directUsedBytes() - m.before.directUsedBytes()) / m.activeInWindow);
-            }
-        }
+        ResultJson.resources(json, new ResultJson.Scope(external, options.externalPid().isPresent()),
+            new ResultJson.LiveHeap(m.liveHeapBefore, m.liveHeapSteady, m.liveHeapAfter), m.before, m.after, m.windowStart, m.windowEnd,
+            m.activeInWindow);
         final ObjectNode soak = json.putObject("soak");
         soak.put("sampleIntervalSeconds", SoakMonitor.INTERVAL_SECONDS);
         soak.put("registryAtEnd", m.registryAtEnd);
@@ -614,31 +579,6 @@ public final class LoadGenerator {
             if (!Double.isNaN(after[2 + i])) {
                 node.put(names[i] + "SinceStart", Math.round(after[2 + i] * 1e6));
             }
-        }
-        return node;
-    }
-
-    private static void putCores(final ObjectNode node, final String name, final long startNs, final long endNs, final double seconds,
-                                 final long calls) {
-        if (startNs < 0 || endNs < 0) {
-            return;
-        }
-        final double cores = (endNs - startNs) / (double) NS_PER_S / seconds;
-        node.put(name + "Cores", cores);
-        node.put(name + "PercentOfCorePerCall", 100 * cores / calls);
-    }
-
-    private static ObjectNode percentiles(final ObjectMapper mapper, final Histogram h) {
-        final ObjectNode node = mapper.createObjectNode();
-        node.put("count", h.getTotalCount());
-        if (h.getTotalCount() == 0) {
-            return node;
-        }
-        node.put("min", h.getMinValue());
-        node.put("mean", Math.round(h.getMean()));
-        for (final double p : PERCENTILES) {
-            node.put(p == 100 ? "max" : "p" + (p == Math.rint(p) ? Long.toString((long) p) : Double.toString(p)),
-                p == 100 ? h.getMaxValue() : h.getValueAtPercentile(p));
         }
         return node;
     }

@@ -78,7 +78,6 @@ import org.HdrHistogram.Histogram;
  */
 final class SipLoadRun {
     private static final long NS_PER_S = 1_000_000_000L;
-    private static final double[] PERCENTILES = {50, 90, 99, 99.9, 99.99, 100};
     private static final int TONE_HZ = 440;
     private static final int TONE_AMPLITUDE = 8_000;
     private static final int MAX_ERRORS_KEPT = 20;
@@ -393,8 +392,8 @@ final class SipLoadRun {
         failures.forEach(byStatus::put);
         final ArrayNode errorsNode = callsNode.putArray("errors");
         errors.forEach(errorsNode::add);
-        callsNode.set("setupUs", percentiles(mapper, setupUs));
-        callsNode.set("inviteToFirstRtpUs", percentiles(mapper, firstRtpUs));
+        callsNode.set("setupUs", ResultJson.percentiles(mapper, setupUs));
+        callsNode.set("inviteToFirstRtpUs", ResultJson.percentiles(mapper, firstRtpUs));
         callsNode.put("sipRetransmissions", retransmissions);
         callsNode.put("sipStrayMessages", f.strayMessages());
         callsNode.set("setupRate", setupRate(mapper, p, answeredAt));
@@ -417,8 +416,8 @@ final class SipLoadRun {
         frames.put("foreignDatagrams", foreign);
         frames.put("silenceRule", "a received PCMU frame is silent when its mean |sample| is below 1/8 of the tone's peak amplitude "
             + TONE_AMPLITUDE + " (the tone's mean is 0.64 of it; the gateway's silence is 0)");
-        json.set("roundTripUs", percentiles(mapper, f.roundTripUs()));
-        json.set("generatorSendLagUs", percentiles(mapper, f.sendLagUs()));
+        json.set("roundTripUs", ResultJson.percentiles(mapper, f.roundTripUs()));
+        json.set("generatorSendLagUs", ResultJson.percentiles(mapper, f.sendLagUs()));
         final JitterBufferConfig jb = JitterBufferConfig.defaults();
         final ObjectNode jitter = json.putObject("gatewayJitterBuffer");
         jitter.put("initialDelayMs", jb.initialDelayMs());
@@ -436,19 +435,11 @@ final class SipLoadRun {
             synchronized (this) {
                 own.put("callsReported", gatewayCallsReported);
                 own.put("framesDropped", gatewayFramesDropped);
-                // The node's own full-precision latency since the warm-up (or the start), as /metrics exports it.
-                final GatewayMetrics.EdgeLatency now = gateway.metrics().latencyUs("sip");
-                final Histogram inboundUs = now.inboundUs();
-                final Histogram outboundUs = now.outboundUs();
-                if (gatewayLatencyBefore != null) {
-                    inboundUs.subtract(gatewayLatencyBefore.inboundUs());
-                    outboundUs.subtract(gatewayLatencyBefore.outboundUs());
-                }
-                own.set("inboundUs", percentiles(mapper, inboundUs));
-                own.set("outboundUs", percentiles(mapper, outboundUs));
+                ResultJson.gatewayLatency(own, mapper, gateway.metrics().latencyUs("sip"), gatewayLatencyBefore);
             }
         }
-        resources(json, external, before, after, windowStart, windowEnd, activeInWindow, liveHeapBefore, liveHeapSteady, liveHeapAfter);
+        ResultJson.resources(json, new ResultJson.Scope(external, options.externalPid().isPresent()),
+            new ResultJson.LiveHeap(liveHeapBefore, liveHeapSteady, liveHeapAfter), before, after, windowStart, windowEnd, activeInWindow);
         final ObjectNode gc = json.putObject("gc");
         gc.put("scope", external ? "generator JVM only (the gateway's pauses are not visible from outside)" : "whole JVM");
         final ArrayNode collectors = gc.putArray("collectors");
@@ -502,65 +493,6 @@ final class SipLoadRun {
             for (final long n : perSecond) {
                 each.add(n);
             }
-        }
-        return node;
-    }
-
-    private void resources(final ObjectNode json, final boolean external, final ResourceSnapshot before, final ResourceSnapshot after,
-                           final ResourceSnapshot windowStart, final ResourceSnapshot windowEnd, final long activeInWindow,
-                           final long liveHeapBefore, final long liveHeapSteady, final long liveHeapAfter) {
-        final ObjectNode resources = json.putObject("resources");
-        resources.put("scope", external ? "gateway process" : "whole JVM: gateway and generator");
-        resources.put("liveHeapMethod", !external ? "System.gc() in this JVM"
-            : options.externalPid().isPresent() ? "jcmd GC.run, then /metrics" : "/metrics heap in use (not after a collection)");
-        resources.put("liveHeapBeforeBytes", liveHeapBefore);
-        resources.put("liveHeapSteadyBytes", liveHeapSteady);
-        resources.put("liveHeapAfterBytes", liveHeapAfter);
-        resources.put("directBeforeBytes", before.directUsedBytes());
-        resources.put("directAfterBytes", after.directUsedBytes());
-        resources.put("activeCallsInWindow", activeInWindow);
-        if (windowStart == null || activeInWindow <= 0) {
-            return;
-        }
-        final double seconds = (windowEnd.wallNs() - windowStart.wallNs()) / (double) NS_PER_S;
-        resources.put("windowSeconds", seconds);
-        resources.put("directSteadyBytes", windowEnd.directUsedBytes());
-        putCores(resources, "process", windowStart.processCpuNs(), windowEnd.processCpuNs(), seconds, activeInWindow);
-        if (!external) {
-            putCores(resources, "gatewayThreads", windowStart.gatewayThreadCpuNs(), windowEnd.gatewayThreadCpuNs(), seconds,
-                activeInWindow);
-            putCores(resources, "generatorThreads", windowStart.generatorThreadCpuNs(), windowEnd.generatorThreadCpuNs(), seconds,
-                activeInWindow);
-        }
-        if (liveHeapSteady >= 0 && liveHeapBefore >= 0) {
-            resources.put("heapPerCallBytes", (liveHeapSteady - liveHeapBefore) / activeInWindow);
-        }
-        if (windowEnd.directUsedBytes() >= 0 && before.directUsedBytes() >= 0) {
-            resources.put("directPerCallBytes", (windowEnd.directUsedBytes() - before.directUsedBytes()) / activeInWindow);
-        }
-    }
-
-    private static void putCores(final ObjectNode node, final String name, final long startNs, final long endNs, final double seconds,
-                                 final long calls) {
-        if (startNs < 0 || endNs < 0) {
-            return;
-        }
-        final double cores = (endNs - startNs) / (double) NS_PER_S / seconds;
-        node.put(name + "Cores", cores);
-        node.put(name + "PercentOfCorePerCall", 100 * cores / calls);
-    }
-
-    private static ObjectNode percentiles(final ObjectMapper mapper, final Histogram h) {
-        final ObjectNode node = mapper.createObjectNode();
-        node.put("count", h.getTotalCount());
-        if (h.getTotalCount() == 0) {
-            return node;
-        }
-        node.put("min", h.getMinValue());
-        node.put("mean", Math.round(h.getMean()));
-        for (final double pc : PERCENTILES) {
-            node.put(pc == 100 ? "max" : "p" + (pc == Math.rint(pc) ? Long.toString((long) pc) : Double.toString(pc)),
-                pc == 100 ? h.getMaxValue() : h.getValueAtPercentile(pc));
         }
         return node;
     }
