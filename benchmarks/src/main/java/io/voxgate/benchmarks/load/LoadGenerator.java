@@ -526,16 +526,7 @@ public final class LoadGenerator {
             n.put("directUsedBytes", s.directUsedBytes());
             n.put("rssBytes", s.rssBytes());
         }
-        final ObjectNode gc = json.putObject("gc");
-        gc.put("scope", external ? "generator JVM only (the gateway's are under gatewayGc)" : "whole JVM");
-        final ArrayNode collectors = gc.putArray("collectors");
-        jvm.collectors().forEach(collectors::add);
-        gc.put("pauses", jvm.pauses());
-        gc.put("pauseMaxMs", jvm.pauseMaxMs());
-        gc.put("pauseTotalMs", jvm.pauseTotalMs());
-        gc.put("pausesOver1Ms", jvm.pausesOver1Ms());
-        gc.put("pausesOver5Ms", jvm.pausesOver5Ms());
-        gc.put("requestedCollections", jvm.requestedCollections());
+        ResultJson.gc(json, jvm, external ? "generator JVM only (the gateway's are under gatewayGc)" : "whole JVM");
         if (external) {
             final ObjectNode gatewayGc = json.putObject("gatewayGc");
             if (m.gatewayGcLog != null) {
@@ -590,8 +581,6 @@ public final class LoadGenerator {
         final ObjectNode frames = (ObjectNode) json.get("frames");
         final ObjectNode rt = (ObjectNode) json.get("roundTripUs");
         final ObjectNode setup = (ObjectNode) calls.get("setupUs");
-        final ObjectNode res = (ObjectNode) json.get("resources");
-        final ObjectNode gc = (ObjectNode) json.get("gc");
         out.printf(Locale.ROOT, "calls       placed %d, ok %d, failed %d%n", calls.get("placed").asLong(), calls.get("ok").asLong(),
             calls.get("failed").asLong());
         calls.get("errors").forEach(e -> out.println("            error: " + e.asText()));
@@ -654,27 +643,7 @@ public final class LoadGenerator {
                     end.path("max").asLong() / 1e3);
             }
         }
-        if (res.has("processCores")) {
-            out.printf(Locale.ROOT, "cpu         %.2f cores for %d calls = %.3f %% of a core per call (%s)%n",
-                res.get("processCores").asDouble(), res.get("activeCallsInWindow").asLong(),
-                res.get("processPercentOfCorePerCall").asDouble(), res.get("scope").asText());
-        }
-        if (res.has("gatewayThreadsCores")) {
-            out.printf(Locale.ROOT, "            gateway threads %.2f cores (%.3f %%/call), simulator threads %.2f cores%n",
-                res.get("gatewayThreadsCores").asDouble(), res.get("gatewayThreadsPercentOfCorePerCall").asDouble(),
-                res.get("generatorThreadsCores").asDouble());
-        }
-        if (res.has("heapPerCallBytes")) {
-            out.printf(Locale.ROOT, "heap        live %.1f MiB before, %.1f MiB steady, %.1f MiB after; %.1f KiB per call%n",
-                res.get("liveHeapBeforeBytes").asLong() / 1048576.0, res.get("liveHeapSteadyBytes").asLong() / 1048576.0,
-                res.get("liveHeapAfterBytes").asLong() / 1048576.0, res.get("heapPerCallBytes").asLong() / 1024.0);
-        }
-        if (res.has("directPerCallBytes")) {
-            out.printf(Locale.ROOT, "direct      %.1f MiB steady, %.1f KiB per call%n", res.get("directSteadyBytes").asLong() / 1048576.0,
-                res.get("directPerCallBytes").asLong() / 1024.0);
-        }
-        out.printf(Locale.ROOT, "gc          %d pauses, max %d ms, total %d ms (%s)%n", gc.get("pauses").asLong(),
-            gc.get("pauseMaxMs").asLong(), gc.get("pauseTotalMs").asLong(), gc.get("scope").asText());
+        ResultJson.printResources(out, json, "simulator threads");
         final ObjectNode gatewayGc = (ObjectNode) json.get("gatewayGc");
         if (gatewayGc != null && gatewayGc.has("pauses")) {
             out.printf(Locale.ROOT, "gateway gc  %d pauses, max %.3f ms, total %.1f ms, %d over 1 ms, %d over 5 ms (its GC log)%n",

@@ -1,13 +1,17 @@
 package io.voxgate.benchmarks.load;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.voxgate.app.metrics.GatewayMetrics;
+import java.io.PrintStream;
+import java.util.Locale;
 import org.HdrHistogram.Histogram;
 
 /**
- * The sections of {@code result.json} that both edges' load runs write the same way: latency percentiles, the
- * gateway's own per-direction latency, and the resources section (CPU per call, live heap and direct memory per call).
+ * The sections of {@code result.json} that both edges' load runs write the same way (latency percentiles, the
+ * gateway's own per-direction latency, resources: CPU, live heap and direct memory per call, and GC), and the summary
+ * lines printed from them.
  *
  * <p>Stateless; safe on any thread. Units: latencies in µs, CPU in cores, memory in bytes.
  */
@@ -100,6 +104,20 @@ final class ResultJson {
         return resources;
     }
 
+    /** Writes the {@code gc} section: this JVM's collectors and pauses, {@code scope} saying whose they are. */
+    static void gc(final ObjectNode json, final JvmResources jvm, final String scope) {
+        final ObjectNode gc = json.putObject("gc");
+        gc.put("scope", scope);
+        final ArrayNode collectors = gc.putArray("collectors");
+        jvm.collectors().forEach(collectors::add);
+        gc.put("pauses", jvm.pauses());
+        gc.put("pauseMaxMs", jvm.pauseMaxMs());
+        gc.put("pauseTotalMs", jvm.pauseTotalMs());
+        gc.put("pausesOver1Ms", jvm.pausesOver1Ms());
+        gc.put("pausesOver5Ms", jvm.pausesOver5Ms());
+        gc.put("requestedCollections", jvm.requestedCollections());
+    }
+
     private static void putCores(final ObjectNode node, final String name, final long startNs, final long endNs, final double seconds,
                                  final long calls) {
         if (startNs < 0 || endNs < 0) {
@@ -108,5 +126,35 @@ final class ResultJson {
         final double cores = (endNs - startNs) / (double) NS_PER_S / seconds;
         node.put(name + "Cores", cores);
         node.put(name + "PercentOfCorePerCall", 100 * cores / calls);
+    }
+
+    /**
+     * Prints the summary's cpu, heap, direct memory and GC lines from the {@code resources} and {@code gc} sections of
+     * {@code json}; {@code generatorThreads} names the generator's thread group in the CPU split.
+     */
+    static void printResources(final PrintStream out, final ObjectNode json, final String generatorThreads) {
+        final ObjectNode res = (ObjectNode) json.get("resources");
+        final ObjectNode gc = (ObjectNode) json.get("gc");
+        if (res.has("processCores")) {
+            out.printf(Locale.ROOT, "cpu         %.2f cores for %d calls = %.3f %% of a core per call (%s)%n",
+                res.get("processCores").asDouble(), res.get("activeCallsInWindow").asLong(),
+                res.get("processPercentOfCorePerCall").asDouble(), res.get("scope").asText());
+        }
+        if (res.has("gatewayThreadsCores")) {
+            out.printf(Locale.ROOT, "            gateway threads %.2f cores (%.3f %%/call), %s %.2f cores%n",
+                res.get("gatewayThreadsCores").asDouble(), res.get("gatewayThreadsPercentOfCorePerCall").asDouble(), generatorThreads,
+                res.get("generatorThreadsCores").asDouble());
+        }
+        if (res.has("heapPerCallBytes")) {
+            out.printf(Locale.ROOT, "heap        live %.1f MiB before, %.1f MiB steady, %.1f MiB after; %.1f KiB per call%n",
+                res.get("liveHeapBeforeBytes").asLong() / 1048576.0, res.get("liveHeapSteadyBytes").asLong() / 1048576.0,
+                res.get("liveHeapAfterBytes").asLong() / 1048576.0, res.get("heapPerCallBytes").asLong() / 1024.0);
+        }
+        if (res.has("directPerCallBytes")) {
+            out.printf(Locale.ROOT, "direct      %.1f MiB steady, %.1f KiB per call%n", res.get("directSteadyBytes").asLong() / 1048576.0,
+                res.get("directPerCallBytes").asLong() / 1024.0);
+        }
+        out.printf(Locale.ROOT, "gc          %d pauses, max %d ms, total %d ms (%s)%n", gc.get("pauses").asLong(),
+            gc.get("pauseMaxMs").asLong(), gc.get("pauseTotalMs").asLong(), gc.get("scope").asText());
     }
 }

@@ -440,14 +440,7 @@ final class SipLoadRun {
         }
         ResultJson.resources(json, new ResultJson.Scope(external, options.externalPid().isPresent()),
             new ResultJson.LiveHeap(liveHeapBefore, liveHeapSteady, liveHeapAfter), before, after, windowStart, windowEnd, activeInWindow);
-        final ObjectNode gc = json.putObject("gc");
-        gc.put("scope", external ? "generator JVM only (the gateway's pauses are not visible from outside)" : "whole JVM");
-        final ArrayNode collectors = gc.putArray("collectors");
-        jvm.collectors().forEach(collectors::add);
-        gc.put("pauses", jvm.pauses());
-        gc.put("pauseMaxMs", jvm.pauseMaxMs());
-        gc.put("pauseTotalMs", jvm.pauseTotalMs());
-        gc.put("requestedCollections", jvm.requestedCollections());
+        ResultJson.gc(json, jvm, external ? "generator JVM only (the gateway's pauses are not visible from outside)" : "whole JVM");
 
         mapper.writeValue(options.out().resolve("result.json").toFile(), json);
         if (f.roundTripUs().getTotalCount() > 0) {
@@ -520,8 +513,6 @@ final class SipLoadRun {
         final ObjectNode rate = (ObjectNode) calls.get("setupRate");
         final ObjectNode rtp = (ObjectNode) json.get("gatewayRtp");
         final ObjectNode jb = (ObjectNode) json.get("gatewayJitterBuffer");
-        final ObjectNode res = (ObjectNode) json.get("resources");
-        final ObjectNode gc = (ObjectNode) json.get("gc");
         out.printf(Locale.ROOT, "machine     %d processors, load average %.2f at the end%n", Runtime.getRuntime().availableProcessors(),
             json.get("run").get("loadAverageAtEnd").asDouble());
         out.printf(Locale.ROOT, "calls       placed %d, ok %d, failed %d %s%n", calls.get("placed").asLong(), calls.get("ok").asLong(),
@@ -561,27 +552,7 @@ final class SipLoadRun {
                 own.get("inboundUs").get("p50").asLong(), own.get("inboundUs").get("p99").asLong(),
                 own.get("outboundUs").get("p50").asLong(), own.get("outboundUs").get("p99").asLong());
         }
-        if (res.has("processCores")) {
-            out.printf(Locale.ROOT, "cpu         %.2f cores for %d calls = %.3f %% of a core per call (%s)%n",
-                res.get("processCores").asDouble(), res.get("activeCallsInWindow").asLong(),
-                res.get("processPercentOfCorePerCall").asDouble(), res.get("scope").asText());
-        }
-        if (res.has("gatewayThreadsCores")) {
-            out.printf(Locale.ROOT, "            gateway threads %.2f cores (%.3f %%/call), generator threads %.2f cores%n",
-                res.get("gatewayThreadsCores").asDouble(), res.get("gatewayThreadsPercentOfCorePerCall").asDouble(),
-                res.get("generatorThreadsCores").asDouble());
-        }
-        if (res.has("heapPerCallBytes")) {
-            out.printf(Locale.ROOT, "heap        live %.1f MiB before, %.1f MiB steady, %.1f MiB after; %.1f KiB per call%n",
-                res.get("liveHeapBeforeBytes").asLong() / 1048576.0, res.get("liveHeapSteadyBytes").asLong() / 1048576.0,
-                res.get("liveHeapAfterBytes").asLong() / 1048576.0, res.get("heapPerCallBytes").asLong() / 1024.0);
-        }
-        if (res.has("directPerCallBytes")) {
-            out.printf(Locale.ROOT, "direct      %.1f MiB steady, %.1f KiB per call%n", res.get("directSteadyBytes").asLong() / 1048576.0,
-                res.get("directPerCallBytes").asLong() / 1024.0);
-        }
-        out.printf(Locale.ROOT, "gc          %d pauses, max %d ms, total %d ms (%s)%n", gc.get("pauses").asLong(),
-            gc.get("pauseMaxMs").asLong(), gc.get("pauseTotalMs").asLong(), gc.get("scope").asText());
+        ResultJson.printResources(out, json, "generator threads");
         out.printf(Locale.ROOT, "result      %s%n", options.out().resolve("result.json"));
     }
 
