@@ -5,6 +5,7 @@ import io.voxgate.app.config.GatewayOption;
 import io.voxgate.app.config.Secrets;
 import io.voxgate.app.metrics.GatewayMetrics;
 import io.voxgate.app.runtime.Gateway;
+import io.voxgate.benchmarks.load.LoopbackPorts;
 import io.voxgate.core.agent.AgentCall;
 import io.voxgate.core.agent.EmbeddedAgents;
 import io.voxgate.core.agent.VoiceAgentFactory;
@@ -22,7 +23,6 @@ import java.io.PrintStream;
 import java.net.DatagramSocket;
 import java.lang.reflect.Field;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -155,7 +155,7 @@ public final class CallFootprint {
     }
 
     private void twilio(final int count) throws IOException, InterruptedException {
-        final int port = freeLoopbackPort();
+        final int port = LoopbackPorts.tcp();
         final String url = "http://127.0.0.1:" + port;
         final String token = "footprint-token";
         final Map<GatewayOption, String> flags = new EnumMap<>(GatewayOption.class);
@@ -190,8 +190,8 @@ public final class CallFootprint {
     }
 
     private void sip(final int count, final Path scenario) throws IOException, InterruptedException {
-        final int httpPort = freeLoopbackPort();
-        final int sipPort = freeLoopbackPort();
+        final int httpPort = LoopbackPorts.tcp();
+        final int sipPort = LoopbackPorts.tcp();
         final String url = "http://127.0.0.1:" + httpPort;
         final Map<GatewayOption, String> flags = new EnumMap<>(GatewayOption.class);
         flags.put(GatewayOption.HTTP_PORT, Integer.toString(httpPort));
@@ -224,7 +224,7 @@ public final class CallFootprint {
     private static Process runSipp(final Path scenario, final int sipPort, final int rtpPort, final int calls, final int holdMs)
         throws IOException {
         return new ProcessBuilder("sipp", "127.0.0.1:" + sipPort, "-sf", scenario.toString(), "-t", "u1", "-i", "127.0.0.1",
-            "-p", Integer.toString(freeLoopbackPort()), "-m", Integer.toString(calls), "-l", Integer.toString(calls),
+            "-p", Integer.toString(LoopbackPorts.tcp()), "-m", Integer.toString(calls), "-l", Integer.toString(calls),
             "-r", "100", "-d", Integer.toString(holdMs), "-key", "rtpport", Integer.toString(rtpPort), "-nostdin")
             .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     }
@@ -290,12 +290,6 @@ public final class CallFootprint {
 
     private static void awaitAll(final List<CompletableFuture<SimulatedCallResult>> calls) {
         calls.forEach(c -> c.orTimeout(60, TimeUnit.SECONDS).join());
-    }
-
-    private static int freeLoopbackPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     /** A caller's leg that plays nothing and refuses digits: the footprint is the session's, not the edge's. */

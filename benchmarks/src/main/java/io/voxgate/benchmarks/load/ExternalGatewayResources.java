@@ -1,13 +1,11 @@
 package io.voxgate.benchmarks.load;
 
+import static io.voxgate.benchmarks.load.MetricsEndpoint.gauge;
+import static io.voxgate.benchmarks.load.MetricsEndpoint.value;
+
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
@@ -19,19 +17,18 @@ import java.util.concurrent.TimeUnit;
  * the {@code java} running this generator).
  *
  * <p>Threading: any one thread at a time per method call (the control thread, and the soak sampler's thread for
- * {@link #soakSample}); it keeps no state besides its thread-safe HTTP client. Figures it cannot read are -1.
+ * {@link #soakSample}); it keeps no state besides its metrics endpoint. Figures it cannot read are -1.
  */
 final class ExternalGatewayResources {
     /** USER_HZ on every mainstream Linux build; /proc reports CPU time in these ticks. */
     private static final long CLOCK_TICKS_PER_SECOND = 100;
     private static final int UTIME_FIELD = 13;
 
-    private final URI metrics;
+    private final MetricsEndpoint metrics;
     private final OptionalInt pid;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     ExternalGatewayResources(final int port, final OptionalInt pid) {
-        this.metrics = URI.create("http://127.0.0.1:" + port + "/metrics");
+        this.metrics = new MetricsEndpoint(port);
         this.pid = pid;
     }
 
@@ -117,33 +114,7 @@ final class ExternalGatewayResources {
     }
 
     private String scrape() throws InterruptedException {
-        try {
-            final HttpResponse<String> response = http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(5)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 ? response.body() : "";
-        } catch (final IOException ex) {
-            return "";
-        }
-    }
-
-    /** The value of a series, {@code name} with its labels exactly as exposed, in Prometheus text format, or -1. */
-    static long gauge(final String scrape, final String name) {
-        final double v = value(scrape, name);
-        return Double.isNaN(v) ? -1 : (long) v;
-    }
-
-    /** The value of a series as exposed (a double), or NaN when it is missing or unreadable. */
-    static double value(final String scrape, final String name) {
-        for (final String line : scrape.split("\n")) {
-            if (line.startsWith(name + " ")) {
-                try {
-                    return Double.parseDouble(line.substring(name.length() + 1).trim());
-                } catch (final NumberFormatException ex) {
-                    return Double.NaN;
-                }
-            }
-        }
-        return Double.NaN;
+        return metrics.scrape();
     }
 
     private long cpuNs() {

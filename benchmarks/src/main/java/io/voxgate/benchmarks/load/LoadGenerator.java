@@ -21,7 +21,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
@@ -124,7 +123,7 @@ public final class LoadGenerator {
         Files.createDirectories(options.out());
         final boolean external = options.externalPort().isPresent();
         final int port = external ? options.externalPort().getAsInt()
-            : options.gatewayPort() == 0 ? freeLoopbackPort() : options.gatewayPort();
+            : options.gatewayPort() == 0 ? LoopbackPorts.tcp() : options.gatewayPort();
         final String url = "http://127.0.0.1:" + port;
         final String token = external ? System.getenv(Secrets.TWILIO_AUTH_TOKEN)
             : HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
@@ -675,16 +674,11 @@ public final class LoadGenerator {
         return bytes == null || bytes.isNull() ? "?" : String.format(Locale.ROOT, "%.1f", bytes.asDouble() / 1_024);
     }
 
-    private static void parkUntil(final long deadlineNs) {
+    /** Parks the calling thread until {@code deadlineNs} ({@code System.nanoTime}); returns at once when it has passed. */
+    static void parkUntil(final long deadlineNs) {
         long remaining;
         while ((remaining = deadlineNs - System.nanoTime()) > 0) {
             LockSupport.parkNanos(remaining);
-        }
-    }
-
-    private static int freeLoopbackPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 }

@@ -17,17 +17,9 @@ import io.voxgate.core.jitter.JitterBufferConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HexFormat;
@@ -88,11 +80,10 @@ final class SipLoadRun {
 
     private final LoadOptions options;
     private final PrintStream out;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private GatewayMetrics.EdgeLatency gatewayLatencyBefore;
     private long gatewayCallsReported;
     private long gatewayFramesDropped;
-    private URI metrics;
+    private MetricsEndpoint metrics;
 
     SipLoadRun(final LoadOptions options, final PrintStream out) {
         this.options = options;
@@ -104,9 +95,9 @@ final class SipLoadRun {
         Files.createDirectories(options.out());
         final boolean external = options.externalSipPort().isPresent();
         final int httpPort = external ? options.externalPort().orElse(8080)
-            : options.gatewayPort() == 0 ? freeTcpPort() : options.gatewayPort();
-        final int sipPort = external ? options.externalSipPort().getAsInt() : freeUdpPort();
-        metrics = URI.create("http://127.0.0.1:" + httpPort + "/metrics");
+            : options.gatewayPort() == 0 ? LoopbackPorts.tcp() : options.gatewayPort();
+        final int sipPort = external ? options.externalSipPort().getAsInt() : LoopbackPorts.udp();
+        metrics = new MetricsEndpoint(httpPort);
         try (JvmResources jvm = new JvmResources();
              Gateway gateway = external ? null : startGateway(httpPort, sipPort)) {
             final ExternalGatewayResources remote = external ? new ExternalGatewayResources(httpPort, options.externalPid()) : null;
@@ -169,7 +160,7 @@ final class SipLoadRun {
             if (durationNs > 0 ? slotNs - p.startNs >= durationNs : i >= calls) {
                 break;
             }
-            parkUntil(slotNs);
+            LoadGenerator.parkUntil(slotNs);
             if (p.up.get() >= calls) {
                 p.slotsSkippedFull++;
                 continue;
@@ -217,10 +208,10 @@ final class SipLoadRun {
         long activeInWindow = 0;
         long liveHeapSteady = -1;
         if (windowEndNs - windowStartNs >= NS_PER_S) {
-            parkUntil(windowStartNs);
+            LoadGenerator.parkUntil(windowStartNs);
             windowStart = snapshot(jvm, remote);
             activeInWindow = client.activeMediaCalls();
-            parkUntil(windowEndNs);
+            LoadGenerator.parkUntil(windowEndNs);
             windowEnd = snapshot(jvm, remote);
             activeInWindow = (activeInWindow + client.activeMediaCalls()) / 2;
             liveHeapSteady = remote == null ? jvm.liveHeapBytes() : remote.liveHeapBytes();
@@ -268,7 +259,7 @@ final class SipLoadRun {
         final long giveUpNs = System.nanoTime() + 10 * NS_PER_S;
         while (System.nanoTime() - giveUpNs < 0) {
             final long active = gateway != null ? gateway.registry().size()
-                : ExternalGatewayResources.gauge(scrape(), "voxgate_calls_active{edge=\"sip\"}");
+                : MetricsEndpoint.gauge(metrics.scrape(), "voxgate_calls_active{edge=\"sip\"}");
             if (active <= 0) {
                 return;
             }
@@ -277,22 +268,12 @@ final class SipLoadRun {
     }
 
     private long[] rtpCounters() throws InterruptedException {
-        final String scrape = scrape();
+        final String scrape = metrics.scrape();
         final long[] values = new long[RTP_COUNTERS.length];
         for (int i = 0; i < values.length; i++) {
-            values[i] = ExternalGatewayResources.gauge(scrape, "voxgate_rtp_" + RTP_COUNTERS[i] + "_total");
+            values[i] = MetricsEndpoint.gauge(scrape, "voxgate_rtp_" + RTP_COUNTERS[i] + "_total");
         }
         return values;
-    }
-
-    private String scrape() throws InterruptedException {
-        try {
-            final HttpResponse<String> response = http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(5)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 ? response.body() : "";
-        } catch (final IOException ex) {
-            return "";
-        }
     }
 
     private static ResourceSnapshot snapshot(final JvmResources jvm, final ExternalGatewayResources remote) throws InterruptedException {
@@ -554,24 +535,5 @@ final class SipLoadRun {
         }
         ResultJson.printResources(out, json, "generator threads");
         out.printf(Locale.ROOT, "result      %s%n", options.out().resolve("result.json"));
-    }
-
-    private static void parkUntil(final long deadlineNs) {
-        long remaining;
-        while ((remaining = deadlineNs - System.nanoTime()) > 0) {
-            LockSupport.parkNanos(remaining);
-        }
-    }
-
-    private static int freeTcpPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static int freeUdpPort() throws IOException {
-        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }
