@@ -1,8 +1,12 @@
 package io.voxgate.sip;
 
-import io.voxgate.core.agent.VoiceAgentFactory;
-import io.voxgate.core.call.CallRegistry;
-import io.voxgate.core.call.CallSessionConfig;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.voxgate.core.call.CallAdmission;
+import io.voxgate.core.call.CallOpener;
+import io.voxgate.core.tick.LoopTickers;
+import io.voxgate.sip.call.SipCall;
+import io.voxgate.sip.call.SipCallCommand;
 import io.voxgate.sip.dtmf.DtmfEvents;
 import io.voxgate.sip.rtp.RtpPortAllocator;
 import io.voxgate.sip.rtp.RtpSendStage;
@@ -28,7 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.NanoClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,12 +40,14 @@ import org.slf4j.LoggerFactory;
  * The SIP trunk edge: terminates inbound calls from Twilio Elastic SIP Trunking and other carriers, answers
  * them per RFC 3264 and carries their G.711 RTP to a call session each.
  *
- * <p>Lifecycle: {@link #start()} once (binds the SIP listeners and starts the media loops), {@link #drain()} to
+ * <p>Lifecycle: {@link #start()} once (binds the SIP listeners on the node's media loops), {@link #drain()} to
  * refuse new calls while current ones finish, {@link #stop()} to hang every call up (BYE) and release
  * everything; {@link #close()} is {@link #stop()}.
  *
  * <p>Threading: the public methods are safe on any thread. Each call lives on one media event loop; jain-sip
- * threads reach it only through its command rings. See {@link SipCall} for the per-call media path and
+ * threads reach it only through its command ring. Calls are opened through the node's {@link CallOpener} and
+ * ticked by their loop's {@link io.voxgate.core.tick.LoopTicker}, both shared with the Twilio edge, so one loop
+ * carries calls of both edges. See {@link SipCall} for the per-call media path and
  * {@link SipSignaling} for signalling.
  */
 public final class SipEdge implements AutoCloseable {
@@ -50,7 +56,13 @@ public final class SipEdge implements AutoCloseable {
     private static final int BIND_ATTEMPTS = 4;
 
     private final SipEdgeConfig config;
-    private final SipCallSessions sessions;
+    /** The edge name calls and agents see ({@link io.voxgate.core.agent.AgentCall#edge()}). */
+    public static final String EDGE = "sip";
+
+    private final CallOpener opener;
+    private final LoopTickers tickers;
+    private final EventLoopGroup mediaLoops;
+    private final NanoClock clock;
     private final Map<String, SipCall> calls = new ConcurrentHashMap<>();
     private final AtomicLong callsAdmitted = new AtomicLong();
     private final AtomicLong callsRefusedFull = new AtomicLong();
@@ -60,29 +72,29 @@ public final class SipEdge implements AutoCloseable {
     private final Object endedSignal = new Object();
     private RtpPortAllocator ports;
     private RtpTransport transport;
-    /** One per media loop, fixed at start; calls are spread over them round-robin. */
-    private SipLoopTicker[] tickers;
-    private final AtomicInteger nextTicker = new AtomicInteger();
+    /** The media loops, fixed at start; calls are spread over them round-robin. */
+    private EventLoop[] loops;
+    private final AtomicInteger nextLoop = new AtomicInteger();
     private SipSignaling signaling;
     private InetAddress rtpBindAddress;
     private volatile boolean stopping;
 
     /**
-     * An edge whose calls run core call sessions.
+     * An edge whose calls are opened by {@code opener} and whose media runs on {@code mediaLoops}.
      *
-     * @param config         validated settings
-     * @param registry       the node's call registry, shared with the other edges ({@code --max-calls})
-     * @param agents         makes one agent per call
-     * @param sessionConfig  call session settings (the outbound lead is forced to 0 for RTP)
+     * @param config     validated settings
+     * @param opener     the node's call opener, shared with the other edges ({@code --max-calls})
+     * @param tickers    the node's per-loop media clocks, shared with the other edges
+     * @param mediaLoops the node's media event loops (not owned: the launcher shuts them down)
      */
-    public SipEdge(final SipEdgeConfig config, final CallRegistry registry, final VoiceAgentFactory agents,
-                   final CallSessionConfig sessionConfig) {
-        this(config, new CoreCallSessions(registry, agents, sessionConfig, SystemNanoClock.INSTANCE));
-    }
-
-    SipEdge(final SipEdgeConfig config, final SipCallSessions sessions) {
+    public SipEdge(final SipEdgeConfig config, final CallOpener opener, final LoopTickers tickers,
+                   final EventLoopGroup mediaLoops) {
         this.config = config;
-        this.sessions = sessions;
+        // RTP buffers nothing at the far end, so the pacer must release exactly one frame per 20 ms tick (lead 0).
+        this.opener = opener.forEdge(EDGE, sessions -> sessions.withOutboundLeadMs(0));
+        this.tickers = tickers;
+        this.mediaLoops = mediaLoops;
+        this.clock = opener.clock();
     }
 
     /**
@@ -106,9 +118,8 @@ public final class SipEdge implements AutoCloseable {
             keyStorePassword = randomPassword();
             keyStore = TlsKeyStore.buildPkcs12(config.tlsCertificate(), config.tlsPrivateKey(), keyStorePassword);
         }
-        transport = new RtpTransport(config.mediaThreads());
-        tickers = transport.loops().stream().map(loop -> new SipLoopTicker(loop, SipCall.TICK_NS, SipLoopTicker.PHASES))
-            .toArray(SipLoopTicker[]::new);
+        transport = new RtpTransport(mediaLoops);
+        loops = transport.loops().toArray(EventLoop[]::new);
         signaling = new SipSignaling(new SignalingConfig(config.bindAddress(), config.sipPort(), config.transports(),
             config.tlsPort(), keyStore, keyStorePassword, config.externalIp(), config.allowList(), config.digestRealm(),
             config.digestUser(), config.digestPassword(), config.answerDelayMs(), config.retryAfterSeconds(),
@@ -116,7 +127,6 @@ public final class SipEdge implements AutoCloseable {
         try {
             signaling.start();
         } catch (final IllegalStateException ex) {
-            transport.close();
             signaling = null;
             throw ex;
         } finally {
@@ -124,7 +134,7 @@ public final class SipEdge implements AutoCloseable {
                 deleteQuietly(keyStore);
             }
         }
-        LOG.info("SIP edge started: {} (media on {} {} loops)", config, config.mediaThreads(),
+        LOG.info("SIP edge started: {} (media on {} {} loops)", config, loops.length,
             transport.nativeEpoll() ? "epoll" : "nio");
     }
 
@@ -153,7 +163,7 @@ public final class SipEdge implements AutoCloseable {
     public boolean sendDigits(final String callId, final String digits) {
         final SipCall call = calls.get(callId);
         return call != null && isDigits(digits)
-            && call.proxy.offer(new SipCallProxy.Command(SipCallProxy.Kind.DIGITS, null, digits));
+            && call.proxy().offer(SipCallCommand.digits(digits));
     }
 
     private static boolean isDigits(final String digits) {
@@ -194,8 +204,8 @@ public final class SipEdge implements AutoCloseable {
     }
 
     /**
-     * Hangs up every call (BYE), waits up to two seconds for them to end, then stops the listeners and the media
-     * loops. Idempotent.
+     * Hangs up every call (BYE), waits up to two seconds for them to end, then stops the listeners (the media loops
+     * are the launcher's). Idempotent.
      */
     public synchronized void stop() {
         if (signaling == null || stopping) {
@@ -204,7 +214,7 @@ public final class SipEdge implements AutoCloseable {
         stopping = true;
         signaling.draining(true);
         for (final SipCall call : calls.values()) {
-            call.proxy.offer(new SipCallProxy.Command(SipCallProxy.Kind.HANG_UP, null, "gateway stopping"));
+            call.proxy().offer(SipCallCommand.hangUp("gateway stopping"));
         }
         final long deadlineNs = System.nanoTime() + STOP_GRACE_MS * 1_000_000L;
         synchronized (endedSignal) {
@@ -219,7 +229,6 @@ public final class SipEdge implements AutoCloseable {
             }
         }
         signaling.stop();
-        transport.close();
         signaling = null;
         LOG.info("SIP edge stopped ({} calls left unfinished)", calls.size());
         calls.clear();
@@ -241,14 +250,14 @@ public final class SipEdge implements AutoCloseable {
     }
 
     /** Called by a call's teardown on its loop. */
-    void callEnded(final SipCall call, final String reason, final boolean signalHangUp, final long nowNs) {
-        ports.release(call.rtpPort, nowNs);
-        if (calls.remove(call.callId, call)) {
+    private void callEnded(final SipCall call, final String reason, final boolean signalHangUp, final long nowNs) {
+        ports.release(call.rtpPort(), nowNs);
+        if (calls.remove(call.callId(), call)) {
             callsEnded.incrementAndGet();
         }
         final SipSignaling s = signaling;
         if (signalHangUp && s != null) {
-            s.hangUp(call.callId, reason, stopping ? 503 : 480);
+            s.hangUp(call.callId(), reason, stopping ? 503 : 480);
         }
         synchronized (endedSignal) {
             endedSignal.notifyAll();
@@ -286,9 +295,9 @@ public final class SipEdge implements AutoCloseable {
                 return CompletableFuture.completedFuture(Admission.reject(503, config.retryAfterSeconds(), "stopping"));
             }
             final CompletableFuture<Admission> outcome = new CompletableFuture<>();
-            final SipLoopTicker ticker = tickers[Math.floorMod(nextTicker.getAndIncrement(), tickers.length)];
+            final EventLoop loop = loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
             try {
-                ticker.loop().execute(() -> tryPort(inbound, ticker, 0, outcome));
+                loop.execute(() -> tryPort(inbound, loop, 0, outcome));
             } catch (final RejectedExecutionException ex) {
                 outcome.complete(Admission.reject(503, config.retryAfterSeconds(), "stopping"));
             }
@@ -299,7 +308,7 @@ public final class SipEdge implements AutoCloseable {
          * Admission on the call's loop, one step per bind outcome: a port pair, both sockets bound, then the session
          * opened; up to {@value #BIND_ATTEMPTS} pairs when another process holds a port. Nothing here waits.
          */
-        private void tryPort(final InboundCall inbound, final SipLoopTicker ticker, final int attempt,
+        private void tryPort(final InboundCall inbound, final EventLoop loop, final int attempt,
                              final CompletableFuture<Admission> outcome) {
             if (stopping) {
                 outcome.complete(Admission.reject(503, config.retryAfterSeconds(), "stopping"));
@@ -310,81 +319,82 @@ public final class SipEdge implements AutoCloseable {
                 outcome.complete(Admission.reject(503, config.retryAfterSeconds(), "RTP ports cannot be bound"));
                 return;
             }
-            final int port = ports.allocate(System.nanoTime());
+            final int port = ports.allocate(clock.nanoTime());
             if (port == RtpPortAllocator.NO_PORT) {
                 callsRefusedNoPorts.incrementAndGet();
                 outcome.complete(Admission.reject(503, config.retryAfterSeconds(), "no RTP ports free"));
                 return;
             }
-            final SipCall call = new SipCall(inbound.callId(), ticker, port, SipEdge.this, config, inbound.callerFormat());
+            final SipCall call = new SipCall(inbound.callId(), loop, tickers.tickerOf(loop), port, SipEdge.this::callEnded,
+                rtpTotals, config, inbound.callerFormat(), clock);
             call.bind(transport, rtpBindAddress, bound -> {
                 if (bound) {
                     openSession(inbound, call, outcome);
                 } else {
                     LOG.warn("RTP port {} or {} is taken by another process; trying another pair", port, port + 1);
-                    ports.release(port, System.nanoTime());
-                    tryPort(inbound, ticker, attempt + 1, outcome);
+                    ports.release(port, clock.nanoTime());
+                    tryPort(inbound, loop, attempt + 1, outcome);
                 }
             });
         }
 
         private void openSession(final InboundCall inbound, final SipCall call, final CompletableFuture<Admission> outcome) {
-            final SipCallSessions.Opened opened;
+            final CallAdmission admission;
             try {
-                opened = sessions.open(inbound.callId(), inbound.metadata(), inbound.callerFormat(), call, call.loop,
-                    System.nanoTime());
+                admission = opener.open(inbound.callId(), inbound.metadata(), inbound.callerFormat(), call, call.loop(),
+                    clock.nanoTime());
             } catch (final RuntimeException ex) {
                 LOG.warn("SIP call {}: session could not be opened: {}", inbound.callId(), ex.toString());
                 release(call);
                 outcome.complete(Admission.reject(500, 0, "session failed"));
                 return;
             }
-            if (opened.session == null) {
+            if (!admission.accepted()) {
                 release(call);
                 callsRefusedFull.incrementAndGet();
-                if (opened.refusal == SipCallSessions.Refusal.DUPLICATE) {
+                if (admission.verdict() == CallAdmission.Verdict.DUPLICATE) {
                     outcome.complete(Admission.reject(482, 0, "duplicate call"));
                 } else {
                     outcome.complete(Admission.reject(503, config.retryAfterSeconds(),
-                        opened.refusal == SipCallSessions.Refusal.FULL ? "full" : "draining"));
+                        admission.verdict() == CallAdmission.Verdict.FULL ? "full" : "draining"));
                 }
                 return;
             }
-            call.session(opened.session);
+            call.session(admission.session());
             calls.put(inbound.callId(), call);
             callsAdmitted.incrementAndGet();
             if (stopping) {
                 // stop() may have swept the calls before this one was published: hang it up like the others.
-                call.proxy.offer(new SipCallProxy.Command(SipCallProxy.Kind.HANG_UP, null, "gateway stopping"));
+                call.proxy().offer(SipCallCommand.hangUp("gateway stopping"));
             }
-            outcome.complete(Admission.accept(call.rtpPort));
+            outcome.complete(Admission.accept(call.rtpPort()));
         }
 
         /** Undoes the binds and the port of a call that was never published. */
         private void release(final SipCall call) {
             call.closeSockets();
-            ports.release(call.rtpPort, System.nanoTime());
+            ports.release(call.rtpPort(), clock.nanoTime());
         }
 
         @Override
         public void onAnswered(final String callId, final NegotiatedMedia media) {
-            command(callId, new SipCallProxy.Command(SipCallProxy.Kind.ANSWERED, media, null));
+            command(callId, SipCallCommand.answered(media));
         }
 
         @Override
         public void onMediaChanged(final String callId, final NegotiatedMedia media) {
-            command(callId, new SipCallProxy.Command(SipCallProxy.Kind.MEDIA_CHANGED, media, null));
+            command(callId, SipCallCommand.mediaChanged(media));
         }
 
         @Override
         public void onEnded(final String callId, final String reason) {
-            command(callId, new SipCallProxy.Command(SipCallProxy.Kind.ENDED, null, reason));
+            command(callId, SipCallCommand.ended(reason));
         }
 
-        private void command(final String callId, final SipCallProxy.Command command) {
+        private void command(final String callId, final SipCallCommand command) {
             final SipCall call = calls.get(callId);
-            if (call != null && !call.proxy.offer(command)) {
-                LOG.warn("SIP call {}: command {} refused (ring full)", callId, command.kind);
+            if (call != null && !call.proxy().offer(command)) {
+                LOG.warn("SIP call {}: command {} refused (ring full)", callId, command);
             }
         }
     }

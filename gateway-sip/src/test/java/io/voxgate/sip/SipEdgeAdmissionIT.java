@@ -23,10 +23,10 @@ class SipEdgeAdmissionIT {
     private final int peerPort = FreePorts.rtpPair();
     private SipEdge edge;
 
-    private ScriptedSessions start(final ScriptedSessions sessions) {
+    private ScriptedAgents start(final ScriptedAgents sessions) {
         // One RTP port pair only: a call that leaked it would make the next call fail with 503.
-        edge = new SipEdge(SipEdgeConfig.builder().bindAddress("127.0.0.1").sipPort(sipPort).rtpPorts(rtpPort, rtpPort + 1)
-            .portQuarantineMs(0).mediaThreads(1).sipThreads(2).build(), sessions);
+        edge = sessions.edge(SipEdgeConfig.builder().bindAddress("127.0.0.1").sipPort(sipPort).rtpPorts(rtpPort, rtpPort + 1)
+            .portQuarantineMs(0).mediaThreads(1).sipThreads(2).build());
         edge.start();
         return sessions;
     }
@@ -49,7 +49,7 @@ class SipEdgeAdmissionIT {
 
     @Test
     void shouldAnswerCancelWith487WhileTheAdmissionIsStillPendingAndReleaseItsPortAndSession() throws InterruptedException {
-        final ScriptedSessions sessions = start(new ScriptedSessions(10, 0, 1));
+        final ScriptedAgents sessions = start(new ScriptedAgents(10, 0, 1));
         final CountDownLatch gate = new CountDownLatch(1);
         sessions.openGate = gate;
         try {
@@ -69,7 +69,7 @@ class SipEdgeAdmissionIT {
 
     @Test
     void shouldAnswerOtherRequestsWhileAnAdmissionIsSlow() throws Exception {
-        final ScriptedSessions sessions = start(new ScriptedSessions(10, 0, 2));
+        final ScriptedAgents sessions = start(new ScriptedAgents(10, 0, 2));
         final CountDownLatch gate = new CountDownLatch(1);
         sessions.openGate = gate;
         final Thread caller = new Thread(() -> Sipp.scenario("uac-cancel-admitting.xml", sipPort)

@@ -43,7 +43,7 @@ class SipEdgeCoreIT {
 
     private void start(final int maxCalls, final VoiceAgentFactory agents) {
         registry = new CallRegistry(maxCalls, (callId, edge, stats) -> callsEnded.release());
-        edge = new SipEdge(SipEdgeConfig.builder().bindAddress("127.0.0.1").sipPort(sipPort).rtpPorts(rtpPort, rtpPort + 3)
+        edge = TestMediaLoops.edge(SipEdgeConfig.builder().bindAddress("127.0.0.1").sipPort(sipPort).rtpPorts(rtpPort, rtpPort + 3)
             .portQuarantineMs(0).mediaThreads(2).sipThreads(2).build(), registry, call -> {
                 agentCalls.add(call);
                 return agents.create(call);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.sip.call.SipCall;
 import io.voxgate.sip.rtp.RtpSendStage;
 import io.voxgate.sip.testing.FreePorts;
 import io.voxgate.sip.testing.RtpPeer;
@@ -25,11 +26,11 @@ class SipEdgeIT {
     private SipEdge edge;
     private RtpPeer peer;
 
-    private ScriptedSessions start(final ScriptedSessions sessions, final Consumer<SipEdgeConfig.Builder> tweak) {
+    private ScriptedAgents start(final ScriptedAgents sessions, final Consumer<SipEdgeConfig.Builder> tweak) {
         final SipEdgeConfig.Builder b = SipEdgeConfig.builder().bindAddress("127.0.0.1").sipPort(sipPort)
             .rtpPorts(rtpPort, rtpPort + 1).portQuarantineMs(0).mediaThreads(2).sipThreads(2);
         tweak.accept(b);
-        edge = new SipEdge(b.build(), sessions);
+        edge = sessions.edge(b.build());
         edge.start();
         return sessions;
     }
@@ -65,14 +66,14 @@ class SipEdgeIT {
 
     @Test
     void shouldEchoPcmuToneFramesInOrderThroughACall() throws InterruptedException {
-        final ScriptedSessions sessions = start(new ScriptedSessions(10, 0, 1), b -> { });
+        final ScriptedAgents sessions = start(new ScriptedAgents(10, 0, 1), b -> { });
         peer = new RtpPeer(peerPort);
         peer.sendTone(gatewayRtp(), RtpPeer.PCMU, 100, RtpPeer.SendPlan.inOrder());
         final Sipp.Result r = Sipp.scenario("uac-basic.xml", sipPort).key("rtpport", Integer.toString(peerPort))
             .pauseMs(2_800).run();
         assertEquals(0, r.exitCode, r.describe());
         assertTrue(sessions.endedLatch.await(5, TimeUnit.SECONDS));
-        final ScriptedSessions.Echo echo = sessions.opened.get(0);
+        final ScriptedAgents.Echo echo = sessions.opened.get(0);
         assertEquals("caller hung up", echo.endReason);
         assertEquals(AudioFormat.MULAW_8K, echo.callerFormat);
         assertTrue(echo.metadata.get("X-Twilio-CallSid").startsWith("CA"));
@@ -94,7 +95,7 @@ class SipEdgeIT {
 
     @Test
     void shouldEndWithAnRtcpByeToThePeersRtcpPort() throws Exception {
-        final ScriptedSessions sessions = start(new ScriptedSessions(10, 0, 1), b -> { });
+        final ScriptedAgents sessions = start(new ScriptedAgents(10, 0, 1), b -> { });
         try (DatagramSocket rtcp = new DatagramSocket(new InetSocketAddress("127.0.0.1", peerPort + 1))) {
             rtcp.setSoTimeout(3_000);
             final Sipp.Result r = Sipp.scenario("uac-basic.xml", sipPort).key("rtpport", Integer.toString(peerPort))
@@ -118,7 +119,7 @@ class SipEdgeIT {
 
     @Test
     void shouldRestoreOrderAndCountLossAndDuplicates() throws InterruptedException {
-        final ScriptedSessions sessions = start(new ScriptedSessions(10, 0, 1), b -> { });
+        final ScriptedAgents sessions = start(new ScriptedAgents(10, 0, 1), b -> { });
         peer = new RtpPeer(peerPort);
         peer.sendTone(gatewayRtp(), RtpPeer.PCMU, 120, RtpPeer.SendPlan.impaired());
         final Sipp.Result r = Sipp.scenario("uac-basic.xml", sipPort).key("rtpport", Integer.toString(peerPort))
@@ -138,7 +139,7 @@ class SipEdgeIT {
 
     @Test
     void shouldSendByeWhenTheAgentHangsUp() throws InterruptedException {
-        final ScriptedSessions sessions = start(new ScriptedSessions(10, 25, 1), b -> { });
+        final ScriptedAgents sessions = start(new ScriptedAgents(10, 25, 1), b -> { });
         final Sipp.Result r = Sipp.scenario("uac-remote-bye.xml", sipPort).key("rtpport", Integer.toString(peerPort)).run();
         assertEquals(0, r.exitCode, r.describe());
         assertTrue(sessions.endedLatch.await(5, TimeUnit.SECONDS));
@@ -147,7 +148,7 @@ class SipEdgeIT {
 
     @Test
     void shouldEndTheSessionAndFreeThePortWhenCancelled() throws InterruptedException {
-        final ScriptedSessions sessions = start(new ScriptedSessions(10, 0, 1), b -> b.answerDelayMs(3_000));
+        final ScriptedAgents sessions = start(new ScriptedAgents(10, 0, 1), b -> b.answerDelayMs(3_000));
         final Sipp.Result r = Sipp.scenario("uac-cancel.xml", sipPort).key("rtpport", Integer.toString(peerPort)).run();
         assertEquals(0, r.exitCode, r.describe());
         assertTrue(sessions.endedLatch.await(5, TimeUnit.SECONDS));
@@ -160,7 +161,7 @@ class SipEdgeIT {
 
     @Test
     void shouldStopSendingAudioOnHoldAndResumeAfter() throws InterruptedException {
-        final ScriptedSessions sessions = start(new ScriptedSessions(10, 0, 1), b -> { });
+        final ScriptedAgents sessions = start(new ScriptedAgents(10, 0, 1), b -> { });
         peer = new RtpPeer(peerPort);
         peer.sendTone(gatewayRtp(), RtpPeer.PCMU, 150, RtpPeer.SendPlan.inOrder());
         final Sipp.Result r = Sipp.scenario("uac-hold.xml", sipPort).key("rtpport", Integer.toString(peerPort))
@@ -174,7 +175,7 @@ class SipEdgeIT {
 
     @Test
     void shouldCarryMediaToTheAddressAnsweredInTheAckForAnInviteWithoutSdp() throws InterruptedException {
-        final ScriptedSessions sessions = start(new ScriptedSessions(10, 0, 1), b -> { });
+        final ScriptedAgents sessions = start(new ScriptedAgents(10, 0, 1), b -> { });
         peer = new RtpPeer(peerPort);
         final Sipp.Result r = Sipp.scenario("uac-no-sdp.xml", sipPort).key("rtpport", Integer.toString(peerPort))
             .pauseMs(600).run();
@@ -185,7 +186,8 @@ class SipEdgeIT {
 
     @Test
     void shouldPassPcmaThroughUntranscoded() throws InterruptedException {
-        final ScriptedSessions sessions = start(new ScriptedSessions(10, 0, 1), b -> { });
+        final ScriptedAgents sessions = start(new ScriptedAgents(10, 0, 1), b -> { });
+        sessions.format = AudioFormat.ALAW_8K;
         peer = new RtpPeer(peerPort);
         peer.sendTone(gatewayRtp(), 8, 60, RtpPeer.SendPlan.inOrder());
         final Sipp.Result r = Sipp.scenario("uac-pcma.xml", sipPort).key("rtpport", Integer.toString(peerPort))
@@ -200,7 +202,7 @@ class SipEdgeIT {
 
     @Test
     void shouldRefuseAnUnsupportedCodecWith488() {
-        final ScriptedSessions sessions = start(new ScriptedSessions(10, 0, 0), b -> { });
+        final ScriptedAgents sessions = start(new ScriptedAgents(10, 0, 0), b -> { });
         final Sipp.Result r = Sipp.scenario("uac-488.xml", sipPort).key("rtpport", Integer.toString(peerPort)).run();
         assertEquals(0, r.exitCode, r.describe());
         assertEquals(0, sessions.opened.size());
@@ -208,7 +210,7 @@ class SipEdgeIT {
 
     @Test
     void shouldHangUpWithByeAfterTheMediaTimeout() throws InterruptedException {
-        final ScriptedSessions sessions = start(new ScriptedSessions(10, 0, 1), b -> b.mediaTimeoutSeconds(1));
+        final ScriptedAgents sessions = start(new ScriptedAgents(10, 0, 1), b -> b.mediaTimeoutSeconds(1));
         final Sipp.Result r = Sipp.scenario("uac-remote-bye.xml", sipPort).key("rtpport", Integer.toString(peerPort)).run();
         assertEquals(0, r.exitCode, r.describe());
         assertTrue(sessions.endedLatch.await(5, TimeUnit.SECONDS));
@@ -217,7 +219,7 @@ class SipEdgeIT {
 
     @Test
     void shouldSendNothingBetweenTurnsWhenSoConfigured() throws InterruptedException {
-        final ScriptedSessions sessions = start(new ScriptedSessions(10, 0, 1),
+        final ScriptedAgents sessions = start(new ScriptedAgents(10, 0, 1),
             b -> b.idlePolicy(RtpSendStage.IdlePolicy.SEND_NOTHING));
         peer = new RtpPeer(peerPort);
         final Sipp.Result r = Sipp.scenario("uac-basic.xml", sipPort).key("rtpport", Integer.toString(peerPort))

@@ -3,6 +3,7 @@ package io.voxgate.sip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.voxgate.sip.call.SipCall;
 import io.voxgate.sip.dtmf.DtmfEvents;
 import io.voxgate.sip.testing.FreePorts;
 import io.voxgate.sip.testing.RtpPeer;
@@ -26,9 +27,9 @@ class SipEdgeLoadIT {
     private SipEdge edge;
     private RtpPeer peer;
 
-    private void start(final ScriptedSessions sessions, final int rtpLow, final int rtpHigh) {
-        edge = new SipEdge(SipEdgeConfig.builder().bindAddress("127.0.0.1").sipPort(sipPort).rtpPorts(rtpLow, rtpHigh)
-            .portQuarantineMs(0).mediaThreads(2).sipThreads(4).build(), sessions);
+    private void start(final ScriptedAgents sessions, final int rtpLow, final int rtpHigh) {
+        edge = sessions.edge(SipEdgeConfig.builder().bindAddress("127.0.0.1").sipPort(sipPort).rtpPorts(rtpLow, rtpHigh)
+            .portQuarantineMs(0).mediaThreads(2).sipThreads(4).build());
         edge.start();
     }
 
@@ -44,7 +45,7 @@ class SipEdgeLoadIT {
 
     @Test
     void shouldCompleteOneHundredConcurrentCalls() throws InterruptedException {
-        final ScriptedSessions sessions = new ScriptedSessions(1_000, 0, 100);
+        final ScriptedAgents sessions = new ScriptedAgents(1_000, 0, 100);
         start(sessions, 32_000, 32_999);
         peer = new RtpPeer(peerPort);
         final Sipp.Result r = Sipp.scenario("uac-basic.xml", sipPort).key("rtpport", Integer.toString(peerPort))
@@ -59,7 +60,7 @@ class SipEdgeLoadIT {
 
     @Test
     void shouldRefuseAnInviteFloodBeyondCapacityWhileTheRunningCallKeepsItsAudio() throws Exception {
-        final ScriptedSessions sessions = new ScriptedSessions(1, 0, 1);
+        final ScriptedAgents sessions = new ScriptedAgents(1, 0, 1);
         start(sessions, 33_000, 33_099);
         peer = new RtpPeer(peerPort);
         peer.sendTone(new InetSocketAddress("127.0.0.1", 33_000), RtpPeer.PCMU, 150, RtpPeer.SendPlan.inOrder());
@@ -80,7 +81,7 @@ class SipEdgeLoadIT {
     @Test
     void shouldDropAndCountHostileRtpWithoutDisturbingTheCall() throws Exception {
         final int rtpPort = FreePorts.rtpPair();
-        final ScriptedSessions sessions = new ScriptedSessions(10, 0, 1);
+        final ScriptedAgents sessions = new ScriptedAgents(10, 0, 1);
         start(sessions, rtpPort, rtpPort + 1);
         peer = new RtpPeer(peerPort);
         final InetSocketAddress gateway = new InetSocketAddress("127.0.0.1", rtpPort);
@@ -126,7 +127,7 @@ class SipEdgeLoadIT {
     @Test
     void shouldDeliverCallerDigitsOnceAndSendAgentDigitsAsEvents() throws Exception {
         final int rtpPort = FreePorts.rtpPair();
-        final ScriptedSessions sessions = new ScriptedSessions(10, 0, 1);
+        final ScriptedAgents sessions = new ScriptedAgents(10, 0, 1);
         start(sessions, rtpPort, rtpPort + 1);
         peer = new RtpPeer(peerPort);
         final InetSocketAddress gateway = new InetSocketAddress("127.0.0.1", rtpPort);

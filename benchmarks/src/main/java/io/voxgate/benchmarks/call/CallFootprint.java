@@ -6,10 +6,11 @@ import io.voxgate.app.config.Secrets;
 import io.voxgate.app.metrics.GatewayMetrics;
 import io.voxgate.app.runtime.Gateway;
 import io.voxgate.benchmarks.load.LoopbackPorts;
-import io.voxgate.core.agent.AgentCall;
 import io.voxgate.core.agent.EmbeddedAgents;
 import io.voxgate.core.agent.VoiceAgentFactory;
 import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.core.call.CallAdmission;
+import io.voxgate.core.call.CallOpener;
 import io.voxgate.core.call.CallRegistry;
 import io.voxgate.core.call.CallSession;
 import io.voxgate.core.call.CallSessionConfig;
@@ -32,6 +33,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
@@ -99,18 +101,19 @@ public final class CallFootprint {
         final VoiceAgentFactory agents = EmbeddedAgents.factory("echo", AudioFormat.PCM16_16K);
         final NanoClock clock = SystemNanoClock.INSTANCE;
         final CallerLeg leg = new SilentLeg();
+        final CallOpener opener = new CallOpener(registry, agents, config, clock).forEdge("twilio", UnaryOperator.identity());
         final UnsafeBuffer frame = new UnsafeBuffer(new byte[FRAME_BYTES]);
         for (int i = 0; i < FRAME_BYTES; i++) {
             frame.putByte(i, (byte) (0x80 | (i % 32)));
         }
         final List<CallSession> sessions = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            final AgentCall call = new AgentCall(String.format(Locale.ROOT, "CA%032d", i), "twilio", Map.of(), Runnable::run);
-            final CallSession session = new CallSession(call, AudioFormat.MULAW_8K, leg, agents.create(call), registry, config,
-                clock, clock.nanoTime());
-            if (registry.tryRegister(session) != CallRegistry.Admission.ACCEPTED) {
+            final CallAdmission admission = opener.open(String.format(Locale.ROOT, "CA%032d", i), Map.of(), AudioFormat.MULAW_8K,
+                leg, Runnable::run, clock.nanoTime());
+            if (!admission.accepted()) {
                 throw new IllegalStateException("registry refused call " + i);
             }
+            final CallSession session = admission.session();
             session.start(clock.nanoTime());
             sessions.add(session);
         }

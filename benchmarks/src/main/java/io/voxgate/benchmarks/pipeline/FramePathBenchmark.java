@@ -4,6 +4,7 @@ import io.voxgate.core.agent.AgentCall;
 import io.voxgate.core.agent.AgentListener;
 import io.voxgate.core.agent.VoiceAgent;
 import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.core.call.CallOpener;
 import io.voxgate.core.call.CallRegistry;
 import io.voxgate.core.call.CallSession;
 import io.voxgate.core.call.CallSessionConfig;
@@ -12,6 +13,7 @@ import io.voxgate.core.codec.MuLawCodec;
 import io.voxgate.core.codec.Pcm16LittleEndian;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -127,9 +129,9 @@ public class FramePathBenchmark {
     public void setUp() {
         final AudioFormat agent = AudioFormat.parse(agentFormat);
         nowNs = 1_000_000_000L;
-        final AgentCall call = new AgentCall("CA-bench", "twilio", Map.of(), Runnable::run);
-        session = new CallSession(call, AudioFormat.MULAW_8K, new SinkLeg(), new SinkAgent(agent), new CallRegistry(1),
-            CallSessionConfig.defaults().withBargeInVad(false), () -> nowNs, nowNs);
+        session = new CallOpener(new CallRegistry(1), call -> new SinkAgent(agent),
+            CallSessionConfig.defaults().withBargeInVad(false), () -> nowNs).forEdge("twilio", UnaryOperator.identity())
+            .open("CA-bench", Map.of(), AudioFormat.MULAW_8K, new SinkLeg(), Runnable::run, nowNs).session();
         session.start(nowNs);
 
         final short[] caller = new short[FRAMES_IN_LOOP * CALLER_FRAME];

@@ -1,10 +1,12 @@
 package io.voxgate.app.runtime;
 
 import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.NettyRuntime;
 import io.voxgate.app.config.GatewayConfig;
 import io.voxgate.app.config.Secrets;
 import io.voxgate.app.metrics.CallReportListener;
@@ -13,14 +15,16 @@ import io.voxgate.core.agent.EmbeddedAgents;
 import io.voxgate.core.agent.VoiceAgentFactory;
 import io.voxgate.core.call.CallCommand;
 import io.voxgate.core.call.CallCommandProxy;
+import io.voxgate.core.call.CallOpener;
 import io.voxgate.core.call.CallRegistry;
 import io.voxgate.core.call.CallSessionConfig;
+import io.voxgate.core.tick.LoopTickers;
 import io.voxgate.sip.SipEdge;
 import io.voxgate.sip.SipEdgeConfig;
 import io.voxgate.sip.rtp.RtpTotals;
+import io.voxgate.websocket.http.EventLoopTransport;
 import io.voxgate.websocket.http.HttpEdgeServer;
 import io.voxgate.websocket.http.HttpResponses;
-import io.voxgate.websocket.twilio.CallAdmission;
 import io.voxgate.websocket.twilio.StreamAuthentication;
 import io.voxgate.websocket.twilio.TwilioEdge;
 import io.voxgate.websocket.twilio.TwilioEdgeConfig;
@@ -51,6 +55,10 @@ import org.slf4j.LoggerFactory;
  * webhook; the SIP edge when a SIP port is configured; the agent factory the configuration chose; the shared
  * call registry and its expiry sweep.
  *
+ * <p>Both edges share one way into a call and one media clock: one {@link CallOpener} over the registry and the
+ * agents, one set of per-loop tickers, and ONE group of media event loops (epoll or NIO chosen here, once) that
+ * carries the Twilio streams and the SIP calls alike, so a loop carries calls of both edges.
+ *
  * <p>Lifecycle: {@link #start} binds everything or fails before anything listens; {@link #drain} refuses new
  * calls, lets running ones finish until the deadline and then ends them; {@link #close} stops at once.
  * Threading: start, drain and close from one control thread; the routes run on the server's event loops.
@@ -62,6 +70,9 @@ public final class Gateway implements AutoCloseable {
     private final GatewayConfig config;
     private final GatewayMetrics metrics = new GatewayMetrics();
     private final CallRegistry registry;
+    private final LoopTickers tickers = new LoopTickers(SystemNanoClock.INSTANCE);
+    private final EventLoopGroup acceptLoop;
+    private final EventLoopGroup mediaLoops;
     private final ScheduledExecutorService sweeper;
     private final VapiAgentFactory vapi;
     private final TwilioEdge twilio;
@@ -103,7 +114,12 @@ public final class Gateway implements AutoCloseable {
             .streamAuthentication(StreamAuthentication.parse(config.streamAuth()))
             .callTokenSecret(secrets.tokenSecret())
             .build();
-        this.twilio = new TwilioEdge(twilioConfig, CallAdmission.of(registry), agents, registry, sessions);
+        final CallOpener opener = new CallOpener(registry, agents, sessions, SystemNanoClock.INSTANCE);
+        final EventLoopTransport transport = EventLoopTransport.detect();
+        this.acceptLoop = transport.newGroup(1, "voxgate-accept");
+        // One loop per core: the media path never blocks, and fewer loops serve more calls per wake-up.
+        this.mediaLoops = transport.newGroup(NettyRuntime.availableProcessors(), "voxgate-media");
+        this.twilio = new TwilioEdge(twilioConfig, opener, tickers);
         // Without a configured credential nothing can authenticate, so every webhook request is refused (401).
         final VapiWebhookEndpoint webhook = secrets.vapiWebhookSecret().map(secret -> new VapiWebhookEndpoint(
             VapiWebhookConfig.of(config.vapiWebhookAuth(), secret),
@@ -112,6 +128,7 @@ public final class Gateway implements AutoCloseable {
             vapiCallId -> vapiRecords.find(vapiCallId).map(r -> r.gatewayCallId()).flatMap(this::bargeInTarget),
             new VapiWebhookStats())).orElse(null);
         final HttpEdgeServer.Builder server = HttpEdgeServer.builder()
+            .eventLoops(transport, acceptLoop, mediaLoops)
             .bindAddress(config.bindAddress())
             .port(config.httpPort())
             .route("/healthz", (ctx, req) -> HttpResponses.send(ctx, req, HttpResponses.text(HttpResponseStatus.OK, "ok\n")),
@@ -124,6 +141,9 @@ public final class Gateway implements AutoCloseable {
         this.http = twilio.register(server).build();
         metrics.counter("voxgate_twilio_dtmf_out_refused", "Agent DTMF for Twilio calls, which cannot carry it (dropped)",
             twilio.stats()::dtmfDigitsOutRefused);
+        metrics.counter("voxgate_calls_failed", "calls ended because a command or a media tick threw in them (a bug)",
+            registry::callsFailed);
+        metrics.counter("voxgate_media_ticks_failed", "media ticks that threw; each ended its call only", tickers::memberFailures);
         metrics.counter("voxgate_http_requests_not_found", "HTTP requests for unknown paths", http::requestsNotFound);
         metrics.counter("voxgate_websocket_upgrades_refused", "WebSocket upgrades refused", http::webSocketRefusals);
         if (config.sipPort().isPresent()) {
@@ -139,7 +159,7 @@ public final class Gateway implements AutoCloseable {
             if (config.sipTlsCert().isPresent() && config.sipTlsKey().isPresent()) {
                 sipConfig.tls(config.sipTlsCert().get(), config.sipTlsKey().get());
             }
-            this.sip = new SipEdge(sipConfig.build(), registry, agents, sessions);
+            this.sip = new SipEdge(sipConfig.build(), opener, tickers, mediaLoops);
             metrics.counter("voxgate_sip_calls_refused_no_ports", "SIP calls refused for want of RTP ports", sip::callsRefusedNoPorts);
             registerRtpCounters(metrics, sip.rtpTotals());
         } else {
@@ -229,7 +249,9 @@ public final class Gateway implements AutoCloseable {
     }
 
     private Optional<BargeInTarget> bargeInTarget(final String gatewayCallId) {
-        final CallCommandProxy proxy = registry.proxy(gatewayCallId);
+        // Vapi knows the gateway's call id only: the Twilio CallSid, else the SIP Call-ID.
+        final CallCommandProxy<CallCommand> twilioCall = registry.proxy(TwilioEdge.EDGE, gatewayCallId);
+        final CallCommandProxy<CallCommand> proxy = twilioCall != null ? twilioCall : registry.proxy(SipEdge.EDGE, gatewayCallId);
         return proxy == null ? Optional.empty() : Optional.of(() -> proxy.offer(CallCommand.BARGE_IN));
     }
 
@@ -302,5 +324,7 @@ public final class Gateway implements AutoCloseable {
         if (vapi != null) {
             vapi.close();
         }
+        acceptLoop.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        mediaLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 }

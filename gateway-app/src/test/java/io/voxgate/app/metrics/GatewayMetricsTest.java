@@ -3,15 +3,16 @@ package io.voxgate.app.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.voxgate.core.agent.AgentCall;
 import io.voxgate.core.agent.EchoAgent;
 import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.core.call.CallOpener;
 import io.voxgate.core.call.CallRegistry;
 import io.voxgate.core.call.CallSession;
 import io.voxgate.core.call.CallSessionConfig;
 import io.voxgate.core.call.CallerLeg;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -41,9 +42,9 @@ class GatewayMetricsTest {
     };
 
     private CallSession call(final CallRegistry registry, final String id, final String edge) {
-        final CallSession session = new CallSession(new AgentCall(id, edge, Map.of(), Runnable::run), AudioFormat.MULAW_8K, leg,
-            new EchoAgent(AudioFormat.MULAW_8K), registry, CallSessionConfig.defaults().withBargeInVad(false), () -> now, now);
-        registry.tryRegister(session);
+        final CallSession session = new CallOpener(registry, call -> new EchoAgent(AudioFormat.MULAW_8K),
+            CallSessionConfig.defaults().withBargeInVad(false), () -> now).forEdge(edge, UnaryOperator.identity())
+            .open(id, Map.of(), AudioFormat.MULAW_8K, leg, Runnable::run, now).session();
         session.start(now);
         return session;
     }

@@ -16,13 +16,13 @@ final class CallLiveness {
     private final long startedNs;
     private final long maxDurationNs;
     private final long idleTimeoutNs;
-    private final CallCommandProxy proxy;
+    private final CallCommandProxy<CallCommand> proxy;
     private final CallStats stats;
     private final AtomicLong lastCallerAudioNs;
     private volatile CallCommand endRequested;
 
     CallLiveness(final String callId, final String edge, final long startedNs, final long maxDurationNs, final long idleTimeoutNs,
-                 final CallCommandProxy proxy, final CallStats stats) {
+                 final CallCommandProxy<CallCommand> proxy, final CallStats stats) {
         this.callId = callId;
         this.edge = edge;
         this.startedNs = startedNs;
@@ -41,7 +41,7 @@ final class CallLiveness {
         return edge;
     }
 
-    CallCommandProxy proxy() {
+    CallCommandProxy<CallCommand> proxy() {
         return proxy;
     }
 

@@ -14,18 +14,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * same clock the calls use.
  */
 public final class CallRegistry {
-    /** The outcome of {@link #tryRegister}. */
-    public enum Admission {
-        /** Registered; the edge starts the call. */
-        ACCEPTED,
-        /** The node carries its maximum number of calls; the edge refuses the call (SIP 503, WebSocket close). */
-        FULL,
-        /** The node is draining and takes no new calls. */
-        DRAINING,
-        /** A call with this id is already registered; the edge refuses the second one. */
-        DUPLICATE
-    }
-
     /**
      * Shown a call's identity and statistics: by {@link #forEachCall} for every running call, and, as the end
      * observer, for every call as it leaves the registry, so totals (frames, drops, latency) can outlive the call.
@@ -45,7 +33,8 @@ public final class CallRegistry {
 
     private final int maxCalls;
     private final CallVisitor endObserver;
-    private final ConcurrentHashMap<String, CallLiveness> calls;
+    /** Keyed by edge and id: a SIP Call-ID can never collide with (and block) a Twilio CallSid. */
+    private final ConcurrentHashMap<CallKey, CallLiveness> calls;
     private final AtomicInteger active = new AtomicInteger();
     private final CallLatencyRecorders latency = new CallLatencyRecorders();
     private volatile boolean draining;
@@ -59,6 +48,7 @@ public final class CallRegistry {
     private final AtomicLong callsExpiredMaxDuration = new AtomicLong();
     private final AtomicLong callsExpiredIdle = new AtomicLong();
     private final AtomicLong callsEndedByDrain = new AtomicLong();
+    private final AtomicLong callsFailed = new AtomicLong();
 
     /**
      * A registry admitting at most {@code maxCalls} calls at once.
@@ -87,31 +77,49 @@ public final class CallRegistry {
         this.calls = new ConcurrentHashMap<>(Math.min(maxCalls, 1 << 16) * 2);
     }
 
-    /** Admits {@code session} unless the node is draining, full, or already has a call with its id. */
-    public Admission tryRegister(final CallSession session) {
+    /** The key of call {@code callId} on {@code edge}. */
+    private record CallKey(String edge, String callId) {
+    }
+
+    /**
+     * Admits {@code session} unless the node is draining, full, or its edge already has a call with its id. Only the
+     * {@link CallOpener} registers calls.
+     */
+    CallAdmission.Verdict tryRegister(final CallSession session) {
         return tryRegister(session.liveness());
     }
 
-    Admission tryRegister(final CallLiveness call) {
+    CallAdmission.Verdict tryRegister(final CallLiveness call) {
         if (draining) {
             callsRejectedDraining.incrementAndGet();
-            return Admission.DRAINING;
+            return CallAdmission.Verdict.DRAINING;
         }
         int current;
         do {
             current = active.get();
             if (current >= maxCalls) {
                 callsRejectedFull.incrementAndGet();
-                return Admission.FULL;
+                return CallAdmission.Verdict.FULL;
             }
         } while (!active.compareAndSet(current, current + 1));
-        if (calls.putIfAbsent(call.callId(), call) != null) {
+        if (calls.putIfAbsent(new CallKey(call.edge(), call.callId()), call) != null) {
             active.decrementAndGet();
             callsRejectedDuplicate.incrementAndGet();
-            return Admission.DUPLICATE;
+            return CallAdmission.Verdict.DUPLICATE;
         }
         callsAccepted.incrementAndGet();
-        return Admission.ACCEPTED;
+        return CallAdmission.Verdict.ACCEPTED;
+    }
+
+    /**
+     * What {@link CallOpener#open} would answer now for a new call, without registering anything or counting a
+     * refusal: {@code DRAINING}, {@code FULL} or {@code ACCEPTED}. An edge's early check (the Twilio webhook); the
+     * final word is the opener's, as capacity may run out in between.
+     */
+    public CallAdmission.Verdict precheck() {
+        return draining ? CallAdmission.Verdict.DRAINING
+            : active.get() >= maxCalls ? CallAdmission.Verdict.FULL
+            : CallAdmission.Verdict.ACCEPTED;
     }
 
     /** Forgets {@code session} when it is the call registered under its id; returns whether it was. */
@@ -120,7 +128,7 @@ public final class CallRegistry {
     }
 
     boolean remove(final CallLiveness call) {
-        if (calls.remove(call.callId(), call)) {
+        if (calls.remove(new CallKey(call.edge(), call.callId()), call)) {
             active.decrementAndGet();
             callsEnded.incrementAndGet();
             endObserver.visit(call.callId(), call.edge(), call.stats());
@@ -145,9 +153,9 @@ public final class CallRegistry {
         }
     }
 
-    /** The command proxy of call {@code callId}, or {@code null} when no such call runs here. */
-    public CallCommandProxy proxy(final String callId) {
-        final CallLiveness call = calls.get(callId);
+    /** The command proxy of call {@code callId} on {@code edge}, or {@code null} when no such call runs here. */
+    public CallCommandProxy<CallCommand> proxy(final String edge, final String callId) {
+        final CallLiveness call = calls.get(new CallKey(edge, callId));
         return call == null ? null : call.proxy();
     }
 
@@ -238,6 +246,16 @@ public final class CallRegistry {
     /** Calls asked to end because the caller sent no audio for the idle timeout. */
     public long callsExpiredIdle() {
         return callsExpiredIdle.get();
+    }
+
+    /** A call ended because a bug surfaced in it ({@link CallSession#fail}); any thread. */
+    void callFailed() {
+        callsFailed.incrementAndGet();
+    }
+
+    /** Calls ended because a command or a tick threw in them. */
+    public long callsFailed() {
+        return callsFailed.get();
     }
 
     /** Calls asked to end because they were still running at the drain deadline. */

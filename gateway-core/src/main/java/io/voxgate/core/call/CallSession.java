@@ -28,8 +28,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  *
  * <h2>How an edge drives it</h2>
  * <ol>
- *   <li>{@code new CallSession(...)} at call setup (allocates every buffer the call will use), then
- *       {@link CallRegistry#tryRegister} and, when admitted, {@link #start}.</li>
+ *   <li>{@link CallOpener#open} at call setup builds it (allocating every buffer the call will use) and admits it;
+ *       when admitted, {@link #start}.</li>
  *   <li>{@link #onCallerAudio} for each frame from the caller and {@link #onCallerDigit} for DTMF.</li>
  *   <li>{@link #onTick} from a timer: it releases paced audio and returns when it wants the next tick
  *       ({@link #nextReleaseNs()}), so an RTP edge can schedule exactly on the 20 ms grid.</li>
@@ -76,7 +76,7 @@ public final class CallSession implements AgentListener {
     private final CallSessionConfig config;
     private final NanoClock clock;
     private final CallLiveness liveness;
-    private final CallCommandProxy proxy;
+    private final CallCommandProxy<CallCommand> proxy;
     private final PacedOutboundQueue queue;
     private final PreConnectBuffer preConnect;
     private final VadTapStage callerVad;
@@ -91,12 +91,14 @@ public final class CallSession implements AgentListener {
     private long drainNowNs;
     private boolean agentClosed;
     private boolean finishing;
+    private boolean legHungUp;
     private boolean turnInterrupted;
     private String hangUpAfterPlayout;
     private String endReason;
 
     /**
-     * Builds a call at setup, allocating everything it will need; nothing is sent anywhere yet.
+     * Builds a call at setup, allocating everything it will need; nothing is sent anywhere yet. Only the
+     * {@link CallOpener} builds sessions: it is the one way into a call.
      *
      * @param call         the call as the agent will see it: id, edge, metadata and the executor of the call's thread
      * @param callerFormat the caller's format (mu-law or A-law 8 kHz on both edges)
@@ -108,7 +110,7 @@ public final class CallSession implements AgentListener {
      * @param nowNs        now, the start of the call's maximum duration and idle timers
      * @throws IllegalArgumentException naming the argument that is null or unusable
      */
-    public CallSession(final AgentCall call, final AudioFormat callerFormat, final CallerLeg leg, final VoiceAgent agent,
+    CallSession(final AgentCall call, final AudioFormat callerFormat, final CallerLeg leg, final VoiceAgent agent,
                        final CallRegistry registry, final CallSessionConfig config, final NanoClock clock, final long nowNs) {
         this.call = required(call, "call");
         this.callerFormat = required(callerFormat, "callerFormat");
@@ -118,7 +120,18 @@ public final class CallSession implements AgentListener {
         this.config = required(config, "config");
         this.clock = required(clock, "clock");
         final AudioFormat agentFormat = required(agent.audioFormat(), "agent.audioFormat()");
-        this.proxy = new CallCommandProxy(config.commandRingCapacity(), call.executor(), clock, this::onCommand);
+        this.proxy = new CallCommandProxy<>(call.callId(), config.commandRingCapacity(), call.executor(), clock,
+            new CallCommandHandler<>() {
+                @Override
+                public void onCommand(final CallCommand command, final long nowNs) {
+                    CallSession.this.onCommand(command, nowNs);
+                }
+
+                @Override
+                public void onCommandFailed(final CallCommand command, final RuntimeException failure, final long nowNs) {
+                    fail("internal error", nowNs);
+                }
+            });
         this.queue = new PacedOutboundQueue(callerFormat, config.outboundQueueCapacityMs(),
             config.outboundLeadMs() * 1_000_000L);
         // Both edges deliver one packet time per chunk, so pooled frames of one ptime hold the bound in the least
@@ -217,8 +230,27 @@ public final class CallSession implements AgentListener {
         finish(reason, nowNs, false);
     }
 
+    /**
+     * A bug surfaced in this call (a command or a tick threw): the call ends at once and the caller's leg is hung up,
+     * also when the bug broke off an end half way; counted once in {@link CallStats#failures()} and
+     * {@link CallRegistry#callsFailed()}. Idempotent.
+     */
+    public void fail(final String reason, final long nowNs) {
+        if (stats.failures == 0) {
+            stats.failures++;
+            registry.callFailed();
+        }
+        if (state != CallState.ENDED) {
+            finish(reason, nowNs, true);
+        } else if (!legHungUp) {
+            // The bug broke off the end half way (e.g. the agent's close threw): the leg must still go.
+            legHungUp = true;
+            leg.hangUp(reason, nowNs);
+        }
+    }
+
     /** The only way into this call from another thread. */
-    public CallCommandProxy proxy() {
+    public CallCommandProxy<CallCommand> proxy() {
         return proxy;
     }
 
@@ -423,6 +455,7 @@ public final class CallSession implements AgentListener {
                 agent.close(reason, nowNs);
             }
             if (hangUpLeg) {
+                legHungUp = true;
                 leg.hangUp(reason, nowNs);
             }
         } finally {

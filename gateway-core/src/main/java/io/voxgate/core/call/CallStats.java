@@ -52,6 +52,7 @@ public final class CallStats {
     long digitsToCallerDroppedEnded;
     long digitRequestsDroppedInvalid;
     long bargeIns;
+    long failures;
     long bargeInsFromAgent;
     long bargeInsFromVad;
     long bargeInsFromCommand;
@@ -218,6 +219,11 @@ public final class CallStats {
     /** Accepted barge-ins (each flushed the queue and cleared the caller's playback once). */
     public long bargeIns() {
         return bargeIns;
+    }
+
+    /** Bugs that ended this call (a command or a tick threw): 0 or 1. */
+    public long failures() {
+        return failures;
     }
 
     /** Accepted barge-ins signalled by the agent. */

@@ -47,16 +47,47 @@ class CallCommandProxyTest {
     private final List<Long> appliedAtNs = new ArrayList<>();
     private final AtomicLong clockNs = new AtomicLong(5_000L);
 
-    private CallCommandProxy proxy(final int capacity) {
-        return new CallCommandProxy(capacity, executor, clockNs::get, (command, nowNs) -> {
+    private final List<CallCommand> failed = new ArrayList<>();
+    private CallCommand throwOn;
+
+    /** Applies commands into {@link #applied}; throws on {@link #throwOn}, recording failures in {@link #failed}. */
+    private final CallCommandHandler<CallCommand> handler = new CallCommandHandler<>() {
+        @Override
+        public void onCommand(final CallCommand command, final long nowNs) {
+            if (command == throwOn) {
+                throw new IllegalStateException("bug in " + command);
+            }
             applied.add(command);
             appliedAtNs.add(nowNs);
-        });
+        }
+
+        @Override
+        public void onCommandFailed(final CallCommand command, final RuntimeException failure, final long nowNs) {
+            failed.add(command);
+        }
+    };
+
+    private CallCommandProxy<CallCommand> proxy(final int capacity) {
+        return new CallCommandProxy<>("CA1", capacity, executor, clockNs::get, handler);
+    }
+
+    private static CallCommandHandler<CallCommand> counting(final Runnable onCommand) {
+        return new CallCommandHandler<>() {
+            @Override
+            public void onCommand(final CallCommand command, final long nowNs) {
+                onCommand.run();
+            }
+
+            @Override
+            public void onCommandFailed(final CallCommand command, final RuntimeException failure, final long nowNs) {
+                throw new AssertionError("no command fails here", failure);
+            }
+        };
     }
 
     @Test
     void shouldApplyCommandsInOrderOnTheCallThreadWithItsClock() {
-        final CallCommandProxy proxy = proxy(8);
+        final CallCommandProxy<CallCommand> proxy = proxy(8);
         proxy.offer(CallCommand.BARGE_IN);
         proxy.offer(CallCommand.hangUp("admin"));
         assertTrue(applied.isEmpty(), "nothing runs on the offering thread");
@@ -71,7 +102,7 @@ class CallCommandProxyTest {
 
     @Test
     void shouldScheduleOneDrainTaskForABurstOfCommands() {
-        final CallCommandProxy proxy = proxy(8);
+        final CallCommandProxy<CallCommand> proxy = proxy(8);
         for (int i = 0; i < 5; i++) {
             proxy.offer(CallCommand.BARGE_IN);
         }
@@ -84,7 +115,7 @@ class CallCommandProxyTest {
 
     @Test
     void shouldScheduleAgainAfterADrain() {
-        final CallCommandProxy proxy = proxy(8);
+        final CallCommandProxy<CallCommand> proxy = proxy(8);
         proxy.offer(CallCommand.BARGE_IN);
         executor.runAll();
 
@@ -97,7 +128,7 @@ class CallCommandProxyTest {
 
     @Test
     void shouldRefuseAndCountCommandsWhenTheRingIsFull() {
-        final CallCommandProxy proxy = proxy(4);
+        final CallCommandProxy<CallCommand> proxy = proxy(4);
         for (int i = 0; i < 4; i++) {
             assertTrue(proxy.offer(CallCommand.BARGE_IN));
         }
@@ -112,7 +143,7 @@ class CallCommandProxyTest {
 
     @Test
     void shouldCountEveryRefusalWhenManyThreadsFillTheRing() throws Exception {
-        final CallCommandProxy proxy = proxy(64);
+        final CallCommandProxy<CallCommand> proxy = proxy(64);
         final int threads = 4;
         final int perThread = 1_000;
         final ExecutorService senders = Executors.newFixedThreadPool(threads);
@@ -152,10 +183,10 @@ class CallCommandProxyTest {
         final ExecutorService loop = Executors.newSingleThreadExecutor();
         final AtomicLong seen = new AtomicLong();
         final CountDownLatch all = new CountDownLatch(4_000);
-        final CallCommandProxy proxy = new CallCommandProxy(1_024, loop, clockNs::get, (command, nowNs) -> {
+        final CallCommandProxy<CallCommand> proxy = new CallCommandProxy<>("CA1", 1_024, loop, clockNs::get, counting(() -> {
             seen.incrementAndGet();
             all.countDown();
-        });
+        }));
         final ExecutorService senders = Executors.newFixedThreadPool(4);
         try {
             for (int t = 0; t < 4; t++) {
@@ -182,11 +213,73 @@ class CallCommandProxyTest {
 
     @Test
     void shouldCountADrainTheExecutorRefused() {
-        final CallCommandProxy proxy = new CallCommandProxy(8, task -> {
+        final CallCommandProxy<CallCommand> proxy = new CallCommandProxy<>("CA1", 8, task -> {
             throw new RejectedExecutionException("loop shut down");
-        }, clockNs::get, (command, nowNs) -> applied.add(command));
+        }, clockNs::get, handler);
 
         assertFalse(proxy.offer(CallCommand.BARGE_IN));
         assertEquals(1, proxy.drainsRejectedByExecutor());
+    }
+
+    @Test
+    void shouldEndTheCallOnceWhenACommandThrowsAndApplyTheCommandsBehindIt() {
+        final CallCommandProxy<CallCommand> proxy = proxy(8);
+        throwOn = CallCommand.BARGE_IN;
+        proxy.offer(CallCommand.BARGE_IN);
+        proxy.offer(CallCommand.BARGE_IN);
+        proxy.offer(CallCommand.HANG_UP_IDLE);
+
+        executor.runAll();
+
+        assertEquals(List.of(CallCommand.BARGE_IN), failed, "the call is told once");
+        assertEquals(2, proxy.commandsFailed(), "every throw is counted");
+        assertEquals(List.of(CallCommand.HANG_UP_IDLE), applied, "the hang-up behind the bug still runs");
+    }
+
+    @Test
+    void shouldScheduleADrainForCommandsOfferedAfterOneThrew() {
+        final CallCommandProxy<CallCommand> proxy = proxy(8);
+        throwOn = CallCommand.BARGE_IN;
+        proxy.offer(CallCommand.BARGE_IN);
+        executor.runAll();
+
+        assertTrue(proxy.offer(CallCommand.HANG_UP_DRAIN));
+
+        assertEquals(1, executor.pending(), "the drain flag was cleared: the ring is not stranded");
+        executor.runAll();
+        assertEquals(List.of(CallCommand.HANG_UP_DRAIN), applied);
+    }
+
+    @Test
+    void shouldDrainTheRestInANewTaskWhenEndingTheFailedCallThrowsToo() {
+        final List<CallCommand> seen = new ArrayList<>();
+        final CallCommandProxy<CallCommand> proxy = new CallCommandProxy<>("CA1", 8, executor, clockNs::get,
+            new CallCommandHandler<>() {
+                @Override
+                public void onCommand(final CallCommand command, final long nowNs) {
+                    if (command == CallCommand.BARGE_IN) {
+                        throw new IllegalStateException("bug");
+                    }
+                    seen.add(command);
+                }
+
+                @Override
+                public void onCommandFailed(final CallCommand command, final RuntimeException failure, final long nowNs) {
+                    throw new IllegalStateException("second bug");
+                }
+            });
+        proxy.offer(CallCommand.BARGE_IN);
+        proxy.offer(CallCommand.HANG_UP_IDLE);
+
+        try {
+            executor.runAll();
+        } catch (final IllegalStateException expected) {
+            assertEquals("second bug", expected.getMessage());
+        }
+
+        assertEquals(1, executor.pending(), "the command behind has a drain of its own");
+        executor.runAll();
+        assertEquals(List.of(CallCommand.HANG_UP_IDLE), seen);
+        assertTrue(proxy.offer(CallCommand.HANG_UP_DRAIN), "and the ring takes commands again");
     }
 }

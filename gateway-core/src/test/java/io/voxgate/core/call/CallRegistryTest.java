@@ -21,9 +21,23 @@ class CallRegistryTest {
     private final List<CallCommand> delivered = new ArrayList<>();
 
     private CallLiveness call(final String id, final long startedNs) {
-        final CallCommandProxy proxy = new CallCommandProxy(4, scheduled::add, () -> 0L,
-            (command, nowNs) -> delivered.add(command));
-        return new CallLiveness(id, "twilio", startedNs, 3_600 * S, 30 * S, proxy, stats());
+        return call("twilio", id, startedNs);
+    }
+
+    private CallLiveness call(final String edge, final String id, final long startedNs) {
+        final CallCommandProxy<CallCommand> proxy = new CallCommandProxy<>(id, 4, scheduled::add, () -> 0L,
+            new CallCommandHandler<>() {
+                @Override
+                public void onCommand(final CallCommand command, final long nowNs) {
+                    delivered.add(command);
+                }
+
+                @Override
+                public void onCommandFailed(final CallCommand command, final RuntimeException failure, final long nowNs) {
+                    throw new AssertionError("no command fails here", failure);
+                }
+            });
+        return new CallLiveness(id, edge, startedNs, 3_600 * S, 30 * S, proxy, stats());
     }
 
     private static CallStats stats() {
@@ -66,10 +80,10 @@ class CallRegistryTest {
     @Test
     void shouldAcceptUpToTheLimitThenRefuseAsFull() {
         final CallRegistry registry = new CallRegistry(2);
-        assertEquals(CallRegistry.Admission.ACCEPTED, registry.tryRegister(call("a", 0)));
-        assertEquals(CallRegistry.Admission.ACCEPTED, registry.tryRegister(call("b", 0)));
+        assertEquals(CallAdmission.Verdict.ACCEPTED, registry.tryRegister(call("a", 0)));
+        assertEquals(CallAdmission.Verdict.ACCEPTED, registry.tryRegister(call("b", 0)));
 
-        assertEquals(CallRegistry.Admission.FULL, registry.tryRegister(call("c", 0)));
+        assertEquals(CallAdmission.Verdict.FULL, registry.tryRegister(call("c", 0)));
 
         assertEquals(2, registry.size());
         assertEquals(1, registry.callsRejectedFull());
@@ -83,7 +97,7 @@ class CallRegistryTest {
 
         assertTrue(registry.remove(a));
 
-        assertEquals(CallRegistry.Admission.ACCEPTED, registry.tryRegister(call("b", 0)));
+        assertEquals(CallAdmission.Verdict.ACCEPTED, registry.tryRegister(call("b", 0)));
         assertEquals(1, registry.callsEnded());
     }
 
@@ -92,7 +106,7 @@ class CallRegistryTest {
         final CallRegistry registry = new CallRegistry(5);
         registry.tryRegister(call("a", 0));
 
-        assertEquals(CallRegistry.Admission.DUPLICATE, registry.tryRegister(call("a", 0)));
+        assertEquals(CallAdmission.Verdict.DUPLICATE, registry.tryRegister(call("a", 0)));
         assertEquals(1, registry.size());
     }
 
@@ -112,7 +126,7 @@ class CallRegistryTest {
         final CallRegistry registry = new CallRegistry(5);
         registry.beginDrain(10 * S);
 
-        assertEquals(CallRegistry.Admission.DRAINING, registry.tryRegister(call("a", 0)));
+        assertEquals(CallAdmission.Verdict.DRAINING, registry.tryRegister(call("a", 0)));
         assertTrue(registry.isDraining());
         assertTrue(registry.isDrained());
     }
@@ -185,8 +199,38 @@ class CallRegistryTest {
         final CallLiveness a = call("a", 0);
         registry.tryRegister(a);
 
-        assertSame(a.proxy(), registry.proxy("a"));
-        assertNull(registry.proxy("b"));
+        assertSame(a.proxy(), registry.proxy("twilio", "a"));
+        assertNull(registry.proxy("twilio", "b"));
+    }
+
+    @Test
+    void shouldKeepCallsOfTwoEdgesWithTheSameIdApart() {
+        final CallRegistry registry = new CallRegistry(5);
+        final CallLiveness twilio = call("twilio", "same-id", 0);
+        final CallLiveness sip = call("sip", "same-id", 0);
+
+        assertEquals(CallAdmission.Verdict.ACCEPTED, registry.tryRegister(twilio));
+        assertEquals(CallAdmission.Verdict.ACCEPTED, registry.tryRegister(sip), "a SIP Call-ID never blocks a CallSid");
+        assertEquals(CallAdmission.Verdict.DUPLICATE, registry.tryRegister(call("sip", "same-id", 0)));
+
+        assertSame(twilio.proxy(), registry.proxy("twilio", "same-id"));
+        assertSame(sip.proxy(), registry.proxy("sip", "same-id"));
+        assertTrue(registry.remove(sip));
+        assertSame(twilio.proxy(), registry.proxy("twilio", "same-id"), "ending one leaves the other");
+        assertEquals(1, registry.size());
+    }
+
+    @Test
+    void shouldAnswerThePrecheckWithoutRegisteringOrCounting() {
+        final CallRegistry registry = new CallRegistry(1);
+        assertEquals(CallAdmission.Verdict.ACCEPTED, registry.precheck());
+        registry.tryRegister(call("a", 0));
+
+        assertEquals(CallAdmission.Verdict.FULL, registry.precheck());
+        registry.beginDrain(0);
+        assertEquals(CallAdmission.Verdict.DRAINING, registry.precheck());
+        assertEquals(0, registry.callsRejectedFull() + registry.callsRejectedDraining());
+        assertEquals(1, registry.size());
     }
 
     @Test

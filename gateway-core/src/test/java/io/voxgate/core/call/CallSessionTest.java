@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.voxgate.core.agent.AgentCall;
 import io.voxgate.core.agent.EchoAgent;
 import io.voxgate.core.audio.AudioFormat;
 import io.voxgate.core.pipeline.PreConnectBuffer;
@@ -17,6 +16,7 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.atomic.AtomicLong;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -37,10 +37,11 @@ class CallSessionTest {
 
     private CallSession session(final io.voxgate.core.agent.VoiceAgent agent, final CallSessionConfig config,
                                 final AudioFormat callerFormat) {
-        final AgentCall call = new AgentCall("CA1", "twilio", Map.of(), loop::add);
-        final CallSession session = new CallSession(call, callerFormat, leg, agent, registry, config, clock::get, nowNs);
-        assertEquals(CallRegistry.Admission.ACCEPTED, registry.tryRegister(session));
-        return session;
+        final CallAdmission admission = new CallOpener(registry, call -> agent, config, clock::get)
+            .forEdge("twilio", UnaryOperator.identity())
+            .open("CA1", Map.of(), callerFormat, leg, loop::add, nowNs);
+        assertEquals(CallAdmission.Verdict.ACCEPTED, admission.verdict());
+        return admission.session();
     }
 
     private void advanceTo(final long ns) {
@@ -428,6 +429,57 @@ class CallSessionTest {
         assertEquals("caller-bye", session.endReason());
         assertEquals(0, registry.size());
         assertEquals(1, registry.callsEnded());
+    }
+
+    @Test
+    void shouldEndAndCountTheCallWhenACommandThrows() {
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);
+        final CallSession session = session(agent, CallSessionConfig.defaults());
+        session.start(nowNs);
+        leg.onHangUp = () -> {
+            throw new IllegalStateException("bug in the edge");
+        };
+
+        assertTrue(session.proxy().offer(CallCommand.hangUp("admin")));
+        loop.forEach(Runnable::run);
+
+        assertEquals(CallState.ENDED, session.state());
+        assertEquals(1, session.stats().failures());
+        assertEquals(1, registry.callsFailed());
+        assertEquals(1, session.proxy().commandsFailed());
+        assertEquals(0, registry.size(), "the failed call left the registry");
+    }
+
+    @Test
+    void shouldStillHangUpTheLegWhenTheAgentsCloseThrowsInAHangUpCommand() {
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);
+        final CallSession session = session(agent, CallSessionConfig.defaults());
+        session.start(nowNs);
+        agent.throwOnClose = new IllegalStateException("bug in the agent");
+
+        assertTrue(session.proxy().offer(CallCommand.hangUp("admin")));
+        loop.forEach(Runnable::run);
+
+        assertEquals(CallState.ENDED, session.state());
+        assertEquals(1, leg.hangUps, "the caller's leg is not left open");
+        assertEquals(1, registry.callsFailed());
+        assertEquals(0, registry.size());
+    }
+
+    @Test
+    void shouldEndAFailedCallAtOnceAndHangUpItsLeg() {
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);
+        final CallSession session = session(agent, CallSessionConfig.defaults());
+        session.start(nowNs);
+
+        session.fail("internal error", nowNs);
+        session.fail("internal error", nowNs);
+
+        assertEquals(CallState.ENDED, session.state());
+        assertEquals(1, leg.hangUps);
+        assertEquals("internal error", leg.hangUpReason);
+        assertEquals(1, agent.closes);
+        assertEquals(1, registry.callsFailed());
     }
 
     @Test

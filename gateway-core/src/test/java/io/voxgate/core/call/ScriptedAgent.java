@@ -26,6 +26,7 @@ final class ScriptedAgent implements VoiceAgent {
     int closes;
     String closeReason;
     boolean echo;
+    RuntimeException throwOnClose;
 
     ScriptedAgent(final AudioFormat format, final boolean connectAtOnce) {
         this.format = format;
@@ -70,6 +71,9 @@ final class ScriptedAgent implements VoiceAgent {
     public void close(final String reason, final long nowNs) {
         closes++;
         closeReason = reason;
+        if (throwOnClose != null) {
+            throw throwOnClose;
+        }
     }
 
     byte[] receivedBytes() {

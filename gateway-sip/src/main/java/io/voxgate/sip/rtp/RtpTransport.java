@@ -9,28 +9,27 @@ import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollEventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Objects;
 
 /**
- * The media event loops and UDP sockets of the SIP edge: native epoll where available (Linux), NIO otherwise.
- * Each call's RTP and RTCP sockets are registered on one loop, which is the call's thread.
+ * The UDP sockets of the SIP edge on the node's media event loops, which the launcher creates once for both edges
+ * (it chooses epoll or NIO in one place); the datagram channel class follows the loops' transport. Each call's RTP
+ * and RTCP sockets are registered on one loop, which is the call's thread.
  *
  * <p>Sockets receive into fixed {@value #RECEIVE_BUFFER_BYTES}-byte buffers, so an oversized datagram arrives
  * truncated and is dropped as oversized by {@link RtpPacketFlyweight} rather than costing a large allocation.
  *
  * <p>Threading: {@link #bind} on any thread (it never waits; admission calls it on the call's own loop).
- * {@link #close} once at shutdown.
+ * The loops are not owned: whoever made them shuts them down.
  */
-public final class RtpTransport implements AutoCloseable {
+public final class RtpTransport {
     /** Receive buffer per datagram: larger than any valid packet, see {@link RtpPacketFlyweight#MAX_PACKET_LENGTH}. */
     public static final int RECEIVE_BUFFER_BYTES = 2048;
 
@@ -38,17 +37,11 @@ public final class RtpTransport implements AutoCloseable {
     private final Class<? extends DatagramChannel> channelClass;
     private final boolean nativeEpoll;
 
-    /** Starts {@code threads} media event loops. */
-    public RtpTransport(final int threads) {
-        this.nativeEpoll = Epoll.isAvailable();
-        final DefaultThreadFactory factory = new DefaultThreadFactory("voxgate-rtp", true);
-        if (nativeEpoll) {
-            this.group = new EpollEventLoopGroup(threads, factory);
-            this.channelClass = EpollDatagramChannel.class;
-        } else {
-            this.group = new NioEventLoopGroup(threads, factory);
-            this.channelClass = NioDatagramChannel.class;
-        }
+    /** UDP sockets on the loops of {@code group} (epoll or NIO). */
+    public RtpTransport(final EventLoopGroup group) {
+        this.group = Objects.requireNonNull(group, "group");
+        this.nativeEpoll = Epoll.isAvailable() && group instanceof EpollEventLoopGroup;
+        this.channelClass = nativeEpoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
     }
 
     /** Every media event loop, once each. */
@@ -75,10 +68,5 @@ public final class RtpTransport implements AutoCloseable {
             .option(ChannelOption.SO_RCVBUF, 256 * 1024)
             .handler(new RtpChannelHandler(handler));
         return b.bind(new InetSocketAddress(address, port));
-    }
-
-    @Override
-    public void close() {
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 }

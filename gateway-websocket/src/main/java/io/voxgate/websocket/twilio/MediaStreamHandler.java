@@ -11,6 +11,11 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.core.call.CallAdmission;
+import io.voxgate.core.call.CallSession;
+import io.voxgate.core.tick.TickMember;
+import io.voxgate.core.tick.TickMembership;
 import io.voxgate.websocket.http.WebSocketClosing;
 import io.voxgate.websocket.http.WebSocketViolation;
 import java.io.IOException;
@@ -28,7 +33,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Twilio Media Streams connection after its upgrade: speaks the protocol of protocols.md §1.3-§1.8 and drives the
- * stream's {@link StreamCall}.
+ * stream's {@link CallSession}, opened through the node's {@link io.voxgate.core.call.CallOpener} at {@code start}.
  *
  * <p>Inbound {@code media} takes the fast path: the text frame's bytes are read in place by a
  * {@link MediaMessageFlyweight} and the payload is base64-decoded straight into a buffer preallocated for this
@@ -52,9 +57,10 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>connection dropped (even mid-frame)</td><td>call ended, resources released</td><td>streamsDroppedWithoutStop</td></tr>
  * </table>
  *
- * After {@code stop} the call is ended and the stream closed with 1000. The {@link LoopTick} of the stream's event loop,
- * shared with the loop's other streams, drives the call's timers from {@code start} until teardown; teardown runs
- * exactly once, whatever ends the stream.
+ * After {@code stop} the call is ended and the stream closed with 1000. The
+ * {@link io.voxgate.core.tick.LoopTicker} of the stream's event loop, shared with the loop's other calls of both
+ * edges, ticks the stream at every wake-up from {@code start} until teardown; a tick that throws ends this stream
+ * with 1011 and no other. Teardown runs exactly once, whatever ends the stream.
  *
  * <p>Output is flushed once per event: at the end of each inbound message and of each tick, whatever the call wrote
  * meanwhile; agent audio that arrives outside those events (from the agent's own connection) is flushed at the end
@@ -63,7 +69,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: one instance per connection, confined to its event loop. Ownership: releases every frame it
  * receives; owns the per-stream buffers; the call is ended by {@link #endStream} only.
  */
-final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements TwilioCallerLeg.HangUpTarget, LoopTick.Member {
+final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements TwilioCallerLeg.HangUpTarget, TickMember {
     private static final Logger LOG = LoggerFactory.getLogger(MediaStreamHandler.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern SID = Pattern.compile("[A-Za-z0-9]{2,64}");
@@ -74,6 +80,8 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
     private static final int CLOSE_NORMAL = 1000;
     private static final int CLOSE_POLICY = 1008;
     private static final int CLOSE_INTERNAL_ERROR = 1011;
+    /** RFC 6455 §7.4.1 / IANA: the server is overloaded or going away; the client may retry. */
+    private static final int CLOSE_TRY_AGAIN_LATER = 1013;
 
     private enum State { AWAITING_START, STARTED, ENDED }
 
@@ -93,8 +101,9 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
     private String streamSid;
     private MarkLedger ledger;
     private TwilioCallerLeg leg;
-    private StreamCall call;
-    private LoopTick loopTick;
+    private CallSession call;
+    private TickMembership tickMembership;
+    private boolean failed;
     private ScheduledFuture<?> startTimeout;
     private long lastInboundNs;
     private long startedNs;
@@ -163,7 +172,7 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
             // An aggregated fragmented message (composite buffer): rare, so a copy is acceptable.
             frameView.wrap(ByteBufUtil.getBytes(content));
         }
-        final long nowNs = config.nanoClock().nanoTime();
+        final long nowNs = edge.opener().clock().nanoTime();
         if (!message.wrap(frameView, 0, length)) {
             stats.messagesInvalidJson.increment();
             reject("invalid JSON");
@@ -367,21 +376,37 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
         this.streamSidBytes = sid.getBytes(StandardCharsets.US_ASCII);
         this.ledger = new MarkLedger(config.markIntervalMs() * 8, MARK_LEDGER_CAPACITY);
         this.leg = new TwilioCallerLeg(ctx, new MediaMessageEncoder(sid), ledger, stats, this);
-        final StreamCallOpening opening = edge.callFactory().open(
-            new StreamStart(callSid, sid, accountSid, Collections.unmodifiableMap(parameters)), leg, ctx.channel().eventLoop(), nowNs);
-        if (opening.call() == null) {
+        // Twilio streams mu-law 8 kHz; the session transcodes when the agent asks for another format.
+        final CallAdmission admission = edge.opener().open(callSid, Collections.unmodifiableMap(parameters),
+            AudioFormat.MULAW_8K, leg, ctx.channel().eventLoop(), nowNs);
+        if (!admission.accepted()) {
             stats.streamsRefused.increment();
-            endStream(opening.reason(), opening.closeCode());
+            refuse(admission.verdict());
             return;
         }
-        call = opening.call();
+        call = admission.session();
         state = State.STARTED;
         startedNs = nowNs;
         stats.streamsStarted.increment();
         cancel(startTimeout);
-        loopTick = edge.loopTick(ctx.executor());
-        loopTick.add(this);
+        call.start(nowNs);
+        tickMembership = edge.tickers().tickerOf(ctx.channel().eventLoop()).joinEveryWakeUp(this);
         log("stream {} started (upgrade {})", sid, upgradeSigned ? "signed" : "unsigned, token verified");
+    }
+
+    /** A start the node cannot take: 1013 (try again later) when full or draining, 1008 for a second stream. */
+    private void refuse(final CallAdmission.Verdict verdict) {
+        switch (verdict) {
+            case FULL:
+                endStream("gateway full", CLOSE_TRY_AGAIN_LATER);
+                break;
+            case DRAINING:
+                endStream("gateway draining", CLOSE_TRY_AGAIN_LATER);
+                break;
+            default:
+                endStream("a stream for this call is already running", CLOSE_POLICY);
+                break;
+        }
     }
 
     private void rejectStart(final String reason) {
@@ -403,6 +428,11 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
     }
 
     @Override
+    public String callId() {
+        return pathCallSid;
+    }
+
+    @Override
     public void onTick(final long nowNs) {
         if (state != State.STARTED) {
             return;
@@ -412,7 +442,7 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
             endStream("no message from Twilio for " + config.streamIdleTimeoutMs() + " ms", CLOSE_NORMAL);
             return;
         }
-        if (call.nextTickNs() > nowNs) {
+        if (call.nextReleaseNs() > nowNs) {
             // Most ticks find nothing due (eligible audio already left when it arrived): skip the call's tick.
             return;
         }
@@ -425,8 +455,9 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
     }
 
     @Override
-    public void onTickFailed(final RuntimeException failure) {
-        CallLog.error(LOG, pathCallSid, "media stream tick failed", failure);
+    public void onTickFailed(final RuntimeException failure, final long nowNs) {
+        // The ticker has logged and counted it; the call is ended as failed, this stream only.
+        failed = true;
         endStream("internal error", CLOSE_INTERNAL_ERROR);
     }
 
@@ -491,8 +522,8 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
         }
         final State previous = state;
         state = State.ENDED;
-        if (loopTick != null) {
-            loopTick.remove(this);
+        if (tickMembership != null) {
+            tickMembership.leave();
         }
         cancel(startTimeout);
         if (leg != null) {
@@ -500,9 +531,14 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
             leg.close();
         }
         if (previous == State.STARTED) {
-            final long nowNs = config.nanoClock().nanoTime();
+            final long nowNs = edge.opener().clock().nanoTime();
             try {
-                call.end(reason, nowNs);
+                if (failed) {
+                    call.fail(reason, nowNs);
+                } else {
+                    // Idempotent in the session; it also leaves the registry.
+                    call.end(reason, nowNs);
+                }
             } finally {
                 stats.streamsEnded.increment();
             }

@@ -1,60 +1,61 @@
 package io.voxgate.websocket.twilio;
 
 import io.netty.handler.codec.http.HttpMethod;
-import io.voxgate.core.agent.VoiceAgentFactory;
-import io.voxgate.core.call.CallRegistry;
+import io.voxgate.core.call.CallAdmission;
+import io.voxgate.core.call.CallOpener;
 import io.voxgate.core.call.CallSession;
-import io.voxgate.core.call.CallSessionConfig;
-import io.netty.util.concurrent.EventExecutor;
+import io.voxgate.core.tick.LoopTickers;
 import io.voxgate.websocket.http.HttpEdgeServer;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
  * The Twilio edge: registers the voice webhook ({@value TwilioEdgeConfig#VOICE_INBOUND_PATH}), the stream status
  * callback ({@value TwilioEdgeConfig#STREAM_STATUS_PATH}) and the Media Streams endpoint
- * ({@value TwilioEdgeConfig#MEDIA_PATH_PREFIX}{@code {CallSid}}) on an {@link HttpEdgeServer}, and bridges each
- * accepted stream to a call.
+ * ({@value TwilioEdgeConfig#MEDIA_PATH_PREFIX}{@code {CallSid}}) on an {@link HttpEdgeServer}, and opens a
+ * {@link CallSession} for each accepted stream through the node's {@link CallOpener}.
  *
  * <p>Threading: build on any thread before the server starts; everything else runs on the server's event loops, one
- * loop per stream (the stream's call is confined to it), and the streams of one loop share its {@code LoopTick}.
- * {@link #stats()} is readable from any thread.
+ * loop per stream (the stream's call is confined to it), and the streams of one loop are ticked by that loop's
+ * {@link io.voxgate.core.tick.LoopTicker}, shared with the SIP calls on it. {@link #stats()} is readable from any
+ * thread.
  */
 public final class TwilioEdge {
+    /** The edge name calls and agents see ({@link io.voxgate.core.agent.AgentCall#edge()}). */
+    public static final String EDGE = "twilio";
+
     private static final Pattern SID = Pattern.compile("[A-Za-z0-9]{2,64}");
 
     private final TwilioEdgeConfig config;
-    private final CallAdmission admission;
-    private final StreamCallFactory callFactory;
+    private final Supplier<CallAdmission.Verdict> admission;
+    private final CallOpener opener;
+    private final LoopTickers tickers;
     private final TwilioEdgeStats stats = new TwilioEdgeStats();
     private final TwilioSignatures signatures;
     private final CallTokens callTokens;
-    private final ConcurrentMap<EventExecutor, LoopTick> loopTicks = new ConcurrentHashMap<>();
 
     /**
-     * The Twilio edge of a node: each accepted stream becomes a {@link CallSession} with an agent from {@code agents},
-     * admitted by {@code registry}.
+     * The Twilio edge of a node: each accepted stream becomes a call opened by {@code opener}; the webhook refuses a
+     * new call (503) when the opener's registry is full or draining.
      *
-     * @param config        the edge's settings
-     * @param admission     the webhook's admission check, e.g. {@link CallAdmission#of(CallRegistry)}
-     * @param agents        makes the agent of each call (on the call's thread)
-     * @param registry      the node's call registry (shared with the other edges)
-     * @param sessionConfig the call sessions' settings
+     * @param config  the edge's settings
+     * @param opener  the node's call opener (its registry is shared with the other edges)
+     * @param tickers the node's per-loop media clocks (shared with the other edges)
      */
-    public TwilioEdge(final TwilioEdgeConfig config, final CallAdmission admission, final VoiceAgentFactory agents,
-                      final CallRegistry registry, final CallSessionConfig sessionConfig) {
-        this(config, admission, new CallSessionStreams(Objects.requireNonNull(agents, "agents"),
-            Objects.requireNonNull(registry, "registry"), Objects.requireNonNull(sessionConfig, "sessionConfig"),
-            config.nanoClock()));
+    public TwilioEdge(final TwilioEdgeConfig config, final CallOpener opener, final LoopTickers tickers) {
+        this(config, Objects.requireNonNull(opener, "opener").registry()::precheck, opener, tickers);
     }
 
-    TwilioEdge(final TwilioEdgeConfig config, final CallAdmission admission, final StreamCallFactory callFactory) {
+    /** As above, with the webhook asking {@code admission} instead of the registry (tests). */
+    TwilioEdge(final TwilioEdgeConfig config, final Supplier<CallAdmission.Verdict> admission, final CallOpener opener,
+               final LoopTickers tickers) {
         this.config = Objects.requireNonNull(config, "config");
         this.admission = Objects.requireNonNull(admission, "admission");
-        this.callFactory = Objects.requireNonNull(callFactory, "callFactory");
+        // Twilio keeps audio buffered at its end: the node's outbound lead applies as configured.
+        this.opener = Objects.requireNonNull(opener, "opener").forEdge(EDGE, UnaryOperator.identity());
+        this.tickers = Objects.requireNonNull(tickers, "tickers");
         this.signatures = new TwilioSignatures(config);
         this.callTokens = new CallTokens(config.callTokenSecret(), config.callTokenTtlSeconds());
     }
@@ -81,12 +82,17 @@ public final class TwilioEdge {
         return stats;
     }
 
-    CallAdmission admission() {
-        return admission;
+    /** The webhook's early admission check: ACCEPTED, FULL or DRAINING. */
+    CallAdmission.Verdict precheck() {
+        return admission.get();
     }
 
-    StreamCallFactory callFactory() {
-        return callFactory;
+    CallOpener opener() {
+        return opener;
+    }
+
+    LoopTickers tickers() {
+        return tickers;
     }
 
     TwilioSignatures signatures() {
@@ -95,12 +101,6 @@ public final class TwilioEdge {
 
     CallTokens callTokens() {
         return callTokens;
-    }
-
-    /** The tick shared by the streams of {@code loop}; made on first use (a stream start), then reused. */
-    LoopTick loopTick(final EventExecutor loop) {
-        return loopTicks.computeIfAbsent(loop,
-            l -> new LoopTick(l, TimeUnit.MILLISECONDS.toNanos(config.tickIntervalMs()), config.nanoClock()));
     }
 
     /** Whether {@code sid} has the shape of a Twilio SID (letters and digits; safe in URLs, JSON and logs). */

@@ -6,8 +6,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Objects;
-import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.SystemNanoClock;
 
 /**
  * Everything the Twilio edge needs to know, validated once in {@link Builder#build()}.
@@ -30,12 +28,6 @@ public final class TwilioEdgeConfig {
     public static final long DEFAULT_CALL_TOKEN_TTL_SECONDS = 120;
     /** Default mark spacing: 100 ms of audio, the middle ground of protocols.md §1.5 (one per chunk is too many). */
     public static final int DEFAULT_MARK_INTERVAL_MS = 100;
-    /**
-     * Default period of the tick that drives the streams' timers (pacing, timeouts): 2 ms. The tick is one per event
-     * loop, shared by all its streams, so its cost does not grow with the calls; a frame held back by the pacer's
-     * lead leaves at most this long after it is due, well inside the 5 ms gateway-added latency budget.
-     */
-    public static final int DEFAULT_TICK_INTERVAL_MS = 2;
     /** Default largest decoded media payload: 4096 bytes (512 ms of mu-law); Twilio sends 160 bytes per message. */
     public static final int DEFAULT_MAX_MEDIA_PAYLOAD_BYTES = 4096;
     /** Default error budget of a stream: past 50 rejected messages it is closed with 1008. */
@@ -54,13 +46,11 @@ public final class TwilioEdgeConfig {
     private final long callTokenTtlSeconds;
     private final boolean statusCallback;
     private final int markIntervalMs;
-    private final int tickIntervalMs;
     private final int maxMediaPayloadBytes;
     private final int maxRejectedMessages;
     private final long startTimeoutMs;
     private final long streamIdleTimeoutMs;
     private final Clock clock;
-    private final NanoClock nanoClock;
 
     private TwilioEdgeConfig(final Builder b) {
         this.publicUrl = b.publicUrl;
@@ -72,13 +62,11 @@ public final class TwilioEdgeConfig {
         this.callTokenTtlSeconds = b.callTokenTtlSeconds;
         this.statusCallback = b.statusCallback;
         this.markIntervalMs = b.markIntervalMs;
-        this.tickIntervalMs = b.tickIntervalMs;
         this.maxMediaPayloadBytes = b.maxMediaPayloadBytes;
         this.maxRejectedMessages = b.maxRejectedMessages;
         this.startTimeoutMs = b.startTimeoutMs;
         this.streamIdleTimeoutMs = b.streamIdleTimeoutMs;
         this.clock = b.clock;
-        this.nanoClock = b.nanoClock;
     }
 
     /** A builder; {@link Builder#publicUrl} and {@link Builder#authToken} (or disabled checks) are required. */
@@ -121,11 +109,6 @@ public final class TwilioEdgeConfig {
         return markIntervalMs;
     }
 
-    /** Period of the event loop's tick shared by its streams. */
-    public int tickIntervalMs() {
-        return tickIntervalMs;
-    }
-
     /** Largest decoded media payload accepted in one message. */
     public int maxMediaPayloadBytes() {
         return maxMediaPayloadBytes;
@@ -149,11 +132,6 @@ public final class TwilioEdgeConfig {
     /** Wall clock for token expiry. */
     public Clock clock() {
         return clock;
-    }
-
-    /** Monotonic nanosecond clock for the media path ({@code nowNs}), also the call sessions' time base. */
-    public NanoClock nanoClock() {
-        return nanoClock;
     }
 
     String authToken() {
@@ -187,13 +165,11 @@ public final class TwilioEdgeConfig {
         private long callTokenTtlSeconds = DEFAULT_CALL_TOKEN_TTL_SECONDS;
         private boolean statusCallback = true;
         private int markIntervalMs = DEFAULT_MARK_INTERVAL_MS;
-        private int tickIntervalMs = DEFAULT_TICK_INTERVAL_MS;
         private int maxMediaPayloadBytes = DEFAULT_MAX_MEDIA_PAYLOAD_BYTES;
         private int maxRejectedMessages = DEFAULT_MAX_REJECTED_MESSAGES;
         private long startTimeoutMs = DEFAULT_START_TIMEOUT_MS;
         private long streamIdleTimeoutMs = DEFAULT_STREAM_IDLE_TIMEOUT_MS;
         private Clock clock = Clock.systemUTC();
-        private NanoClock nanoClock = SystemNanoClock.INSTANCE;
 
         private Builder() {
         }
@@ -276,12 +252,6 @@ public final class TwilioEdgeConfig {
             return this;
         }
 
-        /** Period of a call's timer tick, 1-20 ms. */
-        public Builder tickIntervalMs(final int ms) {
-            this.tickIntervalMs = ms;
-            return this;
-        }
-
         /** Largest decoded media payload accepted, 160-65536 bytes. */
         public Builder maxMediaPayloadBytes(final int bytes) {
             this.maxMediaPayloadBytes = bytes;
@@ -312,12 +282,6 @@ public final class TwilioEdgeConfig {
             return this;
         }
 
-        /** The monotonic clock for {@code nowNs} (tests may pass their own). */
-        public Builder nanoClock(final NanoClock nanoClock) {
-            this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
-            return this;
-        }
-
         /**
          * Validates and builds.
          *
@@ -339,7 +303,6 @@ public final class TwilioEdgeConfig {
             }
             requireRange("callTokenTtlSeconds", callTokenTtlSeconds, 1, 86_400);
             requireRange("markIntervalMs", markIntervalMs, 20, 1_000);
-            requireRange("tickIntervalMs", tickIntervalMs, 1, 20);
             requireRange("maxMediaPayloadBytes", maxMediaPayloadBytes, 160, 65_536);
             requireRange("maxRejectedMessages", maxRejectedMessages, 1, 1_000_000);
             requireRange("startTimeoutMs", startTimeoutMs, 1, 600_000);

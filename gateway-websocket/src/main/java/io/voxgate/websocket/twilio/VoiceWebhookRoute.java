@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.voxgate.core.call.CallAdmission;
 import io.voxgate.websocket.http.HttpResponses;
 import io.voxgate.websocket.http.HttpRoute;
 import java.util.Map;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /voice/inbound}: Twilio's voice webhook for a new call. Checks the signature (403 when missing or
- * wrong), asks {@link CallAdmission} (503 when full or draining), and answers 200 {@code text/xml} with TwiML built
+ * wrong), asks the node's call registry (503 when full or draining), and answers 200 {@code text/xml} with TwiML built
  * by the Twilio SDK:
  *
  * <pre>
@@ -58,10 +59,10 @@ final class VoiceWebhookRoute implements HttpRoute {
             HttpResponses.send(ctx, request, HttpResponses.status(HttpResponseStatus.FORBIDDEN));
             return;
         }
-        final CallAdmission.Decision decision = edge.admission().admit(callSid);
-        if (decision != CallAdmission.Decision.ADMIT) {
-            (decision == CallAdmission.Decision.FULL ? stats.webhooksRefusedFull : stats.webhooksRefusedDraining).increment();
-            CallLog.info(LOG, callSid, "voice webhook refused: gateway {}", decision == CallAdmission.Decision.FULL ? "full" : "draining");
+        final CallAdmission.Verdict verdict = edge.precheck();
+        if (verdict != CallAdmission.Verdict.ACCEPTED) {
+            (verdict == CallAdmission.Verdict.FULL ? stats.webhooksRefusedFull : stats.webhooksRefusedDraining).increment();
+            CallLog.info(LOG, callSid, "voice webhook refused: gateway {}", verdict == CallAdmission.Verdict.FULL ? "full" : "draining");
             final FullHttpResponse busy = HttpResponses.status(HttpResponseStatus.SERVICE_UNAVAILABLE);
             busy.headers().set(HttpHeaderNames.RETRY_AFTER, "5");
             HttpResponses.send(ctx, request, busy);

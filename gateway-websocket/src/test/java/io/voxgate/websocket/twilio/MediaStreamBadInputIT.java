@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.voxgate.core.tick.LoopTickers;
 import io.voxgate.websocket.http.HttpEdgeServer;
 import io.voxgate.websocket.testing.RawWebSocket;
 import io.voxgate.websocket.twilio.simulator.CallPlan;
@@ -16,6 +17,7 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.agrona.concurrent.SystemNanoClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,7 +28,7 @@ class MediaStreamBadInputIT {
     private static final String PUBLIC_URL = "https://gw.example.com";
     private static final String PAYLOAD = Base64.getEncoder().encodeToString(SimulatedAudio.tone(500, 20, 8000).mulaw());
 
-    private final EchoStreamCalls calls = new EchoStreamCalls();
+    private final EchoAgents calls = new EchoAgents();
     private final TwilioRequestSigner signer = new TwilioRequestSigner(TOKEN);
     private HttpEdgeServer server;
     private TwilioEdge edge;
@@ -43,7 +45,7 @@ class MediaStreamBadInputIT {
             .maxRejectedMessages(20)
             .startTimeoutMs(1_000)
             .build();
-        edge = new TwilioEdge(config, CallAdmission.ALWAYS, calls);
+        edge = new TwilioEdge(config, calls.opener(), new LoopTickers(SystemNanoClock.INSTANCE));
         server = edge.register(HttpEdgeServer.builder().bindAddress("127.0.0.1").port(0).workerThreads(1)).build().start();
         simulator = TwilioCallSimulator.builder().gateway("127.0.0.1", server.port()).publicUrl(PUBLIC_URL).authToken(TOKEN).build();
         // The bystander shares the one event loop with every hostile stream below.

@@ -9,9 +9,18 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
-import io.voxgate.core.call.CallerLeg;
+import io.voxgate.core.agent.AgentCall;
+import io.voxgate.core.agent.AgentListener;
+import io.voxgate.core.agent.VoiceAgent;
+import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.core.call.CallOpener;
+import io.voxgate.core.call.CallRegistry;
+import io.voxgate.core.call.CallSessionConfig;
+import io.voxgate.core.tick.LoopTicker;
+import io.voxgate.core.tick.LoopTickers;
 import java.nio.charset.StandardCharsets;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,40 +37,59 @@ class MediaStreamHandlerTest {
     private static final String STOP = "{\"event\":\"stop\",\"sequenceNumber\":\"9\",\"streamSid\":\"" + STREAM_SID + "\"}";
 
     private long clockNs = T0;
-    private final HeldAudioCall call = new HeldAudioCall();
+    private RuntimeException clockFailure;
+    private final HoldingAgent agent = new HoldingAgent();
+    private final CallRegistry registry = new CallRegistry(10);
+    private final LoopTickers tickers = new LoopTickers(() -> clockNs);
+    /** The call's clock; throws once when told to, standing in for a bug inside the call's tick. */
+    private final NanoClock callClock = () -> {
+        final RuntimeException failure = clockFailure;
+        clockFailure = null;
+        if (failure != null) {
+            throw failure;
+        }
+        return clockNs;
+    };
     private final TwilioEdge edge = new TwilioEdge(TwilioEdgeConfig.builder()
         .publicUrl("https://gateway.example.com")
         .signatureValidation(false)
         .streamIdleTimeoutMs(IDLE_TIMEOUT_MS)
-        .nanoClock(() -> clockNs)
-        .build(), CallAdmission.ALWAYS, call);
+        .build(), new CallOpener(registry, call -> agent, CallSessionConfig.defaults().withOutboundLeadMs(0), callClock), tickers);
     private final EmbeddedChannel channel = new EmbeddedChannel(new MediaStreamHandler(edge, CALL_SID, true));
-    private final LoopTick tick = edge.loopTick(channel.eventLoop());
+    private final LoopTicker tick = tickers.tickerOf(channel.eventLoop());
 
     @AfterEach
     void close() {
         channel.finishAndReleaseAll();
     }
 
-    /** A call holding one frame of agent audio that it releases on the first tick at or after {@code dueNs}. */
-    private static final class HeldAudioCall implements StreamCallFactory, StreamCall {
-        private final UnsafeBuffer frame = new UnsafeBuffer(new byte[160]);
-        private CallerLeg leg;
-        long dueNs = Long.MAX_VALUE;
-        int ticks;
-        RuntimeException failOnTick;
+    /**
+     * An agent that connects at once and speaks only when the test says so; with an outbound lead of 0 the session
+     * releases one 20 ms frame at once and each further frame a period later, so the test knows when audio is due.
+     */
+    private static final class HoldingAgent implements VoiceAgent {
+        private AgentListener listener;
         String endReason;
 
         @Override
-        public StreamCallOpening open(final StreamStart start, final CallerLeg callerLeg, final io.netty.channel.EventLoop loop,
-                                      final long nowNs) {
-            this.leg = callerLeg;
-            return StreamCallOpening.opened(this);
+        public AudioFormat audioFormat() {
+            return AudioFormat.MULAW_8K;
+        }
+
+        @Override
+        public void connect(final AgentCall call, final AgentListener agentListener, final long nowNs) {
+            listener = agentListener;
+            listener.onAgentConnected(nowNs);
+        }
+
+        /** Two frames at {@code nowNs}: the first leaves at once, the second is due 20 ms later. */
+        void sayTwoFrames(final long nowNs) {
+            listener.onAgentAudio(new UnsafeBuffer(new byte[320]), 0, 320, nowNs);
         }
 
         @Override
         public void onCallerAudio(final DirectBuffer audio, final int offset, final int length, final long nowNs) {
-            // Held audio only: the test decides when it leaves.
+            // Holds its tongue: the test decides when it speaks.
         }
 
         @Override
@@ -70,25 +98,31 @@ class MediaStreamHandlerTest {
         }
 
         @Override
-        public void onTick(final long nowNs) {
-            ticks++;
-            if (failOnTick != null) {
-                throw failOnTick;
-            }
-            if (nowNs >= dueNs) {
-                dueNs = Long.MAX_VALUE;
-                leg.sendToCaller(frame, 0, frame.capacity(), nowNs);
-            }
-        }
-
-        @Override
-        public long nextTickNs() {
-            return failOnTick != null ? Long.MIN_VALUE : dueNs;
-        }
-
-        @Override
-        public void end(final String reason, final long nowNs) {
+        public void close(final String reason, final long nowNs) {
             endReason = reason;
+        }
+    }
+
+    /** Frames the running session has released to the caller. */
+    private long framesToCaller() {
+        final long[] frames = {0};
+        registry.forEachCall((callId, edgeName, stats) -> frames[0] += stats.framesToCaller());
+        return frames[0];
+    }
+
+    /** Starts the stream; the agent then speaks two frames at {@code T0}, and the first is read off the channel. */
+    private void startWithSecondFrameDueAt20Ms() {
+        receive(START);
+        agent.sayTwoFrames(T0);
+        channel.flushOutbound();
+        final String first = sent();
+        assertTrue(first != null && first.contains("\"event\":\"media\""), String.valueOf(first));
+        drainOutbound();
+    }
+
+    private void drainOutbound() {
+        while (sent() != null) {
+            continue;
         }
     }
 
@@ -111,35 +145,35 @@ class MediaStreamHandlerTest {
 
     @Test
     void shouldJoinItsLoopsTickWhenTheStreamStarts() {
-        assertEquals(0, tick.size());
+        assertEquals(0, tick.members());
 
         receive(START);
 
-        assertEquals(1, tick.size());
+        assertEquals(1, tick.members());
+        assertEquals(1, tick.everyWakeUpMembers(), "a stream is ticked at every wake-up");
         assertTrue(tick.running());
         assertEquals(1, edge.stats().streamsStarted());
     }
 
     @Test
     void shouldTickTheCallOnlyOnceItHasWorkDue() {
-        receive(START);
-        call.dueNs = T0 + 3_000_000L;
+        startWithSecondFrameDueAt20Ms();
+        assertEquals(1, framesToCaller());
 
-        tick.tick(T0 + 2_000_000L);
-        assertEquals(0, call.ticks, "nothing due: the call is skipped");
-        tick.tick(T0 + 4_000_000L);
+        tick.tick(T0 + 18_000_000L);
+        assertEquals(1, framesToCaller(), "nothing due: the call is skipped");
+        tick.tick(T0 + 22_000_000L);
 
-        assertEquals(1, call.ticks);
+        assertEquals(2, framesToCaller());
     }
 
     @Test
     void shouldSendAndFlushAudioTheCallReleasesOnATick() {
-        receive(START);
-        call.dueNs = T0 + 3_000_000L;
+        startWithSecondFrameDueAt20Ms();
 
-        tick.tick(T0 + 2_000_000L);
+        tick.tick(T0 + 18_000_000L);
         assertNull(sent(), "nothing is due yet");
-        tick.tick(T0 + 4_000_000L);
+        tick.tick(T0 + 22_000_000L);
 
         final String media = sent();
         assertTrue(media != null && media.contains("\"event\":\"media\""), String.valueOf(media));
@@ -152,9 +186,9 @@ class MediaStreamHandlerTest {
 
         receive(STOP);
 
-        assertEquals(0, tick.size());
+        assertEquals(0, tick.members());
         assertFalse(tick.running(), "the loop has no stream left, so no timer either");
-        assertEquals("stream stopped", call.endReason);
+        assertEquals("stream stopped", agent.endReason);
     }
 
     @Test
@@ -162,23 +196,25 @@ class MediaStreamHandlerTest {
         receive(START);
 
         tick.tick(T0 + IDLE_TIMEOUT_MS * 1_000_000L);
-        assertNull(call.endReason, "exactly the timeout is not yet over it");
+        assertNull(agent.endReason, "exactly the timeout is not yet over it");
         tick.tick(T0 + IDLE_TIMEOUT_MS * 1_000_000L + 1);
 
         assertEquals(1, edge.stats().streamsIdleTimedOut());
-        assertTrue(call.endReason.startsWith("no message from Twilio"), call.endReason);
-        assertEquals(0, tick.size());
+        assertTrue(agent.endReason.startsWith("no message from Twilio"), agent.endReason);
+        assertEquals(0, tick.members());
     }
 
     @Test
     void shouldEndTheStreamWithAnInternalErrorWhenItsTickFails() {
-        receive(START);
-        call.failOnTick = new IllegalStateException("bug in the call");
+        startWithSecondFrameDueAt20Ms();
+        clockFailure = new IllegalStateException("bug in the call");
 
-        tick.tick(T0 + 2_000_000L);
+        tick.tick(T0 + 22_000_000L);
 
-        assertEquals("internal error", call.endReason);
-        assertEquals(0, tick.size());
+        assertEquals("internal error", agent.endReason);
+        assertEquals(0, tick.members());
         assertEquals(1, tick.memberFailures());
+        assertEquals(1, registry.callsFailed(), "the call ended as failed");
+        assertEquals(0, registry.size());
     }
 }

@@ -12,8 +12,11 @@ import io.voxgate.core.agent.EchoAgent;
 import io.voxgate.core.agent.VoiceAgent;
 import io.voxgate.core.agent.VoiceAgentFactory;
 import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.core.call.CallAdmission;
+import io.voxgate.core.call.CallOpener;
 import io.voxgate.core.call.CallRegistry;
 import io.voxgate.core.call.CallSessionConfig;
+import io.voxgate.core.tick.LoopTickers;
 import io.voxgate.websocket.http.HttpEdgeServer;
 import io.voxgate.websocket.twilio.simulator.CallPlan;
 import io.voxgate.websocket.twilio.simulator.SimulatedAudio;
@@ -29,7 +32,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -46,14 +51,16 @@ class TwilioCallSessionIT {
     private TwilioCallSimulator simulator;
 
     private void start(final VoiceAgentFactory agents, final int simulatorThreads) {
-        start(agents, simulatorThreads, CallAdmission.of(registry));
+        start(agents, simulatorThreads, registry::precheck);
     }
 
-    private void start(final VoiceAgentFactory agents, final int simulatorThreads, final CallAdmission admission) {
+    private void start(final VoiceAgentFactory agents, final int simulatorThreads,
+                       final Supplier<CallAdmission.Verdict> admission) {
         final TwilioEdgeConfig config = TwilioEdgeConfig.builder().publicUrl(PUBLIC_URL).authToken(TOKEN).build();
         // Echo tests: the caller keeps talking over the echo, which the VAD would rightly call a barge-in.
         final CallSessionConfig session = CallSessionConfig.defaults().withBargeInVad(false);
-        edge = new TwilioEdge(config, admission, agents, registry, session);
+        edge = new TwilioEdge(config, admission, new CallOpener(registry, agents, session, SystemNanoClock.INSTANCE),
+            new LoopTickers(SystemNanoClock.INSTANCE));
         server = edge.register(HttpEdgeServer.builder().bindAddress("127.0.0.1").port(0).workerThreads(2)).build().start();
         simulator = TwilioCallSimulator.builder().gateway("127.0.0.1", server.port()).publicUrl(PUBLIC_URL).authToken(TOKEN)
             .threads(simulatorThreads).strict(simulatorThreads == 1).closeTimeoutMs(15_000).build();
@@ -216,7 +223,7 @@ class TwilioCallSessionIT {
     @Test
     void shouldCloseAStreamThatTheRegistryRefusesWith1013() throws Exception {
         // The webhook admitted the call, then the node began draining before the stream started.
-        start(recordingEcho(), 1, CallAdmission.ALWAYS);
+        start(recordingEcho(), 1, () -> CallAdmission.Verdict.ACCEPTED);
         registry.beginDrain(System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
         final SimulatedCallResult result = simulator.call(CallPlan.builder().build()).get(30, TimeUnit.SECONDS);
         assertEquals(1013, result.closeCode());

@@ -8,15 +8,16 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.voxgate.core.agent.AgentCall;
 import io.voxgate.core.agent.EchoAgent;
 import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.core.call.CallOpener;
 import io.voxgate.core.call.CallRegistry;
 import io.voxgate.core.call.CallSession;
 import io.voxgate.core.call.CallSessionConfig;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -58,10 +59,9 @@ class TwilioCallerLegTest {
 
     @Test
     void shouldLeaveTheRefusalCountedInTheCallWhenTheEchoAgentPlaysADigitBack() {
-        final CallRegistry registry = new CallRegistry(1);
-        final CallSession session = new CallSession(new AgentCall("CA1", "twilio", Map.of(), Runnable::run),
-            AudioFormat.MULAW_8K, leg, new EchoAgent(AudioFormat.MULAW_8K), registry, CallSessionConfig.defaults(), () -> T0, T0);
-        registry.tryRegister(session);
+        final CallSession session = new CallOpener(new CallRegistry(1), call -> new EchoAgent(AudioFormat.MULAW_8K),
+            CallSessionConfig.defaults(), () -> T0).forEdge(TwilioEdge.EDGE, UnaryOperator.identity())
+            .open("CA1", Map.of(), AudioFormat.MULAW_8K, leg, Runnable::run, T0).session();
         session.start(T0);
 
         session.onCallerDigit('5', T0);

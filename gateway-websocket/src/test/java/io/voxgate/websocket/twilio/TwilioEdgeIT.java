@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.voxgate.core.call.CallAdmission;
+import io.voxgate.core.tick.LoopTickers;
 import io.voxgate.websocket.http.HttpEdgeServer;
 import io.voxgate.websocket.testing.RawWebSocket;
 import io.voxgate.websocket.twilio.simulator.CallPlan;
@@ -33,6 +35,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import javax.xml.parsers.DocumentBuilderFactory;
+import org.agrona.concurrent.SystemNanoClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
@@ -43,13 +46,13 @@ class TwilioEdgeIT {
     private static final String TOKEN = "test-auth-token-0123456789";
     private static final String PUBLIC_URL = "https://gw.example.com";
 
-    private final EchoStreamCalls calls = new EchoStreamCalls();
+    private final EchoAgents calls = new EchoAgents();
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final TwilioRequestSigner signer = new TwilioRequestSigner(TOKEN);
     private HttpEdgeServer server;
     private TwilioEdge edge;
     private TwilioCallSimulator simulator;
-    private CallAdmission.Decision admission = CallAdmission.Decision.ADMIT;
+    private CallAdmission.Verdict admission = CallAdmission.Verdict.ACCEPTED;
 
     private void start(final StreamAuthentication mode) {
         final TwilioEdgeConfig config = TwilioEdgeConfig.builder()
@@ -59,7 +62,7 @@ class TwilioEdgeIT {
             .clock(clock)
             .maxRejectedMessages(1_000)
             .build();
-        edge = new TwilioEdge(config, sid -> admission, calls);
+        edge = new TwilioEdge(config, () -> admission, calls.opener(), new LoopTickers(SystemNanoClock.INSTANCE));
         server = edge.register(HttpEdgeServer.builder().bindAddress("127.0.0.1").port(0).workerThreads(2)).build().start();
         simulator = TwilioCallSimulator.builder().gateway("127.0.0.1", server.port()).publicUrl(PUBLIC_URL).authToken(TOKEN).build();
     }
@@ -166,7 +169,7 @@ class TwilioEdgeIT {
     @Test
     void shouldRefuseANewCallWith503WhenAdmissionSaysFull() throws Exception {
         start(StreamAuthentication.EITHER);
-        admission = CallAdmission.Decision.FULL;
+        admission = CallAdmission.Verdict.FULL;
         final Map<String, String> params = webhookParams(CallPlan.randomSid("CA"));
         final HttpResponse<String> response = postWebhook(params, signer.sign(PUBLIC_URL + "/voice/inbound", params));
         assertEquals(503, response.statusCode());

@@ -1,4 +1,4 @@
-package io.voxgate.sip;
+package io.voxgate.core.tick;
 
 /**
  * The 20 ms frame clock of one SIP call, read against real time at every timer wake-up: it says how many frame
@@ -16,7 +16,7 @@ package io.voxgate.sip;
  *
  * <p>Threading: confined to the call's event loop. Time is an argument, in the caller's nanosecond clock.
  */
-final class PlayoutTickClock {
+public final class PlayoutTickClock {
     /**
      * Most ticks run back to back in one wake-up. A wake-up up to 60 ms late is ordinary scheduling noise on a
      * busy host (a time slice, a short GC pause): three frames sent back to back stay within the far end's jitter
@@ -25,7 +25,7 @@ final class PlayoutTickClock {
      * and be late-dropped there anyway, while each caught-up tick costs a full tick of CPU on a loop that is
      * already short of it: skipping is both cheaper and no worse for the audio.
      */
-    static final int MAX_CATCH_UP_TICKS = 3;
+    public static final int MAX_CATCH_UP_TICKS = 3;
 
     private final long periodNs;
     private final int maxCatchUpTicks;
@@ -42,7 +42,7 @@ final class PlayoutTickClock {
      * @param maxCatchUpTicks most ticks run in one wake-up before the clock resynchronises
      * @param firstTickNs     the first tick's time
      */
-    PlayoutTickClock(final long periodNs, final int maxCatchUpTicks, final long firstTickNs) {
+    public PlayoutTickClock(final long periodNs, final int maxCatchUpTicks, final long firstTickNs) {
         if (periodNs <= 0) {
             throw new IllegalArgumentException("periodNs must be positive, was " + periodNs);
         }
@@ -58,7 +58,7 @@ final class PlayoutTickClock {
      * Ticks to run at {@code nowNs}: 0 when the next tick's time has not come, up to {@link #MAX_CATCH_UP_TICKS}
      * when the wake-up is a little late, and 1 after skipping every older due tick when it is later than that.
      */
-    int due(final long nowNs) {
+    public int due(final long nowNs) {
         lastSkipped = 0;
         if (nowNs - nextTickNs < 0) {
             return 0;
@@ -76,33 +76,33 @@ final class PlayoutTickClock {
     }
 
     /** The nominal time of the tick to run now. */
-    long tickNs() {
+    public long tickNs() {
         return nextTickNs;
     }
 
     /** The current tick has run: the next is one period later. */
-    void advance() {
+    public void advance() {
         nextTickNs += periodNs;
         ticksRun++;
     }
 
     /** Ticks skipped by the last {@link #due} (0 unless it resynchronised); they precede {@link #tickNs()}. */
-    long lastSkipped() {
+    public long lastSkipped() {
         return lastSkipped;
     }
 
     /** Ticks run. */
-    long ticksRun() {
+    public long ticksRun() {
         return ticksRun;
     }
 
     /** Ticks skipped by resynchronisation, in total. */
-    long ticksSkipped() {
+    public long ticksSkipped() {
         return ticksSkipped;
     }
 
     /** Times the clock resynchronised to real time. */
-    long resyncs() {
+    public long resyncs() {
         return resyncs;
     }
 }

@@ -1,21 +1,30 @@
-package io.voxgate.sip;
+package io.voxgate.sip.call;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.voxgate.core.audio.AudioEncoding;
 import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.core.call.CallCommandHandler;
+import io.voxgate.core.call.CallCommandProxy;
+import io.voxgate.core.call.CallSession;
 import io.voxgate.core.call.CallerLeg;
 import io.voxgate.core.codec.ALawCodec;
 import io.voxgate.core.codec.G711Transcoder;
 import io.voxgate.core.codec.MuLawCodec;
 import io.voxgate.core.jitter.JitterBufferConfig;
+import io.voxgate.core.tick.LoopTicker;
+import io.voxgate.core.tick.PlayoutTickClock;
+import io.voxgate.core.tick.TickMember;
+import io.voxgate.core.tick.TickMembership;
+import io.voxgate.sip.SipEdgeConfig;
 import io.voxgate.sip.rtcp.RtcpReporter;
 import io.voxgate.sip.rtcp.RtpReceptionStatistics;
 import io.voxgate.sip.rtp.NettyPacketSink;
 import io.voxgate.sip.rtp.RtpPlayoutStage;
 import io.voxgate.sip.rtp.RtpReceiveStage;
 import io.voxgate.sip.rtp.RtpSendStage;
+import io.voxgate.sip.rtp.RtpTotals;
 import io.voxgate.sip.rtp.RtpTransport;
 import io.voxgate.sip.sdp.NegotiatedMedia;
 import java.net.InetAddress;
@@ -24,41 +33,49 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One SIP call's media, confined to the event loop that owns its RTP and RTCP sockets: the caller's leg of the
- * call session ({@link CallerLeg}), fed by the receive stage, the jitter buffer playout and RTCP, and driven by
- * a 20 ms tick on absolute deadlines that catches up a little lag and skips a large one ({@link PlayoutTickClock}).
+ * call's core {@link CallSession} ({@link CallerLeg}), fed by the receive stage, the jitter buffer playout and RTCP,
+ * and driven by a 20 ms tick on absolute deadlines that catches up a little lag and skips a large one
+ * ({@link PlayoutTickClock}).
  *
- * <p>Per tick: apply signalling commands (they arrive through {@link SipCallProxy}), play one caller frame out
- * of the jitter buffer into the session, let the session release at most one paced agent frame (it calls
- * {@link #sendToCaller}), finish the RTP tick (silence or DTMF when no audio went out), send RTCP when due,
- * and check the media timeout. The tick comes from the loop's {@link SipLoopTicker}, a fixed-rate timer shared by
- * the loop's calls, each call on one of its phases: Netty schedules each run at start + n x period, not at the end
- * of the previous run, so the packet clock does not drift. Each run asks the call's
- * {@link PlayoutTickClock} how many frames are due by the real clock: up to three run back to back, more are
- * skipped (counted as {@code ticksSkipped}) so a loop short of CPU never stays behind.
+ * <p>Signalling's commands arrive through the call's {@link CallCommandProxy} (the same ring type the core session
+ * uses). Per tick: play one caller frame out of the jitter buffer into the session, let the session release at most
+ * one paced agent frame (it calls {@link #sendToCaller}), finish the RTP tick (silence or DTMF when no audio went
+ * out), send RTCP when due, and check the media timeout. The tick comes from the loop's {@link LoopTicker}, shared
+ * with the loop's other calls of both edges, this call on one of its phases; the ticker's timer runs at fixed rate,
+ * so the packet clock does not drift. Each wake-up asks the call's {@link PlayoutTickClock} how many frames are due
+ * at the ticker's {@code nowNs}: up to three run back to back, more are skipped (counted as {@code ticksSkipped}) so a
+ * loop short of CPU never stays behind. A tick or command that throws ends this call only.
  *
- * <p>Threading: every method except construction runs on {@link #loop}. Ownership: audio
- * handed in is borrowed and copied once into the outgoing packet.
+ * <p>The call never reads the monotonic clock itself: time comes from the ticker or the command ring. It knows its
+ * edge only through a {@link SipCallEndListener}.
+ *
+ * <p>Threading: every method except construction runs on {@link #loop()}. Ownership: audio handed in is borrowed and
+ * copied once into the outgoing packet.
  */
-final class SipCall extends LoopTicked implements CallerLeg, RtpReceiveStage.Listener, SipCallProxy.Handler {
-    static final long TICK_NS = 20_000_000L;
+public final class SipCall implements CallerLeg, RtpReceiveStage.Listener, TickMember, CallCommandHandler<SipCallCommand> {
+    /** The frame period. */
+    public static final long TICK_NS = LoopTicker.PERIOD_NS;
     private static final Logger LOG = LoggerFactory.getLogger(SipCall.class);
     private static final int COMMAND_RING_CAPACITY = 64;
     private static final int DIGIT_DURATION_MS = 100;
 
-    final String callId;
-    final EventLoop loop;
-    final int rtpPort;
-    final SipCallProxy proxy;
-    private final SipEdge edge;
+    private final String callId;
+    private final EventLoop loop;
+    private final int rtpPort;
+    private final CallCommandProxy<SipCallCommand> proxy;
+    private final SipCallEndListener ends;
+    private final RtpTotals rtpTotals;
     private final SipEdgeConfig config;
     private final AudioFormat sessionFormat;
-    private final SipLoopTicker ticker;
+    private final LoopTicker ticker;
+    private TickMembership tickMembership;
     private final UnsafeBuffer rtcpScratch = new UnsafeBuffer(new byte[512]);
     private final UnsafeBuffer transcoded = new UnsafeBuffer(new byte[RtpSendStage.MAX_PAYLOAD_LENGTH]);
 
@@ -66,7 +83,7 @@ final class SipCall extends LoopTicked implements CallerLeg, RtpReceiveStage.Lis
     private Channel rtcp;
     private NettyPacketSink rtpSink;
     private NettyPacketSink rtcpSink;
-    private SipCallSession session;
+    private CallSession session;
     private NegotiatedMedia media;
     private RtpReceiveStage receive;
     private RtpSendStage send;
@@ -79,16 +96,46 @@ final class SipCall extends LoopTicked implements CallerLeg, RtpReceiveStage.Lis
     private boolean ended;
     private long packetsBeforeAnswer;
 
-    SipCall(final String callId, final SipLoopTicker ticker, final int rtpPort, final SipEdge edge, final SipEdgeConfig config,
-            final AudioFormat sessionFormat) {
+    /**
+     * A call whose media will run on {@code loop}, ticked by {@code ticker} (that loop's).
+     *
+     * @param ends          told once when the call has ended
+     * @param rtpTotals     where the call adds its RTP figures when it ends
+     * @param sessionFormat the caller format the session sees
+     * @param clock         read once per command drain for the commands' {@code nowNs}
+     */
+    public SipCall(final String callId, final EventLoop loop, final LoopTicker ticker, final int rtpPort,
+                   final SipCallEndListener ends, final RtpTotals rtpTotals, final SipEdgeConfig config,
+                   final AudioFormat sessionFormat, final NanoClock clock) {
         this.callId = callId;
+        this.loop = loop;
         this.ticker = ticker;
-        this.loop = ticker.loop();
         this.rtpPort = rtpPort;
-        this.edge = edge;
+        this.ends = ends;
+        this.rtpTotals = rtpTotals;
         this.config = config;
         this.sessionFormat = sessionFormat;
-        this.proxy = new SipCallProxy(COMMAND_RING_CAPACITY, loop, this);
+        this.proxy = new CallCommandProxy<>(callId, COMMAND_RING_CAPACITY, loop, clock, this);
+    }
+
+    @Override
+    public String callId() {
+        return callId;
+    }
+
+    /** The event loop the call is confined to. */
+    public EventLoop loop() {
+        return loop;
+    }
+
+    /** The RTP port (RTCP is the next one). */
+    public int rtpPort() {
+        return rtpPort;
+    }
+
+    /** The only way into the call from another thread. */
+    public CallCommandProxy<SipCallCommand> proxy() {
+        return proxy;
     }
 
     /**
@@ -96,7 +143,7 @@ final class SipCall extends LoopTicked implements CallerLeg, RtpReceiveStage.Lis
      * published), then tells {@code done} on the loop whether both are bound; when either port is taken, whatever
      * was bound is closed again.
      */
-    void bind(final RtpTransport transport, final InetAddress address, final Consumer<Boolean> done) {
+    public void bind(final RtpTransport transport, final InetAddress address, final Consumer<Boolean> done) {
         transport.bind(loop, address, rtpPort, this::onRtpDatagram).addListener((ChannelFuture rtpBound) -> {
             if (!rtpBound.isSuccess()) {
                 done.accept(false);
@@ -119,7 +166,7 @@ final class SipCall extends LoopTicked implements CallerLeg, RtpReceiveStage.Lis
     }
 
     /** Closes the sockets of a call that was never published (admission refused). */
-    void closeSockets() {
+    public void closeSockets() {
         if (rtp != null) {
             rtp.close();
         }
@@ -128,33 +175,55 @@ final class SipCall extends LoopTicked implements CallerLeg, RtpReceiveStage.Lis
         }
     }
 
-    /** Sets the session (on the loop, right after it was opened). */
-    void session(final SipCallSession value) {
+    /** Sets the session (on the loop, right after the core admitted it). */
+    public void session(final CallSession value) {
         this.session = value;
     }
 
+    /** The call's session, or {@code null} before it was admitted. */
+    public CallSession session() {
+        return session;
+    }
+
     @Override
-    public void onCommand(final SipCallProxy.Command command) {
-        final long nowNs = System.nanoTime();
-        switch (command.kind) {
+    public void onCommand(final SipCallCommand command, final long nowNs) {
+        switch (command.kind()) {
             case ANSWERED:
-                answered(command.media, nowNs);
+                answered(command.media(), nowNs);
                 break;
             case MEDIA_CHANGED:
-                mediaChanged(command.media, nowNs);
+                mediaChanged(command.media(), nowNs);
                 break;
             case ENDED:
-                teardown(command.text, false, true, nowNs);
+                teardown(command.text(), false, true, nowNs);
                 break;
             case HANG_UP:
-                teardown(command.text, true, true, nowNs);
+                teardown(command.text(), true, true, nowNs);
                 break;
             case DIGITS:
-                sendDigits(command.text, nowNs);
+                sendDigits(command.text(), nowNs);
                 break;
             default:
                 break;
         }
+    }
+
+    @Override
+    public void onCommandFailed(final SipCallCommand command, final RuntimeException failure, final long nowNs) {
+        fail(nowNs);
+    }
+
+    @Override
+    public void onTickFailed(final RuntimeException failure, final long nowNs) {
+        fail(nowNs);
+    }
+
+    /** A bug surfaced in this call: the session ends as failed (counted) and the call hangs up the SIP side. */
+    private void fail(final long nowNs) {
+        if (session != null) {
+            session.fail("internal error", nowNs);
+        }
+        teardown("internal error", true, false, nowNs);
     }
 
     private void answered(final NegotiatedMedia negotiated, final long nowNs) {
@@ -178,7 +247,8 @@ final class SipCall extends LoopTicked implements CallerLeg, RtpReceiveStage.Lis
         rtcpSink.target(negotiated.remoteRtcp());
         mediaWatchFromNs = nowNs;
         session.start(nowNs);
-        clock = new PlayoutTickClock(TICK_NS, PlayoutTickClock.MAX_CATCH_UP_TICKS, ticker.add(this, nowNs));
+        tickMembership = ticker.joinPhased(this);
+        clock = new PlayoutTickClock(TICK_NS, PlayoutTickClock.MAX_CATCH_UP_TICKS, tickMembership.firstTickNs());
         LOG.info("SIP call {} media: {} via rtp {}", callId, negotiated, rtpPort);
     }
 
@@ -195,13 +265,13 @@ final class SipCall extends LoopTicked implements CallerLeg, RtpReceiveStage.Lis
         LOG.info("SIP call {} media changed: {}", callId, negotiated);
     }
 
-    /** One wake-up of this call's phase of the loop's {@link SipLoopTicker}. */
+    /** One wake-up of this call's phase of the loop's {@link LoopTicker}, at the ticker's {@code nowNs}. */
     @Override
-    void tick() {
+    public void onTick(final long nowNs) {
         if (ended) {
             return;
         }
-        final int due = clock.due(System.nanoTime());
+        final int due = clock.due(nowNs);
         if (due == 0) {
             // Netty runs a fixed-rate task's missed periods back to back; the first run already did their work.
             return;
@@ -214,7 +284,7 @@ final class SipCall extends LoopTicked implements CallerLeg, RtpReceiveStage.Lis
             clock.advance();
         }
         if (!ended) {
-            housekeeping(System.nanoTime());
+            housekeeping(nowNs);
         }
     }
 
@@ -341,7 +411,7 @@ final class SipCall extends LoopTicked implements CallerLeg, RtpReceiveStage.Lis
      * {@value #DIGIT_DURATION_MS} ms, then three end packets, then a short pause. The first digit takes the stream
      * from the next tick, even mid-turn (an agent that asks for digits wants them heard now); agent audio released
      * while digits play is dropped and counted by the send stage ({@code framesDroppedDuringDtmf}). Both the agent
-     * (through the session) and {@link SipEdge#sendDigits} come here.
+     * (through the session) and the edge's {@code sendDigits} (through {@link SipCallCommand#digits}) come here.
      *
      * @return false before media is answered, after the call ended, or when the send stage refuses (no
      *         telephone-event negotiated, queue full; it counts those)
@@ -370,12 +440,14 @@ final class SipCall extends LoopTicked implements CallerLeg, RtpReceiveStage.Lis
      * @param signalHangUp whether the gateway must hang up the SIP side (BYE or error response)
      * @param endSession   whether the session must still be ended (it already is when it called {@link #hangUp})
      */
-    void teardown(final String reason, final boolean signalHangUp, final boolean endSession, final long nowNs) {
+    private void teardown(final String reason, final boolean signalHangUp, final boolean endSession, final long nowNs) {
         if (ended) {
             return;
         }
         ended = true;
-        ticker.remove(this);
+        if (tickMembership != null) {
+            tickMembership.leave();
+        }
         if (rtcpReporter != null && rtcp.isActive()) {
             sendRtcp(rtcpReporter.writeBye(rtcpScratch, 0));
         }
@@ -389,10 +461,10 @@ final class SipCall extends LoopTicked implements CallerLeg, RtpReceiveStage.Lis
             rtcp.close();
         }
         if (playout != null) {
-            edge.rtpTotals().add(playout.jitter().stats(), receive.packetsDroppedMalformed() + receive.packetsDroppedOversized()
+            rtpTotals.add(playout.jitter().stats(), receive.packetsDroppedMalformed() + receive.packetsDroppedOversized()
                 + receive.packetsDroppedWrongSource() + receive.packetsDroppedWrongSsrc() + receive.packetsDroppedWrongPayloadType()
                 + receive.packetsDroppedEmpty(), send.packetsSent());
-            edge.rtpTotals().addTicksSkipped(clock.ticksSkipped());
+            rtpTotals.addTicksSkipped(clock.ticksSkipped());
         }
         LOG.info("SIP call {} ended: {} (rtp in {} out {}, dropped source {} ssrc {} pt {} malformed {}, digits in {})",
             callId, reason, receive == null ? 0 : receive.packetsAccepted(), send == null ? 0 : send.packetsSent(),
@@ -400,7 +472,7 @@ final class SipCall extends LoopTicked implements CallerLeg, RtpReceiveStage.Lis
             receive == null ? 0 : receive.packetsDroppedWrongPayloadType(),
             receive == null ? 0 : receive.packetsDroppedMalformed() + receive.packetsDroppedOversized(),
             receive == null ? 0 : receive.digitsReceived());
-        edge.callEnded(this, reason, signalHangUp, nowNs);
+        ends.onCallEnded(this, reason, signalHangUp, nowNs);
     }
 
     private static byte silenceCode(final AudioFormat format) {
@@ -408,32 +480,32 @@ final class SipCall extends LoopTicked implements CallerLeg, RtpReceiveStage.Lis
     }
 
     /** Whether the call has ended. */
-    boolean ended() {
+    public boolean ended() {
         return ended;
     }
 
     /** The receive stage (null before the answer), for tests and metrics. */
-    RtpReceiveStage receive() {
+    public RtpReceiveStage receive() {
         return receive;
     }
 
     /** The send stage (null before the answer). */
-    RtpSendStage send() {
+    public RtpSendStage send() {
         return send;
     }
 
     /** The playout stage (null before the answer). */
-    RtpPlayoutStage playout() {
+    public RtpPlayoutStage playout() {
         return playout;
     }
 
     /** The RTCP reporter (null before the answer). */
-    RtcpReporter rtcp() {
+    public RtcpReporter rtcp() {
         return rtcpReporter;
     }
 
     /** Datagrams that arrived before media was negotiated. */
-    long packetsBeforeAnswer() {
+    public long packetsBeforeAnswer() {
         return packetsBeforeAnswer;
     }
 }

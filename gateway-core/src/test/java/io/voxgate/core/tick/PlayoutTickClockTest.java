@@ -1,4 +1,4 @@
-package io.voxgate.sip;
+package io.voxgate.core.tick;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
