@@ -3,12 +3,9 @@ package io.voxgate.sip;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
-import io.voxgate.core.audio.AudioEncoding;
 import io.voxgate.core.audio.AudioFormat;
 import io.voxgate.core.call.CallerLeg;
-import io.voxgate.core.codec.ALawCodec;
 import io.voxgate.core.codec.G711Transcoder;
-import io.voxgate.core.codec.MuLawCodec;
 import io.voxgate.core.jitter.JitterBufferConfig;
 import io.voxgate.sip.rtcp.RtcpReporter;
 import io.voxgate.sip.rtcp.RtpReceptionStatistics;
@@ -75,7 +72,7 @@ final class SipCall extends LoopTicked implements CallerLeg, RtpReceiveStage.Lis
     private RtcpReporter rtcpReporter;
     private long mediaWatchFromNs;
     private PlayoutTickClock clock;
-    private boolean transcodeAlaw;
+    private G711Transcoder toWire;
     private boolean ended;
     private long packetsBeforeAnswer;
 
@@ -164,12 +161,13 @@ final class SipCall extends LoopTicked implements CallerLeg, RtpReceiveStage.Lis
         media = negotiated;
         final ThreadLocalRandom random = ThreadLocalRandom.current();
         final AudioFormat wire = negotiated.callerFormat();
-        transcodeAlaw = wire.encoding() != sessionFormat.encoding();
+        toWire = wire.encoding() == sessionFormat.encoding() ? null
+            : G711Transcoder.between(sessionFormat.encoding().codec(), wire.encoding().codec());
         reception = new RtpReceptionStatistics();
         receive = new RtpReceiveStage(this, reception, config.symmetricRtp(), 5 * TICK_NS, wire.sampleRateHz());
         receive.configure(negotiated.remoteRtp(), negotiated.audioPayloadType(), negotiated.telephoneEventPayloadType());
         send = new RtpSendStage(rtpSink, config.idlePolicy(), random.nextInt(), random.nextInt(1 << 16),
-            random.nextLong(1L << 32), wire.samplesPerFrame(), negotiated.audioPayloadType(), silenceCode(wire));
+            random.nextLong(1L << 32), wire.samplesPerFrame(), negotiated.audioPayloadType(), wire.encoding().codec().silenceByte());
         send.telephoneEventPayloadType(negotiated.telephoneEventPayloadType());
         send.sendingEnabled(negotiated.localDirection().sends());
         playout = new RtpPlayoutStage(JitterBufferConfig.defaults(), wire, sessionFormat);
@@ -323,16 +321,12 @@ final class SipCall extends LoopTicked implements CallerLeg, RtpReceiveStage.Lis
         if (send == null || ended) {
             return;
         }
-        if (!transcodeAlaw) {
+        if (toWire == null) {
             send.sendAudio(audio, offset, length);
             return;
         }
         final int n = Math.min(length, transcoded.capacity());
-        if (sessionFormat.encoding() == AudioEncoding.MULAW) {
-            G711Transcoder.muLawToALaw(audio, offset, transcoded, 0, n);
-        } else {
-            G711Transcoder.aLawToMuLaw(audio, offset, transcoded, 0, n);
-        }
+        toWire.convert(audio, offset, transcoded, 0, n);
         send.sendAudio(transcoded, 0, n);
     }
 
@@ -401,10 +395,6 @@ final class SipCall extends LoopTicked implements CallerLeg, RtpReceiveStage.Lis
             receive == null ? 0 : receive.packetsDroppedMalformed() + receive.packetsDroppedOversized(),
             receive == null ? 0 : receive.digitsReceived());
         edge.callEnded(this, reason, signalHangUp, nowNs);
-    }
-
-    private static byte silenceCode(final AudioFormat format) {
-        return format.encoding() == AudioEncoding.ALAW ? ALawCodec.ZERO_CODE : MuLawCodec.ZERO_CODE;
     }
 
     /** Whether the call has ended. */

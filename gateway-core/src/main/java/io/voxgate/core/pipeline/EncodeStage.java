@@ -1,9 +1,7 @@
 package io.voxgate.core.pipeline;
 
 import io.voxgate.core.audio.AudioEncoding;
-import io.voxgate.core.codec.ALawCodec;
-import io.voxgate.core.codec.MuLawCodec;
-import io.voxgate.core.codec.Pcm16LittleEndian;
+import io.voxgate.core.codec.AudioCodec;
 import org.agrona.MutableDirectBuffer;
 
 /**
@@ -12,10 +10,10 @@ import org.agrona.MutableDirectBuffer;
  * <p>Stateless; allocates nothing.
  */
 final class EncodeStage {
-    private final AudioEncoding encoding;
+    private final AudioCodec codec;
 
     EncodeStage(final AudioEncoding encoding) {
-        this.encoding = encoding;
+        this.codec = encoding.codec();
     }
 
     /**
@@ -24,16 +22,7 @@ final class EncodeStage {
      * @return bytes written
      */
     int encode(final short[] pcm, final int offset, final int samples, final MutableDirectBuffer out, final int outOffset) {
-        switch (encoding) {
-            case MULAW:
-                MuLawCodec.encode(pcm, offset, out, outOffset, samples);
-                return samples;
-            case ALAW:
-                ALawCodec.encode(pcm, offset, out, outOffset, samples);
-                return samples;
-            default:
-                Pcm16LittleEndian.write(pcm, offset, out, outOffset, samples);
-                return samples * 2;
-        }
+        codec.encode(pcm, offset, out, outOffset, samples);
+        return samples * codec.bytesPerSample();
     }
 }

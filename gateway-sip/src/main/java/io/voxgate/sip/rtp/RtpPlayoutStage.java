@@ -1,10 +1,8 @@
 package io.voxgate.sip.rtp;
 
-import io.voxgate.core.audio.AudioEncoding;
 import io.voxgate.core.audio.AudioFormat;
-import io.voxgate.core.codec.ALawCodec;
+import io.voxgate.core.codec.AudioCodec;
 import io.voxgate.core.codec.G711Transcoder;
-import io.voxgate.core.codec.MuLawCodec;
 import io.voxgate.core.jitter.JitterBuffer;
 import io.voxgate.core.jitter.JitterBufferConfig;
 import io.voxgate.core.jitter.LossConcealer;
@@ -32,8 +30,9 @@ import org.agrona.concurrent.UnsafeBuffer;
 public final class RtpPlayoutStage {
     private final JitterBuffer jitter;
     private final LossConcealer concealer;
-    private final AudioFormat wireFormat;
-    private final AudioFormat sessionFormat;
+    private final AudioCodec wireCodec;
+    private final AudioCodec sessionCodec;
+    private final G711Transcoder toSession;
     private final int samplesPerFrame;
     private final UnsafeBuffer wire;
     private final UnsafeBuffer out;
@@ -56,8 +55,9 @@ public final class RtpPlayoutStage {
         this.jitter = new JitterBuffer(config);
         this.samplesPerFrame = sessionFormat.samplesPerFrame();
         this.concealer = new LossConcealer(samplesPerFrame, 3);
-        this.wireFormat = wireFormat;
-        this.sessionFormat = sessionFormat;
+        this.wireCodec = wireFormat.encoding().codec();
+        this.sessionCodec = sessionFormat.encoding().codec();
+        this.toSession = wireCodec == sessionCodec ? null : G711Transcoder.between(wireCodec, sessionCodec);
         this.wireBytes = new byte[config.slotCapacityBytes()];
         this.outBytes = new byte[Math.max(config.slotCapacityBytes(), samplesPerFrame)];
         this.wire = new UnsafeBuffer(wireBytes);
@@ -90,7 +90,7 @@ public final class RtpPlayoutStage {
             case SILENCE:
                 framesSilence++;
                 concealer.silence(pcm, 0);
-                Arrays.fill(outBytes, 0, samplesPerFrame, silenceCode());
+                Arrays.fill(outBytes, 0, samplesPerFrame, sessionCodec.silenceByte());
                 return samplesPerFrame;
             default:
                 return 0;
@@ -112,38 +112,20 @@ public final class RtpPlayoutStage {
         if (length == samplesPerFrame) {
             concealer.onFrame(pcm, 0);
         }
-        if (wireFormat.encoding() == sessionFormat.encoding()) {
+        if (toSession == null) {
             System.arraycopy(wireBytes, 0, outBytes, 0, length);
-        } else if (wireFormat.encoding() == AudioEncoding.ALAW) {
-            G711Transcoder.aLawToMuLaw(wireBytes, 0, outBytes, 0, length);
         } else {
-            G711Transcoder.muLawToALaw(wireBytes, 0, outBytes, 0, length);
+            toSession.convert(wireBytes, 0, outBytes, 0, length);
         }
         return length;
     }
 
     private void decodeWire(final int length) {
-        if (wireFormat.encoding() == AudioEncoding.ALAW) {
-            for (int i = 0; i < length; i++) {
-                pcm[i] = ALawCodec.decode(wireBytes[i]);
-            }
-        } else {
-            MuLawCodec.decode(wireBytes, 0, pcm, 0, length);
-        }
+        wireCodec.decode(wire, 0, pcm, 0, length);
     }
 
     private void encode(final int samples) {
-        if (sessionFormat.encoding() == AudioEncoding.ALAW) {
-            for (int i = 0; i < samples; i++) {
-                outBytes[i] = ALawCodec.encode(pcm[i]);
-            }
-        } else {
-            MuLawCodec.encode(pcm, 0, outBytes, 0, samples);
-        }
-    }
-
-    private byte silenceCode() {
-        return sessionFormat.encoding() == AudioEncoding.ALAW ? ALawCodec.ZERO_CODE : MuLawCodec.ZERO_CODE;
+        sessionCodec.encode(pcm, 0, out, 0, samples);
     }
 
     /** The frame written by the last {@link #poll}, in the session's caller format. */
