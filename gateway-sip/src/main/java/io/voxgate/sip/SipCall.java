@@ -10,6 +10,7 @@ import io.voxgate.core.jitter.JitterBufferConfig;
 import io.voxgate.sip.rtcp.RtcpReporter;
 import io.voxgate.sip.rtcp.RtpReceptionStatistics;
 import io.voxgate.sip.rtp.NettyPacketSink;
+import io.voxgate.sip.rtp.RtpInboundChain;
 import io.voxgate.sip.rtp.RtpPlayoutStage;
 import io.voxgate.sip.rtp.RtpReceiveStage;
 import io.voxgate.sip.rtp.RtpSendStage;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One SIP call's media, confined to the event loop that owns its RTP and RTCP sockets: the caller's leg of the
- * call session ({@link CallerLeg}), fed by the receive stage, the jitter buffer playout and RTCP, and driven by
+ * call session ({@link CallerLeg}), fed by its inbound chain ({@link RtpInboundChain}) and RTCP, and driven by
  * a 20 ms tick on absolute deadlines that catches up a little lag and skips a large one ({@link PlayoutTickClock}).
  *
  * <p>Per tick: apply signalling commands (they arrive through {@link SipCallProxy}), play one caller frame out
@@ -42,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: every method except construction runs on {@link #loop}. Ownership: audio
  * handed in is borrowed and copied once into the outgoing packet.
  */
-final class SipCall extends LoopTicked implements CallerLeg, RtpReceiveStage.Listener, SipCallProxy.Handler {
+final class SipCall extends LoopTicked implements CallerLeg, SipCallProxy.Handler {
     static final long TICK_NS = 20_000_000L;
     private static final Logger LOG = LoggerFactory.getLogger(SipCall.class);
     private static final int COMMAND_RING_CAPACITY = 64;
@@ -65,9 +66,8 @@ final class SipCall extends LoopTicked implements CallerLeg, RtpReceiveStage.Lis
     private NettyPacketSink rtcpSink;
     private SipCallSession session;
     private NegotiatedMedia media;
-    private RtpReceiveStage receive;
+    private RtpInboundChain inbound;
     private RtpSendStage send;
-    private RtpPlayoutStage playout;
     private RtpReceptionStatistics reception;
     private RtcpReporter rtcpReporter;
     private long mediaWatchFromNs;
@@ -164,14 +164,14 @@ final class SipCall extends LoopTicked implements CallerLeg, RtpReceiveStage.Lis
         toWire = wire.encoding() == sessionFormat.encoding() ? null
             : G711Transcoder.between(sessionFormat.encoding().codec(), wire.encoding().codec());
         reception = new RtpReceptionStatistics();
-        receive = new RtpReceiveStage(this, reception, config.symmetricRtp(), 5 * TICK_NS, wire.sampleRateHz());
-        receive.configure(negotiated.remoteRtp(), negotiated.audioPayloadType(), negotiated.telephoneEventPayloadType());
         send = new RtpSendStage(rtpSink, config.idlePolicy(), random.nextInt(), random.nextInt(1 << 16),
             random.nextLong(1L << 32), wire.samplesPerFrame(), negotiated.audioPayloadType(), wire.encoding().codec().silenceByte());
         send.telephoneEventPayloadType(negotiated.telephoneEventPayloadType());
         send.sendingEnabled(negotiated.localDirection().sends());
-        playout = new RtpPlayoutStage(JitterBufferConfig.defaults(), wire, sessionFormat);
         rtcpReporter = new RtcpReporter(send.ssrc(), "voxgate@" + callId.hashCode(), reception, random.nextLong(), nowNs);
+        inbound = new RtpInboundChain(JitterBufferConfig.defaults(), wire, sessionFormat, reception, rtcpReporter,
+            config.symmetricRtp(), 5 * TICK_NS, session::onCallerAudio, session::onCallerDigit);
+        inbound.receive().configure(negotiated.remoteRtp(), negotiated.audioPayloadType(), negotiated.telephoneEventPayloadType());
         rtpSink.target(negotiated.remoteRtp());
         rtcpSink.target(negotiated.remoteRtcp());
         mediaWatchFromNs = nowNs;
@@ -181,13 +181,13 @@ final class SipCall extends LoopTicked implements CallerLeg, RtpReceiveStage.Lis
     }
 
     private void mediaChanged(final NegotiatedMedia negotiated, final long nowNs) {
-        if (ended || receive == null) {
+        if (ended || inbound == null) {
             return;
         }
         media = negotiated;
-        receive.configure(negotiated.remoteRtp(), negotiated.audioPayloadType(), negotiated.telephoneEventPayloadType());
+        inbound.receive().configure(negotiated.remoteRtp(), negotiated.audioPayloadType(), negotiated.telephoneEventPayloadType());
         send.sendingEnabled(negotiated.localDirection().sends());
-        rtpSink.target(receive.sendTarget(negotiated.remoteRtp()));
+        rtpSink.target(inbound.receive().sendTarget(negotiated.remoteRtp()));
         rtcpSink.target(negotiated.remoteRtcp());
         mediaWatchFromNs = nowNs;
         LOG.info("SIP call {} media changed: {}", callId, negotiated);
@@ -222,10 +222,7 @@ final class SipCall extends LoopTicked implements CallerLeg, RtpReceiveStage.Lis
      */
     private void frameTick(final long tickNs) {
         send.beginTick();
-        final int length = playout.poll(tickNs);
-        if (length > 0) {
-            session.onCallerAudio(playout.frame(), 0, length, tickNs);
-        }
+        inbound.playTick(tickNs);
         if (ended) {
             return;
         }
@@ -244,10 +241,10 @@ final class SipCall extends LoopTicked implements CallerLeg, RtpReceiveStage.Lis
      * due meanwhile is released at the next tick, where the send stage keeps one frame and counts the rest.
      */
     private void skip(final long skipped) {
-        final long drain = Math.min(skipped, playout.jitter().capacityFrames());
+        final long drain = Math.min(skipped, inbound.playout().jitter().capacityFrames());
         final long firstSkippedNs = clock.tickNs() - skipped * TICK_NS;
         for (long i = skipped - drain; i < skipped; i++) {
-            playout.skip(firstSkippedNs + i * TICK_NS);
+            inbound.skipTick(firstSkippedNs + i * TICK_NS);
         }
         send.skipTicks(skipped);
     }
@@ -255,7 +252,7 @@ final class SipCall extends LoopTicked implements CallerLeg, RtpReceiveStage.Lis
     /** Once per wake-up: symmetric RTP target, RTCP when due, media timeout. */
     private void housekeeping(final long nowNs) {
         if (config.symmetricRtp()) {
-            rtpSink.target(receive.sendTarget(media.remoteRtp()));
+            rtpSink.target(inbound.receive().sendTarget(media.remoteRtp()));
         }
         if (nowNs - rtcpReporter.nextReportNs() >= 0) {
             final int n = rtcpReporter.writeReport(rtcpScratch, 0, nowNs, System.currentTimeMillis(), send.packetsSent(),
@@ -263,7 +260,7 @@ final class SipCall extends LoopTicked implements CallerLeg, RtpReceiveStage.Lis
             sendRtcp(n);
         }
         if (media.localDirection().receives()) {
-            final long last = Math.max(mediaWatchFromNs, receive.lastAcceptedNs());
+            final long last = Math.max(mediaWatchFromNs, inbound.receive().lastAcceptedNs());
             if (nowNs - last > config.mediaTimeoutSeconds() * 1_000_000_000L) {
                 LOG.info("SIP call {}: no RTP for {} s, hanging up", callId, config.mediaTimeoutSeconds());
                 teardown("media timeout", true, true, nowNs);
@@ -283,11 +280,11 @@ final class SipCall extends LoopTicked implements CallerLeg, RtpReceiveStage.Lis
 
     private void onRtpDatagram(final DirectBuffer buffer, final int offset, final int length, final InetSocketAddress sender,
                                final long nowNs) {
-        if (receive == null || ended) {
+        if (inbound == null || ended) {
             packetsBeforeAnswer++;
             return;
         }
-        receive.onDatagram(buffer, offset, length, sender, nowNs);
+        inbound.onDatagram(buffer, offset, length, sender, nowNs);
     }
 
     private void onRtcpDatagram(final DirectBuffer buffer, final int offset, final int length, final InetSocketAddress sender,
@@ -295,23 +292,6 @@ final class SipCall extends LoopTicked implements CallerLeg, RtpReceiveStage.Lis
         if (rtcpReporter != null && !ended) {
             rtcpReporter.onRtcp(buffer, offset, length, nowNs);
         }
-    }
-
-    @Override
-    public void onRtpAudio(final int ssrc, final int sequenceNumber, final long rtpTimestamp, final boolean marker,
-                           final DirectBuffer payload, final int offset, final int length, final long nowNs) {
-        rtcpReporter.remoteSsrc(ssrc);
-        playout.offer(ssrc, sequenceNumber, rtpTimestamp, marker, payload, offset, length, nowNs);
-    }
-
-    @Override
-    public void onCallerDigit(final char digit, final long nowNs) {
-        session.onCallerDigit(digit, nowNs);
-    }
-
-    @Override
-    public void onRtcp(final DirectBuffer buffer, final int offset, final int length, final long nowNs) {
-        rtcpReporter.onRtcp(buffer, offset, length, nowNs);
     }
 
     // ------------------------------------------------------------ CallerLeg
@@ -382,18 +362,14 @@ final class SipCall extends LoopTicked implements CallerLeg, RtpReceiveStage.Lis
         if (rtcp != null) {
             rtcp.close();
         }
-        if (playout != null) {
-            edge.rtpTotals().add(playout.jitter().stats(), receive.packetsDroppedMalformed() + receive.packetsDroppedOversized()
-                + receive.packetsDroppedWrongSource() + receive.packetsDroppedWrongSsrc() + receive.packetsDroppedWrongPayloadType()
-                + receive.packetsDroppedEmpty(), send.packetsSent());
+        if (inbound != null) {
+            edge.rtpTotals().add(inbound.playout().jitter().stats(), inbound.receive().packetsInvalid(), send.packetsSent());
             edge.rtpTotals().addTicksSkipped(clock.ticksSkipped());
+            LOG.info("SIP call {} ended: {} ({}; rtp out {})", callId, reason, inbound.stages().describeCounters(),
+                send.packetsSent());
+        } else {
+            LOG.info("SIP call {} ended: {} (no media)", callId, reason);
         }
-        LOG.info("SIP call {} ended: {} (rtp in {} out {}, dropped source {} ssrc {} pt {} malformed {}, digits in {})",
-            callId, reason, receive == null ? 0 : receive.packetsAccepted(), send == null ? 0 : send.packetsSent(),
-            receive == null ? 0 : receive.packetsDroppedWrongSource(), receive == null ? 0 : receive.packetsDroppedWrongSsrc(),
-            receive == null ? 0 : receive.packetsDroppedWrongPayloadType(),
-            receive == null ? 0 : receive.packetsDroppedMalformed() + receive.packetsDroppedOversized(),
-            receive == null ? 0 : receive.digitsReceived());
         edge.callEnded(this, reason, signalHangUp, nowNs);
     }
 
@@ -404,7 +380,7 @@ final class SipCall extends LoopTicked implements CallerLeg, RtpReceiveStage.Lis
 
     /** The receive stage (null before the answer), for tests and metrics. */
     RtpReceiveStage receive() {
-        return receive;
+        return inbound == null ? null : inbound.receive();
     }
 
     /** The send stage (null before the answer). */
@@ -414,7 +390,7 @@ final class SipCall extends LoopTicked implements CallerLeg, RtpReceiveStage.Lis
 
     /** The playout stage (null before the answer). */
     RtpPlayoutStage playout() {
-        return playout;
+        return inbound == null ? null : inbound.playout();
     }
 
     /** The RTCP reporter (null before the answer). */

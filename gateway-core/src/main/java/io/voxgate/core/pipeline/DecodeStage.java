@@ -14,11 +14,13 @@ import org.agrona.DirectBuffer;
  *
  * <p>Threading: confined to the call's thread (the carried byte is per-stream state). Allocates nothing.
  */
-final class DecodeStage {
+final class DecodeStage implements MediaStage {
     private final AudioCodec codec;
     private final boolean wide;
     private boolean hasCarry;
     private byte carry;
+    private long bytesIn;
+    private long samplesOut;
 
     DecodeStage(final AudioEncoding encoding) {
         this.codec = encoding.codec();
@@ -36,11 +38,16 @@ final class DecodeStage {
      * @return samples written to {@code out[outOffset..]}
      */
     int decode(final DirectBuffer src, final int offset, final int length, final short[] out, final int outOffset) {
-        if (!wide) {
+        bytesIn += length;
+        final int samples;
+        if (wide) {
+            samples = decodeCarrying(src, offset, length, out, outOffset);
+        } else {
             codec.decode(src, offset, out, outOffset, length);
-            return length;
+            samples = length;
         }
-        return decodeCarrying(src, offset, length, out, outOffset);
+        samplesOut += samples;
+        return samples;
     }
 
     /** PCM16: a sample split between two chunks is joined low byte first, as the encoding lays it out. */
@@ -69,5 +76,16 @@ final class DecodeStage {
     /** Whether half a sample is waiting for its second byte. */
     boolean carrying() {
         return hasCarry;
+    }
+
+    @Override
+    public String name() {
+        return "decode";
+    }
+
+    @Override
+    public void counters(final CounterVisitor visitor) {
+        visitor.counter("bytes_in", bytesIn);
+        visitor.counter("samples_out", samplesOut);
     }
 }

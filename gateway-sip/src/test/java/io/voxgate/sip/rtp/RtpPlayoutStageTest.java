@@ -1,6 +1,7 @@
 package io.voxgate.sip.rtp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.voxgate.core.audio.AudioFormat;
@@ -83,6 +84,20 @@ class RtpPlayoutStageTest {
         runUntilPlaying(stage, 60, 30);
         assertEquals(1, stage.framesConcealed());
         assertTrue(stage.framesPlayed() >= 55);
+    }
+
+    @Test
+    void shouldHandOnAPlayedFrameInPlaceWhenTheLawsMatch() {
+        final RtpPlayoutStage stage = new RtpPlayoutStage(JitterBufferConfig.defaults(), AudioFormat.MULAW_8K, AudioFormat.MULAW_8K);
+        for (int i = 0; i < 20; i++) {
+            stage.offer(7, i, i * 160L, i == 0, frame(i), 0, 160, i * FRAME_NS);
+            if (stage.poll(i * FRAME_NS + FRAME_NS / 2) == 160) {
+                assertSame(stage.jitter().payload(), stage.frame());
+                assertEquals(frame(stage.jitter().lastSequenceNumber()).getByte(5), stage.frame().getByte(5));
+                return;
+            }
+        }
+        throw new AssertionError("playout never started");
     }
 
     @Test
