@@ -37,6 +37,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 public class G711Benchmark {
     private static final int FRAME_SAMPLES = 160;
+    private static final G711Transcoder MU_TO_A = G711Transcoder.between(MuLawCodec.INSTANCE, ALawCodec.INSTANCE);
+    private static final G711Transcoder A_TO_MU = G711Transcoder.between(ALawCodec.INSTANCE, MuLawCodec.INSTANCE);
 
     private final short[] pcm = new short[FRAME_SAMPLES];
     private final short[] decoded = new short[FRAME_SAMPLES];
@@ -62,77 +64,77 @@ public class G711Benchmark {
     /** Mu-law encode, array to array. */
     @Benchmark
     public byte[] muLawEncodeArray() {
-        MuLawCodec.encode(pcm, 0, encoded, 0, FRAME_SAMPLES);
+        MuLawCodec.INSTANCE.encode(pcm, 0, encoded, 0, FRAME_SAMPLES);
         return encoded;
     }
 
     /** Mu-law decode, array to array. */
     @Benchmark
     public short[] muLawDecodeArray() {
-        MuLawCodec.decode(codes, 0, decoded, 0, FRAME_SAMPLES);
+        MuLawCodec.INSTANCE.decode(codes, 0, decoded, 0, FRAME_SAMPLES);
         return decoded;
     }
 
     /** Mu-law encode into off-heap memory. */
     @Benchmark
     public UnsafeBuffer muLawEncodeDirectBuffer() {
-        MuLawCodec.encode(pcm, 0, encodedOffHeap, 0, FRAME_SAMPLES);
+        MuLawCodec.INSTANCE.encode(pcm, 0, encodedOffHeap, 0, FRAME_SAMPLES);
         return encodedOffHeap;
     }
 
     /** Mu-law decode from off-heap memory. */
     @Benchmark
     public short[] muLawDecodeDirectBuffer() {
-        MuLawCodec.decode(codesOffHeap, 0, decoded, 0, FRAME_SAMPLES);
+        MuLawCodec.INSTANCE.decode(codesOffHeap, 0, decoded, 0, FRAME_SAMPLES);
         return decoded;
     }
 
     /** A-law encode, array to array. */
     @Benchmark
     public byte[] aLawEncodeArray() {
-        ALawCodec.encode(pcm, 0, encoded, 0, FRAME_SAMPLES);
+        ALawCodec.INSTANCE.encode(pcm, 0, encoded, 0, FRAME_SAMPLES);
         return encoded;
     }
 
     /** A-law decode, array to array. */
     @Benchmark
     public short[] aLawDecodeArray() {
-        ALawCodec.decode(codes, 0, decoded, 0, FRAME_SAMPLES);
+        ALawCodec.INSTANCE.decode(codes, 0, decoded, 0, FRAME_SAMPLES);
         return decoded;
     }
 
     /** A-law encode into off-heap memory. */
     @Benchmark
     public UnsafeBuffer aLawEncodeDirectBuffer() {
-        ALawCodec.encode(pcm, 0, encodedOffHeap, 0, FRAME_SAMPLES);
+        ALawCodec.INSTANCE.encode(pcm, 0, encodedOffHeap, 0, FRAME_SAMPLES);
         return encodedOffHeap;
     }
 
     /** A-law decode from off-heap memory. */
     @Benchmark
     public short[] aLawDecodeDirectBuffer() {
-        ALawCodec.decode(codesOffHeap, 0, decoded, 0, FRAME_SAMPLES);
+        ALawCodec.INSTANCE.decode(codesOffHeap, 0, decoded, 0, FRAME_SAMPLES);
         return decoded;
     }
 
     /** Mu-law to A-law, array to array. */
     @Benchmark
     public byte[] muLawToALawArray() {
-        G711Transcoder.muLawToALaw(codes, 0, encoded, 0, FRAME_SAMPLES);
+        MU_TO_A.convert(codes, 0, encoded, 0, FRAME_SAMPLES);
         return encoded;
     }
 
     /** A-law to mu-law, array to array. */
     @Benchmark
     public byte[] aLawToMuLawArray() {
-        G711Transcoder.aLawToMuLaw(codes, 0, encoded, 0, FRAME_SAMPLES);
+        A_TO_MU.convert(codes, 0, encoded, 0, FRAME_SAMPLES);
         return encoded;
     }
 
     /** Mu-law to A-law, off-heap to off-heap. */
     @Benchmark
     public UnsafeBuffer muLawToALawDirectBuffer() {
-        G711Transcoder.muLawToALaw(codesOffHeap, 0, encodedOffHeap, 0, FRAME_SAMPLES);
+        MU_TO_A.convert(codesOffHeap, 0, encodedOffHeap, 0, FRAME_SAMPLES);
         return encodedOffHeap;
     }
 

@@ -34,10 +34,10 @@ public class G711EncodeTableBenchmark {
 
     static {
         for (int index = 0; index < FULL_TABLE.length; index++) {
-            FULL_TABLE[index] = MuLawCodec.encode((short) index);
+            FULL_TABLE[index] = MuLawCodec.INSTANCE.encode((short) index);
         }
         for (int index = 0; index < FOURTEEN_BIT_TABLE.length; index++) {
-            FOURTEEN_BIT_TABLE[index] = MuLawCodec.encode((short) (index << 2));
+            FOURTEEN_BIT_TABLE[index] = MuLawCodec.INSTANCE.encode((short) (index << 2));
         }
     }
 

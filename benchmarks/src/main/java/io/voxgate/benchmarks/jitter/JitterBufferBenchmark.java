@@ -40,7 +40,6 @@ public class JitterBufferBenchmark {
 
     private JitterBuffer buffer;
     private UnsafeBuffer payload;
-    private UnsafeBuffer out;
     private boolean reordered;
     private int packet;
 
@@ -49,7 +48,6 @@ public class JitterBufferBenchmark {
     public void setUp() {
         buffer = new JitterBuffer(JitterBufferConfig.defaults());
         payload = new UnsafeBuffer(new byte[160]);
-        out = new UnsafeBuffer(new byte[JitterBufferConfig.SLOT_CAPACITY_BYTES_DEFAULT]);
         reordered = "REORDERED".equals(order);
         packet = 0;
         for (int i = 0; i < 10_000; i++) {
@@ -64,6 +62,6 @@ public class JitterBufferBenchmark {
         final int sent = reordered ? i ^ 1 : i;
         final long arrivalNs = i * FRAME_NS;
         buffer.offer(SSRC, sent, sent * 160L, false, payload, 0, 160, arrivalNs);
-        return buffer.poll(arrivalNs + FRAME_NS / 2, out, 0);
+        return buffer.poll(arrivalNs + FRAME_NS / 2);
     }
 }

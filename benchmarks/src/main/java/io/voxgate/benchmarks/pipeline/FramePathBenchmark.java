@@ -142,7 +142,7 @@ public class FramePathBenchmark {
                 : (short) ((i * 7919 % 61) - 30);
         }
         final byte[] callerBytes = new byte[caller.length];
-        MuLawCodec.encode(caller, 0, callerBytes, 0, caller.length);
+        MuLawCodec.INSTANCE.encode(caller, 0, callerBytes, 0, caller.length);
         callerAudio = new UnsafeBuffer(callerBytes);
 
         agentFrameBytes = agent.bytesPerFrame();
@@ -152,7 +152,7 @@ public class FramePathBenchmark {
         }
         final byte[] agentBytes = new byte[FRAMES_IN_LOOP * agentFrameBytes];
         if (agentFrameBytes == agent.samplesPerFrame()) {
-            MuLawCodec.encode(speech, 0, agentBytes, 0, speech.length);
+            MuLawCodec.INSTANCE.encode(speech, 0, agentBytes, 0, speech.length);
         } else {
             Pcm16LittleEndian.write(speech, 0, agentBytes, 0, speech.length);
         }

@@ -88,7 +88,7 @@ public class RtpReceiveBenchmark {
         receive.onDatagram(datagram, 0, 172, PEER, nowNs);
         final int length = playout.poll(nowNs + FRAME_NS / 2);
         if (length > 0) {
-            MuLawCodec.decode(playout.frame(), 0, pcm, 0, length);
+            MuLawCodec.INSTANCE.decode(playout.frame(), 0, pcm, 0, length);
         }
         return pcm;
     }

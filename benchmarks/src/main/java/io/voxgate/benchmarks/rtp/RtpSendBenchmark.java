@@ -51,7 +51,7 @@ public class RtpSendBenchmark {
             public void commit(final int length) {
                 committed = length;
             }
-        }, RtpSendStage.IdlePolicy.SEND_SILENCE, 0x0BAD_CAFE, 65_000, 0xFFFF_0000L, 160, 0, MuLawCodec.ZERO_CODE);
+        }, RtpSendStage.IdlePolicy.SEND_SILENCE, 0x0BAD_CAFE, 65_000, 0xFFFF_0000L, 160, 0, MuLawCodec.INSTANCE.silenceByte());
         pcm = new short[160];
         for (int i = 0; i < pcm.length; i++) {
             pcm[i] = (short) (8000 * Math.sin(2 * Math.PI * 440 * i / 8000.0));
@@ -63,7 +63,7 @@ public class RtpSendBenchmark {
     /** Encode one frame and send it as one RTP packet. */
     @Benchmark
     public int encodeAndPacketize() {
-        MuLawCodec.encode(pcm, 0, encoded, 0, 160);
+        MuLawCodec.INSTANCE.encode(pcm, 0, encoded, 0, 160);
         send.beginTick();
         send.sendAudio(frame, 0, 160);
         send.endTick();

@@ -34,7 +34,7 @@ final class CallerAudio {
     /** {@code said} followed by mu-law silence up to {@code frames} whole media messages: what the caller sent. */
     static byte[] sentStream(final byte[] said, final long frames) {
         final byte[] stream = Arrays.copyOf(said, (int) frames * FRAME_BYTES);
-        Arrays.fill(stream, Math.min(said.length, stream.length), stream.length, MuLawCodec.ZERO_CODE);
+        Arrays.fill(stream, Math.min(said.length, stream.length), stream.length, MuLawCodec.INSTANCE.silenceByte());
         return stream;
     }
 
@@ -74,7 +74,7 @@ final class CallerAudio {
     static int meanAbs(final byte[] mulaw, final int offset, final int length) {
         long sum = 0;
         for (int i = offset; i < offset + length; i++) {
-            sum += Math.abs(MuLawCodec.decode(mulaw[i]));
+            sum += Math.abs(MuLawCodec.INSTANCE.decode(mulaw[i]));
         }
         return (int) (sum / Math.max(1, length));
     }
@@ -89,7 +89,7 @@ final class CallerAudio {
         double s2 = 0;
         double energy = 0;
         for (int i = offset; i < offset + samples; i++) {
-            final double x = MuLawCodec.decode(mulaw[i]);
+            final double x = MuLawCodec.INSTANCE.decode(mulaw[i]);
             energy += x * x;
             final double s0 = x + coefficient * s1 - s2;
             s2 = s1;

@@ -17,12 +17,11 @@ class RtpCountersTest {
     void shouldExposeTheSipEdgesJitterBufferCountersInMetrics() {
         final JitterBuffer jitter = new JitterBuffer(JitterBufferConfig.defaults());
         final UnsafeBuffer frame = new UnsafeBuffer(new byte[160]);
-        final UnsafeBuffer out = new UnsafeBuffer(new byte[160]);
         for (int i = 0; i < 30; i++) {
             if (i != 10) {
                 jitter.offer(7, i, i * 160L, i == 0, frame, 0, 160, i * FRAME_NS);
             }
-            jitter.poll(i * FRAME_NS + FRAME_NS / 2, out, 0);
+            jitter.poll(i * FRAME_NS + FRAME_NS / 2);
         }
         jitter.offer(7, 10, 10 * 160L, false, frame, 0, 160, 30 * FRAME_NS);
         final RtpTotals totals = new RtpTotals();

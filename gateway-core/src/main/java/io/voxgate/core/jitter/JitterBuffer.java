@@ -1,14 +1,16 @@
 package io.voxgate.core.jitter;
 
+import io.voxgate.core.pipeline.MediaStage;
 import org.agrona.DirectBuffer;
-import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Adaptive RTP jitter buffer for one received stream: packets go in as they arrive ({@link #offer}), one frame
  * comes out per playout tick ({@link #poll}), in sequence order, at a delay adapted to the network's jitter.
  *
- * <p><b>Codec-agnostic.</b> The buffer stores payload bytes (copied once into a preallocated slot) and returns
- * them with a {@link PlayoutStatus}. Concealment of a missing frame is the caller's, on decoded PCM, for example
+ * <p><b>Codec-agnostic.</b> The buffer stores payload bytes (copied once into a preallocated slot: the hop's one
+ * copy) and plays them out as a view of that slot ({@link #payload()}), with a {@link PlayoutStatus}; the next
+ * stage reads the frame where it lies. Concealment of a missing frame is the caller's, on decoded PCM, for example
  * with {@link LossConcealer}.
  *
  * <p><b>Ordering and anomalies.</b> Sequence numbers and timestamps are extended across wrap-around
@@ -47,9 +49,10 @@ import org.agrona.MutableDirectBuffer;
  *
  * <p><b>Threading and ownership.</b> Confined to one thread (the call's event loop); no locks. {@link #stats()}
  * may be read from any thread. The payload passed to {@link #offer} is borrowed for the call and copied; the
- * output buffer passed to {@link #poll} is the caller's. No allocation after construction.
+ * view {@link #payload()} is the buffer's, valid until the next {@link #offer}, {@link #poll} or {@link #reset}.
+ * No allocation after construction.
  */
-public final class JitterBuffer {
+public final class JitterBuffer implements MediaStage {
     private static final byte EMPTY = 0;
     private static final byte FILLED = 1;
     private static final byte CONSUMED = 2;
@@ -77,6 +80,7 @@ public final class JitterBuffer {
     private final boolean[] slotMarker;
     private final byte[] slotState;
     private final byte[] slotData;
+    private final UnsafeBuffer payloadView = new UnsafeBuffer(0, 0);
 
     private final SequenceValidator validator = new SequenceValidator();
     private final DelayEstimator estimator;
@@ -143,6 +147,24 @@ public final class JitterBuffer {
     /** Counters and gauges, readable from any thread. */
     public JitterBufferStats stats() {
         return stats;
+    }
+
+    @Override
+    public String name() {
+        return "jitter-buffer";
+    }
+
+    @Override
+    public void counters(final CounterVisitor visitor) {
+        visitor.counter("packets_accepted", stats.packetsAccepted());
+        visitor.counter("packets_late", stats.packetsLate());
+        visitor.counter("packets_duplicate", stats.packetsDuplicate());
+        visitor.counter("packets_reordered", stats.packetsReordered());
+        visitor.counter("packets_flushed", stats.packetsFlushed());
+        visitor.counter("frames_played", stats.framesPlayed());
+        visitor.counter("frames_lost", stats.framesLost());
+        visitor.counter("resyncs", stats.resyncs());
+        visitor.counter("target_delay_ns", stats.targetDelayNs());
     }
 
     /** Returns to the state after construction: no source, empty, counters at zero. */
@@ -278,15 +300,12 @@ public final class JitterBuffer {
 
     /**
      * One playout tick: call once per {@code ptimeMs}. On {@link PlayoutStatus#FRAME} the frame's payload is
-     * copied to {@code out} at {@code outOffset} ({@link #lastPayloadLength()} bytes, at most
-     * {@code slotCapacityBytes}); otherwise {@code out} is untouched.
+     * {@link #payload()}, read in place in its slot ({@link #lastPayloadLength()} bytes); nothing is copied.
      *
-     * @param nowNs     the playout time, on the same clock as the arrival times
-     * @param out       where a frame's payload is written; must hold {@code slotCapacityBytes} from the offset
-     * @param outOffset offset in {@code out}
+     * @param nowNs the playout time, on the same clock as the arrival times
      * @return what this tick produced
      */
-    public PlayoutStatus poll(final long nowNs, final MutableDirectBuffer out, final int outOffset) {
+    public PlayoutStatus poll(final long nowNs) {
         if (!anchored && !tryAnchor(nowNs)) {
             return everPlayed ? missing() : PlayoutStatus.NOT_STARTED;
         }
@@ -330,10 +349,10 @@ public final class JitterBuffer {
                         stats.increment(JitterBufferStats.FRAMES_REMOVED);
                         lastSpeechAdaptNs = nowNs;
                         discard(next);
-                        return play(following, out, outOffset);
+                        return play(following);
                     }
                 }
-                return play(next, out, outOffset);
+                return play(next);
             }
             final long missingPackets = slotSequence[next] - headSequence;
             if (missingPackets < aheadTicks / frameTicks || !concealmentAudible()) {
@@ -345,7 +364,7 @@ public final class JitterBuffer {
                 lastSpeechAdaptNs = nowNs;
                 playoutTimestamp += frameTicks;
                 if (slotTimestamp[next] - playoutTimestamp < frameTicks) {
-                    return play(next, out, outOffset);
+                    return play(next);
                 }
             } else if (grow && speechAdaptDue) {
                 stats.increment(JitterBufferStats.FRAMES_INSERTED);
@@ -365,6 +384,14 @@ public final class JitterBuffer {
         }
         playoutTimestamp += frameTicks;
         return missing();
+    }
+
+    /**
+     * The payload of the last {@link PlayoutStatus#FRAME}: a view of its slot, {@link #lastPayloadLength()} bytes
+     * from index 0, valid until the next {@link #offer}, {@link #poll} or {@link #reset}. Do not write to it.
+     */
+    public DirectBuffer payload() {
+        return payloadView;
     }
 
     /** Payload length of the last {@link PlayoutStatus#FRAME}, in bytes. */
@@ -570,10 +597,10 @@ public final class JitterBuffer {
         stats.increment(JitterBufferStats.PACKETS_FLUSHED);
     }
 
-    private PlayoutStatus play(final int index, final MutableDirectBuffer out, final int outOffset) {
+    private PlayoutStatus play(final int index) {
         passTo(slotSequence[index]);
         final int length = slotLength[index];
-        out.putBytes(outOffset, slotData, index * slotCapacityBytes, length);
+        payloadView.wrap(slotData, index * slotCapacityBytes, length);
         slotState[index] = CONSUMED;
         lastPayloadLength = length;
         lastSequenceNumber = (int) slotSequence[index] & SequenceNumbers.SEQUENCE_MASK;

@@ -20,7 +20,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * {@link #onAudio}; output handed downstream is a view of this pipeline's scratch, valid only during that
  * downstream call. Allocates nothing after construction.
  */
-public final class AudioPipeline implements AudioSink {
+public final class AudioPipeline implements AudioSink, MediaStage {
     private static final int BLOCK_MS = 60;
 
     private final AudioFormat from;
@@ -159,5 +159,31 @@ public final class AudioPipeline implements AudioSink {
     /** Bytes handed downstream. */
     public long bytesOut() {
         return bytesOut;
+    }
+
+    /** {@code pass-through} or {@code transcode}. */
+    @Override
+    public String name() {
+        return passThrough ? "pass-through" : "transcode";
+    }
+
+    /** Chunks and bytes in and out, then each inner stage's counters as {@code stage.counter}. */
+    @Override
+    public void counters(final CounterVisitor visitor) {
+        visitor.counter("chunks_in", chunksIn);
+        visitor.counter("bytes_in", bytesIn);
+        visitor.counter("chunks_out", chunksOut);
+        visitor.counter("bytes_out", bytesOut);
+        if (!passThrough) {
+            innerCounters(decode, visitor);
+            if (resample != null) {
+                innerCounters(resample, visitor);
+            }
+            innerCounters(encode, visitor);
+        }
+    }
+
+    private static void innerCounters(final MediaStage stage, final CounterVisitor visitor) {
+        stage.counters((counter, value) -> visitor.counter(stage.name() + "." + counter, value));
     }
 }

@@ -1,21 +1,21 @@
 package io.voxgate.core.pipeline;
 
 import io.voxgate.core.audio.AudioEncoding;
-import io.voxgate.core.codec.ALawCodec;
-import io.voxgate.core.codec.MuLawCodec;
-import io.voxgate.core.codec.Pcm16LittleEndian;
+import io.voxgate.core.codec.AudioCodec;
 import org.agrona.MutableDirectBuffer;
 
 /**
  * Turns 16-bit linear samples into wire bytes of one encoding.
  *
- * <p>Stateless; allocates nothing.
+ * <p>Threading: confined to the call's thread (its counters). Allocates nothing.
  */
-final class EncodeStage {
-    private final AudioEncoding encoding;
+final class EncodeStage implements MediaStage {
+    private final AudioCodec codec;
+    private long samplesIn;
+    private long bytesOut;
 
     EncodeStage(final AudioEncoding encoding) {
-        this.encoding = encoding;
+        this.codec = encoding.codec();
     }
 
     /**
@@ -24,16 +24,21 @@ final class EncodeStage {
      * @return bytes written
      */
     int encode(final short[] pcm, final int offset, final int samples, final MutableDirectBuffer out, final int outOffset) {
-        switch (encoding) {
-            case MULAW:
-                MuLawCodec.encode(pcm, offset, out, outOffset, samples);
-                return samples;
-            case ALAW:
-                ALawCodec.encode(pcm, offset, out, outOffset, samples);
-                return samples;
-            default:
-                Pcm16LittleEndian.write(pcm, offset, out, outOffset, samples);
-                return samples * 2;
-        }
+        codec.encode(pcm, offset, out, outOffset, samples);
+        final int bytes = samples * codec.bytesPerSample();
+        samplesIn += samples;
+        bytesOut += bytes;
+        return bytes;
+    }
+
+    @Override
+    public String name() {
+        return "encode";
+    }
+
+    @Override
+    public void counters(final CounterVisitor visitor) {
+        visitor.counter("samples_in", samplesIn);
+        visitor.counter("bytes_out", bytesOut);
     }
 }

@@ -1,7 +1,7 @@
 package io.voxgate.core.pipeline;
 
-import io.voxgate.core.audio.AudioEncoding;
 import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.core.codec.AudioCodec;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -25,8 +25,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * speaks in 20 ms frames) crosses the queue with no added delay: its turn starts at {@code nowNs} (or at the end
  * of the frame still playing) and the frame is eligible the moment it is offered. A shorter tail (fewer bytes
  * than a frame) waits for the bytes that complete it, because padding it early would insert silence in the
- * middle of a word. It is padded with the encoding's silence ({@code 0xFF} mu-law, {@code 0xD5} A-law, zero
- * PCM16) and released only when the turn is over: after {@link #finishTurn()} or once no audio has been offered for
+ * middle of a word. It is padded with the codec's silence byte ({@link AudioCodec#silenceByte()}) and released
+ * only when the turn is over: after {@link #finishTurn()} or once no audio has been offered for
  * {@code partialHoldNs} (the agent paused), and never before its own deadline minus the lead.
  *
  * <h2>Barge-in</h2>
@@ -110,7 +110,7 @@ public final class PacedOutboundQueue {
         this.ptimeNs = format.ptimeMs() * 1_000_000L;
         this.leadNs = leadNs;
         this.partialHoldNs = partialHoldNs;
-        this.silenceByte = silenceByte(format.encoding());
+        this.silenceByte = format.encoding().codec().silenceByte();
         this.capacityBytes = Math.multiplyExact(capacityMs, format.bytesPerMs());
         this.ring = new byte[Math.min(capacityBytes, INITIAL_STORAGE_MS * format.bytesPerMs())];
         this.ringBuffer = new UnsafeBuffer(ring);
@@ -120,18 +120,6 @@ public final class PacedOutboundQueue {
     /** A queue for {@code format} whose partial tails wait two ptimes for more audio. */
     public PacedOutboundQueue(final AudioFormat format, final int capacityMs, final long leadNs) {
         this(format, capacityMs, leadNs, 2L * format.ptimeMs() * 1_000_000L);
-    }
-
-    /** The byte that encodes silence in {@code encoding} (G.711 Table 1 and 2: the codes for +0). */
-    public static byte silenceByte(final AudioEncoding encoding) {
-        switch (encoding) {
-            case MULAW:
-                return (byte) 0xFF;
-            case ALAW:
-                return (byte) 0xD5;
-            default:
-                return 0;
-        }
     }
 
     /**

@@ -17,7 +17,7 @@ import org.agrona.DirectBuffer;
  * <p>Threading: confined to the call's thread. Ownership: input is borrowed for the call only. Allocates nothing
  * after construction.
  */
-public final class VadTapStage {
+public final class VadTapStage implements MediaStage {
     private final DecodeStage decode;
     private final VoiceActivityDetector detector;
     private final short[] frame;
@@ -73,5 +73,18 @@ public final class VadTapStage {
     /** The detector, for its statistics. */
     public VoiceActivityDetector detector() {
         return detector;
+    }
+
+    @Override
+    public String name() {
+        return "vad-tap";
+    }
+
+    @Override
+    public void counters(final CounterVisitor visitor) {
+        visitor.counter("frames", detector.framesProcessed());
+        visitor.counter("frames_speaking", detector.framesSpeaking());
+        visitor.counter("onsets", detector.onsets());
+        visitor.counter("offsets", detector.offsets());
     }
 }

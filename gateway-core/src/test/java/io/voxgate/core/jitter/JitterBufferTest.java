@@ -2,11 +2,13 @@ package io.voxgate.core.jitter;
 
 import static io.voxgate.core.jitter.TraceReplay.MS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
 import java.util.Random;
 
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +17,6 @@ class JitterBufferTest {
 
     private final JitterBuffer buffer = new JitterBuffer(JitterBufferConfig.defaults());
     private final UnsafeBuffer payload = new UnsafeBuffer(new byte[400]);
-    private final UnsafeBuffer out = new UnsafeBuffer(new byte[320]);
 
     private OfferResult offer(final int seq, final long ts, final long arrivalNs) {
         return offer(SSRC, seq, ts, false, arrivalNs);
@@ -27,7 +28,7 @@ class JitterBufferTest {
     }
 
     private PlayoutStatus poll(final long nowNs) {
-        return buffer.poll(nowNs, out, 0);
+        return buffer.poll(nowNs);
     }
 
     /** Packets 0..count-1 every 20 ms from t=0, each polled 40 ms (the initial delay) after it arrives. */
@@ -37,6 +38,23 @@ class JitterBufferTest {
             final PlayoutStatus s = poll(i * 20 * MS + 1);
             assertEquals(i < 2 ? PlayoutStatus.NOT_STARTED : PlayoutStatus.FRAME, s, "tick " + i);
         }
+    }
+
+    @Test
+    void shouldPlayAFrameOutAsAViewOfItsSlotCopiedOnceOnOffer() {
+        offer(500, 1234, 0);
+        // The offer copied the payload: the sender may reuse its buffer at once.
+        payload.putInt(0, -1);
+        assertEquals(PlayoutStatus.FRAME, poll(40 * MS));
+        final DirectBuffer first = buffer.payload();
+        assertEquals(160, first.capacity());
+        assertEquals(500, first.getInt(0));
+        final byte[] slots = first.byteArray();
+        offer(501, 1234 + 160, 20 * MS);
+        assertEquals(PlayoutStatus.FRAME, poll(60 * MS));
+        // The next frame is the same storage at the next slot: nothing was copied out of the buffer.
+        assertSame(slots, buffer.payload().byteArray());
+        assertEquals(501, buffer.payload().getInt(0));
     }
 
     @Test
@@ -50,7 +68,7 @@ class JitterBufferTest {
         offer(500, 1234, 0);
         assertEquals(PlayoutStatus.NOT_STARTED, poll(39 * MS));
         assertEquals(PlayoutStatus.FRAME, poll(40 * MS));
-        assertEquals(500, out.getInt(0));
+        assertEquals(500, buffer.payload().getInt(0));
         assertEquals(160, buffer.lastPayloadLength());
         assertEquals(500, buffer.lastSequenceNumber());
         assertEquals(1234, buffer.lastRtpTimestamp());
@@ -63,11 +81,11 @@ class JitterBufferTest {
         assertEquals(OfferResult.ACCEPTED, offer(2, 320, 21 * MS));
         assertEquals(1, buffer.stats().packetsReordered());
         poll(40 * MS);
-        assertEquals(1, out.getInt(0));
+        assertEquals(1, buffer.payload().getInt(0));
         poll(60 * MS);
-        assertEquals(2, out.getInt(0));
+        assertEquals(2, buffer.payload().getInt(0));
         poll(80 * MS);
-        assertEquals(3, out.getInt(0));
+        assertEquals(3, buffer.payload().getInt(0));
     }
 
     @Test
@@ -75,7 +93,7 @@ class JitterBufferTest {
         offer(11, 1760, 0);
         assertEquals(OfferResult.ACCEPTED, offer(10, 1600, 5 * MS));
         assertEquals(PlayoutStatus.FRAME, poll(60 * MS));
-        assertEquals(10, out.getInt(0));
+        assertEquals(10, buffer.payload().getInt(0));
     }
 
     @Test
@@ -101,10 +119,10 @@ class JitterBufferTest {
         assertEquals(PlayoutStatus.FRAME, poll(100 * MS + 1));
         offer(6, 960, 120 * MS);
         assertEquals(PlayoutStatus.FRAME, poll(120 * MS + 1));
-        assertEquals(4, out.getInt(0));
+        assertEquals(4, buffer.payload().getInt(0));
         assertEquals(PlayoutStatus.CONCEALED, poll(140 * MS + 1));
         assertEquals(PlayoutStatus.FRAME, poll(160 * MS + 1));
-        assertEquals(6, out.getInt(0));
+        assertEquals(6, buffer.payload().getInt(0));
         assertEquals(1, buffer.stats().framesLost());
         assertEquals(1, buffer.stats().framesConcealed());
     }
@@ -144,7 +162,7 @@ class JitterBufferTest {
         assertEquals(PlayoutStatus.SILENCE, poll(160 * MS + 1));
         assertEquals(PlayoutStatus.SILENCE, poll(180 * MS + 1));
         assertEquals(PlayoutStatus.FRAME, poll(200 * MS + 1));
-        assertEquals(6, out.getInt(0));
+        assertEquals(6, buffer.payload().getInt(0));
         assertEquals(0, buffer.stats().framesConcealed());
         assertEquals(0, buffer.stats().framesLost());
     }
@@ -156,7 +174,7 @@ class JitterBufferTest {
         assertEquals(PlayoutStatus.FRAME, poll(100 * MS + 1));
         assertEquals(PlayoutStatus.FRAME, poll(120 * MS + 1));
         assertEquals(PlayoutStatus.FRAME, poll(140 * MS + 1));
-        assertEquals(5, out.getInt(0));
+        assertEquals(5, buffer.payload().getInt(0));
         int concealed = 0;
         PlayoutStatus s = PlayoutStatus.SILENCE;
         for (long t = 160 * MS + 1; s != PlayoutStatus.FRAME && t < 1400 * MS; t += 20 * MS) {
@@ -168,7 +186,7 @@ class JitterBufferTest {
             concealed += s == PlayoutStatus.CONCEALED ? 1 : 0;
         }
         assertEquals(PlayoutStatus.FRAME, s);
-        assertEquals(6, out.getInt(0));
+        assertEquals(6, buffer.payload().getInt(0));
         assertEquals(JitterBufferConfig.MAX_CONCEALED_FRAMES_DEFAULT, concealed);
         assertEquals(0, buffer.stats().framesLost());
     }
@@ -216,7 +234,7 @@ class JitterBufferTest {
             final int ssrc = random.nextInt(1000) == 0 ? random.nextInt(3) : 0;
             final int length = random.nextInt(50) == 0 ? random.nextInt(400) : 160;
             buffer.offer(ssrc, seq, ts, random.nextBoolean(), payload, 0, length, now);
-            final PlayoutStatus s = buffer.poll(now, out, 0);
+            final PlayoutStatus s = buffer.poll(now);
             if (s == PlayoutStatus.FRAME) {
                 assertTrue(buffer.lastPayloadLength() > 0 && buffer.lastPayloadLength() <= 320);
             }
@@ -250,7 +268,7 @@ class JitterBufferTest {
             final int swapped = (i & 1) == 0 ? i + 1 : i - 1;
             payload.putInt(0, swapped);
             buffer.offer(SSRC, swapped, swapped * 160L, false, payload, 0, 160, i * 20 * MS);
-            buffer.poll(i * 20 * MS + 5 * MS, out, 0);
+            buffer.poll(i * 20 * MS + 5 * MS);
         }
     }
 }

@@ -165,7 +165,6 @@ final class TraceReplay {
         final Result result = new Result();
         result.copiesDelivered = arrivals.size();
         final UnsafeBuffer payload = new UnsafeBuffer(new byte[PAYLOAD_BYTES]);
-        final UnsafeBuffer out = new UnsafeBuffer(new byte[buffer.config().slotCapacityBytes()]);
         final long endNs = (arrivals.isEmpty() ? 0 : arrivals.get(arrivals.size() - 1)[0]) + 1000 * MS;
         int next = 0;
         int run = 0;
@@ -179,7 +178,7 @@ final class TraceReplay {
                 result.offerCounts.merge(r, 1, Integer::sum);
                 next++;
             }
-            final PlayoutStatus status = buffer.poll(now, out, 0);
+            final PlayoutStatus status = buffer.poll(now);
             result.statuses.add(status);
             result.statusCounts.merge(status, 1, Integer::sum);
             result.targetDelayNsPerPoll.add(buffer.stats().targetDelayNs());
@@ -187,11 +186,11 @@ final class TraceReplay {
             run = status == PlayoutStatus.CONCEALED ? run + 1 : 0;
             result.maxConcealedRun = Math.max(result.maxConcealedRun, run);
             if (status == PlayoutStatus.FRAME) {
-                final int index = out.getInt(0);
+                final int index = buffer.payload().getInt(0);
                 result.played.add(index);
                 result.playNs.add(now);
                 result.addedDelayNs.add(now - firstArrivalNs[index]);
-                if (buffer.lastPayloadLength() != PAYLOAD_BYTES || out.getByte(PAYLOAD_BYTES - 1) != (byte) index) {
+                if (buffer.lastPayloadLength() != PAYLOAD_BYTES || buffer.payload().getByte(PAYLOAD_BYTES - 1) != (byte) index) {
                     throw new AssertionError("payload of packet " + index + " corrupted");
                 }
             }

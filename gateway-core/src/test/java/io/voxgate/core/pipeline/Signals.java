@@ -79,12 +79,12 @@ public final class Signals {
         switch (format.encoding()) {
             case MULAW: {
                 final byte[] out = new byte[pcm.length];
-                MuLawCodec.encode(pcm, 0, out, 0, pcm.length);
+                MuLawCodec.INSTANCE.encode(pcm, 0, out, 0, pcm.length);
                 return out;
             }
             case ALAW: {
                 final byte[] out = new byte[pcm.length];
-                ALawCodec.encode(pcm, 0, out, 0, pcm.length);
+                ALawCodec.INSTANCE.encode(pcm, 0, out, 0, pcm.length);
                 return out;
             }
             default: {
@@ -100,12 +100,12 @@ public final class Signals {
         switch (format.encoding()) {
             case MULAW: {
                 final short[] out = new short[bytes.length];
-                MuLawCodec.decode(bytes, 0, out, 0, bytes.length);
+                MuLawCodec.INSTANCE.decode(bytes, 0, out, 0, bytes.length);
                 return out;
             }
             case ALAW: {
                 final short[] out = new short[bytes.length];
-                ALawCodec.decode(bytes, 0, out, 0, bytes.length);
+                ALawCodec.INSTANCE.decode(bytes, 0, out, 0, bytes.length);
                 return out;
             }
             default: {

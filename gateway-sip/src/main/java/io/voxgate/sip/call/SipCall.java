@@ -3,15 +3,12 @@ package io.voxgate.sip.call;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
-import io.voxgate.core.audio.AudioEncoding;
 import io.voxgate.core.audio.AudioFormat;
 import io.voxgate.core.call.CallCommandHandler;
 import io.voxgate.core.call.CallCommandProxy;
 import io.voxgate.core.call.CallSession;
 import io.voxgate.core.call.CallerLeg;
-import io.voxgate.core.codec.ALawCodec;
 import io.voxgate.core.codec.G711Transcoder;
-import io.voxgate.core.codec.MuLawCodec;
 import io.voxgate.core.jitter.JitterBufferConfig;
 import io.voxgate.core.tick.LoopTicker;
 import io.voxgate.core.tick.PlayoutTickClock;
@@ -21,6 +18,7 @@ import io.voxgate.sip.SipEdgeConfig;
 import io.voxgate.sip.rtcp.RtcpReporter;
 import io.voxgate.sip.rtcp.RtpReceptionStatistics;
 import io.voxgate.sip.rtp.NettyPacketSink;
+import io.voxgate.sip.rtp.RtpInboundChain;
 import io.voxgate.sip.rtp.RtpPlayoutStage;
 import io.voxgate.sip.rtp.RtpReceiveStage;
 import io.voxgate.sip.rtp.RtpSendStage;
@@ -40,8 +38,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One SIP call's media, confined to the event loop that owns its RTP and RTCP sockets: the caller's leg of the
- * call's core {@link CallSession} ({@link CallerLeg}), fed by the receive stage, the jitter buffer playout and RTCP,
- * and driven by a 20 ms tick on absolute deadlines that catches up a little lag and skips a large one
+ * call's core {@link CallSession} ({@link CallerLeg}), fed by its inbound chain ({@link RtpInboundChain}) and
+ * RTCP, and driven by a 20 ms tick on absolute deadlines that catches up a little lag and skips a large one
  * ({@link PlayoutTickClock}).
  *
  * <p>Signalling's commands arrive through the call's {@link CallCommandProxy} (the same ring type the core session
@@ -59,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: every method except construction runs on {@link #loop()}. Ownership: audio handed in is borrowed and
  * copied once into the outgoing packet.
  */
-public final class SipCall implements CallerLeg, RtpReceiveStage.Listener, TickMember, CallCommandHandler<SipCallCommand> {
+public final class SipCall implements CallerLeg, TickMember, CallCommandHandler<SipCallCommand> {
     /** The frame period. */
     public static final long TICK_NS = LoopTicker.PERIOD_NS;
     private static final Logger LOG = LoggerFactory.getLogger(SipCall.class);
@@ -85,14 +83,13 @@ public final class SipCall implements CallerLeg, RtpReceiveStage.Listener, TickM
     private NettyPacketSink rtcpSink;
     private CallSession session;
     private NegotiatedMedia media;
-    private RtpReceiveStage receive;
+    private RtpInboundChain inbound;
     private RtpSendStage send;
-    private RtpPlayoutStage playout;
     private RtpReceptionStatistics reception;
     private RtcpReporter rtcpReporter;
     private long mediaWatchFromNs;
     private PlayoutTickClock clock;
-    private boolean transcodeAlaw;
+    private G711Transcoder toWire;
     private boolean ended;
     private long packetsBeforeAnswer;
 
@@ -233,16 +230,17 @@ public final class SipCall implements CallerLeg, RtpReceiveStage.Listener, TickM
         media = negotiated;
         final ThreadLocalRandom random = ThreadLocalRandom.current();
         final AudioFormat wire = negotiated.callerFormat();
-        transcodeAlaw = wire.encoding() != sessionFormat.encoding();
+        toWire = wire.encoding() == sessionFormat.encoding() ? null
+            : G711Transcoder.between(sessionFormat.encoding().codec(), wire.encoding().codec());
         reception = new RtpReceptionStatistics();
-        receive = new RtpReceiveStage(this, reception, config.symmetricRtp(), 5 * TICK_NS, wire.sampleRateHz());
-        receive.configure(negotiated.remoteRtp(), negotiated.audioPayloadType(), negotiated.telephoneEventPayloadType());
         send = new RtpSendStage(rtpSink, config.idlePolicy(), random.nextInt(), random.nextInt(1 << 16),
-            random.nextLong(1L << 32), wire.samplesPerFrame(), negotiated.audioPayloadType(), silenceCode(wire));
+            random.nextLong(1L << 32), wire.samplesPerFrame(), negotiated.audioPayloadType(), wire.encoding().codec().silenceByte());
         send.telephoneEventPayloadType(negotiated.telephoneEventPayloadType());
         send.sendingEnabled(negotiated.localDirection().sends());
-        playout = new RtpPlayoutStage(JitterBufferConfig.defaults(), wire, sessionFormat);
         rtcpReporter = new RtcpReporter(send.ssrc(), "voxgate@" + callId.hashCode(), reception, random.nextLong(), nowNs);
+        inbound = new RtpInboundChain(JitterBufferConfig.defaults(), wire, sessionFormat, reception, rtcpReporter,
+            config.symmetricRtp(), 5 * TICK_NS, session::onCallerAudio, session::onCallerDigit);
+        inbound.receive().configure(negotiated.remoteRtp(), negotiated.audioPayloadType(), negotiated.telephoneEventPayloadType());
         rtpSink.target(negotiated.remoteRtp());
         rtcpSink.target(negotiated.remoteRtcp());
         mediaWatchFromNs = nowNs;
@@ -253,13 +251,13 @@ public final class SipCall implements CallerLeg, RtpReceiveStage.Listener, TickM
     }
 
     private void mediaChanged(final NegotiatedMedia negotiated, final long nowNs) {
-        if (ended || receive == null) {
+        if (ended || inbound == null) {
             return;
         }
         media = negotiated;
-        receive.configure(negotiated.remoteRtp(), negotiated.audioPayloadType(), negotiated.telephoneEventPayloadType());
+        inbound.receive().configure(negotiated.remoteRtp(), negotiated.audioPayloadType(), negotiated.telephoneEventPayloadType());
         send.sendingEnabled(negotiated.localDirection().sends());
-        rtpSink.target(receive.sendTarget(negotiated.remoteRtp()));
+        rtpSink.target(inbound.receive().sendTarget(negotiated.remoteRtp()));
         rtcpSink.target(negotiated.remoteRtcp());
         mediaWatchFromNs = nowNs;
         LOG.info("SIP call {} media changed: {}", callId, negotiated);
@@ -294,10 +292,7 @@ public final class SipCall implements CallerLeg, RtpReceiveStage.Listener, TickM
      */
     private void frameTick(final long tickNs) {
         send.beginTick();
-        final int length = playout.poll(tickNs);
-        if (length > 0) {
-            session.onCallerAudio(playout.frame(), 0, length, tickNs);
-        }
+        inbound.playTick(tickNs);
         if (ended) {
             return;
         }
@@ -316,10 +311,10 @@ public final class SipCall implements CallerLeg, RtpReceiveStage.Listener, TickM
      * due meanwhile is released at the next tick, where the send stage keeps one frame and counts the rest.
      */
     private void skip(final long skipped) {
-        final long drain = Math.min(skipped, playout.jitter().capacityFrames());
+        final long drain = Math.min(skipped, inbound.playout().jitter().capacityFrames());
         final long firstSkippedNs = clock.tickNs() - skipped * TICK_NS;
         for (long i = skipped - drain; i < skipped; i++) {
-            playout.skip(firstSkippedNs + i * TICK_NS);
+            inbound.skipTick(firstSkippedNs + i * TICK_NS);
         }
         send.skipTicks(skipped);
     }
@@ -327,7 +322,7 @@ public final class SipCall implements CallerLeg, RtpReceiveStage.Listener, TickM
     /** Once per wake-up: symmetric RTP target, RTCP when due, media timeout. */
     private void housekeeping(final long nowNs) {
         if (config.symmetricRtp()) {
-            rtpSink.target(receive.sendTarget(media.remoteRtp()));
+            rtpSink.target(inbound.receive().sendTarget(media.remoteRtp()));
         }
         if (nowNs - rtcpReporter.nextReportNs() >= 0) {
             final int n = rtcpReporter.writeReport(rtcpScratch, 0, nowNs, System.currentTimeMillis(), send.packetsSent(),
@@ -335,7 +330,7 @@ public final class SipCall implements CallerLeg, RtpReceiveStage.Listener, TickM
             sendRtcp(n);
         }
         if (media.localDirection().receives()) {
-            final long last = Math.max(mediaWatchFromNs, receive.lastAcceptedNs());
+            final long last = Math.max(mediaWatchFromNs, inbound.receive().lastAcceptedNs());
             if (nowNs - last > config.mediaTimeoutSeconds() * 1_000_000_000L) {
                 LOG.info("SIP call {}: no RTP for {} s, hanging up", callId, config.mediaTimeoutSeconds());
                 teardown("media timeout", true, true, nowNs);
@@ -355,11 +350,11 @@ public final class SipCall implements CallerLeg, RtpReceiveStage.Listener, TickM
 
     private void onRtpDatagram(final DirectBuffer buffer, final int offset, final int length, final InetSocketAddress sender,
                                final long nowNs) {
-        if (receive == null || ended) {
+        if (inbound == null || ended) {
             packetsBeforeAnswer++;
             return;
         }
-        receive.onDatagram(buffer, offset, length, sender, nowNs);
+        inbound.onDatagram(buffer, offset, length, sender, nowNs);
     }
 
     private void onRtcpDatagram(final DirectBuffer buffer, final int offset, final int length, final InetSocketAddress sender,
@@ -369,23 +364,6 @@ public final class SipCall implements CallerLeg, RtpReceiveStage.Listener, TickM
         }
     }
 
-    @Override
-    public void onRtpAudio(final int ssrc, final int sequenceNumber, final long rtpTimestamp, final boolean marker,
-                           final DirectBuffer payload, final int offset, final int length, final long nowNs) {
-        rtcpReporter.remoteSsrc(ssrc);
-        playout.offer(ssrc, sequenceNumber, rtpTimestamp, marker, payload, offset, length, nowNs);
-    }
-
-    @Override
-    public void onCallerDigit(final char digit, final long nowNs) {
-        session.onCallerDigit(digit, nowNs);
-    }
-
-    @Override
-    public void onRtcp(final DirectBuffer buffer, final int offset, final int length, final long nowNs) {
-        rtcpReporter.onRtcp(buffer, offset, length, nowNs);
-    }
-
     // ------------------------------------------------------------ CallerLeg
 
     @Override
@@ -393,16 +371,12 @@ public final class SipCall implements CallerLeg, RtpReceiveStage.Listener, TickM
         if (send == null || ended) {
             return;
         }
-        if (!transcodeAlaw) {
+        if (toWire == null) {
             send.sendAudio(audio, offset, length);
             return;
         }
         final int n = Math.min(length, transcoded.capacity());
-        if (sessionFormat.encoding() == AudioEncoding.MULAW) {
-            G711Transcoder.muLawToALaw(audio, offset, transcoded, 0, n);
-        } else {
-            G711Transcoder.aLawToMuLaw(audio, offset, transcoded, 0, n);
-        }
+        toWire.convert(audio, offset, transcoded, 0, n);
         send.sendAudio(transcoded, 0, n);
     }
 
@@ -460,23 +434,15 @@ public final class SipCall implements CallerLeg, RtpReceiveStage.Listener, TickM
         if (rtcp != null) {
             rtcp.close();
         }
-        if (playout != null) {
-            rtpTotals.add(playout.jitter().stats(), receive.packetsDroppedMalformed() + receive.packetsDroppedOversized()
-                + receive.packetsDroppedWrongSource() + receive.packetsDroppedWrongSsrc() + receive.packetsDroppedWrongPayloadType()
-                + receive.packetsDroppedEmpty(), send.packetsSent());
+        if (inbound != null) {
+            rtpTotals.add(inbound.playout().jitter().stats(), inbound.receive().packetsInvalid(), send.packetsSent());
             rtpTotals.addTicksSkipped(clock.ticksSkipped());
+            LOG.info("SIP call {} ended: {} ({}; rtp out {})", callId, reason, inbound.stages().describeCounters(),
+                send.packetsSent());
+        } else {
+            LOG.info("SIP call {} ended: {} (no media)", callId, reason);
         }
-        LOG.info("SIP call {} ended: {} (rtp in {} out {}, dropped source {} ssrc {} pt {} malformed {}, digits in {})",
-            callId, reason, receive == null ? 0 : receive.packetsAccepted(), send == null ? 0 : send.packetsSent(),
-            receive == null ? 0 : receive.packetsDroppedWrongSource(), receive == null ? 0 : receive.packetsDroppedWrongSsrc(),
-            receive == null ? 0 : receive.packetsDroppedWrongPayloadType(),
-            receive == null ? 0 : receive.packetsDroppedMalformed() + receive.packetsDroppedOversized(),
-            receive == null ? 0 : receive.digitsReceived());
         ends.onCallEnded(this, reason, signalHangUp, nowNs);
-    }
-
-    private static byte silenceCode(final AudioFormat format) {
-        return format.encoding() == AudioEncoding.ALAW ? ALawCodec.ZERO_CODE : MuLawCodec.ZERO_CODE;
     }
 
     /** Whether the call has ended. */
@@ -486,7 +452,7 @@ public final class SipCall implements CallerLeg, RtpReceiveStage.Listener, TickM
 
     /** The receive stage (null before the answer), for tests and metrics. */
     public RtpReceiveStage receive() {
-        return receive;
+        return inbound == null ? null : inbound.receive();
     }
 
     /** The send stage (null before the answer). */
@@ -496,7 +462,7 @@ public final class SipCall implements CallerLeg, RtpReceiveStage.Listener, TickM
 
     /** The playout stage (null before the answer). */
     public RtpPlayoutStage playout() {
-        return playout;
+        return inbound == null ? null : inbound.playout();
     }
 
     /** The RTCP reporter (null before the answer). */

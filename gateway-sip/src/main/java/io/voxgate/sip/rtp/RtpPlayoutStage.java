@@ -1,15 +1,14 @@
 package io.voxgate.sip.rtp;
 
-import io.voxgate.core.audio.AudioEncoding;
 import io.voxgate.core.audio.AudioFormat;
-import io.voxgate.core.codec.ALawCodec;
+import io.voxgate.core.codec.AudioCodec;
 import io.voxgate.core.codec.G711Transcoder;
-import io.voxgate.core.codec.MuLawCodec;
 import io.voxgate.core.jitter.JitterBuffer;
 import io.voxgate.core.jitter.JitterBufferConfig;
 import io.voxgate.core.jitter.LossConcealer;
 import io.voxgate.core.jitter.OfferResult;
 import io.voxgate.core.jitter.PlayoutStatus;
+import io.voxgate.core.pipeline.MediaStage;
 import java.util.Arrays;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -17,29 +16,33 @@ import org.agrona.concurrent.UnsafeBuffer;
 /**
  * Caller audio from the RTP receive stage to the call session: the core {@link JitterBuffer} puts packets back
  * in order at an adaptive delay, one 20 ms frame comes out per tick, a lost frame is concealed by the core
- * {@link LossConcealer} on decoded PCM, and a silence gap plays G.711 silence, so the
- * session always gets a steady 20 ms cadence once playout has started.
+ * {@link LossConcealer} on decoded PCM, and a silence gap plays the codec's silence, so the session always gets a
+ * steady 20 ms cadence once playout has started.
+ *
+ * <p>One copy per hop: a payload is copied once, from the datagram into its jitter-buffer slot. A played frame is
+ * handed on as the jitter buffer's view of that slot, read in place; it is also decoded once to PCM, which the
+ * concealer keeps as the history it fades out when the next frame is missing.
  *
  * <p>The wire codec (what the SDP negotiated) and the session's caller format normally match (PCMU/PCMU or
  * PCMA/PCMA: bytes pass untouched). They differ only when the gateway made the offer (an INVITE without SDP)
- * and the peer chose PCMA after the session was built for PCMU; then frames are transcoded A-law to mu-law
- * here (a table lookup per sample).
+ * and the peer chose PCMA after the session was built for PCMU; then a frame is transcoded A-law to mu-law once,
+ * from the slot into this stage's frame (a table lookup per sample).
  *
  * <p>Threading: confined to the call's thread. Ownership: payloads offered are copied into the jitter buffer;
- * {@link #frame()} is owned by this stage and valid until the next {@link #poll}. Allocates nothing after
- * construction.
+ * {@link #frame()} is a view owned by this stage, valid until the next {@link #offer} or {@link #poll}; do not
+ * write to it. Allocates nothing after construction.
  */
-public final class RtpPlayoutStage {
+public final class RtpPlayoutStage implements MediaStage {
     private final JitterBuffer jitter;
     private final LossConcealer concealer;
-    private final AudioFormat wireFormat;
-    private final AudioFormat sessionFormat;
+    private final AudioCodec wireCodec;
+    private final AudioCodec sessionCodec;
+    private final G711Transcoder toSession;
     private final int samplesPerFrame;
-    private final UnsafeBuffer wire;
-    private final UnsafeBuffer out;
-    private final byte[] wireBytes;
-    private final byte[] outBytes;
+    private final UnsafeBuffer encoded;
+    private final UnsafeBuffer silence;
     private final short[] pcm;
+    private DirectBuffer frame;
     private long framesPlayed;
     private long framesConcealed;
     private long framesSilence;
@@ -56,13 +59,15 @@ public final class RtpPlayoutStage {
         this.jitter = new JitterBuffer(config);
         this.samplesPerFrame = sessionFormat.samplesPerFrame();
         this.concealer = new LossConcealer(samplesPerFrame, 3);
-        this.wireFormat = wireFormat;
-        this.sessionFormat = sessionFormat;
-        this.wireBytes = new byte[config.slotCapacityBytes()];
-        this.outBytes = new byte[Math.max(config.slotCapacityBytes(), samplesPerFrame)];
-        this.wire = new UnsafeBuffer(wireBytes);
-        this.out = new UnsafeBuffer(outBytes);
+        this.wireCodec = wireFormat.encoding().codec();
+        this.sessionCodec = sessionFormat.encoding().codec();
+        this.toSession = wireCodec == sessionCodec ? null : G711Transcoder.between(wireCodec, sessionCodec);
+        this.encoded = new UnsafeBuffer(new byte[Math.max(config.slotCapacityBytes(), samplesPerFrame)]);
+        final byte[] silent = new byte[samplesPerFrame];
+        Arrays.fill(silent, sessionCodec.silenceByte());
+        this.silence = new UnsafeBuffer(silent);
         this.pcm = new short[Math.max(samplesPerFrame, config.slotCapacityBytes())];
+        this.frame = encoded;
     }
 
     /** Offers one received audio packet; see {@link JitterBuffer#offer}. */
@@ -77,20 +82,20 @@ public final class RtpPlayoutStage {
      * @return bytes of caller-format audio in {@link #frame()}, or 0 before playout started
      */
     public int poll(final long nowNs) {
-        final PlayoutStatus status = jitter.poll(nowNs, wire, 0);
-        switch (status) {
+        switch (jitter.poll(nowNs)) {
             case FRAME:
                 framesPlayed++;
-                return played(jitter.lastPayloadLength());
+                return played(jitter.payload(), jitter.lastPayloadLength());
             case CONCEALED:
                 framesConcealed++;
                 concealer.conceal(pcm, 0);
-                encode(samplesPerFrame);
+                sessionCodec.encode(pcm, 0, encoded, 0, samplesPerFrame);
+                frame = encoded;
                 return samplesPerFrame;
             case SILENCE:
                 framesSilence++;
                 concealer.silence(pcm, 0);
-                Arrays.fill(outBytes, 0, samplesPerFrame, silenceCode());
+                frame = silence;
                 return samplesPerFrame;
             default:
                 return 0;
@@ -102,53 +107,28 @@ public final class RtpPlayoutStage {
      * exactly as in {@link #poll}, so its playout position keeps pace with real time, but nothing is decoded.
      */
     public void skip(final long nowNs) {
-        if (jitter.poll(nowNs, wire, 0) != PlayoutStatus.NOT_STARTED) {
+        if (jitter.poll(nowNs) != PlayoutStatus.NOT_STARTED) {
             framesSkipped++;
         }
     }
 
-    private int played(final int length) {
-        decodeWire(length);
+    private int played(final DirectBuffer payload, final int length) {
+        wireCodec.decode(payload, 0, pcm, 0, length);
         if (length == samplesPerFrame) {
             concealer.onFrame(pcm, 0);
         }
-        if (wireFormat.encoding() == sessionFormat.encoding()) {
-            System.arraycopy(wireBytes, 0, outBytes, 0, length);
-        } else if (wireFormat.encoding() == AudioEncoding.ALAW) {
-            G711Transcoder.aLawToMuLaw(wireBytes, 0, outBytes, 0, length);
+        if (toSession == null) {
+            frame = payload;
         } else {
-            G711Transcoder.muLawToALaw(wireBytes, 0, outBytes, 0, length);
+            toSession.convert(payload, 0, encoded, 0, length);
+            frame = encoded;
         }
         return length;
     }
 
-    private void decodeWire(final int length) {
-        if (wireFormat.encoding() == AudioEncoding.ALAW) {
-            for (int i = 0; i < length; i++) {
-                pcm[i] = ALawCodec.decode(wireBytes[i]);
-            }
-        } else {
-            MuLawCodec.decode(wireBytes, 0, pcm, 0, length);
-        }
-    }
-
-    private void encode(final int samples) {
-        if (sessionFormat.encoding() == AudioEncoding.ALAW) {
-            for (int i = 0; i < samples; i++) {
-                outBytes[i] = ALawCodec.encode(pcm[i]);
-            }
-        } else {
-            MuLawCodec.encode(pcm, 0, outBytes, 0, samples);
-        }
-    }
-
-    private byte silenceCode() {
-        return sessionFormat.encoding() == AudioEncoding.ALAW ? ALawCodec.ZERO_CODE : MuLawCodec.ZERO_CODE;
-    }
-
-    /** The frame written by the last {@link #poll}, in the session's caller format. */
+    /** The frame of the last {@link #poll}, in the session's caller format, from index 0. */
     public DirectBuffer frame() {
-        return out;
+        return frame;
     }
 
     /** The jitter buffer, for its statistics. */
@@ -174,5 +154,18 @@ public final class RtpPlayoutStage {
     /** Silence frames played in gaps. */
     public long framesSilence() {
         return framesSilence;
+    }
+
+    @Override
+    public String name() {
+        return "playout";
+    }
+
+    @Override
+    public void counters(final CounterVisitor visitor) {
+        visitor.counter("frames_played", framesPlayed);
+        visitor.counter("frames_concealed", framesConcealed);
+        visitor.counter("frames_silence", framesSilence);
+        visitor.counter("frames_skipped", framesSkipped);
     }
 }

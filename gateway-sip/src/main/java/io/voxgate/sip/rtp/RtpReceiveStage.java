@@ -1,5 +1,6 @@
 package io.voxgate.sip.rtp;
 
+import io.voxgate.core.pipeline.MediaStage;
 import io.voxgate.sip.dtmf.DtmfEventDecoder;
 import io.voxgate.sip.dtmf.DtmfEvents;
 import io.voxgate.sip.rtcp.RtpReceptionStatistics;
@@ -23,7 +24,7 @@ import org.agrona.DirectBuffer;
  * <p>Threading: confined to the call's thread. Ownership: the datagram is borrowed for the call only.
  * Allocates nothing.
  */
-public final class RtpReceiveStage {
+public final class RtpReceiveStage implements MediaStage {
 
     /** Where accepted packets go. Called on the call's thread with borrowed buffers. */
     public interface Listener {
@@ -253,5 +254,30 @@ public final class RtpReceiveStage {
     /** The latched SSRC (meaningful once a packet was accepted). */
     public int ssrc() {
         return ssrc;
+    }
+
+    /** Packets discarded as invalid: malformed, oversized, wrong source, SSRC or payload type, empty. */
+    public long packetsInvalid() {
+        return packetsDroppedMalformed + packetsDroppedOversized + packetsDroppedWrongSource + packetsDroppedWrongSsrc
+            + packetsDroppedWrongPayloadType + packetsDroppedEmpty;
+    }
+
+    @Override
+    public String name() {
+        return "rtp-receive";
+    }
+
+    @Override
+    public void counters(final CounterVisitor visitor) {
+        visitor.counter("packets_accepted", packetsAccepted);
+        visitor.counter("dropped_malformed", packetsDroppedMalformed);
+        visitor.counter("dropped_oversized", packetsDroppedOversized);
+        visitor.counter("dropped_wrong_source", packetsDroppedWrongSource);
+        visitor.counter("dropped_wrong_ssrc", packetsDroppedWrongSsrc);
+        visitor.counter("dropped_wrong_payload_type", packetsDroppedWrongPayloadType);
+        visitor.counter("dropped_empty", packetsDroppedEmpty);
+        visitor.counter("dropped_unconfigured", packetsDroppedUnconfigured);
+        visitor.counter("ssrc_changes", ssrcChanges);
+        visitor.counter("digits", digitsReceived);
     }
 }

@@ -1,5 +1,6 @@
 package io.voxgate.sip.rtp;
 
+import io.voxgate.core.pipeline.MediaStage;
 import io.voxgate.sip.dtmf.DtmfEvents;
 import java.util.Arrays;
 import org.agrona.DirectBuffer;
@@ -28,7 +29,7 @@ import org.agrona.MutableDirectBuffer;
  * <p>Threading: confined to the call's thread. Ownership: audio passed in is borrowed for the call only and
  * copied into the sink's packet buffer. Allocates nothing after construction.
  */
-public final class RtpSendStage {
+public final class RtpSendStage implements MediaStage {
 
     /** What to send when the agent has nothing to say. */
     public enum IdlePolicy {
@@ -426,5 +427,23 @@ public final class RtpSendStage {
     /** Digit requests refused whole for holding no digit or a character that is no DTMF digit. */
     public long digitRequestsRefusedInvalid() {
         return digitRequestsRefusedInvalid;
+    }
+
+    @Override
+    public String name() {
+        return "rtp-send";
+    }
+
+    @Override
+    public void counters(final CounterVisitor visitor) {
+        visitor.counter("packets_sent", packetsSent);
+        visitor.counter("octets_sent", octetsSent);
+        visitor.counter("silence_packets_sent", silencePacketsSent);
+        visitor.counter("dropped_during_dtmf", framesDroppedDuringDtmf);
+        visitor.counter("dropped_on_hold", framesDroppedOnHold);
+        visitor.counter("dropped_too_long", framesDroppedTooLong);
+        visitor.counter("dropped_no_buffer", framesDroppedNoBuffer);
+        visitor.counter("dropped_second_in_tick", framesDroppedSecondInTick);
+        visitor.counter("digits_sent", digitsSent);
     }
 }

@@ -87,8 +87,7 @@ public final class SdpNegotiator {
             sb.append(' ').append(te);
         }
         sb.append(CRLF);
-        sb.append("a=rtpmap:").append(pt).append(current.callerFormat().equals(AudioFormat.ALAW_8K) ? " PCMA/8000" : " PCMU/8000")
-            .append(CRLF);
+        sb.append("a=rtpmap:").append(pt).append(' ').append(rtpmap(current.callerFormat())).append(CRLF);
         if (te >= 0) {
             sb.append("a=rtpmap:").append(te).append(" telephone-event/8000").append(CRLF);
             sb.append("a=fmtp:").append(te).append(" 0-15").append(CRLF);
@@ -153,8 +152,7 @@ public final class SdpNegotiator {
                 sb.append(' ').append(te);
             }
             sb.append(CRLF);
-            final boolean alaw = chosen.callerFormat().equals(AudioFormat.ALAW_8K);
-            sb.append("a=rtpmap:").append(codec).append(alaw ? " PCMA/8000" : " PCMU/8000").append(CRLF);
+            sb.append("a=rtpmap:").append(codec).append(' ').append(rtpmap(chosen.callerFormat())).append(CRLF);
             if (te != null) {
                 sb.append("a=rtpmap:").append(te).append(" telephone-event/8000").append(CRLF);
                 sb.append("a=fmtp:").append(te).append(" 0-15").append(CRLF);
@@ -180,6 +178,11 @@ public final class SdpNegotiator {
         sb.append("c=IN ").append(addrType).append(' ').append(localAddress).append(CRLF);
         sb.append("t=").append(timing).append(CRLF);
         return sb;
+    }
+
+    /** The rtpmap encoding of a negotiated format ({@code PCMU/8000}), named by its codec. */
+    private static String rtpmap(final AudioFormat format) {
+        return format.encoding().codec().name() + "/" + format.sampleRateHz();
     }
 
     private static MediaDirection holdAnswer(final MediaDirection offered) {

@@ -1,9 +1,11 @@
 package io.voxgate.sip.rtp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.core.codec.ALawCodec;
 import io.voxgate.core.codec.G711Transcoder;
 import io.voxgate.core.codec.MuLawCodec;
 import io.voxgate.core.jitter.JitterBufferConfig;
@@ -85,13 +87,28 @@ class RtpPlayoutStageTest {
     }
 
     @Test
+    void shouldHandOnAPlayedFrameInPlaceWhenTheLawsMatch() {
+        final RtpPlayoutStage stage = new RtpPlayoutStage(JitterBufferConfig.defaults(), AudioFormat.MULAW_8K, AudioFormat.MULAW_8K);
+        for (int i = 0; i < 20; i++) {
+            stage.offer(7, i, i * 160L, i == 0, frame(i), 0, 160, i * FRAME_NS);
+            if (stage.poll(i * FRAME_NS + FRAME_NS / 2) == 160) {
+                assertSame(stage.jitter().payload(), stage.frame());
+                assertEquals(frame(stage.jitter().lastSequenceNumber()).getByte(5), stage.frame().getByte(5));
+                return;
+            }
+        }
+        throw new AssertionError("playout never started");
+    }
+
+    @Test
     void shouldTranscodeAlawWireAudioForAMulawSession() {
         final RtpPlayoutStage stage = new RtpPlayoutStage(JitterBufferConfig.defaults(), AudioFormat.ALAW_8K, AudioFormat.MULAW_8K);
+        final G711Transcoder aLawToMuLaw = G711Transcoder.between(ALawCodec.INSTANCE, MuLawCodec.INSTANCE);
         for (int i = 0; i < 20; i++) {
             stage.offer(7, i, i * 160L, i == 0, frame(i), 0, 160, i * FRAME_NS);
             if (stage.poll(i * FRAME_NS + FRAME_NS / 2) == 160) {
                 final int seq = stage.jitter().lastSequenceNumber();
-                assertEquals(G711Transcoder.aLawToMuLaw(frame(seq).getByte(5)), stage.frame().getByte(5));
+                assertEquals(aLawToMuLaw.convert(frame(seq).getByte(5)), stage.frame().getByte(5));
                 return;
             }
         }
@@ -104,7 +121,7 @@ class RtpPlayoutStageTest {
         runUntilPlaying(stage, 20, -1);
         int silent = 0;
         for (int i = 20; i < 40; i++) {
-            if (stage.poll(i * FRAME_NS + FRAME_NS / 2) == 160 && stage.frame().getByte(0) == MuLawCodec.ZERO_CODE) {
+            if (stage.poll(i * FRAME_NS + FRAME_NS / 2) == 160 && stage.frame().getByte(0) == MuLawCodec.INSTANCE.silenceByte()) {
                 silent++;
             }
         }

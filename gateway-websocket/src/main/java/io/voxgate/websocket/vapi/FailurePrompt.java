@@ -1,8 +1,8 @@
 package io.voxgate.websocket.vapi;
 
-import io.voxgate.core.audio.AudioEncoding;
 import io.voxgate.core.audio.AudioFormat;
-import io.voxgate.core.codec.MuLawCodec;
+import io.voxgate.core.codec.AudioCodec;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The short prompt a caller hears when the Vapi call cannot be set up for a reason retrying will not fix
@@ -23,8 +23,13 @@ final class FailurePrompt {
     private FailurePrompt() {
     }
 
-    /** The prompt's audio in {@code format}. */
+    /**
+     * The prompt's audio in {@code format}.
+     *
+     * @throws IllegalArgumentException when Vapi does not speak {@code format}
+     */
     static byte[] specialInformationTone(final AudioFormat format) {
+        VapiConfig.vapiFormatName(format);
         final int rate = format.sampleRateHz();
         int totalMs = TRAILING_SILENCE_MS;
         for (final int ms : TONE_MS) {
@@ -41,25 +46,9 @@ final class FailurePrompt {
                 pcm[at++] = (short) Math.round(AMPLITUDE * envelope * Math.sin(2 * Math.PI * TONE_HZ[t] * i / rate));
             }
         }
-        return encode(pcm, format.encoding());
-    }
-
-    private static byte[] encode(final short[] pcm, final AudioEncoding encoding) {
-        if (encoding == AudioEncoding.PCM16) {
-            final byte[] out = new byte[pcm.length * 2];
-            for (int i = 0; i < pcm.length; i++) {
-                out[2 * i] = (byte) pcm[i];
-                out[2 * i + 1] = (byte) (pcm[i] >> 8);
-            }
-            return out;
-        }
-        if (encoding != AudioEncoding.MULAW) {
-            throw new IllegalArgumentException("no failure prompt for " + encoding + " (Vapi speaks mulaw or pcm_s16le)");
-        }
-        final byte[] out = new byte[pcm.length];
-        for (int i = 0; i < pcm.length; i++) {
-            out[i] = MuLawCodec.encode(pcm[i]);
-        }
+        final AudioCodec codec = format.encoding().codec();
+        final byte[] out = new byte[pcm.length * codec.bytesPerSample()];
+        codec.encode(pcm, 0, new UnsafeBuffer(out), 0, pcm.length);
         return out;
     }
 }

@@ -325,7 +325,7 @@ final class VapiAgentIT {
     private static byte[] loudMulaw(final int length) {
         final byte[] audio = new byte[length];
         for (int i = 0; i < length; i++) {
-            audio[i] = MuLawCodec.encode((short) (12_000 * Math.sin(2 * Math.PI * 300 * i / 8_000.0)));
+            audio[i] = MuLawCodec.INSTANCE.encode((short) (12_000 * Math.sin(2 * Math.PI * 300 * i / 8_000.0)));
         }
         return audio;
     }

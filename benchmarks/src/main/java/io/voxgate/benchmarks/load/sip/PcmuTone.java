@@ -35,7 +35,7 @@ public final class PcmuTone {
             for (int i = 0; i < FRAME_BYTES; i++) {
                 final int n = f * FRAME_BYTES + i;
                 final double sample = amplitude * Math.sin(2 * Math.PI * toneHz * n / SAMPLE_RATE_HZ);
-                frames[f][i] = MuLawCodec.encode((short) Math.round(sample));
+                frames[f][i] = MuLawCodec.INSTANCE.encode((short) Math.round(sample));
             }
         }
     }

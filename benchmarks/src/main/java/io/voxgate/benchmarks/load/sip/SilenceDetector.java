@@ -22,7 +22,7 @@ public final class SilenceDetector {
 
     static {
         for (int code = 0; code < 256; code++) {
-            MAGNITUDE[code] = Math.abs(MuLawCodec.decode((byte) code));
+            MAGNITUDE[code] = Math.abs(MuLawCodec.INSTANCE.decode((byte) code));
         }
     }
 

@@ -3,6 +3,7 @@ package io.voxgate.benchmarks.load.sip;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DatagramPacket;
+import io.voxgate.core.codec.MuLawCodec;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
@@ -32,7 +33,7 @@ final class SipLoadCall {
     private static final byte[] SILENCE = new byte[PcmuTone.FRAME_BYTES];
 
     static {
-        Arrays.fill(SILENCE, (byte) 0xFF);
+        Arrays.fill(SILENCE, MuLawCodec.INSTANCE.silenceByte());
     }
 
     final String callId;

@@ -48,9 +48,9 @@ class SilenceDetectorTest {
     @Test
     void shouldTakeTheFewTrailingToneSamplesOfATranscodedEchoForSilence() {
         final byte[] frame = new byte[160];
-        Arrays.fill(frame, MuLawCodec.ZERO_CODE);
+        Arrays.fill(frame, MuLawCodec.INSTANCE.silenceByte());
         for (int i = 0; i < 12; i++) {
-            frame[i] = MuLawCodec.encode((short) AMPLITUDE);
+            frame[i] = MuLawCodec.INSTANCE.encode((short) AMPLITUDE);
         }
         assertTrue(silent(frame));
     }
@@ -59,7 +59,7 @@ class SilenceDetectorTest {
     void shouldTakeLowNoiseForSilence() {
         final byte[] frame = new byte[160];
         for (int i = 0; i < frame.length; i++) {
-            frame[i] = MuLawCodec.encode((short) (i % 2 == 0 ? 300 : -300));
+            frame[i] = MuLawCodec.INSTANCE.encode((short) (i % 2 == 0 ? 300 : -300));
         }
         assertTrue(silent(frame));
     }

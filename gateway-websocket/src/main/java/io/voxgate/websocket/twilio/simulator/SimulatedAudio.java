@@ -43,7 +43,7 @@ public final class SimulatedAudio {
 
     private static byte[] base64Frames(final byte[] mulaw, final int frames) {
         final byte[] padded = Arrays.copyOf(mulaw, frames * FRAME_BYTES);
-        Arrays.fill(padded, mulaw.length, padded.length, MuLawCodec.ZERO_CODE);
+        Arrays.fill(padded, mulaw.length, padded.length, MuLawCodec.INSTANCE.silenceByte());
         final byte[] base64 = new byte[frames * FRAME_BASE64_BYTES];
         final UnsafeBuffer src = new UnsafeBuffer(padded);
         final UnsafeBuffer dst = new UnsafeBuffer(base64);
@@ -76,7 +76,7 @@ public final class SimulatedAudio {
     /** {@code durationMs} of mu-law silence. */
     public static SimulatedAudio silence(final int durationMs) {
         final byte[] bytes = new byte[durationMs * BYTES_PER_MS];
-        Arrays.fill(bytes, MuLawCodec.ZERO_CODE);
+        Arrays.fill(bytes, MuLawCodec.INSTANCE.silenceByte());
         return new SimulatedAudio(bytes);
     }
 
@@ -94,7 +94,7 @@ public final class SimulatedAudio {
         }
         final byte[] bytes = new byte[durationMs * BYTES_PER_MS];
         for (int i = 0; i < bytes.length; i++) {
-            bytes[i] = MuLawCodec.encode((short) Math.round(amplitude * Math.sin(2 * Math.PI * frequencyHz * i / 8000.0)));
+            bytes[i] = MuLawCodec.INSTANCE.encode((short) Math.round(amplitude * Math.sin(2 * Math.PI * frequencyHz * i / 8000.0)));
         }
         return new SimulatedAudio(bytes);
     }
@@ -143,7 +143,7 @@ public final class SimulatedAudio {
                 if (format == WAVE_FORMAT_PCM && bits == 16) {
                     final byte[] mulaw = new byte[size / 2];
                     for (int i = 0; i < mulaw.length; i++) {
-                        mulaw[i] = MuLawCodec.encode(wav.getShort(body + 2 * i));
+                        mulaw[i] = MuLawCodec.INSTANCE.encode(wav.getShort(body + 2 * i));
                     }
                     return new SimulatedAudio(mulaw);
                 }

@@ -558,7 +558,7 @@ final class SimulatedCall {
             heard.write(playout, from, first);
             heard.write(playout, 0, n - first);
             for (int i = n; i < FRAME_BYTES; i++) {
-                heard.write(MuLawCodec.ZERO_CODE);
+                heard.write(MuLawCodec.INSTANCE.silenceByte());
             }
         }
         playoutRead += n;

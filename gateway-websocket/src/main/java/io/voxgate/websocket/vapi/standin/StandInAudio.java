@@ -26,7 +26,7 @@ final class StandInAudio {
                 + 0.25 * Math.sin(2 * Math.PI * 660 * t);
             final int sample = (int) Math.round(6_000 * syllable * voice);
             if (mulaw) {
-                out[i] = MuLawCodec.encode((short) sample);
+                out[i] = MuLawCodec.INSTANCE.encode((short) sample);
             } else {
                 out[2 * i] = (byte) sample;
                 out[2 * i + 1] = (byte) (sample >> 8);
@@ -41,7 +41,7 @@ final class StandInAudio {
         int count = 0;
         if (mulaw) {
             for (int i = 0; i < length; i++) {
-                sum += Math.abs(MuLawCodec.decode(audio[offset + i]));
+                sum += Math.abs(MuLawCodec.INSTANCE.decode(audio[offset + i]));
                 count++;
             }
         } else {

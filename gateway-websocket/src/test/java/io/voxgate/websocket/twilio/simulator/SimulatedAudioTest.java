@@ -41,7 +41,7 @@ class SimulatedAudioTest {
         Files.write(file, wav.array());
         final byte[] expected = new byte[pcm.length];
         for (int i = 0; i < pcm.length; i++) {
-            expected[i] = MuLawCodec.encode(pcm[i]);
+            expected[i] = MuLawCodec.INSTANCE.encode(pcm[i]);
         }
         assertArrayEquals(expected, SimulatedAudio.fromWav(file).mulaw());
     }
@@ -62,7 +62,7 @@ class SimulatedAudioTest {
     void shouldMakeSilenceOfTheRequestedLength() {
         final SimulatedAudio silence = SimulatedAudio.silence(20);
         assertEquals(160, silence.length());
-        assertEquals(MuLawCodec.ZERO_CODE, silence.mulaw()[0]);
+        assertEquals(MuLawCodec.INSTANCE.silenceByte(), silence.mulaw()[0]);
     }
 
     @Test
@@ -70,9 +70,9 @@ class SimulatedAudioTest {
         final SimulatedAudio tone = SimulatedAudio.tone(440, 10, 8_000);
         final SimulatedAudio joined = SimulatedAudio.concat(SimulatedAudio.silence(5), tone, SimulatedAudio.silence(5));
         assertEquals(160, joined.length());
-        assertEquals(MuLawCodec.ZERO_CODE, joined.mulaw()[39]);
+        assertEquals(MuLawCodec.INSTANCE.silenceByte(), joined.mulaw()[39]);
         assertArrayEquals(tone.mulaw(), Arrays.copyOfRange(joined.mulaw(), 40, 120));
-        assertEquals(MuLawCodec.ZERO_CODE, joined.mulaw()[120]);
+        assertEquals(MuLawCodec.INSTANCE.silenceByte(), joined.mulaw()[120]);
     }
 
     @Test
@@ -80,9 +80,9 @@ class SimulatedAudioTest {
         final SimulatedAudio tone = SimulatedAudio.tone(440, 45, 10_000);
         assertEquals(3, tone.frames());
         final byte[] mulaw = Arrays.copyOf(tone.mulaw(), 3 * 160);
-        Arrays.fill(mulaw, tone.length(), mulaw.length, MuLawCodec.ZERO_CODE);
+        Arrays.fill(mulaw, tone.length(), mulaw.length, MuLawCodec.INSTANCE.silenceByte());
         final byte[] silent = new byte[160];
-        Arrays.fill(silent, MuLawCodec.ZERO_CODE);
+        Arrays.fill(silent, MuLawCodec.INSTANCE.silenceByte());
         for (int i = 0; i < 5; i++) {
             final byte[] expected = i < 3 ? Arrays.copyOfRange(mulaw, i * 160, i * 160 + 160) : silent;
             final int at = tone.frameBase64Offset(i);
