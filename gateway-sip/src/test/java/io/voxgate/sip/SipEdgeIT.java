@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.voxgate.core.audio.AudioFormat;
 import io.voxgate.sip.rtp.RtpSendStage;
-import io.voxgate.sip.testing.FreePorts;
-import io.voxgate.sip.testing.RtpPeer;
-import io.voxgate.sip.testing.Sipp;
+import io.voxgate.testkit.sip.FreePorts;
+import io.voxgate.testkit.sip.RtpPeer;
+import io.voxgate.testkit.sip.Sipp;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
