@@ -56,6 +56,14 @@ class ArchitectureTest {
     }
 
     @Test
+    void shouldKeepTestPeersOutOfTheProductExceptTheDemo() {
+        noClasses().that().resideInAPackage("io.voxgate..")
+            .and().resideOutsideOfPackages("io.voxgate.testkit..", "io.voxgate.app.demo..")
+            .should().dependOnClassesThat().resideInAPackage("io.voxgate.testkit..")
+            .check(classes);
+    }
+
+    @Test
     void shouldConfineJainSipToTheSignalingPackage() {
         noClasses().that().resideOutsideOfPackage("io.voxgate.sip.signaling..")
             .should().dependOnClassesThat().resideInAnyPackage("javax.sip..", "gov.nist..")

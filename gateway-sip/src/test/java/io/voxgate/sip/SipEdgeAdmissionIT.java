@@ -3,9 +3,9 @@ package io.voxgate.sip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.voxgate.sip.testing.FreePorts;
-import io.voxgate.sip.testing.RawSipClient;
-import io.voxgate.sip.testing.Sipp;
+import io.voxgate.testkit.sip.FreePorts;
+import io.voxgate.testkit.sip.RawSipClient;
+import io.voxgate.testkit.sip.Sipp;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;

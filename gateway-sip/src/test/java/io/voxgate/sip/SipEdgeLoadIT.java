@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.voxgate.sip.call.SipCall;
 import io.voxgate.sip.dtmf.DtmfEvents;
-import io.voxgate.sip.testing.FreePorts;
-import io.voxgate.sip.testing.RtpPeer;
-import io.voxgate.sip.testing.Sipp;
+import io.voxgate.testkit.sip.FreePorts;
+import io.voxgate.testkit.sip.RtpPeer;
+import io.voxgate.testkit.sip.Sipp;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;

@@ -1,7 +1,7 @@
 package io.voxgate.benchmarks.load;
 
 import io.voxgate.core.agent.ParrotAgent;
-import io.voxgate.websocket.twilio.simulator.SimulatedAudio;
+import io.voxgate.testkit.twilio.SimulatedAudio;
 import java.util.Arrays;
 
 /**

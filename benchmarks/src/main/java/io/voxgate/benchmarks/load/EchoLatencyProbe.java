@@ -1,6 +1,6 @@
 package io.voxgate.benchmarks.load;
 
-import io.voxgate.websocket.twilio.simulator.SimulatorListener;
+import io.voxgate.testkit.twilio.SimulatorListener;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.HdrHistogram.Histogram;

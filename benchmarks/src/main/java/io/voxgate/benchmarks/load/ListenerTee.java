@@ -1,6 +1,6 @@
 package io.voxgate.benchmarks.load;
 
-import io.voxgate.websocket.twilio.simulator.SimulatorListener;
+import io.voxgate.testkit.twilio.SimulatorListener;
 
 /**
  * Hands each simulator hook to two listeners in turn (the simulator takes one): the echo latency probe and the

@@ -1,7 +1,7 @@
 package io.voxgate.app.demo;
 
-import io.voxgate.websocket.twilio.simulator.CallPlan;
-import io.voxgate.websocket.twilio.simulator.SimulatedAudio;
+import io.voxgate.testkit.twilio.CallPlan;
+import io.voxgate.testkit.twilio.SimulatedAudio;
 import java.nio.file.Path;
 
 /**

@@ -1,7 +1,7 @@
 package io.voxgate.app.runtime;
 
 import io.voxgate.core.codec.MuLawCodec;
-import io.voxgate.websocket.twilio.simulator.SimulatedAudio;
+import io.voxgate.testkit.twilio.SimulatedAudio;
 import java.util.Arrays;
 import java.util.Random;
 

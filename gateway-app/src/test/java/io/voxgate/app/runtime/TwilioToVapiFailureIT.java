@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.voxgate.websocket.twilio.simulator.CallPlan;
-import io.voxgate.websocket.twilio.simulator.SimulatedAudio;
-import io.voxgate.websocket.twilio.simulator.SimulatedCallResult;
-import io.voxgate.websocket.twilio.simulator.TwilioCallSimulator;
-import io.voxgate.websocket.vapi.standin.StandInCall;
-import io.voxgate.websocket.vapi.standin.StandInScript;
+import io.voxgate.testkit.twilio.CallPlan;
+import io.voxgate.testkit.twilio.SimulatedAudio;
+import io.voxgate.testkit.twilio.SimulatedCallResult;
+import io.voxgate.testkit.twilio.TwilioCallSimulator;
+import io.voxgate.testkit.vapi.StandInCall;
+import io.voxgate.testkit.vapi.StandInScript;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

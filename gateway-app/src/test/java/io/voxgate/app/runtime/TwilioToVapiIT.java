@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.voxgate.websocket.twilio.simulator.CallPlan;
-import io.voxgate.websocket.twilio.simulator.SimulatedAudio;
-import io.voxgate.websocket.twilio.simulator.SimulatedCallResult;
-import io.voxgate.websocket.twilio.simulator.SimulatorListener;
-import io.voxgate.websocket.vapi.standin.StandInCall;
-import io.voxgate.websocket.vapi.standin.StandInScript;
+import io.voxgate.testkit.twilio.CallPlan;
+import io.voxgate.testkit.twilio.SimulatedAudio;
+import io.voxgate.testkit.twilio.SimulatedCallResult;
+import io.voxgate.testkit.twilio.SimulatorListener;
+import io.voxgate.testkit.vapi.StandInCall;
+import io.voxgate.testkit.vapi.StandInScript;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -2,9 +2,9 @@ package io.voxgate.sip.signaling;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.voxgate.sip.testing.FreePorts;
-import io.voxgate.sip.testing.RawSipClient;
-import io.voxgate.sip.testing.SelfSignedCertificate;
+import io.voxgate.testkit.sip.FreePorts;
+import io.voxgate.testkit.sip.RawSipClient;
+import io.voxgate.testkit.sip.SelfSignedCertificate;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

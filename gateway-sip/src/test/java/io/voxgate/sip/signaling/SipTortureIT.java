@@ -3,8 +3,8 @@ package io.voxgate.sip.signaling;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.voxgate.sip.testing.FreePorts;
-import io.voxgate.sip.testing.RawSipClient;
+import io.voxgate.testkit.sip.FreePorts;
+import io.voxgate.testkit.sip.RawSipClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

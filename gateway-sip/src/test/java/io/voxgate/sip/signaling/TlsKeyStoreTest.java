@@ -3,7 +3,7 @@ package io.voxgate.sip.signaling;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.voxgate.sip.testing.SelfSignedCertificate;
+import io.voxgate.testkit.sip.SelfSignedCertificate;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

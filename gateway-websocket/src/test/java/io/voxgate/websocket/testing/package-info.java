@@ -1,2 +1,2 @@
-/** Test support: leak detection that fails tests, and a raw WebSocket client for hostile inputs. */
+/** Test support: leak detection that fails tests. */
 package io.voxgate.websocket.testing;

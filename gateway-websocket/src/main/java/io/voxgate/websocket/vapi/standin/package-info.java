@@ -1,2 +1,0 @@
-/** A local stand-in for Vapi's call API and transport socket, with scripted behaviours, for tests, demo and load runs. */
-package io.voxgate.websocket.vapi.standin;
