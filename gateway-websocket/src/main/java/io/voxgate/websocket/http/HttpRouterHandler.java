@@ -87,7 +87,7 @@ final class HttpRouterHandler extends ChannelInboundHandlerAdapter {
                 plain.route().handle(ctx, request);
             } catch (final RuntimeException ex) {
                 counters.routeFailures.increment();
-                LOG.error("route {} failed on {}", path, request.method(), ex);
+                LOG.error("route {} failed on {}", PeerText.of(path), request.method(), ex);
                 sendAndClose(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR);
             }
             return;
@@ -117,7 +117,7 @@ final class HttpRouterHandler extends ChannelInboundHandlerAdapter {
             decision = route.decide(ctx, request);
         } catch (final RuntimeException ex) {
             counters.routeFailures.increment();
-            LOG.error("WebSocket route failed on {}", pathOf(request.uri()), ex);
+            LOG.error("WebSocket route failed on {}", PeerText.of(pathOf(request.uri())), ex);
             sendAndClose(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR);
             return;
         }

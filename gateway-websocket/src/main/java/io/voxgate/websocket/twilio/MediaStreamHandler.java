@@ -324,6 +324,13 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
             return;
         }
         final JsonNode start = root.path("start");
+        // The credential first: until the token is verified (for the URL's CallSid) the rest of start is an anonymous
+        // peer's, and nothing in it is worth looking at, or logging.
+        final JsonNode customParameters = start.path("customParameters");
+        if (config.streamAuthentication().tokenRequired(upgradeSigned)
+            && !tokenVerified(customParameters.path(CALL_TOKEN_PARAMETER).asText(null))) {
+            return;
+        }
         final String sid = start.path("streamSid").asText(root.path("streamSid").asText(""));
         final String callSid = start.path("callSid").asText("");
         final String accountSid = start.path("accountSid").asText("");
@@ -338,29 +345,15 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
         final JsonNode format = start.path("mediaFormat");
         if (!format.isMissingNode() && (!"audio/x-mulaw".equals(format.path("encoding").asText("audio/x-mulaw"))
             || format.path("sampleRate").asInt(8000) != 8000 || format.path("channels").asInt(1) != 1)) {
-            rejectStart("unsupported media format " + format);
+            // The format is the peer's text: the reason names the rule, never the value.
+            rejectStart("unsupported media format (need audio/x-mulaw, 8000 Hz, 1 channel)");
             return;
         }
         final Map<String, String> parameters = new LinkedHashMap<>();
-        for (final Map.Entry<String, JsonNode> field : start.path("customParameters").properties()) {
+        for (final Map.Entry<String, JsonNode> field : customParameters.properties()) {
             parameters.put(field.getKey(), field.getValue().asText());
         }
-        final String token = parameters.remove(CALL_TOKEN_PARAMETER);
-        if (config.streamAuthentication().tokenRequired(upgradeSigned)) {
-            final CallTokens.Verdict verdict = edge.callTokens().verify(callSid, token, config.clock().instant().getEpochSecond());
-            if (verdict != CallTokens.Verdict.VALID) {
-                stats.streamsRejectedToken.increment();
-                if (verdict == CallTokens.Verdict.MISSING) {
-                    stats.tokensMissing.increment();
-                } else if (verdict == CallTokens.Verdict.EXPIRED) {
-                    stats.tokensExpired.increment();
-                } else {
-                    stats.tokensInvalid.increment();
-                }
-                endStream("call token " + verdict.name().toLowerCase(Locale.ROOT), CLOSE_POLICY);
-                return;
-            }
-        }
+        parameters.remove(CALL_TOKEN_PARAMETER);
         parameters.put("streamSid", sid);
         parameters.put("accountSid", accountSid);
         this.streamSid = sid;
@@ -382,6 +375,24 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
         loopTick = edge.loopTick(ctx.executor());
         loopTick.add(this);
         log("stream {} started (upgrade {})", sid, upgradeSigned ? "signed" : "unsigned, token verified");
+    }
+
+    /** Verifies the call token for the URL's CallSid; closes the stream with 1008 and returns false when it fails. */
+    private boolean tokenVerified(final String token) {
+        final CallTokens.Verdict verdict = edge.callTokens().verify(pathCallSid, token, config.clock().instant().getEpochSecond());
+        if (verdict == CallTokens.Verdict.VALID) {
+            return true;
+        }
+        stats.streamsRejectedToken.increment();
+        if (verdict == CallTokens.Verdict.MISSING) {
+            stats.tokensMissing.increment();
+        } else if (verdict == CallTokens.Verdict.EXPIRED) {
+            stats.tokensExpired.increment();
+        } else {
+            stats.tokensInvalid.increment();
+        }
+        endStream("call token " + verdict.name().toLowerCase(Locale.ROOT), CLOSE_POLICY);
+        return false;
     }
 
     private void rejectStart(final String reason) {

@@ -19,6 +19,7 @@ import io.voxgate.core.agent.AgentCall;
 import io.voxgate.core.agent.AgentListener;
 import io.voxgate.core.agent.VoiceAgent;
 import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.websocket.http.PeerText;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -408,7 +409,7 @@ final class VapiAgent implements VoiceAgent, VapiFrameDecoder.FrameSink {
     void onSocketException(final Throwable cause) {
         if (state == State.OPENING || state == State.OPEN) {
             LOG.warn("vapi socket error call={} cause={}: {}", call.callId(), cause.getClass().getSimpleName(),
-                VapiRedaction.redact(cause.getMessage(), secrets()));
+                PeerText.of(VapiRedaction.redact(cause.getMessage(), secrets())));
         }
     }
 

@@ -288,6 +288,40 @@ class TwilioEdgeIT {
         assertEquals(0, calls.starts.size());
     }
 
+    private static String startWithFormat(final String callSid, final String token, final String encoding) {
+        return start(callSid, CallPlan.randomSid("MZ"), token).replace("\"encoding\":\"audio/x-mulaw\"",
+            "\"encoding\":\"" + encoding + "\"");
+    }
+
+    @Test
+    void shouldCheckTheTokenBeforeLookingAtAHugeMediaFormat() throws Exception {
+        start(StreamAuthentication.EITHER);
+        final String callSid = CallPlan.randomSid("CA");
+        try (RawWebSocket ws = upgrade(callSid, null)) {
+            ws.sendText(startWithFormat(callSid, null, "z".repeat(60 * 1024)));
+            final RawWebSocket.Frame close = ws.readUntilClose();
+            assertEquals(1008, close.closeCode());
+            assertEquals("call token missing", close.closeReason());
+        }
+        assertEquals(1, edge.stats().tokensMissing());
+        assertEquals(0, edge.stats().streamsRejectedStart());
+    }
+
+    @Test
+    void shouldNotEchoAnUnsupportedMediaFormatInTheCloseReason() throws Exception {
+        start(StreamAuthentication.EITHER);
+        final String callSid = CallPlan.randomSid("CA");
+        final String token = edge.callTokens().issue(callSid, clock.instant().getEpochSecond());
+        try (RawWebSocket ws = upgrade(callSid, null)) {
+            ws.sendText(startWithFormat(callSid, token, "evil-" + "z".repeat(60 * 1024)));
+            final RawWebSocket.Frame close = ws.readUntilClose();
+            assertEquals(1008, close.closeCode());
+            assertFalse(close.closeReason().contains("evil"), close.closeReason());
+            assertTrue(close.closeReason().startsWith("unsupported media format"), close.closeReason());
+        }
+        assertEquals(1, edge.stats().streamsRejectedStart());
+    }
+
     @Test
     void shouldAcceptAnUnsignedStreamWithAValidToken() throws Exception {
         start(StreamAuthentication.EITHER);
