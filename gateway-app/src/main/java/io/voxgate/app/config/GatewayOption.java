@@ -58,8 +58,11 @@ public enum GatewayOption {
         + "VAPI_WEBHOOK_SECRET)", "bearer", "secret-header", "hmac"),
     /** Disables Twilio signature checks; for local experiments only, and logged loudly. */
     INSECURE_NO_SIGNATURE("insecure-no-signature", OptionKind.BOOLEAN, "false", "disable Twilio signature checks (unsafe)"),
-    /** How a media stream proves it is Twilio's; either by default, as Twilio signs the upgrade and we add a token. */
-    STREAM_AUTH("stream-auth", OptionKind.CHOICE, "either", "media stream authentication", "signature", "token", "either",
+    /**
+     * How a media stream proves it is Twilio's; both by default (Twilio signs the upgrade and carries our token): a
+     * replayed signed upgrade has no token, a leaked token no signature. {@code signature} is for {@code <Start><Stream>}.
+     */
+    STREAM_AUTH("stream-auth", OptionKind.CHOICE, "both", "media stream authentication", "signature", "token", "either",
         "both"),
     /** Seconds active calls get to finish on SIGTERM; 30 s matches common orchestrator grace periods. */
     DRAIN_TIMEOUT("drain-timeout", OptionKind.INTEGER, "30", "seconds active calls may run on after SIGTERM", 0, 3_600),

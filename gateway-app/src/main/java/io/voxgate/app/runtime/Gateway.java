@@ -124,6 +124,13 @@ public final class Gateway implements AutoCloseable {
         this.http = twilio.register(server).build();
         metrics.counter("voxgate_twilio_dtmf_out_refused", "Agent DTMF for Twilio calls, which cannot carry it (dropped)",
             twilio.stats()::dtmfDigitsOutRefused);
+        metrics.counter("voxgate_twilio_streams_refused_not_admitted",
+            "Media streams refused: CallSid not admitted by this node's webhook, or already streamed",
+            () -> twilio.stats().upgradesRejectedNotAdmitted() + twilio.stats().streamsRejectedNotAdmitted());
+        metrics.counter("voxgate_twilio_webhooks_repeated", "Voice webhooks for a live call, answered with its recorded TwiML",
+            twilio.stats()::webhooksRepeated);
+        metrics.counter("voxgate_twilio_webhooks_refused_record_full", "Voice webhooks refused: record of admitted calls full",
+            twilio.stats()::webhooksRefusedRecordFull);
         metrics.counter("voxgate_http_requests_not_found", "HTTP requests for unknown paths", http::requestsNotFound);
         metrics.counter("voxgate_websocket_upgrades_refused", "WebSocket upgrades refused", http::webSocketRefusals);
         if (config.sipPort().isPresent()) {

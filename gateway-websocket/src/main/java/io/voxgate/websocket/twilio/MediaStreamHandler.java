@@ -48,6 +48,7 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>frame over the size limit</td><td>closed 1009 by the server</td><td>streamsClosedByViolation</td></tr>
  *   <tr><td>call token missing, forged or expired when required</td><td>closed 1008</td><td>streamsRejectedToken</td></tr>
  *   <tr><td>start unusable (fields, format, CallSid not the URL's)</td><td>closed 1008</td><td>streamsRejectedStart</td></tr>
+ *   <tr><td>CallSid not admitted by the webhook, or already streamed</td><td>closed 1008</td><td>streamsRejectedNotAdmitted</td></tr>
  *   <tr><td>no start in time</td><td>closed 1008</td><td>streamsStartTimedOut</td></tr>
  *   <tr><td>connection dropped (even mid-frame)</td><td>call ended, resources released</td><td>streamsDroppedWithoutStop</td></tr>
  * </table>
@@ -99,6 +100,7 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
     private long lastInboundNs;
     private long startedNs;
     private int rejected;
+    private boolean claimed;
     private long framesIn;
     private long bytesIn;
 
@@ -349,6 +351,15 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
             rejectStart("unsupported media format (need audio/x-mulaw, 8000 Hz, 1 channel)");
             return;
         }
+        final long nowSeconds = config.clock().instant().getEpochSecond();
+        final AdmittedCalls.Claim claim = edge.admittedCalls().claim(callSid, nowSeconds);
+        if (claim != AdmittedCalls.Claim.CLAIMED) {
+            stats.streamsRejectedNotAdmitted.increment();
+            endStream(claim == AdmittedCalls.Claim.ALREADY_STREAMED ? "a stream already started for this call"
+                : claim == AdmittedCalls.Claim.FULL ? "gateway busy" : "no stream expected for this call", CLOSE_POLICY);
+            return;
+        }
+        claimed = true;
         final Map<String, String> parameters = new LinkedHashMap<>();
         for (final Map.Entry<String, JsonNode> field : customParameters.properties()) {
             parameters.put(field.getKey(), field.getValue().asText());
@@ -509,6 +520,9 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
         if (leg != null) {
             leg.flushIfPending();
             leg.close();
+        }
+        if (claimed) {
+            edge.admittedCalls().streamEnded(pathCallSid, config.clock().instant().getEpochSecond());
         }
         if (previous == State.STARTED) {
             final long nowNs = config.nanoClock().nanoTime();

@@ -32,6 +32,7 @@ public final class TwilioEdge {
     private final TwilioEdgeStats stats = new TwilioEdgeStats();
     private final TwilioSignatures signatures;
     private final CallTokens callTokens;
+    private final AdmittedCalls admittedCalls;
     private final ConcurrentMap<EventExecutor, LoopTick> loopTicks = new ConcurrentHashMap<>();
 
     /**
@@ -57,6 +58,9 @@ public final class TwilioEdge {
         this.callFactory = Objects.requireNonNull(callFactory, "callFactory");
         this.signatures = new TwilioSignatures(config);
         this.callTokens = new CallTokens(config.callTokenSecret(), config.callTokenTtlSeconds());
+        // A record outlives its token, so a stream that comes too late is told its token expired.
+        this.admittedCalls = new AdmittedCalls(config.maxAdmittedCalls(), 2 * config.callTokenTtlSeconds(),
+            config.streamAuthentication().webhookRequired());
     }
 
     /**
@@ -95,6 +99,10 @@ public final class TwilioEdge {
 
     CallTokens callTokens() {
         return callTokens;
+    }
+
+    AdmittedCalls admittedCalls() {
+        return admittedCalls;
     }
 
     /** The tick shared by the streams of {@code loop}; made on first use (a stream start), then reused. */

@@ -32,6 +32,8 @@ class MediaStreamHandlerTest {
     private final TwilioEdge edge = new TwilioEdge(TwilioEdgeConfig.builder()
         .publicUrl("https://gateway.example.com")
         .signatureValidation(false)
+        // The handler is driven without a webhook before it, as in a <Start><Stream> deployment.
+        .streamAuthentication(StreamAuthentication.SIGNATURE)
         .streamIdleTimeoutMs(IDLE_TIMEOUT_MS)
         .nanoClock(() -> clockNs)
         .build(), CallAdmission.ALWAYS, call);
