@@ -329,6 +329,21 @@ public final class GatewayConfig {
         return text == null ? Optional.empty() : Optional.of(publicUri(text));
     }
 
+    /** {@code --request-timeout}, in milliseconds. */
+    public long requestTimeoutMs() {
+        return integer(GatewayOption.REQUEST_TIMEOUT) * 1_000L;
+    }
+
+    /** {@code --max-connections}. */
+    public int maxConnections() {
+        return integer(GatewayOption.MAX_CONNECTIONS);
+    }
+
+    /** {@code --max-connections-per-source}. */
+    public int maxConnectionsPerSource() {
+        return integer(GatewayOption.MAX_CONNECTIONS_PER_SOURCE);
+    }
+
     /** {@code --trust-proxy}. */
     public boolean trustProxy() {
         return bool(GatewayOption.TRUST_PROXY);

@@ -70,6 +70,13 @@ public enum GatewayOption {
     OUTBOUND_LEAD_MS("outbound-lead-ms", OptionKind.INTEGER, "80", "ms of agent audio sent ahead of playout", 20, 1_000),
     /** Local VAD barge-in for every agent, on by default because not every agent signals interruptions. */
     BARGE_IN_VAD("barge-in-vad", OptionKind.BOOLEAN, "true", "detect barge-in with the gateway's own VAD"),
+    /** Seconds a request may take to arrive whole (headers and body); webhook clients send theirs at once. */
+    REQUEST_TIMEOUT("request-timeout", OptionKind.INTEGER, "10", "seconds for a request's headers and body to arrive", 1, 600),
+    /** Connections at once on the public listener; four per call at the default call limit. */
+    MAX_CONNECTIONS("max-connections", OptionKind.INTEGER, "4096", "connections at once on the public listener", 1, 1_000_000),
+    /** Connections at once from one source address (trusted proxies exempt); far more than one Twilio media server holds. */
+    MAX_CONNECTIONS_PER_SOURCE("max-connections-per-source", OptionKind.INTEGER, "256",
+        "connections at once from one source address (trusted proxies exempt)", 1, 1_000_000),
     /** Log line format. */
     LOG_FORMAT("log-format", OptionKind.CHOICE, "text", "log format", "text", "json");
 

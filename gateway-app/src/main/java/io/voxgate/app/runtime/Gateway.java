@@ -114,6 +114,8 @@ public final class Gateway implements AutoCloseable {
         final HttpEdgeServer.Builder server = HttpEdgeServer.builder()
             .bindAddress(config.bindAddress())
             .port(config.httpPort())
+            .requestTimeoutMs(config.requestTimeoutMs())
+            .maxConnections(config.maxConnections(), config.maxConnectionsPerSource())
             .route("/healthz", (ctx, req) -> HttpResponses.send(ctx, req, HttpResponses.text(HttpResponseStatus.OK, "ok\n")),
                 HttpMethod.GET)
             .route("/readyz", this::readiness, HttpMethod.GET)
@@ -133,6 +135,16 @@ public final class Gateway implements AutoCloseable {
             twilio.stats()::webhooksRefusedRecordFull);
         metrics.counter("voxgate_http_requests_not_found", "HTTP requests for unknown paths", http::requestsNotFound);
         metrics.counter("voxgate_websocket_upgrades_refused", "WebSocket upgrades refused", http::webSocketRefusals);
+        metrics.counter("voxgate_http_requests_timed_out", "HTTP requests not complete within --request-timeout (408)",
+            http::requestsTimedOut);
+        metrics.counter("voxgate_http_connections_refused_total", "HTTP connections closed on accept: --max-connections reached",
+            http::connectionsRefusedTotal);
+        metrics.counter("voxgate_http_connections_refused_per_source",
+            "HTTP connections closed on accept: --max-connections-per-source reached", http::connectionsRefusedPerSource);
+        metrics.counter("voxgate_http_connections_closed_pipeline_limit",
+            "HTTP connections closed for pipelining more unanswered requests than allowed", http::connectionsClosedPipelineLimit);
+        metrics.counter("voxgate_http_reads_paused_unwritable", "Times reading paused because a connection could not be written",
+            http::readsPausedUnwritable);
         if (config.sipPort().isPresent()) {
             final SipEdgeConfig.Builder sipConfig = SipEdgeConfig.builder()
                 .bindAddress(config.bindAddress())

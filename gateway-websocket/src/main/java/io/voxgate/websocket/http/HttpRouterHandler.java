@@ -130,8 +130,11 @@ final class HttpRouterHandler extends ChannelInboundHandlerAdapter {
         }
         counters.upgrades.increment();
         final ChannelPipeline p = ctx.pipeline();
-        if (p.get(HttpEdgeServer.IDLE_HANDLER) != null) {
-            p.remove(HttpEdgeServer.IDLE_HANDLER);
+        for (final String perRequest : new String[] {HttpEdgeServer.IDLE_HANDLER, HttpEdgeServer.DEADLINE_HANDLER,
+            HttpEdgeServer.PIPELINE_HANDLER}) {
+            if (p.get(perRequest) != null) {
+                p.remove(perRequest);
+            }
         }
         ctx.channel().attr(WebSocketClosing.CLOSE_TIMEOUT_MS).set(closeHandshakeTimeoutMs);
         final WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
