@@ -140,6 +140,7 @@ public final class GatewayConfig {
     private static void validateText(final GatewayOption option, final String text) {
         switch (option) {
             case BIND:
+            case ADMIN_BIND:
             case EXTERNAL_IP:
                 requireIpLiteral(option, text);
                 break;
@@ -327,6 +328,16 @@ public final class GatewayConfig {
     public Optional<URI> publicUrl() {
         final String text = text(GatewayOption.PUBLIC_URL);
         return text == null ? Optional.empty() : Optional.of(publicUri(text));
+    }
+
+    /** {@code --admin-port}. */
+    public int adminPort() {
+        return integer(GatewayOption.ADMIN_PORT);
+    }
+
+    /** {@code --admin-bind}. */
+    public String adminBind() {
+        return text(GatewayOption.ADMIN_BIND);
     }
 
     /** {@code --request-timeout}, in milliseconds. */

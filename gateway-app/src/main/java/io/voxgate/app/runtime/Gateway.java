@@ -47,9 +47,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running Voxgate node: the HTTP/WebSocket listener with the Twilio edge, health, metrics and the Vapi
- * webhook; the SIP edge when a SIP port is configured; the agent factory the configuration chose; the shared
- * call registry and its expiry sweep.
+ * One running Voxgate node: the public HTTP/WebSocket listener with the Twilio edge, health and the Vapi webhook;
+ * the admin listener (loopback by default, one loop of its own) with {@code /metrics} and health; the SIP edge when a
+ * SIP port is configured; the agent factory the configuration chose; the shared call registry and its expiry sweep.
  *
  * <p>Lifecycle: {@link #start} binds everything or fails before anything listens; {@link #drain} refuses new
  * calls, lets running ones finish until the deadline and then ends them; {@link #close} stops at once.
@@ -66,6 +66,7 @@ public final class Gateway implements AutoCloseable {
     private final VapiAgentFactory vapi;
     private final TwilioEdge twilio;
     private final HttpEdgeServer http;
+    private final HttpEdgeServer admin;
     private final SipEdge sip;
 
     private Gateway(final GatewayConfig config, final String publicUrl, final Secrets secrets) {
@@ -116,14 +117,21 @@ public final class Gateway implements AutoCloseable {
             .port(config.httpPort())
             .requestTimeoutMs(config.requestTimeoutMs())
             .maxConnections(config.maxConnections(), config.maxConnectionsPerSource())
-            .route("/healthz", (ctx, req) -> HttpResponses.send(ctx, req, HttpResponses.text(HttpResponseStatus.OK, "ok\n")),
-                HttpMethod.GET)
-            .route("/readyz", this::readiness, HttpMethod.GET)
+            .route("/healthz", Gateway::health, HttpMethod.GET)
+            .route("/readyz", this::publicReadiness, HttpMethod.GET)
+            .route(VapiWebhookEndpoint.PATH, (ctx, req) -> vapiWebhook(webhook, ctx, req), HttpMethod.POST);
+        this.http = twilio.register(server).build();
+        // Its own single loop: a scrape (or a flood of them) never runs on a loop that carries calls.
+        this.admin = HttpEdgeServer.builder()
+            .bindAddress(config.adminBind())
+            .port(config.adminPort())
+            .workerThreads(1)
             .route("/metrics", (ctx, req) -> HttpResponses.send(ctx, req, HttpResponses.of(HttpResponseStatus.OK,
                 GatewayMetrics.contentType(), new String(metrics.scrape(), StandardCharsets.UTF_8))),
                 HttpMethod.GET)
-            .route(VapiWebhookEndpoint.PATH, (ctx, req) -> vapiWebhook(webhook, ctx, req), HttpMethod.POST);
-        this.http = twilio.register(server).build();
+            .route("/healthz", Gateway::health, HttpMethod.GET)
+            .route("/readyz", this::readiness, HttpMethod.GET)
+            .build();
         metrics.counter("voxgate_twilio_dtmf_out_refused", "Agent DTMF for Twilio calls, which cannot carry it (dropped)",
             twilio.stats()::dtmfDigitsOutRefused);
         metrics.counter("voxgate_twilio_streams_refused_not_admitted",
@@ -210,6 +218,7 @@ public final class Gateway implements AutoCloseable {
         final Gateway gateway = new Gateway(config, publicUrl, secrets);
         gateway.metrics.reportEndedCallsTo(reports);
         try {
+            gateway.admin.start();
             gateway.http.start();
             if (gateway.sip != null) {
                 gateway.sip.start();
@@ -220,7 +229,8 @@ public final class Gateway implements AutoCloseable {
         }
         gateway.sweeper.scheduleAtFixedRate(() -> gateway.registry.expire(SystemNanoClock.INSTANCE.nanoTime()),
             SWEEP_INTERVAL_MS, SWEEP_INTERVAL_MS, TimeUnit.MILLISECONDS);
-        LOG.info("Voxgate listening: http {}:{}{}, agent {} ({}), max calls {}", config.bindAddress(), gateway.http.port(),
+        LOG.info("Voxgate listening: http {}:{}, admin {}:{}{}, agent {} ({}), max calls {}", config.bindAddress(),
+            gateway.http.port(), config.adminBind(), gateway.admin.port(),
             gateway.sip == null ? "" : ", sip port " + config.sipPort().getAsInt(), config.agent(), config.agentFormat(),
             config.maxCalls());
         if (config.insecureNoSignature()) {
@@ -252,6 +262,16 @@ public final class Gateway implements AutoCloseable {
         return proxy == null ? Optional.empty() : Optional.of(() -> proxy.offer(CallCommand.BARGE_IN));
     }
 
+    private static void health(final ChannelHandlerContext ctx, final FullHttpRequest request) {
+        HttpResponses.send(ctx, request, HttpResponses.text(HttpResponseStatus.OK, "ok\n"));
+    }
+
+    /** The public port's readiness: the status only; why it is not ready (draining, full) is for the admin port. */
+    private void publicReadiness(final ChannelHandlerContext ctx, final FullHttpRequest request) {
+        final boolean ready = !registry.isDraining() && registry.size() < registry.maxCalls();
+        HttpResponses.send(ctx, request, HttpResponses.status(ready ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE));
+    }
+
     private void readiness(final ChannelHandlerContext ctx, final FullHttpRequest request) {
         final boolean ready = !registry.isDraining() && registry.size() < registry.maxCalls();
         HttpResponses.send(ctx, request, HttpResponses.text(ready ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
@@ -273,6 +293,11 @@ public final class Gateway implements AutoCloseable {
     /** The HTTP port actually bound. */
     public int httpPort() {
         return http.port();
+    }
+
+    /** The admin port actually bound ({@code /metrics}, {@code /healthz}, {@code /readyz}). */
+    public int adminPort() {
+        return admin.port();
     }
 
     /** The node's call registry. */
@@ -318,6 +343,7 @@ public final class Gateway implements AutoCloseable {
             sip.close();
         }
         http.close();
+        admin.close();
         if (vapi != null) {
             vapi.close();
         }
