@@ -24,8 +24,9 @@ public enum GatewayOption {
     BIND("bind", OptionKind.TEXT, "0.0.0.0", "address the listeners bind to"),
     /** The https://host[:port] Twilio reaches; required for run because signatures are computed over it. */
     PUBLIC_URL("public-url", OptionKind.TEXT, null, "public https://host[:port] Twilio reaches (env VOXGATE_PUBLIC_URL)"),
-    /** Whether X-Forwarded-Proto/Host are believed; off because only a known proxy may set them. */
-    TRUST_PROXY("trust-proxy", OptionKind.BOOLEAN, "false", "rebuild the public URL from X-Forwarded-Proto/Host"),
+    /** The proxies whose X-Forwarded-Proto/Host are believed; none by default because only a known proxy may set them. */
+    TRUST_PROXY("trust-proxy", OptionKind.TEXT, null,
+        "comma list of CIDRs of trusted proxies, whose X-Forwarded-Proto/Host rebuild the public URL"),
     /** The agent; parrot by default because it needs no account and shows barge-in. */
     AGENT("agent", OptionKind.CHOICE, "parrot", "voice agent", "echo", "parrot", "vapi"),
     /** The agent's audio format; mu-law 8 kHz by default because it passes through with no transcoding. */

@@ -100,7 +100,7 @@ public final class Gateway implements AutoCloseable {
             .publicUrl(publicUrl)
             .authToken(secrets.twilioAuthToken().orElse(null))
             .signatureValidation(!config.insecureNoSignature())
-            .trustForwardedHeaders(config.trustProxy())
+            .trustForwardedHeaders(config.trustedProxies().any())
             .streamAuthentication(StreamAuthentication.parse(config.streamAuth()))
             .callTokenSecret(secrets.tokenSecret())
             .build();
@@ -116,6 +116,7 @@ public final class Gateway implements AutoCloseable {
             .bindAddress(config.bindAddress())
             .port(config.httpPort())
             .requestTimeoutMs(config.requestTimeoutMs())
+            .trustedProxies(config.trustedProxies())
             .maxConnections(config.maxConnections(), config.maxConnectionsPerSource())
             .route("/healthz", Gateway::health, HttpMethod.GET)
             .route("/readyz", this::publicReadiness, HttpMethod.GET)

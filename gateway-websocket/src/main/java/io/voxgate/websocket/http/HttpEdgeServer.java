@@ -116,7 +116,7 @@ public final class HttpEdgeServer implements AutoCloseable {
             builder.perSourceExempt, counters);
         this.readGate = new WritabilityReadGate(counters);
         this.router = new HttpRouterHandler(builder.routes, builder.webSocketRoutes, builder.maxWebSocketFrameBytes,
-            builder.closeHandshakeTimeoutMs, counters);
+            builder.closeHandshakeTimeoutMs, builder.trustedProxies, counters);
     }
 
     /**
@@ -335,6 +335,7 @@ public final class HttpEdgeServer implements AutoCloseable {
         private int maxConnectionsPerSource = DEFAULT_MAX_CONNECTIONS_PER_SOURCE;
         private int maxPipelinedRequests = DEFAULT_MAX_PIPELINED_REQUESTS;
         private Predicate<InetAddress> perSourceExempt = address -> false;
+        private TrustedProxies trustedProxies = TrustedProxies.NONE;
         private int workerThreads;
         private EventLoopTransport transport = EventLoopTransport.detect();
         private EventLoopGroup bossGroup;
@@ -441,6 +442,16 @@ public final class HttpEdgeServer implements AutoCloseable {
             }
             this.maxConnections = total;
             this.maxConnectionsPerSource = perSource;
+            return this;
+        }
+
+        /**
+         * The proxies whose forwarded headers are kept ({@code X-Forwarded-*}, {@code Forwarded}); the server removes
+         * them from every other peer's requests. The proxies are also held to the total connection limit only.
+         */
+        public Builder trustedProxies(final TrustedProxies proxies) {
+            this.trustedProxies = Objects.requireNonNull(proxies, "proxies");
+            this.perSourceExempt = proxies;
             return this;
         }
 

@@ -260,6 +260,27 @@ class HttpEdgeServerIT {
         }
     }
 
+    private String forwardedHostSeenThrough(final TrustedProxies proxies) throws Exception {
+        server.close();
+        server = HttpEdgeServer.builder().bindAddress("127.0.0.1").port(0).workerThreads(1).trustedProxies(proxies)
+            .route("/host", (ctx, req) -> HttpResponses.send(ctx, req, HttpResponses.text(HttpResponseStatus.OK,
+                String.valueOf(req.headers().get("X-Forwarded-Host")))), HttpMethod.GET)
+            .build().start();
+        final HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/host"))
+            .header("X-Forwarded-Host", "evil.example.com").timeout(Duration.ofSeconds(10)).build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    @Test
+    void shouldDropForwardedHeadersFromPeersThatAreNotTrustedProxies() throws Exception {
+        assertEquals("null", forwardedHostSeenThrough(TrustedProxies.parse("10.0.0.0/8")));
+    }
+
+    @Test
+    void shouldKeepForwardedHeadersFromATrustedProxy() throws Exception {
+        assertEquals("evil.example.com", forwardedHostSeenThrough(TrustedProxies.parse("127.0.0.0/8")));
+    }
+
     @Test
     void shouldAnswer408AndCloseARequestWhoseHeadersTrickleIn() throws Exception {
         restartWith(b -> b.requestTimeoutMs(300));
