@@ -88,6 +88,8 @@ public final class Gateway implements AutoCloseable {
             agents = vapi;
             metrics.counter("voxgate_vapi_agents_connected", "Vapi calls whose transport socket opened", vapiStats::agentsConnected);
             metrics.counter("voxgate_vapi_create_retries", "Vapi POST /call retries", vapiStats::createRetries);
+            metrics.counter("voxgate_vapi_creates_lost", "Vapi POST /call requests with no answer (timeout, connection lost), not repeated",
+                vapiStats::createsLost);
         } else {
             vapi = null;
             agents = EmbeddedAgents.factory(config.agent(), config.agentFormat());
