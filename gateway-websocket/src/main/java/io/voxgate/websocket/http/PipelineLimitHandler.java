@@ -8,10 +8,12 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * Caps the requests a connection may have awaiting their answer's write. A client that pipelines requests and never
- * reads the answers (20,000 unread {@code GET}s in one burst) would otherwise make the server build and queue every
- * answer in direct memory; past the cap the connection is closed, everything still buffered from it is dropped, and
- * the refusal counted. A well-behaved client has one request, or a handful, outstanding.
+ * Caps the requests a connection may pipeline: those awaiting their answer's write, and those that arrive together in
+ * one read (answered one after another on the event loop, which carries calls too). A client that pipelines
+ * requests and never reads the answers (20,000 unread {@code GET}s in one burst) would otherwise make the server
+ * queue every answer in direct memory, and answer thousands in a row on a media loop; past the cap the connection
+ * is closed, everything still buffered from it is dropped, and the refusal counted. A well-behaved client has one
+ * request, or a handful, outstanding.
  *
  * <p>Sits after the HTTP codec: counts a request when it is decoded and an answer when its last part is written.
  * Leaves the pipeline at the WebSocket upgrade. Threading: one instance per connection, on its event loop.
@@ -20,6 +22,7 @@ final class PipelineLimitHandler extends ChannelDuplexHandler {
     private final int maxOutstanding;
     private final HttpEdgeServer.Counters counters;
     private int outstanding;
+    private int inThisRead;
     private boolean tripped;
 
     PipelineLimitHandler(final int maxOutstanding, final HttpEdgeServer.Counters counters) {
@@ -33,7 +36,7 @@ final class PipelineLimitHandler extends ChannelDuplexHandler {
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (msg instanceof HttpRequest && ++outstanding > maxOutstanding) {
+        if (msg instanceof HttpRequest && (++outstanding > maxOutstanding || ++inThisRead > maxOutstanding)) {
             tripped = true;
             counters.pipelineOverLimit.increment();
             ReferenceCountUtil.release(msg);
@@ -41,6 +44,12 @@ final class PipelineLimitHandler extends ChannelDuplexHandler {
             return;
         }
         ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void channelReadComplete(final ChannelHandlerContext ctx) {
+        inThisRead = 0;
+        ctx.fireChannelReadComplete();
     }
 
     @Override
