@@ -163,6 +163,7 @@ public final class CallFootprint {
         final String token = "footprint-token";
         final Map<GatewayOption, String> flags = new EnumMap<>(GatewayOption.class);
         flags.put(GatewayOption.HTTP_PORT, Integer.toString(port));
+        flags.put(GatewayOption.ADMIN_PORT, "0");
         flags.put(GatewayOption.BIND, "127.0.0.1");
         flags.put(GatewayOption.PUBLIC_URL, url);
         flags.put(GatewayOption.AGENT, "echo");
@@ -198,6 +199,7 @@ public final class CallFootprint {
         final String url = "http://127.0.0.1:" + httpPort;
         final Map<GatewayOption, String> flags = new EnumMap<>(GatewayOption.class);
         flags.put(GatewayOption.HTTP_PORT, Integer.toString(httpPort));
+        flags.put(GatewayOption.ADMIN_PORT, "0");
         flags.put(GatewayOption.SIP_PORT, Integer.toString(sipPort));
         flags.put(GatewayOption.RTP_PORTS, "41000-" + (41_000 + 2 * count + 100));
         flags.put(GatewayOption.BIND, "127.0.0.1");

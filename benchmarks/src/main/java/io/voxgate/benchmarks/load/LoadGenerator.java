@@ -135,7 +135,8 @@ public final class LoadGenerator {
                     + "./voxgate run --agent vapi --vapi-api-url %s --barge-in-vad false ... (start it after this line when "
                     + "--vapi-port was not given)%n", standIn.apiUrl(), VAPI_KEY, VAPI_ASSISTANT, standIn.apiUrl());
             }
-            final ExternalGatewayResources remote = external ? new ExternalGatewayResources(port, options.externalPid()) : null;
+            final ExternalGatewayResources remote = external ? new ExternalGatewayResources(
+                Integer.parseInt(GatewayOption.ADMIN_PORT.defaultValue()), options.externalPid()) : null;
             final EchoLatencyProbe probe = new EchoLatencyProbe(options.echoes());
             final BargeInProbe bargeIns = new BargeInProbe();
             try (TwilioCallSimulator simulator = TwilioCallSimulator.builder().gateway("127.0.0.1", port).publicUrl(url)
@@ -161,6 +162,7 @@ public final class LoadGenerator {
     private Gateway startGateway(final int port, final String url, final String token, final VapiStandIn standIn) {
         final Map<GatewayOption, String> flags = new EnumMap<>(GatewayOption.class);
         flags.put(GatewayOption.HTTP_PORT, Integer.toString(port));
+        flags.put(GatewayOption.ADMIN_PORT, "0");
         flags.put(GatewayOption.BIND, "127.0.0.1");
         flags.put(GatewayOption.PUBLIC_URL, url);
         flags.put(GatewayOption.AGENT, options.agent());

@@ -72,7 +72,8 @@ record LoadOptions(int calls, int rampPerSecond, int holdSeconds, int tailMs, in
         "  --edge twilio|sip       Twilio Media Streams calls (default) or SIP/RTP calls (UDP, PCMU, echo pairing by energy)",
         "  --external-sip-port P   with --edge sip: drive a gateway already running on 127.0.0.1 with --sip-port P",
         "                          (./voxgate run --insecure-no-signature --public-url http://127.0.0.1:8080 --agent echo",
-        "                          --sip-port P; --external-port is its HTTP port for /metrics, default 8080)");
+        "                          --sip-port P; --external-port is its HTTP port, default 8080;",
+        "                          /metrics is read from its admin port 9090)");
 
     LoadOptions {
         check("--calls", calls, 1, MAX_CALLS);

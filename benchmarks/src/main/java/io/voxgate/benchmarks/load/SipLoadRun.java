@@ -97,10 +97,12 @@ final class SipLoadRun {
         final int httpPort = external ? options.externalPort().orElse(8080)
             : options.gatewayPort() == 0 ? LoopbackPorts.tcp() : options.gatewayPort();
         final int sipPort = external ? options.externalSipPort().getAsInt() : LoopbackPorts.udp();
-        metrics = new MetricsEndpoint(httpPort);
+        // /metrics is served on the admin port only: the external gateway's default one, or a free one here.
+        final int adminPort = external ? Integer.parseInt(GatewayOption.ADMIN_PORT.defaultValue()) : LoopbackPorts.tcp();
+        metrics = new MetricsEndpoint(adminPort);
         try (JvmResources jvm = new JvmResources();
-             Gateway gateway = external ? null : startGateway(httpPort, sipPort)) {
-            final ExternalGatewayResources remote = external ? new ExternalGatewayResources(httpPort, options.externalPid()) : null;
+             Gateway gateway = external ? null : startGateway(httpPort, adminPort, sipPort)) {
+            final ExternalGatewayResources remote = external ? new ExternalGatewayResources(adminPort, options.externalPid()) : null;
             try (SipLoadClient client = new SipLoadClient(new InetSocketAddress("127.0.0.1", sipPort), options.simulatorThreads(),
                 new PcmuTone(TONE_HZ, TONE_AMPLITUDE))) {
                 out.printf(Locale.ROOT, "load: SIP/RTP, %s, %d s each (+%d ms silence), agent %s (%s), gateway %s, SIP udp 127.0.0.1:%d, "
@@ -114,11 +116,12 @@ final class SipLoadRun {
         }
     }
 
-    private Gateway startGateway(final int httpPort, final int sipPort) {
+    private Gateway startGateway(final int httpPort, final int adminPort, final int sipPort) {
         final String url = "http://127.0.0.1:" + httpPort;
         final String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
         final Map<GatewayOption, String> flags = new EnumMap<>(GatewayOption.class);
         flags.put(GatewayOption.HTTP_PORT, Integer.toString(httpPort));
+        flags.put(GatewayOption.ADMIN_PORT, Integer.toString(adminPort));
         flags.put(GatewayOption.BIND, "127.0.0.1");
         flags.put(GatewayOption.PUBLIC_URL, url);
         flags.put(GatewayOption.AGENT, options.agent());

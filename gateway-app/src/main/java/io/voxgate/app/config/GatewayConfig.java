@@ -1,6 +1,7 @@
 package io.voxgate.app.config;
 
 import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.websocket.http.TrustedProxies;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetAddress;
@@ -140,6 +141,7 @@ public final class GatewayConfig {
     private static void validateText(final GatewayOption option, final String text) {
         switch (option) {
             case BIND:
+            case ADMIN_BIND:
             case EXTERNAL_IP:
                 requireIpLiteral(option, text);
                 break;
@@ -157,6 +159,9 @@ public final class GatewayConfig {
                 break;
             case SIP_ALLOW:
                 allowList(text);
+                break;
+            case TRUST_PROXY:
+                trustedProxies(text);
                 break;
             default:
                 break;
@@ -329,9 +334,47 @@ public final class GatewayConfig {
         return text == null ? Optional.empty() : Optional.of(publicUri(text));
     }
 
-    /** {@code --trust-proxy}. */
-    public boolean trustProxy() {
-        return bool(GatewayOption.TRUST_PROXY);
+    /** {@code --admin-port}. */
+    public int adminPort() {
+        return integer(GatewayOption.ADMIN_PORT);
+    }
+
+    /** {@code --admin-bind}. */
+    public String adminBind() {
+        return text(GatewayOption.ADMIN_BIND);
+    }
+
+    /** {@code --request-timeout}, in milliseconds. */
+    public long requestTimeoutMs() {
+        return integer(GatewayOption.REQUEST_TIMEOUT) * 1_000L;
+    }
+
+    /** {@code --max-connections}. */
+    public int maxConnections() {
+        return integer(GatewayOption.MAX_CONNECTIONS);
+    }
+
+    /** {@code --max-connections-per-source}. */
+    public int maxConnectionsPerSource() {
+        return integer(GatewayOption.MAX_CONNECTIONS_PER_SOURCE);
+    }
+
+    /** {@code --trust-proxy}: the trusted proxies, {@link TrustedProxies#NONE} when not given. */
+    public TrustedProxies trustedProxies() {
+        final String text = text(GatewayOption.TRUST_PROXY);
+        return text == null ? TrustedProxies.NONE : trustedProxies(text);
+    }
+
+    private static TrustedProxies trustedProxies(final String text) {
+        if ("true".equals(text) || "false".equals(text)) {
+            throw new IllegalArgumentException("--trust-proxy: takes the CIDRs of the trusted proxies now (e.g. 10.0.0.0/8,"
+                + "::1/128), not " + text + "; 'true' trusted forwarded headers from anyone");
+        }
+        try {
+            return TrustedProxies.parse(text);
+        } catch (final IllegalArgumentException ex) {
+            throw new IllegalArgumentException("--trust-proxy: " + ex.getMessage(), ex);
+        }
     }
 
     /** {@code --agent}: echo, parrot or vapi. */

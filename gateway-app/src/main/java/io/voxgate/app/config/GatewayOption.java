@@ -15,12 +15,18 @@ import java.util.Locale;
 public enum GatewayOption {
     /** HTTP + WebSocket port: webhook, media streams, health, metrics, Vapi webhook. 8080 is the usual app port behind a proxy. */
     HTTP_PORT("http-port", OptionKind.INTEGER, "8080", "HTTP and WebSocket port", 0, 65_535),
+    /** Admin listener port (/metrics, health); apart from the public port so call volume and capacity stay private. */
+    ADMIN_PORT("admin-port", OptionKind.INTEGER, "9090", "admin listener port (/metrics, /healthz, /readyz); 0 picks a free one",
+        0, 65_535),
+    /** Admin listener address; loopback by default so only the host (or a local scraper) reads it. */
+    ADMIN_BIND("admin-bind", OptionKind.TEXT, "127.0.0.1", "address the admin listener binds to"),
     /** Listener address; all interfaces by default because Twilio reaches the host from outside. */
     BIND("bind", OptionKind.TEXT, "0.0.0.0", "address the listeners bind to"),
     /** The https://host[:port] Twilio reaches; required for run because signatures are computed over it. */
     PUBLIC_URL("public-url", OptionKind.TEXT, null, "public https://host[:port] Twilio reaches (env VOXGATE_PUBLIC_URL)"),
-    /** Whether X-Forwarded-Proto/Host are believed; off because only a known proxy may set them. */
-    TRUST_PROXY("trust-proxy", OptionKind.BOOLEAN, "false", "rebuild the public URL from X-Forwarded-Proto/Host"),
+    /** The proxies whose X-Forwarded-Proto/Host are believed; none by default because only a known proxy may set them. */
+    TRUST_PROXY("trust-proxy", OptionKind.TEXT, null,
+        "comma list of CIDRs of trusted proxies, whose X-Forwarded-Proto/Host rebuild the public URL"),
     /** The agent; parrot by default because it needs no account and shows barge-in. */
     AGENT("agent", OptionKind.CHOICE, "parrot", "voice agent", "echo", "parrot", "vapi"),
     /** The agent's audio format; mu-law 8 kHz by default because it passes through with no transcoding. */
@@ -58,8 +64,11 @@ public enum GatewayOption {
         + "VAPI_WEBHOOK_SECRET)", "bearer", "secret-header", "hmac"),
     /** Disables Twilio signature checks; for local experiments only, and logged loudly. */
     INSECURE_NO_SIGNATURE("insecure-no-signature", OptionKind.BOOLEAN, "false", "disable Twilio signature checks (unsafe)"),
-    /** How a media stream proves it is Twilio's; either by default, as Twilio signs the upgrade and we add a token. */
-    STREAM_AUTH("stream-auth", OptionKind.CHOICE, "either", "media stream authentication", "signature", "token", "either",
+    /**
+     * How a media stream proves it is Twilio's; both by default (Twilio signs the upgrade and carries our token): a
+     * replayed signed upgrade has no token, a leaked token no signature. {@code signature} is for {@code <Start><Stream>}.
+     */
+    STREAM_AUTH("stream-auth", OptionKind.CHOICE, "both", "media stream authentication", "signature", "token", "either",
         "both"),
     /** Seconds active calls get to finish on SIGTERM; 30 s matches common orchestrator grace periods. */
     DRAIN_TIMEOUT("drain-timeout", OptionKind.INTEGER, "30", "seconds active calls may run on after SIGTERM", 0, 3_600),
@@ -67,6 +76,13 @@ public enum GatewayOption {
     OUTBOUND_LEAD_MS("outbound-lead-ms", OptionKind.INTEGER, "80", "ms of agent audio sent ahead of playout", 20, 1_000),
     /** Local VAD barge-in for every agent, on by default because not every agent signals interruptions. */
     BARGE_IN_VAD("barge-in-vad", OptionKind.BOOLEAN, "true", "detect barge-in with the gateway's own VAD"),
+    /** Seconds a request may take to arrive whole (headers and body); webhook clients send theirs at once. */
+    REQUEST_TIMEOUT("request-timeout", OptionKind.INTEGER, "10", "seconds for a request's headers and body to arrive", 1, 600),
+    /** Connections at once on the public listener; four per call at the default call limit. */
+    MAX_CONNECTIONS("max-connections", OptionKind.INTEGER, "4096", "connections at once on the public listener", 1, 1_000_000),
+    /** Connections at once from one source address (trusted proxies exempt); far more than one Twilio media server holds. */
+    MAX_CONNECTIONS_PER_SOURCE("max-connections-per-source", OptionKind.INTEGER, "256",
+        "connections at once from one source address (trusted proxies exempt)", 1, 1_000_000),
     /** Log line format. */
     LOG_FORMAT("log-format", OptionKind.CHOICE, "text", "log format", "text", "json");
 

@@ -82,6 +82,7 @@ public final class Demo {
         env.put(Secrets.TWILIO_AUTH_TOKEN, token);
         final Map<GatewayOption, String> flags = new EnumMap<>(GatewayOption.class);
         flags.put(GatewayOption.HTTP_PORT, Integer.toString(port));
+        flags.put(GatewayOption.ADMIN_PORT, "0");
         flags.put(GatewayOption.BIND, "127.0.0.1");
         flags.put(GatewayOption.PUBLIC_URL, url);
         flags.put(GatewayOption.AGENT, userConfig.agent());

@@ -51,9 +51,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running Voxgate node: the HTTP/WebSocket listener with the Twilio edge, health, metrics and the Vapi
- * webhook; the SIP edge when a SIP port is configured; the agent factory the configuration chose; the shared
- * call registry and its expiry sweep.
+ * One running Voxgate node: the public HTTP/WebSocket listener with the Twilio edge, health and the Vapi webhook;
+ * the admin listener (loopback by default, one loop of its own) with {@code /metrics} and health; the SIP edge when a
+ * SIP port is configured; the agent factory the configuration chose; the shared call registry and its expiry sweep.
  *
  * <p>Both edges share one way into a call and one media clock: one {@link CallOpener} over the registry and the
  * agents, one set of per-loop tickers, and ONE group of media event loops (epoll or NIO chosen here, once) that
@@ -77,6 +77,7 @@ public final class Gateway implements AutoCloseable {
     private final VapiAgentFactory vapi;
     private final TwilioEdge twilio;
     private final HttpEdgeServer http;
+    private final HttpEdgeServer admin;
     private final SipEdge sip;
 
     private Gateway(final GatewayConfig config, final String publicUrl, final Secrets secrets) {
@@ -98,6 +99,8 @@ public final class Gateway implements AutoCloseable {
             agents = vapi;
             metrics.counter("voxgate_vapi_agents_connected", "Vapi calls whose transport socket opened", vapiStats::agentsConnected);
             metrics.counter("voxgate_vapi_create_retries", "Vapi POST /call retries", vapiStats::createRetries);
+            metrics.counter("voxgate_vapi_creates_lost", "Vapi POST /call requests with no answer (timeout, connection lost), not repeated",
+                vapiStats::createsLost);
         } else {
             vapi = null;
             agents = EmbeddedAgents.factory(config.agent(), config.agentFormat());
@@ -110,7 +113,7 @@ public final class Gateway implements AutoCloseable {
             .publicUrl(publicUrl)
             .authToken(secrets.twilioAuthToken().orElse(null))
             .signatureValidation(!config.insecureNoSignature())
-            .trustForwardedHeaders(config.trustProxy())
+            .trustForwardedHeaders(config.trustedProxies().any())
             .streamAuthentication(StreamAuthentication.parse(config.streamAuth()))
             .callTokenSecret(secrets.tokenSecret())
             .build();
@@ -131,21 +134,48 @@ public final class Gateway implements AutoCloseable {
             .eventLoops(transport, acceptLoop, mediaLoops)
             .bindAddress(config.bindAddress())
             .port(config.httpPort())
-            .route("/healthz", (ctx, req) -> HttpResponses.send(ctx, req, HttpResponses.text(HttpResponseStatus.OK, "ok\n")),
-                HttpMethod.GET)
-            .route("/readyz", this::readiness, HttpMethod.GET)
+            .requestTimeoutMs(config.requestTimeoutMs())
+            .trustedProxies(config.trustedProxies())
+            .maxConnections(config.maxConnections(), config.maxConnectionsPerSource())
+            .route("/healthz", Gateway::health, HttpMethod.GET)
+            .route("/readyz", this::publicReadiness, HttpMethod.GET)
+            .route(VapiWebhookEndpoint.PATH, (ctx, req) -> vapiWebhook(webhook, ctx, req), HttpMethod.POST);
+        this.http = twilio.register(server).build();
+        // Its own single loop: a scrape (or a flood of them) never runs on a loop that carries calls.
+        this.admin = HttpEdgeServer.builder()
+            .bindAddress(config.adminBind())
+            .port(config.adminPort())
+            .workerThreads(1)
             .route("/metrics", (ctx, req) -> HttpResponses.send(ctx, req, HttpResponses.of(HttpResponseStatus.OK,
                 GatewayMetrics.contentType(), new String(metrics.scrape(), StandardCharsets.UTF_8))),
                 HttpMethod.GET)
-            .route(VapiWebhookEndpoint.PATH, (ctx, req) -> vapiWebhook(webhook, ctx, req), HttpMethod.POST);
-        this.http = twilio.register(server).build();
+            .route("/healthz", Gateway::health, HttpMethod.GET)
+            .route("/readyz", this::readiness, HttpMethod.GET)
+            .build();
         metrics.counter("voxgate_twilio_dtmf_out_refused", "Agent DTMF for Twilio calls, which cannot carry it (dropped)",
             twilio.stats()::dtmfDigitsOutRefused);
         metrics.counter("voxgate_calls_failed", "calls ended because a command or a media tick threw in them (a bug)",
             registry::callsFailed);
         metrics.counter("voxgate_media_ticks_failed", "media ticks that threw; each ended its call only", tickers::memberFailures);
+        metrics.counter("voxgate_twilio_streams_refused_not_admitted",
+            "Media streams refused: CallSid not admitted by this node's webhook, or already streamed",
+            () -> twilio.stats().upgradesRejectedNotAdmitted() + twilio.stats().streamsRejectedNotAdmitted());
+        metrics.counter("voxgate_twilio_webhooks_repeated", "Voice webhooks for a live call, answered with its recorded TwiML",
+            twilio.stats()::webhooksRepeated);
+        metrics.counter("voxgate_twilio_webhooks_refused_record_full", "Voice webhooks refused: record of admitted calls full",
+            twilio.stats()::webhooksRefusedRecordFull);
         metrics.counter("voxgate_http_requests_not_found", "HTTP requests for unknown paths", http::requestsNotFound);
         metrics.counter("voxgate_websocket_upgrades_refused", "WebSocket upgrades refused", http::webSocketRefusals);
+        metrics.counter("voxgate_http_requests_timed_out", "HTTP requests not complete within --request-timeout (408)",
+            http::requestsTimedOut);
+        metrics.counter("voxgate_http_connections_refused_total", "HTTP connections closed on accept: --max-connections reached",
+            http::connectionsRefusedTotal);
+        metrics.counter("voxgate_http_connections_refused_per_source",
+            "HTTP connections closed on accept: --max-connections-per-source reached", http::connectionsRefusedPerSource);
+        metrics.counter("voxgate_http_connections_closed_pipeline_limit",
+            "HTTP connections closed for pipelining more unanswered requests than allowed", http::connectionsClosedPipelineLimit);
+        metrics.counter("voxgate_http_reads_paused_unwritable", "Times reading paused because a connection could not be written",
+            http::readsPausedUnwritable);
         if (config.sipPort().isPresent()) {
             final SipEdgeConfig.Builder sipConfig = SipEdgeConfig.builder()
                 .bindAddress(config.bindAddress())
@@ -211,6 +241,7 @@ public final class Gateway implements AutoCloseable {
         final Gateway gateway = new Gateway(config, publicUrl, secrets);
         gateway.metrics.reportEndedCallsTo(reports);
         try {
+            gateway.admin.start();
             gateway.http.start();
             if (gateway.sip != null) {
                 gateway.sip.start();
@@ -221,7 +252,8 @@ public final class Gateway implements AutoCloseable {
         }
         gateway.sweeper.scheduleAtFixedRate(() -> gateway.registry.expire(SystemNanoClock.INSTANCE.nanoTime()),
             SWEEP_INTERVAL_MS, SWEEP_INTERVAL_MS, TimeUnit.MILLISECONDS);
-        LOG.info("Voxgate listening: http {}:{}{}, agent {} ({}), max calls {}", config.bindAddress(), gateway.http.port(),
+        LOG.info("Voxgate listening: http {}:{}, admin {}:{}{}, agent {} ({}), max calls {}", config.bindAddress(),
+            gateway.http.port(), config.adminBind(), gateway.admin.port(),
             gateway.sip == null ? "" : ", sip port " + config.sipPort().getAsInt(), config.agent(), config.agentFormat(),
             config.maxCalls());
         if (config.insecureNoSignature()) {
@@ -255,6 +287,16 @@ public final class Gateway implements AutoCloseable {
         return proxy == null ? Optional.empty() : Optional.of(() -> proxy.offer(CallCommand.BARGE_IN));
     }
 
+    private static void health(final ChannelHandlerContext ctx, final FullHttpRequest request) {
+        HttpResponses.send(ctx, request, HttpResponses.text(HttpResponseStatus.OK, "ok\n"));
+    }
+
+    /** The public port's readiness: the status only; why it is not ready (draining, full) is for the admin port. */
+    private void publicReadiness(final ChannelHandlerContext ctx, final FullHttpRequest request) {
+        final boolean ready = !registry.isDraining() && registry.size() < registry.maxCalls();
+        HttpResponses.send(ctx, request, HttpResponses.status(ready ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE));
+    }
+
     private void readiness(final ChannelHandlerContext ctx, final FullHttpRequest request) {
         final boolean ready = !registry.isDraining() && registry.size() < registry.maxCalls();
         HttpResponses.send(ctx, request, HttpResponses.text(ready ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
@@ -276,6 +318,11 @@ public final class Gateway implements AutoCloseable {
     /** The HTTP port actually bound. */
     public int httpPort() {
         return http.port();
+    }
+
+    /** The admin port actually bound ({@code /metrics}, {@code /healthz}, {@code /readyz}). */
+    public int adminPort() {
+        return admin.port();
     }
 
     /** The node's call registry. */
@@ -321,6 +368,7 @@ public final class Gateway implements AutoCloseable {
             sip.close();
         }
         http.close();
+        admin.close();
         if (vapi != null) {
             vapi.close();
         }

@@ -47,6 +47,14 @@ class GatewayConfigTest {
     }
 
     @Test
+    void shouldTakeTrustedProxyCidrsAndExplainTheOldBooleanForm() {
+        final GatewayConfig config = GatewayConfig.load(flags(GatewayOption.TRUST_PROXY, "10.0.0.0/8"), null, Map.of());
+        assertTrue(config.trustedProxies().any());
+        assertTrue(rejected(flags(GatewayOption.TRUST_PROXY, "true")).getMessage().startsWith("--trust-proxy: takes the CIDRs"));
+        assertTrue(rejected(flags(GatewayOption.TRUST_PROXY, "10.0.0.0/40")).getMessage().startsWith("--trust-proxy"));
+    }
+
+    @Test
     void shouldUseTheDocumentedDefaults() {
         final GatewayConfig config = GatewayConfig.load(flags(), null, env());
         assertEquals(8080, config.httpPort());

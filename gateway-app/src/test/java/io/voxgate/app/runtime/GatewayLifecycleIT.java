@@ -53,6 +53,7 @@ class GatewayLifecycleIT {
         }
         final Map<GatewayOption, String> flags = new EnumMap<>(GatewayOption.class);
         flags.put(GatewayOption.HTTP_PORT, Integer.toString(port));
+        flags.put(GatewayOption.ADMIN_PORT, "0");
         flags.put(GatewayOption.BIND, "127.0.0.1");
         flags.put(GatewayOption.PUBLIC_URL, PUBLIC_URL);
         flags.put(GatewayOption.AGENT, "echo");
@@ -65,7 +66,11 @@ class GatewayLifecycleIT {
     }
 
     private HttpResponse<String> get(final String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.httpPort() + path)).build(),
+        return get(gateway.httpPort(), path);
+    }
+
+    private HttpResponse<String> get(final int port, final String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
             HttpResponse.BodyHandlers.ofString());
     }
 
@@ -106,12 +111,22 @@ class GatewayLifecycleIT {
         assertTrue(result.ok(), result.toString());
         awaitRegistrySize(0);
 
-        final HttpResponse<String> metrics = get("/metrics");
+        final HttpResponse<String> metrics = get(gateway.adminPort(), "/metrics");
 
         assertEquals(200, metrics.statusCode());
         assertTrue(metrics.body().contains("voxgate_calls_ended_total{edge=\"twilio\"} 1.0"), metrics.body());
         assertTrue(metrics.body().contains("voxgate_frames_from_caller_total{edge=\"twilio\"} " + result.framesSent() + ".0"),
             metrics.body());
+    }
+
+    @Test
+    void shouldServeMetricsOnTheAdminPortOnlyAndNoDetailInPublicHealth() throws Exception {
+        start(10, 5);
+        assertEquals(404, get("/metrics").statusCode(), "the public port does not show call volume or capacity");
+        assertEquals(200, get(gateway.adminPort(), "/metrics").statusCode());
+        assertEquals(200, get(gateway.adminPort(), "/healthz").statusCode());
+        assertEquals("ready\n", get(gateway.adminPort(), "/readyz").body());
+        assertEquals("OK\n", get("/readyz").body(), "the public body is the status only");
     }
 
     @Test

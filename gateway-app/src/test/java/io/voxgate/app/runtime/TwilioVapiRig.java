@@ -62,6 +62,7 @@ final class TwilioVapiRig implements AutoCloseable {
             env.put(Secrets.VAPI_ASSISTANT_ID, b.assistantId);
             final Map<GatewayOption, String> flags = new EnumMap<>(GatewayOption.class);
             flags.put(GatewayOption.HTTP_PORT, Integer.toString(port));
+            flags.put(GatewayOption.ADMIN_PORT, "0");
             flags.put(GatewayOption.BIND, "127.0.0.1");
             flags.put(GatewayOption.PUBLIC_URL, url);
             flags.put(GatewayOption.AGENT, "vapi");

@@ -19,6 +19,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -207,6 +208,175 @@ class HttpEdgeServerIT {
             assertNotNull(close);
             assertEquals(1001, close.closeCode());
         }
+    }
+
+    private HttpEdgeServer restartWith(final java.util.function.UnaryOperator<HttpEdgeServer.Builder> limits) {
+        server.close();
+        server = limits.apply(HttpEdgeServer.builder().bindAddress("127.0.0.1").port(0).workerThreads(1)
+            .route("/healthz", (ctx, req) -> HttpResponses.send(ctx, req, HttpResponses.text(HttpResponseStatus.OK, "ok\n")),
+                HttpMethod.GET)
+            .route("/big", (ctx, req) -> HttpResponses.send(ctx, req, HttpResponses.text(HttpResponseStatus.OK,
+                "b".repeat(64 * 1024))), HttpMethod.GET)).build().start();
+        return server;
+    }
+
+    private static String firstLine(final Socket socket) throws IOException {
+        final StringBuilder line = new StringBuilder();
+        int c;
+        while ((c = socket.getInputStream().read()) >= 0 && c != '\r') {
+            line.append((char) c);
+        }
+        return line.toString();
+    }
+
+    /** Reads one whole response (headers, then Content-Length bytes of body) and returns its status line. */
+    private static String readResponse(final Socket socket) throws IOException {
+        final String status = firstLine(socket);
+        int length = 0;
+        String header;
+        socket.getInputStream().read();
+        while (!(header = firstLine(socket)).isEmpty()) {
+            if (header.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                length = Integer.parseInt(header.substring("content-length:".length()).trim());
+            }
+            socket.getInputStream().read();
+        }
+        socket.getInputStream().read();
+        socket.getInputStream().readNBytes(length);
+        return status;
+    }
+
+    private static boolean closedByServer(final Socket socket) throws IOException {
+        socket.setSoTimeout(10_000);
+        try {
+            final byte[] sink = new byte[64 * 1024];
+            while (true) {
+                if (socket.getInputStream().read(sink) < 0) {
+                    return true;
+                }
+            }
+        } catch (final java.net.SocketException reset) {
+            return true;
+        }
+    }
+
+    private String forwardedHostSeenThrough(final TrustedProxies proxies) throws Exception {
+        server.close();
+        server = HttpEdgeServer.builder().bindAddress("127.0.0.1").port(0).workerThreads(1).trustedProxies(proxies)
+            .route("/host", (ctx, req) -> HttpResponses.send(ctx, req, HttpResponses.text(HttpResponseStatus.OK,
+                String.valueOf(req.headers().get("X-Forwarded-Host")))), HttpMethod.GET)
+            .build().start();
+        final HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/host"))
+            .header("X-Forwarded-Host", "evil.example.com").timeout(Duration.ofSeconds(10)).build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    @Test
+    void shouldDropForwardedHeadersFromPeersThatAreNotTrustedProxies() throws Exception {
+        assertEquals("null", forwardedHostSeenThrough(TrustedProxies.parse("10.0.0.0/8")));
+    }
+
+    @Test
+    void shouldKeepForwardedHeadersFromATrustedProxy() throws Exception {
+        assertEquals("evil.example.com", forwardedHostSeenThrough(TrustedProxies.parse("127.0.0.0/8")));
+    }
+
+    @Test
+    void shouldAnswer408AndCloseARequestWhoseHeadersTrickleIn() throws Exception {
+        restartWith(b -> b.requestTimeoutMs(300));
+        try (Socket slow = new Socket("127.0.0.1", server.port())) {
+            slow.setSoTimeout(10_000);
+            slow.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: a".getBytes(StandardCharsets.US_ASCII));
+            slow.getOutputStream().flush();
+            assertEquals("HTTP/1.1 408 Request Timeout", firstLine(slow));
+            assertTrue(closedByServer(slow));
+        }
+        assertEquals(1, server.requestsTimedOut());
+    }
+
+    @Test
+    void shouldNotTimeOutAKeptAliveConnectionBetweenRequests() throws Exception {
+        restartWith(b -> b.requestTimeoutMs(200));
+        try (Socket client = new Socket("127.0.0.1", server.port())) {
+            client.setSoTimeout(10_000);
+            final byte[] get = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+            client.getOutputStream().write(get);
+            assertEquals("HTTP/1.1 200 OK", readResponse(client));
+            // Three request timeouts of quiet between two requests: only a request under way has a deadline.
+            Thread.sleep(600);
+            client.getOutputStream().write(get);
+            assertEquals("HTTP/1.1 200 OK", readResponse(client));
+        }
+        assertEquals(0, server.requestsTimedOut());
+    }
+
+    @Test
+    void shouldCloseConnectionsOverThePerSourceLimitOnAccept() throws Exception {
+        restartWith(b -> b.maxConnections(100, 2));
+        try (Socket first = new Socket("127.0.0.1", server.port());
+             Socket second = new Socket("127.0.0.1", server.port());
+             Socket third = new Socket("127.0.0.1", server.port())) {
+            assertTrue(first.isConnected());
+            assertTrue(closedByServer(third));
+            second.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            second.setSoTimeout(10_000);
+            assertEquals("HTTP/1.1 200 OK", firstLine(second), "connections within the limit are served");
+        }
+        assertEquals(1, server.connectionsRefusedPerSource());
+    }
+
+    @Test
+    void shouldCloseConnectionsOverTheTotalLimitOnAccept() throws Exception {
+        restartWith(b -> b.maxConnections(2, 100).perSourceExempt(address -> true));
+        try (Socket first = new Socket("127.0.0.1", server.port());
+             Socket second = new Socket("127.0.0.1", server.port());
+             Socket third = new Socket("127.0.0.1", server.port())) {
+            assertTrue(first.isConnected() && second.isConnected());
+            assertTrue(closedByServer(third));
+        }
+        assertEquals(1, server.connectionsRefusedTotal());
+        assertEquals(0, server.connectionsRefusedPerSource(), "an exempt source is held to the total only");
+    }
+
+    @Test
+    void shouldAdmitANewConnectionOnceAnEarlierOneClosed() throws Exception {
+        restartWith(b -> b.maxConnections(100, 1));
+        try (Socket first = new Socket("127.0.0.1", server.port())) {
+            first.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            first.setSoTimeout(10_000);
+            assertEquals("HTTP/1.1 200 OK", firstLine(first));
+        }
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (server.openConnections() > 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        try (Socket again = new Socket("127.0.0.1", server.port())) {
+            again.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            again.setSoTimeout(10_000);
+            assertEquals("HTTP/1.1 200 OK", firstLine(again));
+        }
+    }
+
+    @Test
+    void shouldCloseAConnectionThatPipelinesPastTheCapWithoutReading() throws Exception {
+        restartWith(b -> b.maxPipelinedRequests(4));
+        try (Socket flood = new Socket("127.0.0.1", server.port())) {
+            final byte[] get = "GET /big HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+            final java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
+            for (int i = 0; i < 2_000; i++) {
+                burst.write(get);
+            }
+            try {
+                flood.getOutputStream().write(burst.toByteArray());
+            } catch (final java.net.SocketException closed) {
+                // The server may close the connection before the whole burst is written.
+            }
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (server.connectionsClosedPipelineLimit() == 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+        }
+        assertEquals(1, server.connectionsClosedPipelineLimit());
     }
 
     /** Echoes text frames; counts the handshake. */

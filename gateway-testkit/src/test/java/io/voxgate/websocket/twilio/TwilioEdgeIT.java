@@ -219,6 +219,24 @@ class TwilioEdgeIT {
         return RawWebSocket.connect(server.port(), "/media/" + callSid, headers);
     }
 
+    /** Posts the signed voice webhook for {@code callSid}, as Twilio does before it opens the stream; returns the TwiML. */
+    private String admit(final String callSid) throws Exception {
+        final Map<String, String> params = webhookParams(callSid);
+        final HttpResponse<String> response = postWebhook(params, signer.sign(PUBLIC_URL + "/voice/inbound", params));
+        assertEquals(200, response.statusCode());
+        return response.body();
+    }
+
+    private static String tokenIn(final String twiml) {
+        final java.util.regex.Matcher m = java.util.regex.Pattern.compile("name=\"callToken\" value=\"([^\"]+)\"").matcher(twiml);
+        assertTrue(m.find(), twiml);
+        return m.group(1);
+    }
+
+    private String signedUpgradeSignature(final String callSid) {
+        return signer.sign("wss://gw.example.com/media/" + callSid, Map.of());
+    }
+
     private static String start(final String callSid, final String streamSid, final String token) {
         return "{\"event\":\"start\",\"sequenceNumber\":\"1\",\"start\":{\"accountSid\":\"AC1\",\"streamSid\":\"" + streamSid
             + "\",\"callSid\":\"" + callSid + "\",\"tracks\":[\"inbound\"],\"customParameters\":{"
@@ -279,6 +297,7 @@ class TwilioEdgeIT {
     void shouldClose1008AnUnsignedStreamWhoseStartHasNoToken() throws Exception {
         start(StreamAuthentication.EITHER);
         final String callSid = CallPlan.randomSid("CA");
+        admit(callSid);
         try (RawWebSocket ws = upgrade(callSid, null)) {
             assertEquals(101, ws.status());
             ws.sendText(start(callSid, CallPlan.randomSid("MZ"), null));
@@ -291,10 +310,47 @@ class TwilioEdgeIT {
         assertEquals(0, calls.starts.size());
     }
 
+    private static String startWithFormat(final String callSid, final String token, final String encoding) {
+        return start(callSid, CallPlan.randomSid("MZ"), token).replace("\"encoding\":\"audio/x-mulaw\"",
+            "\"encoding\":\"" + encoding + "\"");
+    }
+
+    @Test
+    void shouldCheckTheTokenBeforeLookingAtAHugeMediaFormat() throws Exception {
+        start(StreamAuthentication.EITHER);
+        final String callSid = CallPlan.randomSid("CA");
+        admit(callSid);
+        try (RawWebSocket ws = upgrade(callSid, null)) {
+            ws.sendText(startWithFormat(callSid, null, "z".repeat(60 * 1024)));
+            final RawWebSocket.Frame close = ws.readUntilClose();
+            assertEquals(1008, close.closeCode());
+            assertEquals("call token missing", close.closeReason());
+        }
+        assertEquals(1, edge.stats().tokensMissing());
+        assertEquals(0, edge.stats().streamsRejectedStart());
+    }
+
+    @Test
+    void shouldNotEchoAnUnsupportedMediaFormatInTheCloseReason() throws Exception {
+        start(StreamAuthentication.EITHER);
+        final String callSid = CallPlan.randomSid("CA");
+        admit(callSid);
+        final String token = edge.callTokens().issue(callSid, clock.instant().getEpochSecond());
+        try (RawWebSocket ws = upgrade(callSid, null)) {
+            ws.sendText(startWithFormat(callSid, token, "evil-" + "z".repeat(60 * 1024)));
+            final RawWebSocket.Frame close = ws.readUntilClose();
+            assertEquals(1008, close.closeCode());
+            assertFalse(close.closeReason().contains("evil"), close.closeReason());
+            assertTrue(close.closeReason().startsWith("unsupported media format"), close.closeReason());
+        }
+        assertEquals(1, edge.stats().streamsRejectedStart());
+    }
+
     @Test
     void shouldAcceptAnUnsignedStreamWithAValidToken() throws Exception {
         start(StreamAuthentication.EITHER);
         final String callSid = CallPlan.randomSid("CA");
+        admit(callSid);
         final String token = edge.callTokens().issue(callSid, clock.instant().getEpochSecond());
         try (RawWebSocket ws = upgrade(callSid, null)) {
             ws.sendText(start(callSid, CallPlan.randomSid("MZ"), token));
@@ -308,6 +364,7 @@ class TwilioEdgeIT {
     void shouldClose1008AStreamWhoseTokenExpired() throws Exception {
         start(StreamAuthentication.EITHER);
         final String callSid = CallPlan.randomSid("CA");
+        admit(callSid);
         final String token = edge.callTokens().issue(callSid, clock.instant().getEpochSecond());
         clock.advanceSeconds(TwilioEdgeConfig.DEFAULT_CALL_TOKEN_TTL_SECONDS + 1);
         try (RawWebSocket ws = upgrade(callSid, null)) {
@@ -323,6 +380,7 @@ class TwilioEdgeIT {
     void shouldClose1008AStreamPresentingAnotherCallsToken() throws Exception {
         start(StreamAuthentication.EITHER);
         final String callSid = CallPlan.randomSid("CA");
+        admit(callSid);
         final String otherToken = edge.callTokens().issue(CallPlan.randomSid("CA"), clock.instant().getEpochSecond());
         try (RawWebSocket ws = upgrade(callSid, null)) {
             ws.sendText(start(callSid, CallPlan.randomSid("MZ"), otherToken));
@@ -340,6 +398,83 @@ class TwilioEdgeIT {
             assertEquals(1008, close.closeCode());
             assertEquals("start callSid does not match the stream URL", close.closeReason());
         }
+    }
+
+    @Test
+    void shouldRequireASignedUpgradeAndTheTokenByDefault() throws Exception {
+        final TwilioEdgeConfig config = TwilioEdgeConfig.builder().publicUrl(PUBLIC_URL).authToken(TOKEN).build();
+        assertEquals(StreamAuthentication.BOTH, config.streamAuthentication());
+        start(StreamAuthentication.BOTH);
+        final String callSid = CallPlan.randomSid("CA");
+        admit(callSid);
+        try (RawWebSocket ws = upgrade(callSid, null)) {
+            assertEquals(403, ws.status(), "a token alone is not enough");
+        }
+        try (RawWebSocket ws = upgrade(callSid, signedUpgradeSignature(callSid))) {
+            ws.sendText(start(callSid, CallPlan.randomSid("MZ"), null));
+            assertEquals("call token missing", ws.readUntilClose().closeReason(), "a signature alone is not enough");
+        }
+    }
+
+    @Test
+    void shouldRefuseASignedUpgradeForACallSidTheWebhookNeverAdmitted() throws Exception {
+        start(StreamAuthentication.BOTH);
+        final String callSid = CallPlan.randomSid("CA");
+        try (RawWebSocket ws = upgrade(callSid, signedUpgradeSignature(callSid))) {
+            assertEquals(403, ws.status());
+        }
+        assertEquals(1, edge.stats().upgradesRejectedNotAdmitted());
+        assertEquals(0, calls.starts.size());
+    }
+
+    @Test
+    void shouldStartAtMostOneStreamPerToken() throws Exception {
+        start(StreamAuthentication.BOTH);
+        final String callSid = CallPlan.randomSid("CA");
+        final String token = tokenIn(admit(callSid));
+        final RawWebSocket first = upgrade(callSid, signedUpgradeSignature(callSid));
+        final RawWebSocket second = upgrade(callSid, signedUpgradeSignature(callSid));
+        try (first; second) {
+            assertEquals(101, second.status(), "both upgrades came before any start");
+            first.sendText(start(callSid, CallPlan.randomSid("MZ"), token));
+            awaitTrue(() -> edge.stats().streamsStarted() == 1);
+            second.sendText(start(callSid, CallPlan.randomSid("MZ"), token));
+            final RawWebSocket.Frame close = second.readUntilClose();
+            assertEquals(1008, close.closeCode());
+            assertEquals("a stream already started for this call", close.closeReason());
+            try (RawWebSocket third = upgrade(callSid, signedUpgradeSignature(callSid))) {
+                assertEquals(403, third.status(), "no upgrade once the call streams");
+            }
+        }
+        assertEquals(1, calls.starts.size());
+        assertEquals(1, edge.stats().streamsRejectedNotAdmitted());
+    }
+
+    @Test
+    void shouldAnswerARepeatedWebhookForALiveCallWithTheSameTwiml() throws Exception {
+        start(StreamAuthentication.BOTH);
+        final String callSid = CallPlan.randomSid("CA");
+        final String first = admit(callSid);
+        clock.advanceSeconds(5);
+        final String again = admit(callSid);
+        assertEquals(first, again);
+        assertEquals(tokenIn(first), tokenIn(again), "never a second token");
+        assertEquals(1, edge.stats().webhooksAnswered());
+        assertEquals(1, edge.stats().webhooksRepeated());
+    }
+
+    @Test
+    void shouldAcceptOneSignedStreamPerCallSidWithoutAWebhookInStartStreamMode() throws Exception {
+        start(StreamAuthentication.SIGNATURE);
+        final String callSid = CallPlan.randomSid("CA");
+        try (RawWebSocket ws = upgrade(callSid, signedUpgradeSignature(callSid))) {
+            ws.sendText(start(callSid, CallPlan.randomSid("MZ"), null));
+            awaitTrue(() -> edge.stats().streamsStarted() == 1);
+            try (RawWebSocket replay = upgrade(callSid, signedUpgradeSignature(callSid))) {
+                assertEquals(403, replay.status(), "a replayed signed upgrade starts nothing");
+            }
+        }
+        assertEquals(1, calls.starts.size());
     }
 
     // ---- whole calls --------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.NettyRuntime;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,6 +28,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +40,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Limits, each answered the same way for every route: a request body over {@link Builder#maxRequestBodyBytes}
  * gets 413; an unknown path 404; a known path with another method 405 with {@code Allow}; a malformed request 400
- * and the connection is closed; a connection idle for {@link Builder#idleTimeoutMs} before upgrading is closed.
+ * and the connection is closed; a connection idle for {@link Builder#idleTimeoutMs} before upgrading is closed; a
+ * request not complete (headers and body) within {@link Builder#requestTimeoutMs} of its first byte gets 408 and the
+ * connection is closed; a connection over {@link Builder#maxConnections} (in total or from its source address) is
+ * closed on accept; a connection with more than {@link Builder#maxPipelinedRequests} requests awaiting their answer is
+ * closed; no connection is read while it cannot be written. Every refusal is counted.
  * A WebSocket frame (or fragmented message) over {@link Builder#maxWebSocketFrameBytes} closes that one stream
  * with close code 1009 and a reason; other connections are untouched.
  *
@@ -57,6 +63,17 @@ public final class HttpEdgeServer implements AutoCloseable {
     public static final int DEFAULT_MAX_WEBSOCKET_FRAME_BYTES = 64 * 1024;
     /** Default idle limit before a WebSocket upgrade: webhook clients send their request at once. */
     public static final long DEFAULT_IDLE_TIMEOUT_MS = 30_000;
+    /** Default deadline for a whole request, headers and body: webhook clients send theirs at once. */
+    public static final long DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+    /** Default connection limit: a call holds one stream connection; 4096 is four times the default call limit. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 4096;
+    /**
+     * Default connections per source address: Twilio spreads a node's streams over many media servers, so 256 from
+     * one address is far beyond what one of them holds; trusted proxies are exempt.
+     */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_SOURCE = 256;
+    /** Default requests a connection may have awaiting their answer: clients rarely pipeline at all. */
+    public static final int DEFAULT_MAX_PIPELINED_REQUESTS = 16;
     /** Default wait for the peer's close frame after ours before the TCP connection is closed (RFC 6455 §7.1.1). */
     public static final long DEFAULT_CLOSE_HANDSHAKE_TIMEOUT_MS = 1_000;
 
@@ -64,6 +81,8 @@ public final class HttpEdgeServer implements AutoCloseable {
     static final int MAX_HEADER_BYTES = 8192;
     static final String IDLE_HANDLER = "http-idle";
     static final String AGGREGATOR = "http-aggregator";
+    static final String DEADLINE_HANDLER = "http-deadline";
+    static final String PIPELINE_HANDLER = "http-pipeline-limit";
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpEdgeServer.class);
 
@@ -74,6 +93,10 @@ public final class HttpEdgeServer implements AutoCloseable {
     private final boolean ownsGroups;
     private final int maxRequestBodyBytes;
     private final long idleTimeoutMs;
+    private final long requestTimeoutMs;
+    private final int maxPipelinedRequests;
+    private final ConnectionLimits connectionLimits;
+    private final WritabilityReadGate readGate;
     private final HttpRouterHandler router;
     private final ChannelGroup connections = new DefaultChannelGroup("voxgate-http", GlobalEventExecutor.INSTANCE);
     private final Counters counters = new Counters();
@@ -87,8 +110,13 @@ public final class HttpEdgeServer implements AutoCloseable {
         this.workerGroup = ownsGroups ? transport.newGroup(workerThreads(builder.workerThreads), "voxgate-http") : builder.workerGroup;
         this.maxRequestBodyBytes = builder.maxRequestBodyBytes;
         this.idleTimeoutMs = builder.idleTimeoutMs;
+        this.requestTimeoutMs = builder.requestTimeoutMs;
+        this.maxPipelinedRequests = builder.maxPipelinedRequests;
+        this.connectionLimits = new ConnectionLimits(builder.maxConnections, builder.maxConnectionsPerSource,
+            builder.perSourceExempt, counters);
+        this.readGate = new WritabilityReadGate(counters);
         this.router = new HttpRouterHandler(builder.routes, builder.webSocketRoutes, builder.maxWebSocketFrameBytes,
-            builder.closeHandshakeTimeoutMs, counters);
+            builder.closeHandshakeTimeoutMs, builder.trustedProxies, counters);
     }
 
     /**
@@ -124,10 +152,17 @@ public final class HttpEdgeServer implements AutoCloseable {
             .childHandler(new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(final SocketChannel ch) {
+                    if (!connectionLimits.admit(ch)) {
+                        ch.close();
+                        return;
+                    }
                     connections.add(ch);
                     final ChannelPipeline p = ch.pipeline();
+                    p.addLast("read-gate", readGate);
+                    p.addLast(DEADLINE_HANDLER, new RequestDeadlineHandler(requestTimeoutMs, counters));
                     p.addLast(IDLE_HANDLER, new IdleStateHandler(0, 0, idleTimeoutMs, TimeUnit.MILLISECONDS));
                     p.addLast("http-codec", new HttpServerCodec(MAX_INITIAL_LINE_BYTES, MAX_HEADER_BYTES, 8192));
+                    p.addLast(PIPELINE_HANDLER, new PipelineLimitHandler(maxPipelinedRequests, counters));
                     p.addLast(AGGREGATOR, new BodyLimitAggregator(maxRequestBodyBytes, counters));
                     p.addLast("http-router", router);
                 }
@@ -233,6 +268,31 @@ public final class HttpEdgeServer implements AutoCloseable {
         return counters.routeFailures.sum();
     }
 
+    /** Requests answered 408 and closed: headers and body not complete within the request timeout. */
+    public long requestsTimedOut() {
+        return counters.requestsTimedOut.sum();
+    }
+
+    /** Connections closed on accept: the server held {@code maxConnections} already. */
+    public long connectionsRefusedTotal() {
+        return counters.connectionsRefusedTotal.sum();
+    }
+
+    /** Connections closed on accept: their source address held {@code maxConnectionsPerSource} already. */
+    public long connectionsRefusedPerSource() {
+        return counters.connectionsRefusedPerSource.sum();
+    }
+
+    /** Connections closed for having more than {@code maxPipelinedRequests} requests awaiting their answer. */
+    public long connectionsClosedPipelineLimit() {
+        return counters.pipelineOverLimit.sum();
+    }
+
+    /** Times reading from a connection paused because it could not be written (its peer did not read). */
+    public long readsPausedUnwritable() {
+        return counters.readsPausedUnwritable.sum();
+    }
+
     /** WebSocket upgrades completed. */
     public long webSocketUpgrades() {
         return counters.upgrades.sum();
@@ -253,6 +313,11 @@ public final class HttpEdgeServer implements AutoCloseable {
         final LongAdder routeFailures = new LongAdder();
         final LongAdder upgrades = new LongAdder();
         final LongAdder refusals = new LongAdder();
+        final LongAdder requestsTimedOut = new LongAdder();
+        final LongAdder connectionsRefusedTotal = new LongAdder();
+        final LongAdder connectionsRefusedPerSource = new LongAdder();
+        final LongAdder pipelineOverLimit = new LongAdder();
+        final LongAdder readsPausedUnwritable = new LongAdder();
     }
 
     /**
@@ -265,6 +330,12 @@ public final class HttpEdgeServer implements AutoCloseable {
         private int maxWebSocketFrameBytes = DEFAULT_MAX_WEBSOCKET_FRAME_BYTES;
         private long idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS;
         private long closeHandshakeTimeoutMs = DEFAULT_CLOSE_HANDSHAKE_TIMEOUT_MS;
+        private long requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private int maxConnectionsPerSource = DEFAULT_MAX_CONNECTIONS_PER_SOURCE;
+        private int maxPipelinedRequests = DEFAULT_MAX_PIPELINED_REQUESTS;
+        private Predicate<InetAddress> perSourceExempt = address -> false;
+        private TrustedProxies trustedProxies = TrustedProxies.NONE;
         private int workerThreads;
         private EventLoopTransport transport = EventLoopTransport.detect();
         private EventLoopGroup bossGroup;
@@ -343,6 +414,63 @@ public final class HttpEdgeServer implements AutoCloseable {
                 throw new IllegalArgumentException("closeHandshakeTimeoutMs must be >= 0, was " + ms);
             }
             this.closeHandshakeTimeoutMs = ms;
+            return this;
+        }
+
+        /**
+         * The deadline for a request's headers and body, from its first byte; a request still incomplete then gets
+         * 408 and its connection is closed.
+         *
+         * @throws IllegalArgumentException when not positive
+         */
+        public Builder requestTimeoutMs(final long ms) {
+            if (ms <= 0) {
+                throw new IllegalArgumentException("requestTimeoutMs must be positive, was " + ms);
+            }
+            this.requestTimeoutMs = ms;
+            return this;
+        }
+
+        /**
+         * Connections held at most, in total and per source address; a connection over either is closed on accept.
+         *
+         * @throws IllegalArgumentException when either is not positive
+         */
+        public Builder maxConnections(final int total, final int perSource) {
+            if (total <= 0 || perSource <= 0) {
+                throw new IllegalArgumentException("connection limits must be positive, were " + total + " and " + perSource);
+            }
+            this.maxConnections = total;
+            this.maxConnectionsPerSource = perSource;
+            return this;
+        }
+
+        /**
+         * The proxies whose forwarded headers are kept ({@code X-Forwarded-*}, {@code Forwarded}); the server removes
+         * them from every other peer's requests. The proxies are also held to the total connection limit only.
+         */
+        public Builder trustedProxies(final TrustedProxies proxies) {
+            this.trustedProxies = Objects.requireNonNull(proxies, "proxies");
+            this.perSourceExempt = proxies;
+            return this;
+        }
+
+        /** Source addresses held to the total connection limit only (the trusted proxies). */
+        public Builder perSourceExempt(final Predicate<InetAddress> exempt) {
+            this.perSourceExempt = Objects.requireNonNull(exempt, "exempt");
+            return this;
+        }
+
+        /**
+         * Requests a connection may have awaiting their answer's write; one more closes the connection.
+         *
+         * @throws IllegalArgumentException when not positive
+         */
+        public Builder maxPipelinedRequests(final int requests) {
+            if (requests <= 0) {
+                throw new IllegalArgumentException("maxPipelinedRequests must be positive, was " + requests);
+            }
+            this.maxPipelinedRequests = requests;
             return this;
         }
 

@@ -36,16 +36,20 @@ import org.slf4j.LoggerFactory;
 @ChannelHandler.Sharable
 final class HttpRouterHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(HttpRouterHandler.class);
+    private static final CharSequence[] FORWARDED_HEADERS = {"Forwarded", "X-Forwarded-For", "X-Forwarded-Host",
+        "X-Forwarded-Proto", "X-Forwarded-Port", "X-Forwarded-Prefix"};
 
     private final Map<String, PlainRoute> routes;
     private final PrefixRoute[] webSocketRoutes;
     private final int maxWebSocketFrameBytes;
     private final long closeHandshakeTimeoutMs;
+    private final TrustedProxies trustedProxies;
     private final HttpEdgeServer.Counters counters;
 
     HttpRouterHandler(final Map<String, PlainRoute> routes, final List<PrefixRoute> webSocketRoutes,
                       final int maxWebSocketFrameBytes, final long closeHandshakeTimeoutMs,
-                      final HttpEdgeServer.Counters counters) {
+                      final TrustedProxies trustedProxies, final HttpEdgeServer.Counters counters) {
+        this.trustedProxies = trustedProxies;
         this.routes = new LinkedHashMap<>(routes);
         final List<PrefixRoute> sorted = new ArrayList<>(webSocketRoutes);
         sorted.sort((a, b) -> Integer.compare(b.prefix().length(), a.prefix().length()));
@@ -75,6 +79,13 @@ final class HttpRouterHandler extends ChannelInboundHandlerAdapter {
             sendAndClose(ctx, request, HttpResponseStatus.BAD_REQUEST);
             return;
         }
+        if (!fromTrustedProxy(ctx)) {
+            // Only a listed proxy may say where a request came from; anyone else's claims are dropped here, once,
+            // so no route can be fooled by them.
+            for (final CharSequence forwarded : FORWARDED_HEADERS) {
+                request.headers().remove(forwarded);
+            }
+        }
         final String path = pathOf(request.uri());
         final PlainRoute plain = routes.get(path);
         if (plain != null) {
@@ -87,7 +98,7 @@ final class HttpRouterHandler extends ChannelInboundHandlerAdapter {
                 plain.route().handle(ctx, request);
             } catch (final RuntimeException ex) {
                 counters.routeFailures.increment();
-                LOG.error("route {} failed on {}", path, request.method(), ex);
+                LOG.error("route {} failed on {}", PeerText.of(path), request.method(), ex);
                 sendAndClose(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR);
             }
             return;
@@ -117,7 +128,7 @@ final class HttpRouterHandler extends ChannelInboundHandlerAdapter {
             decision = route.decide(ctx, request);
         } catch (final RuntimeException ex) {
             counters.routeFailures.increment();
-            LOG.error("WebSocket route failed on {}", pathOf(request.uri()), ex);
+            LOG.error("WebSocket route failed on {}", PeerText.of(pathOf(request.uri())), ex);
             sendAndClose(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR);
             return;
         }
@@ -130,8 +141,11 @@ final class HttpRouterHandler extends ChannelInboundHandlerAdapter {
         }
         counters.upgrades.increment();
         final ChannelPipeline p = ctx.pipeline();
-        if (p.get(HttpEdgeServer.IDLE_HANDLER) != null) {
-            p.remove(HttpEdgeServer.IDLE_HANDLER);
+        for (final String perRequest : new String[] {HttpEdgeServer.IDLE_HANDLER, HttpEdgeServer.DEADLINE_HANDLER,
+            HttpEdgeServer.PIPELINE_HANDLER}) {
+            if (p.get(perRequest) != null) {
+                p.remove(perRequest);
+            }
         }
         ctx.channel().attr(WebSocketClosing.CLOSE_TIMEOUT_MS).set(closeHandshakeTimeoutMs);
         final WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
@@ -176,6 +190,12 @@ final class HttpRouterHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
         LOG.debug("HTTP connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
         ctx.close();
+    }
+
+    private boolean fromTrustedProxy(final ChannelHandlerContext ctx) {
+        final java.net.SocketAddress peer = ctx.channel().remoteAddress();
+        return peer instanceof java.net.InetSocketAddress && ((java.net.InetSocketAddress) peer).getAddress() != null
+            && trustedProxies.test(((java.net.InetSocketAddress) peer).getAddress());
     }
 
     private void methodNotAllowed(final ChannelHandlerContext ctx, final FullHttpRequest request, final Set<HttpMethod> allowed) {

@@ -21,7 +21,8 @@ public final class WebSocketClosing {
     }
 
     /**
-     * Sends a close frame with {@code statusCode} and {@code reason} (at most 123 UTF-8 bytes; longer reasons are cut)
+     * Sends a close frame with {@code statusCode} and {@code reason} (at most 123 UTF-8 bytes; longer reasons are cut in one
+     * step). The reason is ours: never put peer input in it
      * and schedules the TCP close.
      *
      * @return the write of the close frame
@@ -43,14 +44,27 @@ public final class WebSocketClosing {
     }
 
     /** RFC 6455 §5.5: a control frame's payload is at most 125 bytes, two of which hold the status code. */
-    private static String truncate(final String reason) {
+    static final int MAX_REASON_BYTES = 123;
+
+    /**
+     * The reason cut to {@value #MAX_REASON_BYTES} UTF-8 bytes in one step: encoded once, cut at the limit, and moved
+     * back over continuation bytes so no character is split. Linear in the reason's length, whatever its size.
+     */
+    static String truncate(final String reason) {
         if (reason == null) {
             return "";
         }
-        String r = reason;
-        while (r.getBytes(StandardCharsets.UTF_8).length > 123) {
-            r = r.substring(0, r.length() - 1);
+        if (reason.length() * 3 <= MAX_REASON_BYTES) {
+            return reason;
         }
-        return r;
+        final byte[] utf8 = reason.getBytes(StandardCharsets.UTF_8);
+        if (utf8.length <= MAX_REASON_BYTES) {
+            return reason;
+        }
+        int end = MAX_REASON_BYTES;
+        while (end > 0 && (utf8[end] & 0xC0) == 0x80) {
+            end--;
+        }
+        return new String(utf8, 0, end, StandardCharsets.UTF_8);
     }
 }

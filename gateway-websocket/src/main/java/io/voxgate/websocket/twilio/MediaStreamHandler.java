@@ -53,6 +53,7 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>frame over the size limit</td><td>closed 1009 by the server</td><td>streamsClosedByViolation</td></tr>
  *   <tr><td>call token missing, forged or expired when required</td><td>closed 1008</td><td>streamsRejectedToken</td></tr>
  *   <tr><td>start unusable (fields, format, CallSid not the URL's)</td><td>closed 1008</td><td>streamsRejectedStart</td></tr>
+ *   <tr><td>CallSid not admitted by the webhook, or already streamed</td><td>closed 1008</td><td>streamsRejectedNotAdmitted</td></tr>
  *   <tr><td>no start in time</td><td>closed 1008</td><td>streamsStartTimedOut</td></tr>
  *   <tr><td>connection dropped (even mid-frame)</td><td>call ended, resources released</td><td>streamsDroppedWithoutStop</td></tr>
  * </table>
@@ -108,6 +109,7 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
     private long lastInboundNs;
     private long startedNs;
     private int rejected;
+    private boolean claimed;
     private long framesIn;
     private long bytesIn;
 
@@ -333,6 +335,13 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
             return;
         }
         final JsonNode start = root.path("start");
+        // The credential first: until the token is verified (for the URL's CallSid) the rest of start is an anonymous
+        // peer's, and nothing in it is worth looking at, or logging.
+        final JsonNode customParameters = start.path("customParameters");
+        if (config.streamAuthentication().tokenRequired(upgradeSigned)
+            && !tokenVerified(customParameters.path(CALL_TOKEN_PARAMETER).asText(null))) {
+            return;
+        }
         final String sid = start.path("streamSid").asText(root.path("streamSid").asText(""));
         final String callSid = start.path("callSid").asText("");
         final String accountSid = start.path("accountSid").asText("");
@@ -347,29 +356,24 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
         final JsonNode format = start.path("mediaFormat");
         if (!format.isMissingNode() && (!"audio/x-mulaw".equals(format.path("encoding").asText("audio/x-mulaw"))
             || format.path("sampleRate").asInt(8000) != 8000 || format.path("channels").asInt(1) != 1)) {
-            rejectStart("unsupported media format " + format);
+            // The format is the peer's text: the reason names the rule, never the value.
+            rejectStart("unsupported media format (need audio/x-mulaw, 8000 Hz, 1 channel)");
             return;
         }
+        final long nowSeconds = config.clock().instant().getEpochSecond();
+        final AdmittedCalls.Claim claim = edge.admittedCalls().claim(callSid, nowSeconds);
+        if (claim != AdmittedCalls.Claim.CLAIMED) {
+            stats.streamsRejectedNotAdmitted.increment();
+            endStream(claim == AdmittedCalls.Claim.ALREADY_STREAMED ? "a stream already started for this call"
+                : claim == AdmittedCalls.Claim.FULL ? "gateway busy" : "no stream expected for this call", CLOSE_POLICY);
+            return;
+        }
+        claimed = true;
         final Map<String, String> parameters = new LinkedHashMap<>();
-        for (final Map.Entry<String, JsonNode> field : start.path("customParameters").properties()) {
+        for (final Map.Entry<String, JsonNode> field : customParameters.properties()) {
             parameters.put(field.getKey(), field.getValue().asText());
         }
-        final String token = parameters.remove(CALL_TOKEN_PARAMETER);
-        if (config.streamAuthentication().tokenRequired(upgradeSigned)) {
-            final CallTokens.Verdict verdict = edge.callTokens().verify(callSid, token, config.clock().instant().getEpochSecond());
-            if (verdict != CallTokens.Verdict.VALID) {
-                stats.streamsRejectedToken.increment();
-                if (verdict == CallTokens.Verdict.MISSING) {
-                    stats.tokensMissing.increment();
-                } else if (verdict == CallTokens.Verdict.EXPIRED) {
-                    stats.tokensExpired.increment();
-                } else {
-                    stats.tokensInvalid.increment();
-                }
-                endStream("call token " + verdict.name().toLowerCase(Locale.ROOT), CLOSE_POLICY);
-                return;
-            }
-        }
+        parameters.remove(CALL_TOKEN_PARAMETER);
         parameters.put("streamSid", sid);
         parameters.put("accountSid", accountSid);
         this.streamSid = sid;
@@ -407,6 +411,24 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
                 endStream("a stream for this call is already running", CLOSE_POLICY);
                 break;
         }
+    }
+
+    /** Verifies the call token for the URL's CallSid; closes the stream with 1008 and returns false when it fails. */
+    private boolean tokenVerified(final String token) {
+        final CallTokens.Verdict verdict = edge.callTokens().verify(pathCallSid, token, config.clock().instant().getEpochSecond());
+        if (verdict == CallTokens.Verdict.VALID) {
+            return true;
+        }
+        stats.streamsRejectedToken.increment();
+        if (verdict == CallTokens.Verdict.MISSING) {
+            stats.tokensMissing.increment();
+        } else if (verdict == CallTokens.Verdict.EXPIRED) {
+            stats.tokensExpired.increment();
+        } else {
+            stats.tokensInvalid.increment();
+        }
+        endStream("call token " + verdict.name().toLowerCase(Locale.ROOT), CLOSE_POLICY);
+        return false;
     }
 
     private void rejectStart(final String reason) {
@@ -529,6 +551,9 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
         if (leg != null) {
             leg.flushIfPending();
             leg.close();
+        }
+        if (claimed) {
+            edge.admittedCalls().streamEnded(pathCallSid, config.clock().instant().getEpochSecond());
         }
         if (previous == State.STARTED) {
             final long nowNs = edge.opener().clock().nanoTime();

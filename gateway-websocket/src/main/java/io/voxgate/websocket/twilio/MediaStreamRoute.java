@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code GET /media/{CallSid}}: decides a Media Streams upgrade before the {@code 101}. 404 for a path without a
  * well-formed CallSid; 403 for a forged signature, or a missing one when {@link StreamAuthentication} requires it.
- * An unsigned upgrade allowed by the mode goes on, and its {@code start} must then carry a valid call token.
+ * An unsigned upgrade allowed by the mode goes on, and its {@code start} must then carry a valid call token. 403 too
+ * for a CallSid this node's webhook never admitted (when the mode needs the record) or whose stream already started.
  *
  * <p>Threading: sharable, on event loops.
  */
@@ -51,6 +52,11 @@ final class MediaStreamRoute implements WebSocketRoute {
                 CallLog.warn(LOG, bareSid, "media stream upgrade refused: X-Twilio-Signature missing");
                 return WebSocketUpgrade.refuse(HttpResponseStatus.FORBIDDEN, "signature required");
             }
+        }
+        if (!edge.admittedCalls().mayStream(bareSid, edge.config().clock().instant().getEpochSecond())) {
+            stats.upgradesRejectedNotAdmitted.increment();
+            CallLog.warn(LOG, bareSid, "media stream upgrade refused: no stream expected for this call");
+            return WebSocketUpgrade.refuse(HttpResponseStatus.FORBIDDEN, "no stream expected for this call");
         }
         stats.upgradesAccepted.increment();
         return WebSocketUpgrade.accept(new MediaStreamHandler(edge, bareSid, signed));

@@ -8,16 +8,21 @@ import java.util.Locale;
  * <p>The two proofs: Twilio's {@code X-Twilio-Signature} on the WebSocket upgrade (over the {@code wss://} URL,
  * protocols.md §2.5), checked before the {@code 101}; and the per-call token the webhook put in the TwiML, which
  * arrives in the {@code start} message. A forged signature (present but wrong) is refused with 403 in every mode.
- * Immutable.
+ * In every mode but {@link #SIGNATURE} the stream's CallSid must also be one this node's webhook admitted, and a
+ * CallSid starts at most one stream (see {@link AdmittedCalls}). Immutable.
  */
 public enum StreamAuthentication {
-    /** A valid upgrade signature is required (403 otherwise); the token is not looked at. */
+    /**
+     * A valid upgrade signature is required (403 otherwise); the token is not looked at and the webhook's record is not
+     * required. For deployments whose own TwiML opens the stream ({@code <Start><Stream>}), so this gateway's webhook
+     * never sees the call; still at most one stream per CallSid.
+     */
     SIGNATURE,
     /** A valid token in {@code start} is required (close 1008 otherwise); an unsigned upgrade is let through. */
     TOKEN,
-    /** Either proof suffices: an unsigned upgrade must present a valid token in {@code start}. The default. */
+    /** Either proof suffices: an unsigned upgrade must present a valid token in {@code start}. */
     EITHER,
-    /** Both proofs are required. */
+    /** Both proofs are required. The default: a replayed signed upgrade lacks the token, a leaked token the signature. */
     BOTH;
 
     /**
@@ -34,6 +39,11 @@ public enum StreamAuthentication {
             }
         }
         throw new IllegalArgumentException("stream authentication '" + text + "' is not one of signature, token, either, both");
+    }
+
+    /** Whether a stream needs the webhook's record of its CallSid: in every mode where the TwiML is ours. */
+    boolean webhookRequired() {
+        return this != SIGNATURE;
     }
 
     boolean signatureRequired() {

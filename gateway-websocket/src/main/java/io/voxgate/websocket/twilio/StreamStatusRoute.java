@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.voxgate.websocket.http.HttpResponses;
 import io.voxgate.websocket.http.HttpRoute;
+import io.voxgate.websocket.http.PeerText;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +30,7 @@ final class StreamStatusRoute implements HttpRoute {
     public void handle(final ChannelHandlerContext ctx, final FullHttpRequest request) {
         final TwilioEdgeStats stats = edge.stats();
         final Map<String, String> params = FormParameters.decode(request);
-        final String callSid = params.getOrDefault("CallSid", "");
+        final String callSid = PeerText.of(params.getOrDefault("CallSid", ""));
         if (edge.signatures().enabled() && !edge.signatures().validWebhook(request, params)) {
             stats.statusCallbacksRejectedSignature.increment();
             CallLog.warn(LOG, callSid, "stream status callback refused: bad or missing X-Twilio-Signature");
@@ -40,9 +41,10 @@ final class StreamStatusRoute implements HttpRoute {
         final String event = params.getOrDefault("StreamEvent", "");
         if ("stream-error".equals(event)) {
             stats.streamErrorsReported.increment();
-            CallLog.warn(LOG, callSid, "Twilio reports stream {} error: {}", params.get("StreamSid"), params.get("StreamError"));
+            CallLog.warn(LOG, callSid, "Twilio reports stream {} error: {}", PeerText.of(params.get("StreamSid")),
+                PeerText.of(params.get("StreamError")));
         } else {
-            CallLog.info(LOG, callSid, "Twilio reports stream {} {}", params.get("StreamSid"), event);
+            CallLog.info(LOG, callSid, "Twilio reports stream {} {}", PeerText.of(params.get("StreamSid")), PeerText.of(event));
         }
         HttpResponses.send(ctx, request, HttpResponses.of(HttpResponseStatus.NO_CONTENT, HttpResponses.TEXT_PLAIN, ""));
     }

@@ -35,6 +35,7 @@ public final class TwilioEdge {
     private final TwilioEdgeStats stats = new TwilioEdgeStats();
     private final TwilioSignatures signatures;
     private final CallTokens callTokens;
+    private final AdmittedCalls admittedCalls;
 
     /**
      * The Twilio edge of a node: each accepted stream becomes a call opened by {@code opener}; the webhook refuses a
@@ -58,6 +59,9 @@ public final class TwilioEdge {
         this.tickers = Objects.requireNonNull(tickers, "tickers");
         this.signatures = new TwilioSignatures(config);
         this.callTokens = new CallTokens(config.callTokenSecret(), config.callTokenTtlSeconds());
+        // A record outlives its token, so a stream that comes too late is told its token expired.
+        this.admittedCalls = new AdmittedCalls(config.maxAdmittedCalls(), 2 * config.callTokenTtlSeconds(),
+            config.streamAuthentication().webhookRequired());
     }
 
     /**
@@ -101,6 +105,10 @@ public final class TwilioEdge {
 
     CallTokens callTokens() {
         return callTokens;
+    }
+
+    AdmittedCalls admittedCalls() {
+        return admittedCalls;
     }
 
     /** Whether {@code sid} has the shape of a Twilio SID (letters and digits; safe in URLs, JSON and logs). */

@@ -24,6 +24,11 @@ public final class TwilioEdgeConfig {
     /** Media stream WebSocket paths: this prefix plus the CallSid. */
     public static final String MEDIA_PATH_PREFIX = "/media/";
 
+    /**
+     * Default limit of the webhook's record of admitted calls ({@link AdmittedCalls}): ten times the default call
+     * limit; a record lasts minutes, so only a flood of webhooks (which must be signed) can fill it.
+     */
+    public static final int DEFAULT_MAX_ADMITTED_CALLS = 10_000;
     /** Default token lifetime: Twilio opens the stream within seconds of fetching the TwiML; two minutes is ample. */
     public static final long DEFAULT_CALL_TOKEN_TTL_SECONDS = 120;
     /** Default mark spacing: 100 ms of audio, the middle ground of protocols.md §1.5 (one per chunk is too many). */
@@ -44,6 +49,7 @@ public final class TwilioEdgeConfig {
     private final StreamAuthentication streamAuthentication;
     private final byte[] callTokenSecret;
     private final long callTokenTtlSeconds;
+    private final int maxAdmittedCalls;
     private final boolean statusCallback;
     private final int markIntervalMs;
     private final int maxMediaPayloadBytes;
@@ -60,6 +66,7 @@ public final class TwilioEdgeConfig {
         this.streamAuthentication = b.streamAuthentication;
         this.callTokenSecret = b.callTokenSecret.clone();
         this.callTokenTtlSeconds = b.callTokenTtlSeconds;
+        this.maxAdmittedCalls = b.maxAdmittedCalls;
         this.statusCallback = b.statusCallback;
         this.markIntervalMs = b.markIntervalMs;
         this.maxMediaPayloadBytes = b.maxMediaPayloadBytes;
@@ -97,6 +104,11 @@ public final class TwilioEdgeConfig {
     /** Lifetime of a per-call token. */
     public long callTokenTtlSeconds() {
         return callTokenTtlSeconds;
+    }
+
+    /** Calls the webhook's record holds at most; beyond, new calls get 503. */
+    public int maxAdmittedCalls() {
+        return maxAdmittedCalls;
     }
 
     /** Whether the TwiML asks Twilio for stream status callbacks. */
@@ -160,9 +172,10 @@ public final class TwilioEdgeConfig {
         private String authToken;
         private boolean signatureValidation = true;
         private boolean trustForwardedHeaders;
-        private StreamAuthentication streamAuthentication = StreamAuthentication.EITHER;
+        private StreamAuthentication streamAuthentication = StreamAuthentication.BOTH;
         private byte[] callTokenSecret;
         private long callTokenTtlSeconds = DEFAULT_CALL_TOKEN_TTL_SECONDS;
+        private int maxAdmittedCalls = DEFAULT_MAX_ADMITTED_CALLS;
         private boolean statusCallback = true;
         private int markIntervalMs = DEFAULT_MARK_INTERVAL_MS;
         private int maxMediaPayloadBytes = DEFAULT_MAX_MEDIA_PAYLOAD_BYTES;
@@ -219,7 +232,7 @@ public final class TwilioEdgeConfig {
             return this;
         }
 
-        /** What a media stream must prove ({@code --stream-auth}). */
+        /** What a media stream must prove ({@code --stream-auth}); {@link StreamAuthentication#BOTH} by default. */
         public Builder streamAuthentication(final StreamAuthentication mode) {
             this.streamAuthentication = Objects.requireNonNull(mode, "streamAuthentication");
             return this;
@@ -237,6 +250,12 @@ public final class TwilioEdgeConfig {
         /** Lifetime of a per-call token, seconds. */
         public Builder callTokenTtlSeconds(final long seconds) {
             this.callTokenTtlSeconds = seconds;
+            return this;
+        }
+
+        /** Calls the webhook's record holds at most, 1-1,000,000. */
+        public Builder maxAdmittedCalls(final int calls) {
+            this.maxAdmittedCalls = calls;
             return this;
         }
 
@@ -302,6 +321,7 @@ public final class TwilioEdgeConfig {
                 throw new IllegalArgumentException("call token secret must be at least 16 bytes, was " + callTokenSecret.length);
             }
             requireRange("callTokenTtlSeconds", callTokenTtlSeconds, 1, 86_400);
+            requireRange("maxAdmittedCalls", maxAdmittedCalls, 1, 1_000_000);
             requireRange("markIntervalMs", markIntervalMs, 20, 1_000);
             requireRange("maxMediaPayloadBytes", maxMediaPayloadBytes, 160, 65_536);
             requireRange("maxRejectedMessages", maxRejectedMessages, 1, 1_000_000);

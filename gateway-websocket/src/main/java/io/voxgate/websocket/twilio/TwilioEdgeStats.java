@@ -15,6 +15,10 @@ public final class TwilioEdgeStats {
     final LongAdder webhooksRefusedFull = new LongAdder();
     final LongAdder webhooksRefusedDraining = new LongAdder();
     final LongAdder webhooksMalformed = new LongAdder();
+    final LongAdder webhooksRepeated = new LongAdder();
+    final LongAdder webhooksRefusedRecordFull = new LongAdder();
+    final LongAdder upgradesRejectedNotAdmitted = new LongAdder();
+    final LongAdder streamsRejectedNotAdmitted = new LongAdder();
     final LongAdder statusCallbacks = new LongAdder();
     final LongAdder statusCallbacksRejectedSignature = new LongAdder();
     final LongAdder streamErrorsReported = new LongAdder();
@@ -74,6 +78,26 @@ public final class TwilioEdgeStats {
     /** Webhooks refused with 503 because the gateway was draining. */
     public long webhooksRefusedDraining() {
         return webhooksRefusedDraining.sum();
+    }
+
+    /** Webhooks for a live CallSid, answered with the recorded TwiML (no new token). */
+    public long webhooksRepeated() {
+        return webhooksRepeated.sum();
+    }
+
+    /** Webhooks refused with 503 because the record of admitted calls was full. */
+    public long webhooksRefusedRecordFull() {
+        return webhooksRefusedRecordFull.sum();
+    }
+
+    /** Upgrades refused with 403 because no stream was expected for the CallSid (not admitted, or already streamed). */
+    public long upgradesRejectedNotAdmitted() {
+        return upgradesRejectedNotAdmitted.sum();
+    }
+
+    /** Streams closed with 1008 at {@code start}: CallSid not admitted, or a stream already started for it. */
+    public long streamsRejectedNotAdmitted() {
+        return streamsRejectedNotAdmitted.sum();
     }
 
     /** Webhooks refused with 400: no or malformed CallSid. */

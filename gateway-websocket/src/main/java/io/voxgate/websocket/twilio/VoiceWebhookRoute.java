@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * The stream URL has no query string (Twilio refuses one, T-STREAM); what the stream needs travels as parameters.
+ * It names this node's own public URL: the node that answered holds the call's record ({@link AdmittedCalls}), and
+ * a repeated webhook for a live call gets the recorded TwiML (same token) again.
  *
  * <p>Threading: sharable, on event loops. Logs the CallSid (MDC {@code callId}), never the token.
  */
@@ -59,29 +61,55 @@ final class VoiceWebhookRoute implements HttpRoute {
             HttpResponses.send(ctx, request, HttpResponses.status(HttpResponseStatus.FORBIDDEN));
             return;
         }
+        final long nowSeconds = edge.config().clock().instant().getEpochSecond();
+        final AdmittedCalls.Answer earlier = edge.admittedCalls().recorded(callSid, nowSeconds);
+        if (earlier != null) {
+            // Twilio retries a webhook it got no answer to: the same TwiML again, so the call has one token only.
+            stats.webhooksRepeated.increment();
+            CallLog.info(LOG, callSid, "voice webhook repeated: answered with the call's recorded TwiML");
+            HttpResponses.send(ctx, request, HttpResponses.of(HttpResponseStatus.OK, HttpResponses.TEXT_XML, earlier.twiml()));
+            return;
+        }
         final CallAdmission.Verdict verdict = edge.precheck();
         if (verdict != CallAdmission.Verdict.ACCEPTED) {
             (verdict == CallAdmission.Verdict.FULL ? stats.webhooksRefusedFull : stats.webhooksRefusedDraining).increment();
             CallLog.info(LOG, callSid, "voice webhook refused: gateway {}", verdict == CallAdmission.Verdict.FULL ? "full" : "draining");
-            final FullHttpResponse busy = HttpResponses.status(HttpResponseStatus.SERVICE_UNAVAILABLE);
-            busy.headers().set(HttpHeaderNames.RETRY_AFTER, "5");
-            HttpResponses.send(ctx, request, busy);
+            sendBusy(ctx, request);
             return;
         }
-        final String twiml;
+        final AdmittedCalls.Answer answer = edge.admittedCalls().admit(callSid, nowSeconds, () -> twiml(callSid, nowSeconds));
+        if (answer == null) {
+            stats.webhooksRefusedRecordFull.increment();
+            CallLog.warn(LOG, callSid, "voice webhook refused: the record of admitted calls is full");
+            sendBusy(ctx, request);
+            return;
+        }
+        if (answer.repeated()) {
+            stats.webhooksRepeated.increment();
+        } else {
+            stats.webhooksAnswered.increment();
+            CallLog.info(LOG, callSid, "voice webhook answered with a media stream");
+        }
+        HttpResponses.send(ctx, request, HttpResponses.of(HttpResponseStatus.OK, HttpResponses.TEXT_XML, answer.twiml()));
+    }
+
+    private static void sendBusy(final ChannelHandlerContext ctx, final FullHttpRequest request) {
+        final FullHttpResponse busy = HttpResponses.status(HttpResponseStatus.SERVICE_UNAVAILABLE);
+        busy.headers().set(HttpHeaderNames.RETRY_AFTER, "5");
+        HttpResponses.send(ctx, request, busy);
+    }
+
+    private String twiml(final String callSid, final long nowSeconds) {
         try {
-            twiml = twiml(callSid);
+            return buildTwiml(callSid, nowSeconds);
         } catch (final TwiMLException ex) {
             throw new IllegalStateException("TwiML could not be built", ex);
         }
-        stats.webhooksAnswered.increment();
-        CallLog.info(LOG, callSid, "voice webhook answered with a media stream");
-        HttpResponses.send(ctx, request, HttpResponses.of(HttpResponseStatus.OK, HttpResponses.TEXT_XML, twiml));
     }
 
-    private String twiml(final String callSid) throws TwiMLException {
+    private String buildTwiml(final String callSid, final long nowSeconds) throws TwiMLException {
         final TwilioEdgeConfig config = edge.config();
-        final String token = edge.callTokens().issue(callSid, config.clock().instant().getEpochSecond());
+        final String token = edge.callTokens().issue(callSid, nowSeconds);
         final Stream.Builder stream = new Stream.Builder()
             .url(config.mediaUrlBase() + TwilioEdgeConfig.MEDIA_PATH_PREFIX + callSid)
             .parameter(new Parameter.Builder().name("callSid").value(callSid).build())

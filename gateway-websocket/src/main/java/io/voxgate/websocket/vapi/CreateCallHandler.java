@@ -66,7 +66,7 @@ final class CreateCallHandler extends SimpleChannelInboundHandler<FullHttpRespon
     public void channelInactive(final ChannelHandlerContext ctx) {
         if (!reported) {
             reported = true;
-            agent.onCreateFailure(attempt, "connection closed before a response");
+            agent.onCreateLost(attempt, "connection closed before a response");
         }
         ctx.fireChannelInactive();
     }
@@ -75,7 +75,7 @@ final class CreateCallHandler extends SimpleChannelInboundHandler<FullHttpRespon
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
         if (!reported) {
             reported = true;
-            agent.onCreateFailure(attempt, cause.getClass().getSimpleName() + ": " + cause.getMessage());
+            agent.onCreateLost(attempt, cause.getClass().getSimpleName() + ": " + cause.getMessage());
         }
         ctx.close();
     }

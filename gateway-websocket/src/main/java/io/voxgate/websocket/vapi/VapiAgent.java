@@ -19,6 +19,7 @@ import io.voxgate.core.agent.AgentCall;
 import io.voxgate.core.agent.AgentListener;
 import io.voxgate.core.agent.VoiceAgent;
 import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.websocket.http.PeerText;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -242,16 +243,29 @@ final class VapiAgent implements VoiceAgent, VapiFrameDecoder.FrameSink {
         retryOrFail(why);
     }
 
-    private void onCreateTimeout(final int forAttempt) {
+    /**
+     * The request may have reached Vapi and no answer says whether a call was made: Vapi documents no idempotency key
+     * for {@code POST /call}, so a second request could create (and bill) a second call. One attempt, then the
+     * failure prompt.
+     */
+    void onCreateLost(final int forAttempt, final String why) {
         if (state != State.CREATING || forAttempt != attempt) {
             return;
         }
+        cancel(attemptTimer);
         final Channel ch = createChannel;
         createChannel = null;
         if (ch != null) {
             ch.close();
         }
-        retryOrFail("no response within " + config.createAttemptTimeoutMs() + " ms");
+        stats.createLost();
+        LOG.warn("vapi call create outcome unknown, not repeated call={} cause={}", call.callId(),
+            VapiRedaction.redact(why, config.apiKey()));
+        endByAgent(VapiCloseReason.CREATE_FAILED);
+    }
+
+    private void onCreateTimeout(final int forAttempt) {
+        onCreateLost(forAttempt, "no response within " + config.createAttemptTimeoutMs() + " ms");
     }
 
     private void retryOrFail(final String why) {
@@ -408,7 +422,7 @@ final class VapiAgent implements VoiceAgent, VapiFrameDecoder.FrameSink {
     void onSocketException(final Throwable cause) {
         if (state == State.OPENING || state == State.OPEN) {
             LOG.warn("vapi socket error call={} cause={}: {}", call.callId(), cause.getClass().getSimpleName(),
-                VapiRedaction.redact(cause.getMessage(), secrets()));
+                PeerText.of(VapiRedaction.redact(cause.getMessage(), secrets())));
         }
     }
 

@@ -18,6 +18,7 @@ public final class VapiAgentStats {
     private final LongAdder agentsConnected = new LongAdder();
     private final LongAdder createAttempts = new LongAdder();
     private final LongAdder createRetries = new LongAdder();
+    private final LongAdder createsLost = new LongAdder();
     private final LongAdder[] closedByReason = new LongAdder[VapiCloseReason.values().length];
     private final LongAdder promptsPlayed = new LongAdder();
     private final LongAdder controlMessagesReceived = new LongAdder();
@@ -71,6 +72,18 @@ public final class VapiAgentStats {
     /** {@code POST /call} retries after a 5xx, timeout or connection failure. */
     public long createRetries() {
         return createRetries.sum();
+    }
+
+    /**
+     * {@code POST /call} requests whose outcome is unknown (timeout, connection lost after sending): never repeated,
+     * since a repeat could create a second call; the caller hears the failure prompt.
+     */
+    public long createsLost() {
+        return createsLost.sum();
+    }
+
+    void createLost() {
+        createsLost.increment();
     }
 
     /** Agents that ended for {@code reason}. */

@@ -267,6 +267,10 @@ public final class VapiConfig {
             if (uri.getUserInfo() != null || uri.getQuery() != null || uri.getFragment() != null) {
                 throw new IllegalArgumentException(OPTION_API_URL + " '" + text + "' must not carry user info, a query or a fragment");
             }
+            if ("http".equals(scheme) && !loopback(uri.getHost())) {
+                // The API key travels in every request: in the clear only to this host (a local stand-in or proxy).
+                throw new IllegalArgumentException(OPTION_API_URL + " '" + text + "' must be https:// (http:// only to a loopback address)");
+            }
             final String path = uri.getPath() == null ? "" : uri.getPath();
             final String trimmed = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
             try {
@@ -274,6 +278,11 @@ public final class VapiConfig {
             } catch (final URISyntaxException ex) {
                 throw new IllegalArgumentException(OPTION_API_URL + " '" + text + "' is not a URL", ex);
             }
+        }
+
+        private static boolean loopback(final String host) {
+            final String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+            return "localhost".equalsIgnoreCase(bare) || bare.startsWith("127.") || "::1".equals(bare) || "0:0:0:0:0:0:0:1".equals(bare);
         }
 
         private static void validateDtmfMessage(final String template) {

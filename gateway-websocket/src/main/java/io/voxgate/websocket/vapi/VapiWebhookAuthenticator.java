@@ -16,7 +16,10 @@ import javax.crypto.spec.SecretKeySpec;
  * Checks that a webhook request comes from Vapi (protocols.md §5.6). Every comparison of a credential is
  * constant-time ({@link MessageDigest#isEqual}); bearer and header secrets are compared as SHA-256 digests, so
  * not even their length leaks. HMAC requests must carry a timestamp inside the replay window and a signature
- * not seen before.
+ * not seen before. The window is one-sided: up to the configured age in the past, at most
+ * {@value #MAX_FORWARD_SKEW_MS} ms in the future (clock skew), so a signature made for a later time cannot be held
+ * back and replayed once the cache forgot it. The cache never forgets a signature before its window closes; when
+ * it is full of live ones, requests are refused ({@link Verdict#CACHE_FULL}) rather than let a replay through.
  *
  * <p>Threading: safe on any thread; the replay cache is guarded by its own monitor (a few map operations per
  * request, off the media path). Units: epoch milliseconds for {@code nowEpochMs}.
@@ -33,11 +36,15 @@ final class VapiWebhookAuthenticator {
         /** A valid signature with a timestamp outside the replay window. */
         STALE,
         /** A valid signature already accepted once. */
-        REPLAYED
+        REPLAYED,
+        /** A valid signature refused because the replay cache is full of signatures still inside their window. */
+        CACHE_FULL
     }
 
     /** Timestamps above this are read as milliseconds: Vapi does not document the unit (protocols.md §8 item 13). */
     private static final long MILLISECOND_TIMESTAMPS_FROM = 100_000_000_000L;
+    /** How far ahead of our clock a timestamp may be: a few seconds of skew between Vapi's clock and ours. */
+    static final long MAX_FORWARD_SKEW_MS = 5_000;
 
     private final VapiWebhookConfig config;
     private final byte[] secretDigest;
@@ -77,34 +84,39 @@ final class VapiWebhookAuthenticator {
         if (!MessageDigest.isEqual(expected, given)) {
             return Verdict.FORGED;
         }
-        long expiresAtMs = Long.MAX_VALUE;
+        final long windowMs = config.replayWindowS() * 1_000L;
+        // Without a signed timestamp nothing bounds a replay in time; the signature is refused again for one window.
+        long expiresAtMs = nowEpochMs + windowMs;
         if (config.includeTimestamp()) {
             final long sentAtMs = epochMs(timestamp.trim());
-            final long windowMs = config.replayWindowS() * 1_000L;
-            if (sentAtMs < 0 || Math.abs(nowEpochMs - sentAtMs) > windowMs) {
+            if (sentAtMs < 0 || sentAtMs < nowEpochMs - windowMs || sentAtMs > nowEpochMs + MAX_FORWARD_SKEW_MS) {
                 return Verdict.STALE;
             }
             expiresAtMs = sentAtMs + windowMs;
         }
-        return remember(new String(given, StandardCharsets.US_ASCII), expiresAtMs, nowEpochMs) ? Verdict.OK : Verdict.REPLAYED;
+        return remember(new String(given, StandardCharsets.US_ASCII), expiresAtMs, nowEpochMs);
     }
 
-    /** Records a signature; false when it was already there and has not expired. */
-    private synchronized boolean remember(final String signature, final long expiresAtMs, final long nowEpochMs) {
+    /** Records a signature: OK when new, REPLAYED when known and unexpired, CACHE_FULL when there is no room. */
+    private synchronized Verdict remember(final String signature, final long expiresAtMs, final long nowEpochMs) {
         final Long known = seenSignatures.get(signature);
         if (known != null && known >= nowEpochMs) {
-            return false;
+            return Verdict.REPLAYED;
         }
-        final Iterator<Map.Entry<String, Long>> it = seenSignatures.entrySet().iterator();
-        while (it.hasNext()) {
-            final Map.Entry<String, Long> eldest = it.next();
-            if (eldest.getValue() >= nowEpochMs && seenSignatures.size() < config.replayCacheSize()) {
-                break;
+        if (seenSignatures.size() >= config.replayCacheSize()) {
+            // Only expired entries go; an unexpired one would let its replay through.
+            final Iterator<Long> it = seenSignatures.values().iterator();
+            while (it.hasNext()) {
+                if (it.next() < nowEpochMs) {
+                    it.remove();
+                }
             }
-            it.remove();
+            if (seenSignatures.size() >= config.replayCacheSize()) {
+                return Verdict.CACHE_FULL;
+            }
         }
         seenSignatures.put(signature, expiresAtMs);
-        return true;
+        return Verdict.OK;
     }
 
     private boolean matchesSecret(final String given) {

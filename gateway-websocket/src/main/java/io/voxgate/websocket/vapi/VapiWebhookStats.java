@@ -13,6 +13,7 @@ public final class VapiWebhookStats {
     private final LongAdder rejectedForged = new LongAdder();
     private final LongAdder rejectedStale = new LongAdder();
     private final LongAdder rejectedReplayed = new LongAdder();
+    private final LongAdder rejectedReplayCacheFull = new LongAdder();
     private final LongAdder rejectedMethod = new LongAdder();
     private final LongAdder malformed = new LongAdder();
     private final LongAdder assistantRequests = new LongAdder();
@@ -47,6 +48,11 @@ public final class VapiWebhookStats {
     /** 401s for a signature seen before. */
     public long rejectedReplayed() {
         return rejectedReplayed.sum();
+    }
+
+    /** HMAC requests refused because the replay cache was full of signatures still inside their window. */
+    public long rejectedReplayCacheFull() {
+        return rejectedReplayCacheFull.sum();
     }
 
     /** 405s for a method other than POST. */
@@ -116,6 +122,9 @@ public final class VapiWebhookStats {
                 break;
             case REPLAYED:
                 rejectedReplayed.increment();
+                break;
+            case CACHE_FULL:
+                rejectedReplayCacheFull.increment();
                 break;
             default:
                 break;

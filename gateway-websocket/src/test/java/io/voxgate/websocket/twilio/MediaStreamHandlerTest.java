@@ -53,6 +53,8 @@ class MediaStreamHandlerTest {
     private final TwilioEdge edge = new TwilioEdge(TwilioEdgeConfig.builder()
         .publicUrl("https://gateway.example.com")
         .signatureValidation(false)
+        // The handler is driven without a webhook before it, as in a <Start><Stream> deployment.
+        .streamAuthentication(StreamAuthentication.SIGNATURE)
         .streamIdleTimeoutMs(IDLE_TIMEOUT_MS)
         .build(), new CallOpener(registry, call -> agent, CallSessionConfig.defaults().withOutboundLeadMs(0), callClock), tickers);
     private final EmbeddedChannel channel = new EmbeddedChannel(new MediaStreamHandler(edge, CALL_SID, true));

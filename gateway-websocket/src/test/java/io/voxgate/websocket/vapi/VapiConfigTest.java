@@ -64,6 +64,9 @@ final class VapiConfigTest {
     @Test
     void shouldDropATrailingSlashFromTheApiUrl() {
         assertEquals("http://127.0.0.1:4000", valid().apiUrl("http://127.0.0.1:4000/").build().apiUrl().toString());
+        final IllegalArgumentException plain = assertThrows(IllegalArgumentException.class,
+            () -> valid().apiUrl("http://api.vapi.ai").build());
+        assertTrue(plain.getMessage().contains("must be https://"), plain.getMessage());
     }
 
     @Test

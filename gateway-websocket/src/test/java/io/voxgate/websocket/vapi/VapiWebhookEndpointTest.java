@@ -86,6 +86,35 @@ final class VapiWebhookEndpointTest {
     }
 
     @Test
+    void shouldRefuseAHmacTimestampFromTheFutureBeyondTheClockSkew() {
+        final long ts = NOW_MS / 1000 + 60;
+
+        assertEquals(401, endpoint(VapiWebhookConfig.hmac(SECRET)).handle("POST", hmacHeaders(ts, STATUS), STATUS, NOW_MS).status());
+        assertEquals(1, stats.rejectedStale());
+    }
+
+    @Test
+    void shouldAcceptAHmacTimestampAFewSecondsAhead() {
+        assertEquals(200, endpoint(VapiWebhookConfig.hmac(SECRET)).handle("POST", hmacHeaders(NOW_MS + 2_000, STATUS), STATUS, NOW_MS)
+            .status());
+    }
+
+    @Test
+    void shouldRefuseRatherThanForgetALiveSignatureWhenTheReplayCacheIsFull() {
+        final VapiWebhookEndpoint endpoint = endpoint(VapiWebhookConfig.hmac(SECRET).withReplayCacheSize(1));
+        final Map<String, String> first = hmacHeaders(NOW_MS, STATUS);
+
+        assertEquals(200, endpoint.handle("POST", first, STATUS, NOW_MS).status());
+        assertEquals(401, endpoint.handle("POST", hmacHeaders(NOW_MS + 1, STATUS), STATUS, NOW_MS + 1).status());
+        assertEquals(1, stats.rejectedReplayCacheFull());
+        assertEquals(401, endpoint.handle("POST", first, STATUS, NOW_MS + 2).status(), "the first signature is still remembered");
+        assertEquals(1, stats.rejectedReplayed());
+        final long afterWindow = NOW_MS + VapiWebhookConfig.DEFAULT_REPLAY_WINDOW_S * 1_000L + 1;
+        assertEquals(200, endpoint.handle("POST", hmacHeaders(afterWindow, STATUS), STATUS, afterWindow).status(),
+            "room once the first expired");
+    }
+
+    @Test
     void shouldRefuseAReplayedHmacRequest() {
         final VapiWebhookEndpoint endpoint = endpoint(VapiWebhookConfig.hmac(SECRET));
         final Map<String, String> headers = hmacHeaders(NOW_MS / 1000, STATUS);
