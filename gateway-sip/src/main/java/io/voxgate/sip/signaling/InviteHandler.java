@@ -7,9 +7,12 @@ import io.voxgate.sip.sdp.SdpParser;
 import io.voxgate.sip.sdp.SessionDescription;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.text.ParseException;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A new INVITE (no To tag): the checks before admission (loop, drain, digest, body type, session interval, SDP),
+ * A new INVITE (no To tag): the checks before admission (loop, drain, required headers, digest, body type, session
+ * interval, SDP),
  * 100 Trying, the edge's asynchronous admission, then 180/200 with the SDP answer (or the gateway's offer when the
  * INVITE had none), or the refusal.
  *
@@ -84,7 +88,12 @@ final class InviteHandler {
             responses.respondRetryAfter(st, Response.SERVICE_UNAVAILABLE, "draining", config.retryAfterSeconds);
             return;
         }
-        if (digest != null && !SourceAllowList.isTwilio(source) && !authenticated(st, request, source)) {
+        if (!carriesRequiredHeaders(request)) {
+            counters.reject(RejectReason.REQUIRED_HEADER);
+            responses.respond(st, Response.FORBIDDEN, null, null);
+            return;
+        }
+        if (digest != null && !authenticated(st, request, source)) {
             return;
         }
         final String contentError = SipRequests.unsupportedContent(request);
@@ -251,6 +260,18 @@ final class InviteHandler {
         }
     }
 
+    /** Whether every {@code --sip-require-header} is present with its exact value (compared in constant time). */
+    private boolean carriesRequiredHeaders(final Request request) {
+        for (final Map.Entry<String, String> required : config.policy.requiredHeaders().entrySet()) {
+            final String value = SipRequests.headerValue(request, required.getKey(), null);
+            if (value == null || !MessageDigest.isEqual(value.trim().getBytes(StandardCharsets.UTF_8),
+                required.getValue().getBytes(StandardCharsets.UTF_8))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private boolean authenticated(final ServerTransaction st, final Request request, final InetAddress source)
         throws ParseException {
         final AuthorizationHeader auth = (AuthorizationHeader) request.getHeader(AuthorizationHeader.NAME);
@@ -266,7 +287,11 @@ final class InviteHandler {
                 return true;
             }
             stale = verdict == DigestAuthenticator.Verdict.STALE;
-            if (!stale) {
+            if (verdict == DigestAuthenticator.Verdict.REPLAY) {
+                // RFC 7616 §3.4.5 / RFC 2617 §3.2.2: a nonce-count already seen is a replay; challenge afresh.
+                counters.reject(RejectReason.AUTHENTICATION_REPLAY);
+                LOG.info("SIP INVITE from {} replayed a digest nonce-count; challenged again", source);
+            } else if (!stale) {
                 LOG.info("SIP INVITE from {} failed digest authentication (user '{}')", source, auth.getUsername());
             }
         }

@@ -38,14 +38,17 @@ final class JainSipStack {
     private static final AtomicInteger STACK_SEQUENCE = new AtomicInteger();
 
     private final SignalingConfig config;
+    private final SourceGate gate;
+    private final String name = "voxgate-sip-" + STACK_SEQUENCE.incrementAndGet();
     private SipStack stack;
     private SipProvider provider;
     private MessageFactory messages;
     private HeaderFactory headers;
     private AddressFactory addresses;
 
-    JainSipStack(final SignalingConfig config) {
+    JainSipStack(final SignalingConfig config, final SourceGate gate) {
         this.config = config;
+        this.gate = gate;
     }
 
     /**
@@ -60,8 +63,10 @@ final class JainSipStack {
             messages = factory.createMessageFactory();
             headers = factory.createHeaderFactory();
             addresses = factory.createAddressFactory();
+            SourceGate.register(name, gate);
             stack = factory.createSipStack(properties());
         } catch (final PeerUnavailableException ex) {
+            SourceGate.unregister(name);
             throw new IllegalStateException("cannot create the jain-sip stack: " + ex.getMessage(), ex);
         }
         try {
@@ -100,7 +105,7 @@ final class JainSipStack {
     private Properties properties() {
         final Properties p = new Properties();
         // SipFactory keeps every stack by name for the life of the JVM; a unique name per edge keeps stacks apart.
-        p.setProperty("javax.sip.STACK_NAME", "voxgate-sip-" + STACK_SEQUENCE.incrementAndGet());
+        p.setProperty("javax.sip.STACK_NAME", name);
         p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "on");
         p.setProperty("gov.nist.javax.sip.STACK_LOGGER", Slf4jStackLogger.class.getName());
         p.setProperty("gov.nist.javax.sip.SERVER_LOGGER", Slf4jServerLogger.class.getName());
@@ -109,18 +114,27 @@ final class JainSipStack {
         p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "false");
         p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", Integer.toString(MAX_MESSAGE_SIZE));
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
-        p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
+        // Transports behind the source gate (allow list, connection caps, read deadline) and the allow list as the
+        // valve for UDP: jain-sip's own NIO processors enforce neither MAX_CONNECTIONS nor READ_TIMEOUT.
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", GuardedMessageProcessorFactory.class.getName());
+        p.setProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE", AllowListValve.class.getName());
+        p.setProperty("gov.nist.javax.sip.NIO_MAX_SOCKET_IDLE_TIME", Long.toString(config.policy.idleCloseMs()));
         p.setProperty("gov.nist.javax.sip.AGGRESSIVE_CLEANUP", "true");
         if (config.transports.contains("tls")) {
             p.setProperty("javax.net.ssl.keyStore", config.tlsKeyStore.toString());
             p.setProperty("javax.net.ssl.keyStorePassword", new String(config.tlsKeyStorePassword));
             p.setProperty("javax.net.ssl.keyStoreType", "PKCS12");
-            p.setProperty("javax.net.ssl.trustStore", config.tlsKeyStore.toString());
-            p.setProperty("javax.net.ssl.trustStorePassword", new String(config.tlsKeyStorePassword));
-            p.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
-            // Carriers rarely present client certificates; Twilio authenticates by source address (§4.3).
-            p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "DisabledAll");
+            // Our key and trust material: the JDK trust store or --sip-tls-ca, never jain-sip's trust-all manager.
+            p.setProperty("gov.nist.javax.sip.SECURITY_MANAGER_PROVIDER", TlsManagers.class.getName());
+            if (config.policy.tlsCa() != null) {
+                p.setProperty(TlsManagers.CA_FILE, config.policy.tlsCa().toString());
+            }
+            p.setProperty("gov.nist.javax.sip.TLS_SECURITY_POLICY", TlsHostNamePolicy.class.getName());
+            // Carriers rarely present client certificates; Twilio authenticates by source address (§4.3). "Disabled"
+            // asks none of callers, yet checks the certificates of servers the gateway connects to.
+            p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Disabled");
             p.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", "TLSv1.2,TLSv1.3");
+            p.setProperty("gov.nist.javax.sip.SSL_HANDSHAKE_TIMEOUT", Long.toString(config.policy.readDeadlineMs()));
             // jain-sip's default suites use RSA key exchange, which JDK 24+ disables: with them no handshake succeeds.
             // Forward-secret suites only; the ECDHE-RSA GCM and CBC-SHA2 ones are those Twilio's trunks offer
             // (protocols.md §4.4), the TLS 1.3 ones need nothing else.
@@ -139,6 +153,7 @@ final class JainSipStack {
             stack = null;
             provider = null;
         }
+        SourceGate.unregister(name);
     }
 
     SipProvider provider() {

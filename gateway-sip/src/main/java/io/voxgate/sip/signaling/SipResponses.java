@@ -36,9 +36,11 @@ final class SipResponses {
     private final SipProvider provider;
     private final SipCounters counters;
     private final SecureRandom random;
+    private final SourceRateLimiter errorBudget;
 
     SipResponses(final MessageFactory messages, final HeaderFactory headers, final SipProvider provider,
-                 final SipCounters counters, final SecureRandom random) {
+                 final SipCounters counters, final SecureRandom random, final SourceRateLimiter errorBudget) {
+        this.errorBudget = errorBudget;
         this.messages = messages;
         this.headers = headers;
         this.provider = provider;
@@ -124,7 +126,7 @@ final class SipResponses {
                 sendOn(st, response);
             } else {
                 provider.sendResponse(response);
-                counters.responded(response.getStatusCode());
+                sent(request, response.getStatusCode());
             }
         } catch (final SipException | InvalidArgumentException | RuntimeException ex) {
             LOG.debug("SIP response to {} could not be sent: {}", request.getMethod(), ex.toString());
@@ -134,14 +136,28 @@ final class SipResponses {
     /** Sends a built response on {@code st}, letting the caller handle failure. */
     void sendOn(final ServerTransaction st, final Response response) throws SipException, InvalidArgumentException {
         st.sendResponse(response);
-        counters.responded(response.getStatusCode());
+        sent(st.getRequest(), response.getStatusCode());
+    }
+
+    /**
+     * Counts a response and charges an error to its source's budget. 487 (a caller's own CANCEL) and 503 (the node's
+     * capacity, not the peer's fault) are not charged.
+     */
+    private void sent(final Request request, final int status) {
+        counters.responded(status);
+        if (status >= 400 && status != Response.REQUEST_TERMINATED && status != Response.SERVICE_UNAVAILABLE) {
+            final java.net.InetAddress source = SipRequests.sourceAddress(request);
+            if (source != null) {
+                errorBudget.tryTake(source, System.nanoTime());
+            }
+        }
     }
 
     /** Answers without a transaction (the request could not have one, or must not create one). */
     void respondStateless(final Request request, final int status) {
         try {
             provider.sendResponse(create(request, status, null));
-            counters.responded(status);
+            sent(request, status);
         } catch (final ParseException | SipException | RuntimeException ex) {
             LOG.debug("SIP stateless {} could not be sent: {}", status, ex.toString());
         }

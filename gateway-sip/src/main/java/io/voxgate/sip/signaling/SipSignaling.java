@@ -2,9 +2,15 @@ package io.voxgate.sip.signaling;
 
 import gov.nist.javax.sip.DialogTimeoutEvent;
 import gov.nist.javax.sip.SipListenerExt;
+import gov.nist.javax.sip.message.SIPRequest;
 import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.text.ParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ListIterator;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +22,7 @@ import javax.sip.ResponseEvent;
 import javax.sip.ServerTransaction;
 import javax.sip.TimeoutEvent;
 import javax.sip.TransactionTerminatedEvent;
+import javax.sip.header.RequireHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.slf4j.Logger;
@@ -43,6 +50,12 @@ public final class SipSignaling implements SipListenerExt {
     public static final String ALLOWED_METHODS = SipResponses.ALLOWED_METHODS;
 
     private static final Logger LOG = LoggerFactory.getLogger(SipSignaling.class);
+    /** The only version the gateway speaks (RFC 3261 §7.1); RFC 4475 §3.1.2.16 expects 505 for any other. */
+    private static final String SIP_VERSION = "SIP/2.0";
+    /** Option tags the gateway implements, for Require (RFC 3261 §8.2.2.3). */
+    private static final Set<String> SUPPORTED_OPTIONS = Set.of("timer");
+    /** How often connections are checked against the read deadline. */
+    private static final long SWEEP_INTERVAL_MS = 1_000;
 
     private final SignalingConfig config;
     private final SipCallHandler handler;
@@ -50,6 +63,9 @@ public final class SipSignaling implements SipListenerExt {
     private final DigestAuthenticator digest;
     private final SipCounters counters = new SipCounters();
     private final Dialogs dialogs;
+    private final SourceGate gate;
+    private final SourceRateLimiter inviteLimiter;
+    private final SourceRateLimiter errorLimiter;
     /** The unit of one session-timer millisecond: real milliseconds, or microseconds in tests (1000 times faster). */
     private final TimeUnit sessionTimerMilliUnit;
     private volatile boolean draining;
@@ -77,6 +93,9 @@ public final class SipSignaling implements SipListenerExt {
         this.handler = handler;
         this.sessionTimerMilliUnit = sessionTimerMilliUnit;
         this.dialogs = new Dialogs(handler, counters);
+        this.gate = new SourceGate(config.allowList, config.policy, counters);
+        this.inviteLimiter = new SourceRateLimiter(config.policy.invitesPerSecond(), config.policy.inviteBurst());
+        this.errorLimiter = new SourceRateLimiter(config.policy.errorsPerSecond(), config.policy.errorBurst());
         if (config.digestRealm != null) {
             final byte[] key = new byte[32];
             random.nextBytes(key);
@@ -96,7 +115,7 @@ public final class SipSignaling implements SipListenerExt {
         if (stack != null) {
             throw new IllegalStateException("SIP signalling already started");
         }
-        final JainSipStack s = new JainSipStack(config);
+        final JainSipStack s = new JainSipStack(config, gate);
         s.start(this);
         stack = s;
         timers = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -104,7 +123,9 @@ public final class SipSignaling implements SipListenerExt {
             t.setDaemon(true);
             return t;
         });
-        responses = new SipResponses(s.messages(), s.headers(), s.provider(), counters, random);
+        timers.scheduleWithFixedDelay(() -> gate.sweep(System.nanoTime()), SWEEP_INTERVAL_MS, SWEEP_INTERVAL_MS,
+            TimeUnit.MILLISECONDS);
+        responses = new SipResponses(s.messages(), s.headers(), s.provider(), counters, random, errorLimiter);
         dialogs.attach(s.provider(), s.headers());
         final AdvertisedAddress advertised = new AdvertisedAddress(config, s.addresses(), s.headers());
         modifications = new SessionModification(handler, dialogs, responses, advertised, s.provider());
@@ -115,7 +136,8 @@ public final class SipSignaling implements SipListenerExt {
             random);
         invites.draining(draining);
         inDialog = new DialogRequests(handler, dialogs, responses);
-        options = new OptionsHandler(responses, () -> !draining, config.retryAfterSeconds);
+        options = new OptionsHandler(responses, () -> !draining && config.policy.ready().getAsBoolean(),
+            config.retryAfterSeconds);
         LOG.info("SIP signalling listening: {}", config);
     }
 
@@ -233,16 +255,35 @@ public final class SipSignaling implements SipListenerExt {
         final Request request = event.getRequest();
         try {
             final InetAddress source = SipRequests.sourceAddress(request);
-            if (source == null || !config.allowList.allows(source)) {
-                counters.reject(RejectReason.SOURCE_NOT_ALLOWED);
-                if (!Request.ACK.equals(request.getMethod())) {
-                    responses.respondStateless(request, Response.FORBIDDEN);
+            final String method = request.getMethod();
+            if (!gate.admitsRequestFrom(source)) {
+                // The valve drops these first; nothing from outside the allow list is ever answered.
+                return;
+            }
+            final boolean outOfDialog = SipRequests.toTag(request) == null;
+            final long nowNs = System.nanoTime();
+            if (outOfDialog && !Request.ACK.equals(method) && !errorLimiter.hasToken(source, nowNs)) {
+                // The source has spent its error budget (a cracker, a scanner): it is ignored until the bucket refills.
+                counters.reject(RejectReason.ERROR_BUDGET_SPENT);
+                return;
+            }
+            if (!SIP_VERSION.equals(((SIPRequest) request).getRequestLine().getSipVersion())) {
+                counters.reject(RejectReason.VERSION);
+                if (!Request.ACK.equals(method)) {
+                    responses.respondStateless(request, Response.VERSION_NOT_SUPPORTED);
                 }
+                return;
+            }
+            if (Request.INVITE.equals(method) && outOfDialog && !inviteLimiter.tryTake(source, nowNs)) {
+                counters.reject(RejectReason.RATE_LIMITED);
+                return;
+            }
+            if (!Request.ACK.equals(method) && !Request.CANCEL.equals(method) && refusedExtensions(event)) {
                 return;
             }
             switch (request.getMethod()) {
                 case Request.INVITE:
-                    if (SipRequests.toTag(request) == null) {
+                    if (outOfDialog) {
                         invites.onInvite(event, source);
                     } else {
                         modifications.onReInvite(event);
@@ -278,6 +319,32 @@ public final class SipSignaling implements SipListenerExt {
                 responses.respondStateless(request, Response.SERVER_INTERNAL_ERROR);
             }
         }
+    }
+
+    /** 420 with Unsupported when Require lists options the gateway lacks (RFC 3261 §8.2.2.3); true when refused. */
+    private boolean refusedExtensions(final RequestEvent event) throws ParseException {
+        final Request request = event.getRequest();
+        final ListIterator<?> required = request.getHeaders(RequireHeader.NAME);
+        final List<String> unsupported = new ArrayList<>();
+        while (required != null && required.hasNext()) {
+            final Object h = required.next();
+            if (h instanceof RequireHeader) {
+                final String tag = ((RequireHeader) h).getOptionTag();
+                if (tag != null && !SUPPORTED_OPTIONS.contains(tag.toLowerCase(Locale.ROOT))) {
+                    unsupported.add(tag);
+                }
+            }
+        }
+        if (unsupported.isEmpty()) {
+            return false;
+        }
+        counters.reject(RejectReason.UNSUPPORTED_EXTENSION);
+        final Response r = responses.create(request, Response.BAD_EXTENSION, null);
+        for (final String tag : unsupported) {
+            r.addHeader(responses.headers().createUnsupportedHeader(tag));
+        }
+        responses.send(responses.transactionFor(event), request, r);
+        return true;
     }
 
     @Override
