@@ -16,6 +16,11 @@ public final class SipCounters {
     private final AtomicLongArray responses = new AtomicLongArray(STATUS_CODES);
     private final AtomicLong failed = new AtomicLong();
 
+    /** Zeroed counters. */
+    public SipCounters() {
+        // Every count starts at zero.
+    }
+
     /** Counts one refusal. */
     void reject(final RejectReason reason) {
         rejected.incrementAndGet(reason.ordinal());

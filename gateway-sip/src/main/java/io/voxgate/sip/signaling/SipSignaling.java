@@ -61,7 +61,7 @@ public final class SipSignaling implements SipListenerExt {
     private final SipCallHandler handler;
     private final SecureRandom random = new SecureRandom();
     private final DigestAuthenticator digest;
-    private final SipCounters counters = new SipCounters();
+    private final SipCounters counters;
     private final Dialogs dialogs;
     private final SourceGate gate;
     private final SourceRateLimiter inviteLimiter;
@@ -84,12 +84,23 @@ public final class SipSignaling implements SipListenerExt {
      * @param handler the edge
      */
     public SipSignaling(final SignalingConfig config, final SipCallHandler handler) {
-        this(config, handler, TimeUnit.MILLISECONDS);
+        this(config, handler, new SipCounters());
+    }
+
+    /** As above, counting into {@code counters} (the edge keeps them across restarts for {@code /metrics}). */
+    public SipSignaling(final SignalingConfig config, final SipCallHandler handler, final SipCounters counters) {
+        this(config, handler, TimeUnit.MILLISECONDS, counters);
     }
 
     /** As above, with RFC 4028 intervals counted in {@code sessionTimerMilliUnit} instead of ms (tests run them fast). */
     SipSignaling(final SignalingConfig config, final SipCallHandler handler, final TimeUnit sessionTimerMilliUnit) {
+        this(config, handler, sessionTimerMilliUnit, new SipCounters());
+    }
+
+    private SipSignaling(final SignalingConfig config, final SipCallHandler handler, final TimeUnit sessionTimerMilliUnit,
+                         final SipCounters counters) {
         this.config = config;
+        this.counters = counters;
         this.handler = handler;
         this.sessionTimerMilliUnit = sessionTimerMilliUnit;
         this.dialogs = new Dialogs(handler, counters);
