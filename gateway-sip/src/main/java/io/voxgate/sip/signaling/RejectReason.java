@@ -21,8 +21,6 @@ public enum RejectReason {
     AUTHENTICATION_REPLAY,
     /** An INVITE without a {@code --sip-require-header} (403). */
     REQUIRED_HEADER,
-    /** A SIP version other than SIP/2.0 (505). */
-    VERSION,
     /** {@code Require} lists an extension the gateway lacks (420). */
     UNSUPPORTED_EXTENSION,
     /** Admission refused the call: full, draining, out of ports (503 with Retry-After). */

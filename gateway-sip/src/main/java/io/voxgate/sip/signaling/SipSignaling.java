@@ -2,7 +2,6 @@ package io.voxgate.sip.signaling;
 
 import gov.nist.javax.sip.DialogTimeoutEvent;
 import gov.nist.javax.sip.SipListenerExt;
-import gov.nist.javax.sip.message.SIPRequest;
 import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.text.ParseException;
@@ -50,8 +49,6 @@ public final class SipSignaling implements SipListenerExt {
     public static final String ALLOWED_METHODS = SipResponses.ALLOWED_METHODS;
 
     private static final Logger LOG = LoggerFactory.getLogger(SipSignaling.class);
-    /** The only version the gateway speaks (RFC 3261 §7.1); RFC 4475 §3.1.2.16 expects 505 for any other. */
-    private static final String SIP_VERSION = "SIP/2.0";
     /** Option tags the gateway implements, for Require (RFC 3261 §8.2.2.3). */
     private static final Set<String> SUPPORTED_OPTIONS = Set.of("timer");
     /** How often connections are checked against the read deadline. */
@@ -276,13 +273,6 @@ public final class SipSignaling implements SipListenerExt {
             if (outOfDialog && !Request.ACK.equals(method) && !errorLimiter.hasToken(source, nowNs)) {
                 // The source has spent its error budget (a cracker, a scanner): it is ignored until the bucket refills.
                 counters.reject(RejectReason.ERROR_BUDGET_SPENT);
-                return;
-            }
-            if (!SIP_VERSION.equals(((SIPRequest) request).getRequestLine().getSipVersion())) {
-                counters.reject(RejectReason.VERSION);
-                if (!Request.ACK.equals(method)) {
-                    responses.respondStateless(request, Response.VERSION_NOT_SUPPORTED);
-                }
                 return;
             }
             if (Request.INVITE.equals(method) && outOfDialog && !inviteLimiter.tryTake(source, nowNs)) {
