@@ -17,6 +17,7 @@ import io.voxgate.sip.signaling.Admission;
 import io.voxgate.sip.signaling.InboundCall;
 import io.voxgate.sip.signaling.SignalingConfig;
 import io.voxgate.sip.signaling.SipCallHandler;
+import io.voxgate.sip.signaling.SipCounters;
 import io.voxgate.sip.signaling.SipSignaling;
 import io.voxgate.sip.signaling.TlsKeyStore;
 import java.io.IOException;
@@ -69,6 +70,7 @@ public final class SipEdge implements AutoCloseable {
     private final AtomicLong callsRefusedNoPorts = new AtomicLong();
     private final AtomicLong callsEnded = new AtomicLong();
     private final RtpTotals rtpTotals = new RtpTotals();
+    private final SipCounters signalingCounters = new SipCounters();
     private final Object endedSignal = new Object();
     private RtpPortAllocator ports;
     private RtpTransport transport;
@@ -123,7 +125,7 @@ public final class SipEdge implements AutoCloseable {
         signaling = new SipSignaling(new SignalingConfig(config.bindAddress(), config.sipPort(), config.transports(),
             config.tlsPort(), keyStore, keyStorePassword, config.externalIp(), config.allowList(), config.digestRealm(),
             config.digestUser(), config.digestPassword(), config.answerDelayMs(), config.retryAfterSeconds(),
-            config.sipThreads()), new Handler());
+            config.sipThreads(), config.policy()), new Handler(), signalingCounters);
         try {
             signaling.start();
         } catch (final IllegalStateException ex) {
@@ -196,6 +198,11 @@ public final class SipEdge implements AutoCloseable {
     /** Calls ended since start. */
     public long callsEnded() {
         return callsEnded.get();
+    }
+
+    /** Signalling refusals by reason and responses by status code, for {@code /metrics}. */
+    public SipCounters signalingCounters() {
+        return signalingCounters;
     }
 
     /** RTP and jitter buffer figures of the calls that have ended, for {@code /metrics}. */

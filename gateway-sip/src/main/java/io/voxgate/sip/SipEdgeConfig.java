@@ -1,6 +1,7 @@
 package io.voxgate.sip;
 
 import io.voxgate.sip.rtp.RtpSendStage;
+import io.voxgate.sip.signaling.SignalingPolicy;
 import io.voxgate.sip.signaling.SourceAllowList;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -57,6 +58,7 @@ public final class SipEdgeConfig {
     private final RtpSendStage.IdlePolicy idlePolicy;
     private final int mediaThreads;
     private final int sipThreads;
+    private final SignalingPolicy policy;
 
     private SipEdgeConfig(final Builder b, final List<String> transports, final SourceAllowList allowList) {
         this.bindAddress = b.bindAddress;
@@ -80,6 +82,7 @@ public final class SipEdgeConfig {
         this.idlePolicy = b.idlePolicy;
         this.mediaThreads = b.mediaThreads;
         this.sipThreads = b.sipThreads;
+        this.policy = b.policy;
     }
 
     /** A builder with every default set; only {@link Builder#sipPort} must be given. */
@@ -192,11 +195,16 @@ public final class SipEdgeConfig {
         return sipThreads;
     }
 
+    /** Readiness, required headers, rate limits, connection limits and TLS trust of the signalling edge. */
+    public SignalingPolicy policy() {
+        return policy;
+    }
+
     @Override
     public String toString() {
         return "sip " + bindAddress + ":" + sipPort + " " + transports + (transports.contains("tls") ? " tls:" + tlsPort : "")
             + " rtp " + rtpPortLow + "-" + rtpPortHigh + " external " + (externalIp == null ? "-" : externalIp) + " allow "
-            + allowList + " media-timeout " + mediaTimeoutSeconds + "s digest " + (digestRealm == null ? "off" : "on");
+            + allowList + " media-timeout " + mediaTimeoutSeconds + "s digest " + (digestRealm == null ? "off" : "on") + " " + policy;
     }
 
     /** Collects settings; {@link #build()} validates them all. Not thread-safe. */
@@ -222,6 +230,7 @@ public final class SipEdgeConfig {
         private RtpSendStage.IdlePolicy idlePolicy = RtpSendStage.IdlePolicy.SEND_SILENCE;
         private int mediaThreads = Runtime.getRuntime().availableProcessors();
         private int sipThreads = DEFAULT_SIP_THREADS;
+        private SignalingPolicy policy = SignalingPolicy.defaults();
 
         private Builder() {
         }
@@ -299,7 +308,7 @@ public final class SipEdgeConfig {
             return this;
         }
 
-        /** Digest authentication for non-Twilio peers: realm, user and password (all three, or none). */
+        /** Digest authentication for every source: realm, user and password (all three, or none). */
         public Builder digest(final String realm, final String user, final String password) {
             this.digestRealm = realm;
             this.digestUser = user;
@@ -346,6 +355,12 @@ public final class SipEdgeConfig {
         /** jain-sip message threads. */
         public Builder sipThreads(final int value) {
             this.sipThreads = value;
+            return this;
+        }
+
+        /** The signalling policy (already validated by its own builder). */
+        public Builder policy(final SignalingPolicy value) {
+            this.policy = value;
             return this;
         }
 

@@ -65,7 +65,9 @@ public final class CommandLine {
         for (final GatewayOption option : GatewayOption.values()) {
             if (result.hasMatchedOption(option.flag())) {
                 final Object value = result.matchedOptionValue(option.flag(), null);
-                flags.put(option, String.valueOf(value));
+                // A repeatable flag arrives as a list; the config layers carry it comma-separated.
+                flags.put(option, value instanceof List<?> ? String.join(",", ((List<?>) value).stream().map(String::valueOf)
+                    .toArray(String[]::new)) : String.valueOf(value));
             }
         }
         final Path config = result.hasMatchedOption("--config") ? Path.of(result.<String>matchedOptionValue("--config", null)) : null;
@@ -85,7 +87,9 @@ public final class CommandLine {
             final String defaultText = option.defaultValue() == null ? "" : " (default " + option.defaultValue() + ")";
             final OptionSpec.Builder builder = OptionSpec.builder(option.flag())
                 .description(option.description() + defaultText + "; env " + option.environmentVariable());
-            if (option.kind() == OptionKind.BOOLEAN) {
+            if (option == GatewayOption.SIP_REQUIRE_HEADER) {
+                builder.type(List.class).auxiliaryTypes(String.class).paramLabel("NAME=VALUE");
+            } else if (option.kind() == OptionKind.BOOLEAN) {
                 builder.type(String.class).arity("0..1").fallbackValue("true").paramLabel("true|false");
             } else {
                 builder.type(String.class).paramLabel(option.kind() == OptionKind.CHOICE

@@ -163,6 +163,9 @@ public final class GatewayConfig {
             case TRUST_PROXY:
                 trustedProxies(text);
                 break;
+            case SIP_REQUIRE_HEADER:
+                requiredHeaders(text);
+                break;
             default:
                 break;
         }
@@ -173,8 +176,11 @@ public final class GatewayConfig {
         if (tls && (!values.containsKey(GatewayOption.SIP_TLS_CERT) || !values.containsKey(GatewayOption.SIP_TLS_KEY))) {
             throw new IllegalArgumentException("--sip-transport: tls needs --sip-tls-cert FILE and --sip-tls-key FILE");
         }
+        if (values.containsKey(GatewayOption.SIP_DIGEST_USER) && secrets.sipDigestPassword().isEmpty()) {
+            throw new IllegalArgumentException("--sip-digest-user: " + Secrets.VOXGATE_SIP_DIGEST_PASSWORD + " is not set");
+        }
         for (final GatewayOption file : new GatewayOption[] {GatewayOption.SIP_TLS_CERT, GatewayOption.SIP_TLS_KEY,
-            GatewayOption.VAPI_ASSISTANT_FILE}) {
+            GatewayOption.SIP_TLS_CA, GatewayOption.VAPI_ASSISTANT_FILE}) {
             final String path = values.get(file);
             if (path != null && !Files.isReadable(Path.of(path))) {
                 throw new IllegalArgumentException(file.flag() + ": cannot read " + path);
@@ -431,6 +437,41 @@ public final class GatewayConfig {
     /** {@code --external-ip}, when set. */
     public Optional<String> externalIp() {
         return Optional.ofNullable(text(GatewayOption.EXTERNAL_IP));
+    }
+
+    /** {@code --sip-require-header} entries, name to value, in the order given. */
+    public Map<String, String> sipRequiredHeaders() {
+        final String text = text(GatewayOption.SIP_REQUIRE_HEADER);
+        return text == null ? Map.of() : requiredHeaders(text);
+    }
+
+    /** {@code --sip-digest-user}, when set. */
+    public Optional<String> sipDigestUser() {
+        return Optional.ofNullable(text(GatewayOption.SIP_DIGEST_USER));
+    }
+
+    /** {@code --sip-tls-ca}, when set. */
+    public Optional<Path> sipTlsCa() {
+        return Optional.ofNullable(text(GatewayOption.SIP_TLS_CA)).map(Path::of);
+    }
+
+    /** The SIP digest password from the environment, when set. */
+    public Optional<String> sipDigestPassword() {
+        return secrets.sipDigestPassword();
+    }
+
+    private static Map<String, String> requiredHeaders(final String text) {
+        final Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (final String part : text.split(",")) {
+            final String entry = part.trim();
+            final int eq = entry.indexOf('=');
+            if (eq <= 0 || eq == entry.length() - 1 || !entry.substring(0, eq).trim().matches("[A-Za-z0-9._-]+")) {
+                throw new IllegalArgumentException("--sip-require-header: '" + (eq > 0 ? entry.substring(0, eq) + "=..." : entry)
+                    + "' is not NAME=VALUE with a header name and a non-empty value without commas");
+            }
+            out.put(entry.substring(0, eq).trim(), entry.substring(eq + 1).trim());
+        }
+        return Collections.unmodifiableMap(out);
     }
 
     /** {@code --sip-allow} entries: CIDRs and presets. */

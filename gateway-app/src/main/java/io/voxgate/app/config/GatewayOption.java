@@ -49,7 +49,15 @@ public enum GatewayOption {
     /** Address put in SDP c= and Contact, for hosts behind NAT. */
     EXTERNAL_IP("external-ip", OptionKind.TEXT, null, "address put in SDP c= and Contact"),
     /** Who may send SIP; loopback only by default so a fresh install is not an open relay. */
-    SIP_ALLOW("sip-allow", OptionKind.TEXT, "127.0.0.0/8,::1/128", "comma list of CIDRs and the preset 'twilio'"),
+    SIP_ALLOW("sip-allow", OptionKind.TEXT, "127.0.0.0/8,::1/128", "comma list of CIDRs and the preset 'twilio'; "
+        + "others get no answer"),
+    /** Headers every INVITE must carry (NAME=VALUE, repeatable or comma-separated); none by default, as a trunk may send none. */
+    SIP_REQUIRE_HEADER("sip-require-header", OptionKind.TEXT, null, "INVITEs without this NAME=VALUE header get 403 (repeatable)"),
+    /** SIP digest user for every source; off by default (password from VOXGATE_SIP_DIGEST_PASSWORD). */
+    SIP_DIGEST_USER("sip-digest-user", OptionKind.TEXT, null, "SIP digest user for every source (password: env "
+        + "VOXGATE_SIP_DIGEST_PASSWORD)"),
+    /** CA certificates the SIP TLS client trusts; the JDK trust store by default. */
+    SIP_TLS_CA("sip-tls-ca", OptionKind.TEXT, null, "PEM file of CA certificates trusted for outgoing SIP TLS"),
     /** Seconds without RTP before a SIP call is ended; 30 s rides out hold music gaps yet frees dead calls. */
     MEDIA_TIMEOUT("media-timeout", OptionKind.INTEGER, "30", "seconds without RTP before BYE", 1, 3_600),
     /** Vapi REST base URL. */

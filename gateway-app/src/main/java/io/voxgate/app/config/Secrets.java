@@ -21,15 +21,19 @@ public final class Secrets {
     public static final String VOXGATE_TOKEN_SECRET = "VOXGATE_TOKEN_SECRET";
     /** Credential Vapi presents on {@code POST /webhook/vapi} (bearer token, X-Vapi-Secret value or HMAC key). */
     public static final String VAPI_WEBHOOK_SECRET = "VAPI_WEBHOOK_SECRET";
+    /** Password of {@code --sip-digest-user}. */
+    public static final String VOXGATE_SIP_DIGEST_PASSWORD = "VOXGATE_SIP_DIGEST_PASSWORD";
 
     private final String twilioAuthToken;
     private final String vapiApiKey;
     private final String vapiAssistantId;
     private final byte[] tokenSecret;
     private final String vapiWebhookSecret;
+    private final String sipDigestPassword;
 
     private Secrets(final String twilioAuthToken, final String vapiApiKey, final String vapiAssistantId,
-                    final byte[] tokenSecret, final String vapiWebhookSecret) {
+                    final byte[] tokenSecret, final String vapiWebhookSecret, final String sipDigestPassword) {
+        this.sipDigestPassword = sipDigestPassword;
         this.twilioAuthToken = twilioAuthToken;
         this.vapiApiKey = vapiApiKey;
         this.vapiAssistantId = vapiAssistantId;
@@ -48,14 +52,15 @@ public final class Secrets {
             new SecureRandom().nextBytes(tokenSecret);
         }
         return new Secrets(nonBlank(env.get(TWILIO_AUTH_TOKEN)), nonBlank(env.get(VAPI_API_KEY)),
-            nonBlank(env.get(VAPI_ASSISTANT_ID)), tokenSecret, nonBlank(env.get(VAPI_WEBHOOK_SECRET)));
+            nonBlank(env.get(VAPI_ASSISTANT_ID)), tokenSecret, nonBlank(env.get(VAPI_WEBHOOK_SECRET)),
+            nonBlank(env.get(VOXGATE_SIP_DIGEST_PASSWORD)));
     }
 
     /** Secrets for a self-contained run (demo, tests): the given Twilio token and a random token key. */
     public static Secrets forLocalRun(final String twilioAuthToken) {
         final byte[] tokenSecret = new byte[32];
         new SecureRandom().nextBytes(tokenSecret);
-        return new Secrets(twilioAuthToken, null, null, tokenSecret, null);
+        return new Secrets(twilioAuthToken, null, null, tokenSecret, null, null);
     }
 
     /** Twilio's auth token, when set. */
@@ -78,6 +83,11 @@ public final class Secrets {
         return Optional.ofNullable(vapiWebhookSecret);
     }
 
+    /** The SIP digest password, when set. */
+    public Optional<String> sipDigestPassword() {
+        return Optional.ofNullable(sipDigestPassword);
+    }
+
     /** Key for per-call media-stream tokens (a copy). */
     public byte[] tokenSecret() {
         return tokenSecret.clone();
@@ -91,7 +101,8 @@ public final class Secrets {
     public String toString() {
         return "Secrets[" + TWILIO_AUTH_TOKEN + "=" + presence(twilioAuthToken) + ", " + VAPI_API_KEY + "="
             + presence(vapiApiKey) + ", " + VAPI_ASSISTANT_ID + "=" + presence(vapiAssistantId) + ", "
-            + VAPI_WEBHOOK_SECRET + "=" + presence(vapiWebhookSecret) + "]";
+            + VAPI_WEBHOOK_SECRET + "=" + presence(vapiWebhookSecret) + ", " + VOXGATE_SIP_DIGEST_PASSWORD + "="
+            + presence(sipDigestPassword) + "]";
     }
 
     private static String presence(final String value) {

@@ -9,6 +9,8 @@ import io.prometheus.metrics.model.snapshots.Quantile;
 import io.prometheus.metrics.model.snapshots.Quantiles;
 import io.voxgate.core.call.CallRegistry;
 import io.voxgate.core.call.CallStats;
+import io.voxgate.sip.signaling.RejectReason;
+import io.voxgate.sip.signaling.SipCounters;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.management.BufferPoolMXBean;
@@ -160,6 +162,22 @@ public final class GatewayMetrics {
             }
         }
         return any ? used : -1;
+    }
+
+    /**
+     * The SIP edge's refusals by reason ({@code voxgate_sip_requests_rejected_total{reason}}, every reason listed, zero
+     * included) and its responses by status code ({@code voxgate_sip_responses_total{code}}, codes sent so far).
+     */
+    public void sipSignaling(final SipCounters sip) {
+        CounterWithCallback.builder().name("voxgate_sip_requests_rejected").help("SIP requests and connections refused, by reason")
+            .labelNames("reason")
+            .callback(cb -> {
+                for (final RejectReason reason : RejectReason.values()) {
+                    cb.call(sip.rejected(reason), reason.label());
+                }
+            }).register(prometheus);
+        CounterWithCallback.builder().name("voxgate_sip_responses").help("SIP responses sent, by status code").labelNames("code")
+            .callback(cb -> sip.forEachResponseCode((status, n) -> cb.call(n, Integer.toString(status)))).register(prometheus);
     }
 
     /** Adds a counter an edge or agent keeps itself (e.g. rejected WebSocket messages by reason). */

@@ -23,6 +23,7 @@ import io.voxgate.sip.SipEdge;
 import io.voxgate.sip.SipEdgeConfig;
 import io.voxgate.sip.rtp.RtpTotals;
 import io.voxgate.websocket.http.EventLoopTransport;
+import io.voxgate.sip.signaling.SignalingPolicy;
 import io.voxgate.websocket.http.HttpEdgeServer;
 import io.voxgate.websocket.http.HttpResponses;
 import io.voxgate.websocket.twilio.StreamAuthentication;
@@ -66,6 +67,8 @@ import org.slf4j.LoggerFactory;
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
     private static final long SWEEP_INTERVAL_MS = 500;
+    /** The digest realm challenged with; one node, one realm. */
+    private static final String SIP_DIGEST_REALM = "voxgate";
 
     private final GatewayConfig config;
     private final GatewayMetrics metrics = new GatewayMetrics();
@@ -186,12 +189,19 @@ public final class Gateway implements AutoCloseable {
                 .allowList(String.join(",", config.sipAllow()))
                 .mediaTimeoutSeconds(config.mediaTimeoutSeconds());
             config.externalIp().ifPresent(sipConfig::externalIp);
+            final SignalingPolicy.Builder policy = SignalingPolicy.builder().ready(this::ready);
+            config.sipRequiredHeaders().forEach(policy::requireHeader);
+            config.sipTlsCa().ifPresent(policy::tlsCa);
+            sipConfig.policy(policy.build());
+            config.sipDigestUser().ifPresent(user -> sipConfig.digest(SIP_DIGEST_REALM, user,
+                config.sipDigestPassword().orElseThrow()));
             if (config.sipTlsCert().isPresent() && config.sipTlsKey().isPresent()) {
                 sipConfig.tls(config.sipTlsCert().get(), config.sipTlsKey().get());
             }
             this.sip = new SipEdge(sipConfig.build(), opener, tickers, mediaLoops);
             metrics.counter("voxgate_sip_calls_refused_no_ports", "SIP calls refused for want of RTP ports", sip::callsRefusedNoPorts);
             registerRtpCounters(metrics, sip.rtpTotals());
+            metrics.sipSignaling(sip.signalingCounters());
         } else {
             this.sip = null;
         }
@@ -291,14 +301,18 @@ public final class Gateway implements AutoCloseable {
         HttpResponses.send(ctx, request, HttpResponses.text(HttpResponseStatus.OK, "ok\n"));
     }
 
+    /** Whether new calls are taken: not draining and below {@code --max-calls}; {@code /readyz} and SIP OPTIONS both ask. */
+    private boolean ready() {
+        return !registry.isDraining() && registry.size() < registry.maxCalls();
+    }
+
     /** The public port's readiness: the status only; why it is not ready (draining, full) is for the admin port. */
     private void publicReadiness(final ChannelHandlerContext ctx, final FullHttpRequest request) {
-        final boolean ready = !registry.isDraining() && registry.size() < registry.maxCalls();
-        HttpResponses.send(ctx, request, HttpResponses.status(ready ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE));
+        HttpResponses.send(ctx, request, HttpResponses.status(ready() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE));
     }
 
     private void readiness(final ChannelHandlerContext ctx, final FullHttpRequest request) {
-        final boolean ready = !registry.isDraining() && registry.size() < registry.maxCalls();
+        final boolean ready = ready();
         HttpResponses.send(ctx, request, HttpResponses.text(ready ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
             registry.isDraining() ? "draining\n" : ready ? "ready\n" : "full\n"));
     }

@@ -49,4 +49,27 @@ class CommandLineTest {
             assertTrue(cli.usage().contains(option.flag()), option.flag());
         }
     }
+
+    @Test
+    void shouldCollectARepeatedRequireHeaderFlag() {
+        final CommandLine cli = CommandLine.parse("run", "--sip-require-header", "X-Twilio-AccountSid=AC1",
+            "--sip-require-header", "X-Secret=s3");
+        assertEquals("X-Twilio-AccountSid=AC1,X-Secret=s3", cli.flags().get(GatewayOption.SIP_REQUIRE_HEADER));
+        final GatewayConfig config = GatewayConfig.load(cli.flags(), null, java.util.Map.of());
+        assertEquals(java.util.Map.of("X-Twilio-AccountSid", "AC1", "X-Secret", "s3"), config.sipRequiredHeaders());
+    }
+
+    @Test
+    void shouldRefuseARequireHeaderWithoutAValue() {
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> GatewayConfig.load(
+            CommandLine.parse("run", "--sip-require-header", "X-Secret=").flags(), null, java.util.Map.of()));
+        assertTrue(ex.getMessage().startsWith("--sip-require-header"), ex.getMessage());
+    }
+
+    @Test
+    void shouldRefuseADigestUserWithoutItsPassword() {
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> GatewayConfig.load(
+            CommandLine.parse("run", "--sip-digest-user", "trunk").flags(), null, java.util.Map.of()));
+        assertTrue(ex.getMessage().contains("VOXGATE_SIP_DIGEST_PASSWORD"), ex.getMessage());
+    }
 }

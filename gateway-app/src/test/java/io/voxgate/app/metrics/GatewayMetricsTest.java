@@ -155,4 +155,13 @@ class GatewayMetricsTest {
 
         assertEquals(15, reported[0], "a scrape in between takes nothing from the call's own figures");
     }
+
+    @Test
+    void shouldExportEverySipRefusalReasonFromZero() {
+        final GatewayMetrics metrics = new GatewayMetrics();
+        metrics.sipSignaling(new io.voxgate.sip.signaling.SipCounters());
+        final String text = new String(metrics.scrape(), StandardCharsets.UTF_8);
+        assertTrue(text.contains("voxgate_sip_requests_rejected_total{reason=\"source_not_allowed\"} 0.0"), text);
+        assertTrue(text.contains("voxgate_sip_requests_rejected_total{reason=\"rate_limited\"} 0.0"), text);
+    }
 }

@@ -29,6 +29,7 @@ public final class SdpNegotiator {
     /** Payload type the gateway uses for telephone-event when it makes the offer. */
     public static final int PT_TELEPHONE_EVENT_OFFERED = 101;
     private static final String CRLF = "\r\n";
+    private static final String NOT_UNICAST = "c= must name one unicast host (or 0.0.0.0 for hold)";
 
     private final String localAddress;
     private final int rtpPort;
@@ -114,6 +115,9 @@ public final class SdpNegotiator {
             if (remote == null) {
                 return SdpNegotiation.malformed("answer has no usable connection address");
             }
+            if (!isUnicastOrHold(remote[0].getAddress())) {
+                return SdpNegotiation.notAcceptable(NOT_UNICAST);
+            }
             final String te = telephoneEvent(m);
             final MediaDirection peer = answer.directionOf(m);
             final MediaDirection local = isHoldAddress(remote[0]) ? MediaDirection.INACTIVE : peer.mirror();
@@ -128,13 +132,18 @@ public final class SdpNegotiator {
         }
         final StringBuilder sb = sessionHeader(offer.timing());
         NegotiatedMedia chosen = null;
+        boolean refusedAddress = false;
         final String wanted = current == null ? null : Integer.toString(current.audioPayloadType());
         for (final MediaDescription m : offer.media()) {
             String codec = null;
             if (chosen == null && m.isRtpAudio()) {
                 codec = current == null ? chooseCodec(m) : wanted(m, wanted);
             }
-            final InetSocketAddress[] remote = codec == null ? null : remoteAddresses(offer, m);
+            InetSocketAddress[] remote = codec == null ? null : remoteAddresses(offer, m);
+            if (remote != null && (!isUnicastOrHold(remote[0].getAddress()) || !isUnicastOrHold(remote[1].getAddress()))) {
+                refusedAddress = true;
+                remote = null;
+            }
             if (codec == null || remote == null) {
                 sb.append("m=").append(m.media()).append(" 0 ").append(m.proto());
                 for (final String f : m.formats()) {
@@ -161,8 +170,8 @@ public final class SdpNegotiator {
             sb.append("a=").append(local.attribute()).append(CRLF);
         }
         if (chosen == null) {
-            return SdpNegotiation.notAcceptable(current == null ? "no PCMU or PCMA audio stream offered"
-                : "re-offer drops the call's codec");
+            return SdpNegotiation.notAcceptable(refusedAddress ? NOT_UNICAST : current == null
+                ? "no PCMU or PCMA audio stream offered" : "re-offer drops the call's codec");
         }
         return SdpNegotiation.accepted(sb.toString(), chosen);
     }
@@ -269,6 +278,22 @@ public final class SdpNegotiator {
             new InetSocketAddress(rtpAddress, m.port()),
             new InetSocketAddress(rtcpAddress == null ? rtpAddress : rtcpAddress, Math.min(rtcpPort, 65535)),
         };
+    }
+
+    /**
+     * Whether media may be sent to {@code address}: one host (RFC 3264 §5.7), or IPv4 0.0.0.0, the RFC 2543 hold form
+     * that RFC 3264 §8.4 still accepts. Multicast, broadcast and IPv6 :: are refused (488): the gateway must never be a
+     * way to spray RTP at a group or a network.
+     */
+    static boolean isUnicastOrHold(final InetAddress address) {
+        if (address.isMulticastAddress()) {
+            return false;
+        }
+        final byte[] b = address.getAddress();
+        if (b.length == 4) {
+            return !(b[0] == -1 && b[1] == -1 && b[2] == -1 && b[3] == -1);
+        }
+        return !address.isAnyLocalAddress();
     }
 
     private static boolean isHoldAddress(final InetSocketAddress address) {

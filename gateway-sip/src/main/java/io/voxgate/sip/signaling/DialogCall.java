@@ -2,6 +2,7 @@ package io.voxgate.sip.signaling;
 
 import io.voxgate.sip.sdp.NegotiatedMedia;
 import io.voxgate.sip.sdp.SdpNegotiator;
+import java.net.InetAddress;
 import java.util.concurrent.ScheduledFuture;
 import javax.sip.Dialog;
 import javax.sip.ServerTransaction;
@@ -30,6 +31,12 @@ final class DialogCall {
     }
 
     final String callId;
+    /** The caller's tag (From of the INVITE): with {@link #toTag} and the Call-ID, the dialog ID (RFC 3261 §12). */
+    final String remoteTag;
+    /** Where the INVITE came from; in-dialog requests must come from the same address. */
+    final InetAddress source;
+    /** The INVITE's topmost Via branch, which a CANCEL must repeat (RFC 3261 §9.2). */
+    final String inviteBranch;
     final ServerTransaction inviteTransaction;
     final Request invite;
     final String toTag;
@@ -50,9 +57,12 @@ final class DialogCall {
     ScheduledFuture<?> answerTimer;
     ScheduledFuture<?> sessionTimer;
 
-    DialogCall(final String callId, final ServerTransaction inviteTransaction, final Request invite, final String toTag,
-               final boolean offerless, final String transport) {
+    DialogCall(final String callId, final InetAddress source, final ServerTransaction inviteTransaction, final Request invite,
+               final String toTag, final boolean offerless, final String transport) {
         this.callId = callId;
+        this.remoteTag = SipRequests.fromTag(invite);
+        this.source = source;
+        this.inviteBranch = SipRequests.branch(invite);
         this.inviteTransaction = inviteTransaction;
         this.invite = invite;
         this.toTag = toTag;

@@ -24,6 +24,7 @@ public final class SignalingConfig {
     final long answerDelayMs;
     final int retryAfterSeconds;
     final int threadPoolSize;
+    final SignalingPolicy policy;
 
     /**
      * Signalling settings.
@@ -48,6 +49,16 @@ public final class SignalingConfig {
                            final SourceAllowList allowList, final String digestRealm, final String digestUser,
                            final String digestPassword, final long answerDelayMs, final int retryAfterSeconds,
                            final int threadPoolSize) {
+        this(bindAddress, sipPort, transports, tlsPort, tlsKeyStore, tlsKeyStorePassword, externalAddress, allowList, digestRealm,
+            digestUser, digestPassword, answerDelayMs, retryAfterSeconds, threadPoolSize, SignalingPolicy.defaults());
+    }
+
+    /** As above, with a {@link SignalingPolicy} other than the defaults. */
+    public SignalingConfig(final String bindAddress, final int sipPort, final List<String> transports, final int tlsPort,
+                           final Path tlsKeyStore, final char[] tlsKeyStorePassword, final String externalAddress,
+                           final SourceAllowList allowList, final String digestRealm, final String digestUser,
+                           final String digestPassword, final long answerDelayMs, final int retryAfterSeconds,
+                           final int threadPoolSize, final SignalingPolicy policy) {
         this.bindAddress = bindAddress;
         this.sipPort = sipPort;
         this.transports = List.copyOf(transports);
@@ -62,11 +73,13 @@ public final class SignalingConfig {
         this.answerDelayMs = answerDelayMs;
         this.retryAfterSeconds = retryAfterSeconds;
         this.threadPoolSize = threadPoolSize;
+        this.policy = policy;
     }
 
     @Override
     public String toString() {
         return "bind=" + bindAddress + " port=" + sipPort + " transports=" + transports + " tlsPort=" + tlsPort
-            + " external=" + externalAddress + " allow=" + allowList + " digest=" + (digestRealm == null ? "off" : "realm " + digestRealm);
+            + " external=" + externalAddress + " allow=" + allowList + " digest=" + (digestRealm == null ? "off" : "realm " + digestRealm)
+            + " " + policy;
     }
 }

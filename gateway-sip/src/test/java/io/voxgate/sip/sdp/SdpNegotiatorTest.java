@@ -133,4 +133,46 @@ class SdpNegotiatorTest {
     private static String origin(final String sdp) {
         return sdp.lines().filter(l -> l.startsWith("o=")).findFirst().orElseThrow();
     }
+
+    private static SessionDescription offerAt(final String address, final String extra) {
+        return SdpParser.parse("v=0\r\no=peer 1 1 IN " + (address.indexOf(':') >= 0 ? "IP6 " : "IP4 ") + address + "\r\ns=-\r\n"
+            + "c=IN " + (address.indexOf(':') >= 0 ? "IP6 " : "IP4 ") + address + "\r\nt=0 0\r\n"
+            + "m=audio 15000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n" + extra + "a=sendrecv\r\n");
+    }
+
+    @Test
+    void shouldRefuseAMulticastConnectionAddressAsNotAcceptable() {
+        final SdpNegotiation n = negotiator.answer(offerAt("239.1.2.3", ""));
+        assertEquals(SdpNegotiation.Outcome.NOT_ACCEPTABLE, n.outcome());
+        assertTrue(n.reason().contains("unicast"), n.reason());
+    }
+
+    @Test
+    void shouldRefuseAnIpv6MulticastConnectionAddress() {
+        assertEquals(SdpNegotiation.Outcome.NOT_ACCEPTABLE, negotiator.answer(offerAt("ff02::1", "")).outcome());
+    }
+
+    @Test
+    void shouldRefuseTheBroadcastAddress() {
+        assertEquals(SdpNegotiation.Outcome.NOT_ACCEPTABLE, negotiator.answer(offerAt("255.255.255.255", "")).outcome());
+    }
+
+    @Test
+    void shouldAcceptZeroAddressOnlyAsHold() {
+        final SdpNegotiation n = negotiator.answer(offerAt("0.0.0.0", ""));
+        assertTrue(n.accepted(), n.reason());
+        assertFalse(n.media().localDirection().sends());
+    }
+
+    @Test
+    void shouldRefuseAMulticastRtcpAddress() {
+        final SdpNegotiation n = negotiator.answer(offerAt("168.86.128.10", "a=rtcp:15011 IN IP4 239.1.2.3\r\n"));
+        assertEquals(SdpNegotiation.Outcome.NOT_ACCEPTABLE, n.outcome());
+    }
+
+    @Test
+    void shouldRefuseAMulticastAddressInTheAnswerToTheGatewaysOffer() {
+        negotiator.offer();
+        assertEquals(SdpNegotiation.Outcome.NOT_ACCEPTABLE, negotiator.acceptAnswer(offerAt("224.0.0.1", "")).outcome());
+    }
 }

@@ -56,4 +56,30 @@ class DigestAuthenticatorTest {
         assertEquals(DigestAuthenticator.Verdict.BAD, auth.verify("INVITE", new DigestAuthenticator.Credentials(c.username,
             c.realm, c.nonce, c.uri, c.response, c.cnonce, "auth-int", c.nonceCount), NOW_MS));
     }
+
+    @Test
+    void shouldRefuseAReplayedNonceCount() {
+        final String nonce = auth.nonce(NOW_MS);
+        final DigestAuthenticator.Credentials first = sign("s3cret", nonce, "auth");
+        assertEquals(DigestAuthenticator.Verdict.OK, auth.verify("INVITE", first, NOW_MS + 1000));
+        assertEquals(DigestAuthenticator.Verdict.REPLAY, auth.verify("INVITE", first, NOW_MS + 2000));
+    }
+
+    @Test
+    void shouldAcceptAHigherNonceCountOnTheSameNonce() {
+        final String nonce = auth.nonce(NOW_MS);
+        assertEquals(DigestAuthenticator.Verdict.OK, auth.verify("INVITE", sign("s3cret", nonce, "auth"), NOW_MS));
+        final String ha1 = DigestAuthenticator.md5Hex("trunk:voxgate:s3cret");
+        final String ha2 = DigestAuthenticator.md5Hex("INVITE:sip:+1415@gw");
+        final String second = DigestAuthenticator.md5Hex(ha1 + ":" + nonce + ":00000002:abc:auth:" + ha2);
+        assertEquals(DigestAuthenticator.Verdict.OK, auth.verify("INVITE", new DigestAuthenticator.Credentials("trunk",
+            "voxgate", nonce, "sip:+1415@gw", second, "abc", "auth", "00000002"), NOW_MS));
+    }
+
+    @Test
+    void shouldRefuseASecondUseOfANonceWithoutQop() {
+        final String nonce = auth.nonce(NOW_MS);
+        assertEquals(DigestAuthenticator.Verdict.OK, auth.verify("INVITE", sign("s3cret", nonce, null), NOW_MS));
+        assertEquals(DigestAuthenticator.Verdict.REPLAY, auth.verify("INVITE", sign("s3cret", nonce, null), NOW_MS));
+    }
 }

@@ -11,21 +11,21 @@ class SessionTimerRequestTest {
 
     @Test
     void shouldLetATimerCapableCallerRefreshUnlessItAsksTheGatewayTo() {
-        final SipSignaling.SessionTimerRequest uac = SipSignaling.SessionTimerRequest.of("1800;refresher=uac", true);
+        final SessionTimerRequest uac = SessionTimerRequest.of("1800;refresher=uac", true);
         assertEquals(1800, uac.intervalS);
         assertFalse(uac.uasRefreshes);
-        assertFalse(SipSignaling.SessionTimerRequest.of("1800", true).uasRefreshes);
-        assertTrue(SipSignaling.SessionTimerRequest.of("1800; refresher=UAS", true).uasRefreshes);
+        assertFalse(SessionTimerRequest.of("1800", true).uasRefreshes);
+        assertTrue(SessionTimerRequest.of("1800; refresher=UAS", true).uasRefreshes);
     }
 
     @Test
     void shouldMakeTheGatewayRefreshWhenTheCallerDoesNotSupportTimers() {
-        assertTrue(SipSignaling.SessionTimerRequest.of("900;refresher=uac", false).uasRefreshes);
+        assertTrue(SessionTimerRequest.of("900;refresher=uac", false).uasRefreshes);
     }
 
     @Test
     void shouldIgnoreAbsentOrUnparseableValues() {
-        assertNull(SipSignaling.SessionTimerRequest.of(null, true));
-        assertNull(SipSignaling.SessionTimerRequest.of("soon", true));
+        assertNull(SessionTimerRequest.of(null, true));
+        assertNull(SessionTimerRequest.of("soon", true));
     }
 }

@@ -24,6 +24,12 @@ public final class RawSipClient {
 
     /** The response's status code over UDP, or -1 when none came. */
     public int udp(final byte[] message) throws IOException {
+        final String response = udpResponse(message);
+        return response == null ? -1 : status(response);
+    }
+
+    /** The whole first response over UDP, or null when none came. */
+    public String udpResponse(final byte[] message) throws IOException {
         try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             socket.setSoTimeout(waitMs);
             socket.send(new DatagramPacket(message, message.length, InetAddress.getLoopbackAddress(), port));
@@ -32,9 +38,9 @@ public final class RawSipClient {
             try {
                 socket.receive(in);
             } catch (final SocketTimeoutException ex) {
-                return -1;
+                return null;
             }
-            return status(new String(buf, 0, in.getLength(), StandardCharsets.ISO_8859_1));
+            return new String(buf, 0, in.getLength(), StandardCharsets.ISO_8859_1);
         }
     }
 
