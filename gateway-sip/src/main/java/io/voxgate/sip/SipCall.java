@@ -16,6 +16,7 @@ import io.voxgate.sip.rtp.NettyPacketSink;
 import io.voxgate.sip.rtp.RtpPlayoutStage;
 import io.voxgate.sip.rtp.RtpReceiveStage;
 import io.voxgate.sip.rtp.RtpSendStage;
+import io.voxgate.sip.rtp.RtpTotals;
 import io.voxgate.sip.rtp.RtpTransport;
 import io.voxgate.sip.sdp.NegotiatedMedia;
 import java.net.InetAddress;
@@ -50,6 +51,8 @@ final class SipCall extends LoopTicked implements CallerLeg, RtpReceiveStage.Lis
     private static final Logger LOG = LoggerFactory.getLogger(SipCall.class);
     private static final int COMMAND_RING_CAPACITY = 64;
     private static final int DIGIT_DURATION_MS = 100;
+    /** How often a running call adds its RTP figures to the node's totals: scrapes lag at most this much. */
+    private static final long RTP_TOTALS_INTERVAL_NS = 1_000_000_000L;
 
     final String callId;
     final EventLoop loop;
@@ -78,6 +81,8 @@ final class SipCall extends LoopTicked implements CallerLeg, RtpReceiveStage.Lis
     private boolean transcodeAlaw;
     private boolean ended;
     private long packetsBeforeAnswer;
+    private RtpTotals.Share rtpShare;
+    private long rtpSharePublishedNs;
 
     SipCall(final String callId, final SipLoopTicker ticker, final int rtpPort, final SipEdge edge, final SipEdgeConfig config,
             final AudioFormat sessionFormat) {
@@ -173,6 +178,8 @@ final class SipCall extends LoopTicked implements CallerLeg, RtpReceiveStage.Lis
         send.telephoneEventPayloadType(negotiated.telephoneEventPayloadType());
         send.sendingEnabled(negotiated.localDirection().sends());
         playout = new RtpPlayoutStage(JitterBufferConfig.defaults(), wire, sessionFormat);
+        rtpShare = edge.rtpTotals().share();
+        rtpSharePublishedNs = nowNs;
         rtcpReporter = new RtcpReporter(send.ssrc(), "voxgate@" + callId.hashCode(), reception, random.nextLong(), nowNs);
         rtpSink.target(negotiated.remoteRtp());
         rtcpSink.target(negotiated.remoteRtcp());
@@ -256,6 +263,10 @@ final class SipCall extends LoopTicked implements CallerLeg, RtpReceiveStage.Lis
 
     /** Once per wake-up: symmetric RTP target, RTCP when due, media timeout. */
     private void housekeeping(final long nowNs) {
+        if (nowNs - rtpSharePublishedNs >= RTP_TOTALS_INTERVAL_NS) {
+            rtpSharePublishedNs = nowNs;
+            publishRtpTotals();
+        }
         if (config.symmetricRtp()) {
             rtpSink.target(receive.sendTarget(media.remoteRtp()));
         }
@@ -271,6 +282,12 @@ final class SipCall extends LoopTicked implements CallerLeg, RtpReceiveStage.Lis
                 teardown("media timeout", true, true, nowNs);
             }
         }
+    }
+
+    private void publishRtpTotals() {
+        rtpShare.publish(playout.jitter().stats(), receive.packetsDroppedMalformed() + receive.packetsDroppedOversized()
+            + receive.packetsDroppedWrongSource() + receive.packetsDroppedWrongSsrc() + receive.packetsDroppedWrongPayloadType()
+            + receive.packetsDroppedEmpty(), send.packetsSent(), clock.ticksSkipped());
     }
 
     private void sendRtcp(final int length) {
@@ -389,10 +406,7 @@ final class SipCall extends LoopTicked implements CallerLeg, RtpReceiveStage.Lis
             rtcp.close();
         }
         if (playout != null) {
-            edge.rtpTotals().add(playout.jitter().stats(), receive.packetsDroppedMalformed() + receive.packetsDroppedOversized()
-                + receive.packetsDroppedWrongSource() + receive.packetsDroppedWrongSsrc() + receive.packetsDroppedWrongPayloadType()
-                + receive.packetsDroppedEmpty(), send.packetsSent());
-            edge.rtpTotals().addTicksSkipped(clock.ticksSkipped());
+            publishRtpTotals();
         }
         LOG.info("SIP call {} ended: {} (rtp in {} out {}, dropped source {} ssrc {} pt {} malformed {}, digits in {})",
             callId, reason, receive == null ? 0 : receive.packetsAccepted(), send == null ? 0 : send.packetsSent(),

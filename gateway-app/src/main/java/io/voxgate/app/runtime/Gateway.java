@@ -2,7 +2,9 @@ package io.voxgate.app.runtime;
 
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.voxgate.app.config.GatewayConfig;
@@ -39,7 +41,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.SystemNanoClock;
@@ -63,6 +67,8 @@ public final class Gateway implements AutoCloseable {
     private final GatewayMetrics metrics = new GatewayMetrics();
     private final CallRegistry registry;
     private final ScheduledExecutorService sweeper;
+    /** Scrapes walk every call and the JVM's beans: never on an event loop, which may be a media loop. */
+    private final ExecutorService scraper;
     private final VapiAgentFactory vapi;
     private final TwilioEdge twilio;
     private final HttpEdgeServer http;
@@ -117,9 +123,7 @@ public final class Gateway implements AutoCloseable {
             .route("/healthz", (ctx, req) -> HttpResponses.send(ctx, req, HttpResponses.text(HttpResponseStatus.OK, "ok\n")),
                 HttpMethod.GET)
             .route("/readyz", this::readiness, HttpMethod.GET)
-            .route("/metrics", (ctx, req) -> HttpResponses.send(ctx, req, HttpResponses.of(HttpResponseStatus.OK,
-                GatewayMetrics.contentType(), new String(metrics.scrape(), StandardCharsets.UTF_8))),
-                HttpMethod.GET)
+            .route("/metrics", this::scrape, HttpMethod.GET)
             .route(VapiWebhookEndpoint.PATH, (ctx, req) -> vapiWebhook(webhook, ctx, req), HttpMethod.POST);
         this.http = twilio.register(server).build();
         metrics.counter("voxgate_twilio_dtmf_out_refused", "Agent DTMF for Twilio calls, which cannot carry it (dropped)",
@@ -145,6 +149,11 @@ public final class Gateway implements AutoCloseable {
         } else {
             this.sip = null;
         }
+        this.scraper = Executors.newSingleThreadExecutor(r -> {
+            final Thread t = new Thread(r, "voxgate-metrics");
+            t.setDaemon(true);
+            return t;
+        });
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             final Thread t = new Thread(r, "voxgate-sweep");
             t.setDaemon(true);
@@ -233,6 +242,21 @@ public final class Gateway implements AutoCloseable {
         return proxy == null ? Optional.empty() : Optional.of(() -> proxy.offer(CallCommand.BARGE_IN));
     }
 
+    /**
+     * Answers {@code GET /metrics} from the scrape thread. The router releases the request when this returns, so
+     * the answer goes with a copy of its line and headers (what keep-alive is decided from).
+     */
+    private void scrape(final ChannelHandlerContext ctx, final FullHttpRequest request) {
+        final HttpRequest head = new DefaultHttpRequest(request.protocolVersion(), request.method(), request.uri(),
+            request.headers().copy());
+        try {
+            scraper.execute(() -> HttpResponses.send(ctx, head, HttpResponses.of(HttpResponseStatus.OK,
+                GatewayMetrics.contentType(), new String(metrics.scrape(), StandardCharsets.UTF_8))));
+        } catch (final RejectedExecutionException ex) {
+            HttpResponses.send(ctx, head, HttpResponses.status(HttpResponseStatus.SERVICE_UNAVAILABLE));
+        }
+    }
+
     private void readiness(final ChannelHandlerContext ctx, final FullHttpRequest request) {
         final boolean ready = !registry.isDraining() && registry.size() < registry.maxCalls();
         HttpResponses.send(ctx, request, HttpResponses.text(ready ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
@@ -295,6 +319,7 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         sweeper.shutdownNow();
+        scraper.shutdownNow();
         if (sip != null) {
             sip.close();
         }
