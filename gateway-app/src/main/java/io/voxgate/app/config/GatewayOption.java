@@ -67,6 +67,8 @@ public enum GatewayOption {
     OUTBOUND_LEAD_MS("outbound-lead-ms", OptionKind.INTEGER, "80", "ms of agent audio sent ahead of playout", 20, 1_000),
     /** Local VAD barge-in for every agent, on by default because not every agent signals interruptions. */
     BARGE_IN_VAD("barge-in-vad", OptionKind.BOOLEAN, "true", "detect barge-in with the gateway's own VAD"),
+    /** Call detail records: one JSON line per ended call; off by default because the operator chooses the disk. */
+    CDR_FILE("cdr-file", OptionKind.TEXT, null, "file that gets one JSON line per ended call (reopened on SIGHUP)"),
     /** Log line format. */
     LOG_FORMAT("log-format", OptionKind.CHOICE, "text", "log format", "text", "json");
 

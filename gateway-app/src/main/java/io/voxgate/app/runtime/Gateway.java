@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.voxgate.app.cdr.CdrWriter;
 import io.voxgate.app.config.GatewayConfig;
 import io.voxgate.app.config.Secrets;
 import io.voxgate.app.metrics.CallReportListener;
@@ -73,6 +74,7 @@ public final class Gateway implements AutoCloseable {
     private final TwilioEdge twilio;
     private final HttpEdgeServer http;
     private final SipEdge sip;
+    private final CdrWriter cdr;
 
     private Gateway(final GatewayConfig config, final String publicUrl, final Secrets secrets) {
         this.config = config;
@@ -149,6 +151,12 @@ public final class Gateway implements AutoCloseable {
         } else {
             this.sip = null;
         }
+        this.cdr = config.cdrFile().map(CdrWriter::new).orElse(null);
+        if (cdr != null) {
+            metrics.counter("voxgate_cdr_records_written", "Call detail records appended to --cdr-file", cdr::recordsWritten);
+            metrics.counter("voxgate_cdr_records_dropped", "Call detail records dropped: the writer fell behind", cdr::recordsDropped);
+            metrics.counter("voxgate_cdr_write_errors", "Call detail records lost to a failed write", cdr::writeErrors);
+        }
         this.scraper = Executors.newSingleThreadExecutor(r -> {
             final Thread t = new Thread(r, "voxgate-metrics");
             t.setDaemon(true);
@@ -198,7 +206,11 @@ public final class Gateway implements AutoCloseable {
     public static Gateway start(final GatewayConfig config, final String publicUrl, final Secrets secrets,
                                 final CallReportListener reports) {
         final Gateway gateway = new Gateway(config, publicUrl, secrets);
-        gateway.metrics.reportEndedCallsTo(reports);
+        final CdrWriter cdr = gateway.cdr;
+        gateway.metrics.reportEndedCallsTo(cdr == null ? reports : (callId, edge, stats) -> {
+            cdr.onCallEnded(callId, edge, stats);
+            reports.onCallEnded(callId, edge, stats);
+        });
         try {
             gateway.http.start();
             if (gateway.sip != null) {
@@ -285,6 +297,13 @@ public final class Gateway implements AutoCloseable {
         return registry;
     }
 
+    /** Closes and reopens the output files (the CDR file) after logrotate moved them; safe from any thread. */
+    public void reopenFiles() {
+        if (cdr != null) {
+            cdr.reopen();
+        }
+    }
+
     /** The node's metrics. */
     public GatewayMetrics metrics() {
         return metrics;
@@ -326,6 +345,9 @@ public final class Gateway implements AutoCloseable {
         http.close();
         if (vapi != null) {
             vapi.close();
+        }
+        if (cdr != null) {
+            cdr.close();
         }
     }
 }

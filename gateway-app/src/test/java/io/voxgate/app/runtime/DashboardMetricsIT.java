@@ -78,6 +78,8 @@ class DashboardMetricsIT {
         flags.put(GatewayOption.SIP_PORT, Integer.toString(freeUdpPort()));
         flags.put(GatewayOption.SIP_TRANSPORT, "udp");
         flags.put(GatewayOption.RTP_PORTS, "41000-41099");
+        final Path cdr = Files.createTempFile("voxgate-cdr", ".jsonl");
+        flags.put(GatewayOption.CDR_FILE, cdr.toString());
         final Map<String, String> env = Map.of(Secrets.TWILIO_AUTH_TOKEN, TOKEN);
         try (Gateway gateway = Gateway.start(GatewayConfig.load(flags, null, env), PUBLIC_URL, Secrets.fromEnvironment(env));
              TwilioCallSimulator simulator = TwilioCallSimulator.builder().gateway("127.0.0.1", gateway.httpPort())
@@ -89,6 +91,8 @@ class DashboardMetricsIT {
                 URI.create("http://127.0.0.1:" + gateway.httpPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, metrics.statusCode());
             return metrics.body();
+        } finally {
+            Files.deleteIfExists(cdr);
         }
     }
 
