@@ -70,6 +70,7 @@ public final class Voxgate {
             System.exit(EXIT_CONFIG);
             return;
         }
+        HangUpSignal.install(gateway::reopenFiles);
         final CountDownLatch drained = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("SIGTERM: draining");

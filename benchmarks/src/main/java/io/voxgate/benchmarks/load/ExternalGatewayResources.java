@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Resources of a gateway running in its own process on 127.0.0.1: heap and direct memory from its {@code /metrics}
- * ({@code voxgate_jvm_heap_used_bytes}, {@code voxgate_jvm_direct_used_bytes}) and, when its process id is given, its
+ * (the standard {@code jvm_memory_used_bytes{area="heap"}} and
+ * {@code jvm_buffer_pool_used_bytes{pool="direct"}}) and, when its process id is given, its
  * CPU time from {@code /proc/<pid>/stat} (Linux; utime + stime in clock ticks, taken as the usual 100 per second)
  * and its live heap after a full collection asked for with {@code jcmd <pid> GC.run} (the JDK's own tool, next to
  * the {@code java} running this generator).
@@ -23,6 +24,8 @@ final class ExternalGatewayResources {
     /** USER_HZ on every mainstream Linux build; /proc reports CPU time in these ticks. */
     private static final long CLOCK_TICKS_PER_SECOND = 100;
     private static final int UTIME_FIELD = 13;
+    private static final String HEAP_USED = "jvm_memory_used_bytes{area=\"heap\"}";
+    private static final String DIRECT_USED = "jvm_buffer_pool_used_bytes{pool=\"direct\"}";
 
     private final MetricsEndpoint metrics;
     private final OptionalInt pid;
@@ -35,8 +38,8 @@ final class ExternalGatewayResources {
     /** The gateway's CPU and memory now. */
     ResourceSnapshot snapshot() throws InterruptedException {
         final String scrape = scrape();
-        return new ResourceSnapshot(System.nanoTime(), cpuNs(), -1, -1, gauge(scrape, "voxgate_jvm_heap_used_bytes"),
-            gauge(scrape, "voxgate_jvm_direct_used_bytes"));
+        return new ResourceSnapshot(System.nanoTime(), cpuNs(), -1, -1, gauge(scrape, HEAP_USED),
+            gauge(scrape, DIRECT_USED));
     }
 
     /**
@@ -57,7 +60,7 @@ final class ExternalGatewayResources {
                 return -1;
             }
         }
-        return gauge(scrape(), "voxgate_jvm_heap_used_bytes");
+        return gauge(scrape(), HEAP_USED);
     }
 
     /**
@@ -76,8 +79,8 @@ final class ExternalGatewayResources {
     /** Calls, heap (now and after the last collection), direct memory and, with the pid, RSS of the gateway now. */
     SoakSample soakSample(final double seconds) throws InterruptedException {
         final String scrape = scrape();
-        return new SoakSample(seconds, gauge(scrape, "voxgate_calls_active{edge=\"twilio\"}"), gauge(scrape, "voxgate_jvm_heap_used_bytes"),
-            gauge(scrape, "voxgate_jvm_heap_after_gc_bytes"), gauge(scrape, "voxgate_jvm_direct_used_bytes"),
+        return new SoakSample(seconds, gauge(scrape, "voxgate_calls_active{edge=\"twilio\"}"), gauge(scrape, HEAP_USED),
+            gauge(scrape, "voxgate_jvm_heap_after_gc_bytes"), gauge(scrape, DIRECT_USED),
             pid.isPresent() ? JvmResources.rssBytes(Path.of("/proc", Integer.toString(pid.getAsInt()), "status")) : -1);
     }
 

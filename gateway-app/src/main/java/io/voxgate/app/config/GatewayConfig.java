@@ -489,6 +489,11 @@ public final class GatewayConfig {
         return httpUri(GatewayOption.VAPI_API_URL, text(GatewayOption.VAPI_API_URL));
     }
 
+    /** {@code --cdr-file}, when set. */
+    public Optional<Path> cdrFile() {
+        return Optional.ofNullable(text(GatewayOption.CDR_FILE)).map(Path::of);
+    }
+
     /** {@code --vapi-assistant-file}, when set. */
     public Optional<Path> vapiAssistantFile() {
         return Optional.ofNullable(text(GatewayOption.VAPI_ASSISTANT_FILE)).map(Path::of);

@@ -91,6 +91,8 @@ public enum GatewayOption {
     /** Connections at once from one source address (trusted proxies exempt); far more than one Twilio media server holds. */
     MAX_CONNECTIONS_PER_SOURCE("max-connections-per-source", OptionKind.INTEGER, "256",
         "connections at once from one source address (trusted proxies exempt)", 1, 1_000_000),
+    /** Call detail records: one JSON line per ended call; off by default because the operator chooses the disk. */
+    CDR_FILE("cdr-file", OptionKind.TEXT, null, "file that gets one JSON line per ended call (reopened on SIGHUP)"),
     /** Log line format. */
     LOG_FORMAT("log-format", OptionKind.CHOICE, "text", "log format", "text", "json");
 

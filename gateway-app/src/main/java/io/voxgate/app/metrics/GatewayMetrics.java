@@ -4,7 +4,15 @@ import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.SummaryWithCallback;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.core.metrics.Info;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.Exemplars;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricMetadata;
+import io.prometheus.metrics.model.snapshots.Unit;
 import io.prometheus.metrics.model.snapshots.Quantile;
 import io.prometheus.metrics.model.snapshots.Quantiles;
 import io.voxgate.core.call.CallRegistry;
@@ -13,11 +21,12 @@ import io.voxgate.sip.signaling.RejectReason;
 import io.voxgate.sip.signaling.SipCounters;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -43,12 +52,26 @@ import org.HdrHistogram.Histogram;
 public final class GatewayMetrics {
     private static final String[] EDGES = {"twilio", "sip"};
     private static final double[] QUANTILES = {0.5, 0.9, 0.99, 0.999};
+    /** Gateway-added latency: a few hundred microseconds when idle, milliseconds under load, 100 ms+ is trouble. */
+    static final double[] LATENCY_BUCKETS_S = {0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5};
+    /** Barge-in reaction: what a caller hears of the old turn; 300 ms is where the demo calls it a failure. */
+    static final double[] BARGE_IN_BUCKETS_S = {0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 2};
+    /** Agent connect: an embedded agent is instant, Vapi's POST /call plus the socket takes a few hundred ms. */
+    static final double[] AGENT_CONNECT_BUCKETS_S = {0.005, 0.025, 0.1, 0.25, 0.5, 1, 2, 5, 10};
 
     private final PrometheusRegistry prometheus = new PrometheusRegistry();
     private final CallTotals totals = new CallTotals();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     private CallRegistry calls;
     private Map<String, CallTotals.EdgeTotals> current = Collections.emptyMap();
+
+    /** Metrics with the standard {@code jvm_*} and {@code process_*} families and {@code voxgate_build_info}. */
+    public GatewayMetrics() {
+        JvmMetrics.builder().register(prometheus);
+        Info.builder().name("voxgate_build_info").help("Voxgate build: version and the Java runtime it runs on")
+            .labelNames("version", "java_version").register(prometheus)
+            .setLabelValues(BuildInfo.version(), Runtime.version().toString());
+    }
 
     /** The observer the {@link CallRegistry} must be built with, so ended calls keep counting. */
     public CallRegistry.CallVisitor callEndObserver() {
@@ -124,25 +147,17 @@ public final class GatewayMetrics {
         latency("voxgate_gateway_latency_inbound_seconds", "Gateway-added latency, caller to agent", t -> t.inboundUs);
         latency("voxgate_gateway_latency_outbound_seconds", "Gateway-added latency, agent to caller (excluding pacing)",
             t -> t.outboundUs);
-        latency("voxgate_barge_in_reaction_seconds", "Barge-in signal to the end of the old turn at the caller",
-            t -> t.bargeInReactionUs);
-        latency("voxgate_agent_connect_seconds", "Agent connect time of ended calls", t -> t.agentConnectUs);
-        GaugeWithCallback.builder().name("voxgate_jvm_heap_used_bytes").help("JVM heap in use")
-            .callback(cb -> cb.call(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed())).register(prometheus);
-        // Heap in use right after the last collection of each heap pool: what a soak watches for growth, where heap
-        // in use now mostly says how far the collector let garbage pile up since.
+        histogram("voxgate_gateway_latency_seconds", "Gateway-added latency by edge and direction (inbound: caller to agent; "
+            + "outbound: agent to caller, pacing excluded)", LATENCY_BUCKETS_S, true, t -> t.inboundUs, t -> t.outboundUs);
+        histogram("voxgate_barge_in_reaction_seconds", "Barge-in signal to the end of the old turn at the caller, by edge",
+            BARGE_IN_BUCKETS_S, false, t -> t.bargeInReactionUs, null);
+        histogram("voxgate_agent_connect_seconds", "Agent connect time of ended calls, by edge", AGENT_CONNECT_BUCKETS_S, false,
+            t -> t.agentConnectUs, null);
+        // Heap in use right after the last collection, summed over the heap pools: what a soak watches for growth,
+        // where heap in use now mostly says how far the collector let garbage pile up since. The standard
+        // jvm_memory_pool_collection_used_bytes has it per pool only.
         GaugeWithCallback.builder().name("voxgate_jvm_heap_after_gc_bytes").help("JVM heap in use after the last collection")
             .callback(cb -> cb.call(heapAfterLastCollectionBytes())).register(prometheus);
-        GaugeWithCallback.builder().name("voxgate_jvm_direct_used_bytes").help("JVM direct buffer memory in use")
-            .callback(cb -> {
-                long used = 0;
-                for (final BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
-                    if ("direct".equals(pool.getName())) {
-                        used += pool.getMemoryUsed();
-                    }
-                }
-                cb.call(used);
-            }).register(prometheus);
     }
 
     /**
@@ -197,6 +212,48 @@ public final class GatewayMetrics {
                     cb.call(value.applyAsLong(e.getValue()), e.getKey());
                 }
             }).register(prometheus);
+    }
+
+    /**
+     * A Prometheus histogram over the node-wide HdrHistograms (microseconds) of every edge, read at scrape time:
+     * each bucket counts the recorded values up to its bound (HdrHistogram's two-digit precision), so Prometheus can
+     * aggregate across nodes and take rates over any window.
+     *
+     * @param byDirection whether {@code outbound} is a second series labelled {@code direction}
+     */
+    private void histogram(final String name, final String help, final double[] boundsS, final boolean byDirection,
+                           final Function<CallTotals.EdgeTotals, Histogram> inbound,
+                           final Function<CallTotals.EdgeTotals, Histogram> outbound) {
+        final MetricMetadata metadata = new MetricMetadata(name, help, Unit.SECONDS);
+        prometheus.register(() -> {
+            final List<HistogramSnapshot.HistogramDataPointSnapshot> points = new ArrayList<>();
+            for (final Map.Entry<String, CallTotals.EdgeTotals> e : current.entrySet()) {
+                if (byDirection) {
+                    points.add(bucketed(inbound.apply(e.getValue()), boundsS, Labels.of("direction", "inbound", "edge", e.getKey())));
+                    points.add(bucketed(outbound.apply(e.getValue()), boundsS, Labels.of("direction", "outbound", "edge", e.getKey())));
+                } else {
+                    points.add(bucketed(inbound.apply(e.getValue()), boundsS, Labels.of("edge", e.getKey())));
+                }
+            }
+            return new HistogramSnapshot(metadata, points);
+        });
+    }
+
+    /** One histogram data point: per-bucket counts (the exposition accumulates them) ending with +Inf. */
+    static HistogramSnapshot.HistogramDataPointSnapshot bucketed(final Histogram us, final double[] boundsS, final Labels labels) {
+        final double[] bounds = Arrays.copyOf(boundsS, boundsS.length + 1);
+        bounds[boundsS.length] = Double.POSITIVE_INFINITY;
+        final long[] counts = new long[bounds.length];
+        long below = 0;
+        for (int i = 0; i < boundsS.length; i++) {
+            final long upTo = us.getTotalCount() == 0 ? 0 : us.getCountBetweenValues(0, (long) Math.floor(boundsS[i] * 1e6));
+            counts[i] = upTo - below;
+            below = upTo;
+        }
+        counts[boundsS.length] = us.getTotalCount() - below;
+        final double sumS = us.getMean() * us.getTotalCount() / 1e6;
+        return new HistogramSnapshot.HistogramDataPointSnapshot(ClassicHistogramBuckets.of(bounds, counts), sumS, labels,
+            Exemplars.EMPTY, 0L);
     }
 
     private void latency(final String name, final String help, final Function<CallTotals.EdgeTotals, Histogram> histogram) {

@@ -3,10 +3,13 @@ package io.voxgate.app.runtime;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.NettyRuntime;
+import io.voxgate.app.cdr.CdrWriter;
 import io.voxgate.app.config.GatewayConfig;
 import io.voxgate.app.config.Secrets;
 import io.voxgate.app.metrics.CallReportListener;
@@ -44,7 +47,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.SystemNanoClock;
@@ -77,11 +82,14 @@ public final class Gateway implements AutoCloseable {
     private final EventLoopGroup acceptLoop;
     private final EventLoopGroup mediaLoops;
     private final ScheduledExecutorService sweeper;
+    /** Scrapes walk every call and the JVM's beans: never on an event loop, which may be a media loop. */
+    private final ExecutorService scraper;
     private final VapiAgentFactory vapi;
     private final TwilioEdge twilio;
     private final HttpEdgeServer http;
     private final HttpEdgeServer admin;
     private final SipEdge sip;
+    private final CdrWriter cdr;
 
     private Gateway(final GatewayConfig config, final String publicUrl, final Secrets secrets) {
         this.config = config;
@@ -149,9 +157,7 @@ public final class Gateway implements AutoCloseable {
             .bindAddress(config.adminBind())
             .port(config.adminPort())
             .workerThreads(1)
-            .route("/metrics", (ctx, req) -> HttpResponses.send(ctx, req, HttpResponses.of(HttpResponseStatus.OK,
-                GatewayMetrics.contentType(), new String(metrics.scrape(), StandardCharsets.UTF_8))),
-                HttpMethod.GET)
+            .route("/metrics", this::scrape, HttpMethod.GET)
             .route("/healthz", Gateway::health, HttpMethod.GET)
             .route("/readyz", this::readiness, HttpMethod.GET)
             .build();
@@ -205,6 +211,17 @@ public final class Gateway implements AutoCloseable {
         } else {
             this.sip = null;
         }
+        this.cdr = config.cdrFile().map(CdrWriter::new).orElse(null);
+        if (cdr != null) {
+            metrics.counter("voxgate_cdr_records_written", "Call detail records appended to --cdr-file", cdr::recordsWritten);
+            metrics.counter("voxgate_cdr_records_dropped", "Call detail records dropped: the writer fell behind", cdr::recordsDropped);
+            metrics.counter("voxgate_cdr_write_errors", "Call detail records lost to a failed write", cdr::writeErrors);
+        }
+        this.scraper = Executors.newSingleThreadExecutor(r -> {
+            final Thread t = new Thread(r, "voxgate-metrics");
+            t.setDaemon(true);
+            return t;
+        });
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             final Thread t = new Thread(r, "voxgate-sweep");
             t.setDaemon(true);
@@ -249,7 +266,11 @@ public final class Gateway implements AutoCloseable {
     public static Gateway start(final GatewayConfig config, final String publicUrl, final Secrets secrets,
                                 final CallReportListener reports) {
         final Gateway gateway = new Gateway(config, publicUrl, secrets);
-        gateway.metrics.reportEndedCallsTo(reports);
+        final CdrWriter cdr = gateway.cdr;
+        gateway.metrics.reportEndedCallsTo(cdr == null ? reports : (callId, edge, stats) -> {
+            cdr.onCallEnded(callId, edge, stats);
+            reports.onCallEnded(callId, edge, stats);
+        });
         try {
             gateway.admin.start();
             gateway.http.start();
@@ -311,6 +332,21 @@ public final class Gateway implements AutoCloseable {
         HttpResponses.send(ctx, request, HttpResponses.status(ready() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE));
     }
 
+    /**
+     * Answers {@code GET /metrics} from the scrape thread. The router releases the request when this returns, so
+     * the answer goes with a copy of its line and headers (what keep-alive is decided from).
+     */
+    private void scrape(final ChannelHandlerContext ctx, final FullHttpRequest request) {
+        final HttpRequest head = new DefaultHttpRequest(request.protocolVersion(), request.method(), request.uri(),
+            request.headers().copy());
+        try {
+            scraper.execute(() -> HttpResponses.send(ctx, head, HttpResponses.of(HttpResponseStatus.OK,
+                GatewayMetrics.contentType(), new String(metrics.scrape(), StandardCharsets.UTF_8))));
+        } catch (final RejectedExecutionException ex) {
+            HttpResponses.send(ctx, head, HttpResponses.status(HttpResponseStatus.SERVICE_UNAVAILABLE));
+        }
+    }
+
     private void readiness(final ChannelHandlerContext ctx, final FullHttpRequest request) {
         final boolean ready = ready();
         HttpResponses.send(ctx, request, HttpResponses.text(ready ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
@@ -342,6 +378,13 @@ public final class Gateway implements AutoCloseable {
     /** The node's call registry. */
     public CallRegistry registry() {
         return registry;
+    }
+
+    /** Closes and reopens the output files (the CDR file) after logrotate moved them; safe from any thread. */
+    public void reopenFiles() {
+        if (cdr != null) {
+            cdr.reopen();
+        }
     }
 
     /** The node's metrics. */
@@ -378,6 +421,7 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         sweeper.shutdownNow();
+        scraper.shutdownNow();
         if (sip != null) {
             sip.close();
         }
@@ -385,6 +429,9 @@ public final class Gateway implements AutoCloseable {
         admin.close();
         if (vapi != null) {
             vapi.close();
+        }
+        if (cdr != null) {
+            cdr.close();
         }
         acceptLoop.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         mediaLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);

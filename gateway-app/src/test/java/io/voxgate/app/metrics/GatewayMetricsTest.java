@@ -13,6 +13,11 @@ import io.voxgate.core.call.CallerLeg;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.voxgate.core.call.CallStats;
+import org.HdrHistogram.Histogram;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -163,5 +168,56 @@ class GatewayMetricsTest {
         final String text = new String(metrics.scrape(), StandardCharsets.UTF_8);
         assertTrue(text.contains("voxgate_sip_requests_rejected_total{reason=\"source_not_allowed\"} 0.0"), text);
         assertTrue(text.contains("voxgate_sip_requests_rejected_total{reason=\"rate_limited\"} 0.0"), text);
+    }
+
+    @Test
+    void shouldExportGatewayLatencyAsAHistogramPerEdgeAndDirection() {
+        final GatewayMetrics metrics = new GatewayMetrics();
+        final CallRegistry registry = new CallRegistry(10, metrics.callEndObserver());
+        metrics.bind(registry);
+        talk(call(registry, "CA1", "twilio"), 10);
+
+        final String text = scrape(metrics);
+
+        assertTrue(text.contains("voxgate_gateway_latency_seconds_count{direction=\"inbound\",edge=\"twilio\"} 10"), text);
+        assertTrue(text.contains("voxgate_gateway_latency_seconds_bucket{direction=\"inbound\",edge=\"twilio\",le=\"+Inf\"} 10"),
+            text);
+        assertTrue(text.contains("voxgate_gateway_latency_seconds_bucket{direction=\"outbound\",edge=\"twilio\",le=\"0.001\"}"),
+            text);
+        assertTrue(text.contains("voxgate_barge_in_reaction_seconds_bucket{edge=\"twilio\",le=\"0.3\"}"), text);
+    }
+
+    @Test
+    void shouldPutEachRecordedValueInTheFirstBucketAtOrAboveIt() {
+        final Histogram us = new Histogram(CallStats.MAX_RECORDED_US, 2);
+        us.recordValue(100);
+        us.recordValue(1_500);
+        us.recordValue(700_000);
+
+        final HistogramSnapshot.HistogramDataPointSnapshot point =
+            GatewayMetrics.bucketed(us, GatewayMetrics.LATENCY_BUCKETS_S, Labels.EMPTY);
+
+        final ClassicHistogramBuckets buckets = point.getClassicBuckets();
+        assertEquals(0.00025, buckets.getUpperBound(0));
+        assertEquals(1, buckets.getCount(0));
+        assertEquals(1, buckets.getCount(3), "1.5 ms falls in the 2 ms bucket");
+        assertEquals(Double.POSITIVE_INFINITY, buckets.getUpperBound(buckets.size() - 1));
+        assertEquals(1, buckets.getCount(buckets.size() - 1), "700 ms is above the last bound");
+        assertEquals(3, point.getCount());
+    }
+
+    @Test
+    void shouldExportTheStandardJvmAndProcessMetricsAndTheBuildInfo() {
+        final GatewayMetrics metrics = new GatewayMetrics();
+        metrics.bind(new CallRegistry(10, metrics.callEndObserver()));
+
+        final String text = scrape(metrics);
+
+        assertTrue(text.contains("jvm_memory_used_bytes{area=\"heap\"}"), text);
+        assertTrue(text.contains("jvm_buffer_pool_used_bytes{pool=\"direct\"}"), text);
+        assertTrue(text.contains("process_cpu_seconds_total "), text);
+        assertTrue(text.contains("voxgate_build_info{java_version=\"" + Runtime.version() + "\",version=\""
+            + BuildInfo.version() + "\"} 1"), text);
+        assertTrue(!BuildInfo.version().isBlank() && !BuildInfo.version().contains("${"), BuildInfo.version());
     }
 }

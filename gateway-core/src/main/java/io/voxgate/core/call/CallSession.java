@@ -140,6 +140,7 @@ public final class CallSession implements AgentListener {
         this.preConnect = new PreConnectBuffer(callerFormat, config.preConnectBufferMs() * callerFormat.bytesPerMs(),
             Math.max(1, config.preConnectBufferMs() / callerFormat.ptimeMs()), callerFormat.bytesPerFrame());
         this.stats = new CallStats(queue, preConnect, registry.latency(), call.edge());
+        stats.startedNs = nowNs;
         this.liveness = new CallLiveness(call.callId(), call.edge(), nowNs, config.maxCallDurationSeconds() * 1_000_000_000L,
             config.idleTimeoutSeconds() * 1_000_000_000L, proxy, stats);
         this.callerVad = new VadTapStage(callerFormat, config.vadConfig());
@@ -443,6 +444,8 @@ public final class CallSession implements AgentListener {
         }
         finishing = true;
         endReason = reason;
+        stats.endReason = reason;
+        stats.endedNs = nowNs;
         try {
             if (state != CallState.ENDING) {
                 moveTo(CallState.ENDING);

@@ -62,6 +62,9 @@ public final class CallStats {
     long agentEvents;
     long latenciesClamped;
     long agentConnectNs = -1;
+    long startedNs;
+    long endedNs = -1;
+    String endReason;
 
     CallStats(final PacedOutboundQueue queue, final PreConnectBuffer preConnect, final CallLatencyRecorders nodeLatency,
               final String edge) {
@@ -264,6 +267,21 @@ public final class CallStats {
     /** Latencies larger than {@link #MAX_RECORDED_US} (recorded as that). */
     public long latenciesClamped() {
         return latenciesClamped;
+    }
+
+    /** When the call was opened, on the gateway's monotonic clock (ns). */
+    public long startedNs() {
+        return startedNs;
+    }
+
+    /** When the call ended, on the same clock as {@link #startedNs()}, or -1 while it runs. */
+    public long endedNs() {
+        return endedNs;
+    }
+
+    /** Why the call ended (e.g. {@code caller hung up}), or {@code null} while it runs. */
+    public String endReason() {
+        return endReason;
     }
 
     /** How long the agent took to connect, in ns, or -1 while it has not. */

@@ -63,6 +63,8 @@ public final class SipCall implements CallerLeg, TickMember, CallCommandHandler<
     private static final Logger LOG = LoggerFactory.getLogger(SipCall.class);
     private static final int COMMAND_RING_CAPACITY = 64;
     private static final int DIGIT_DURATION_MS = 100;
+    /** How often a running call adds its RTP figures to the node's totals: scrapes lag at most this much. */
+    private static final long RTP_TOTALS_INTERVAL_NS = 1_000_000_000L;
 
     private final String callId;
     private final EventLoop loop;
@@ -92,6 +94,8 @@ public final class SipCall implements CallerLeg, TickMember, CallCommandHandler<
     private G711Transcoder toWire;
     private boolean ended;
     private long packetsBeforeAnswer;
+    private RtpTotals.Share rtpShare;
+    private long rtpSharePublishedNs;
 
     /**
      * A call whose media will run on {@code loop}, ticked by {@code ticker} (that loop's).
@@ -237,6 +241,8 @@ public final class SipCall implements CallerLeg, TickMember, CallCommandHandler<
             random.nextLong(1L << 32), wire.samplesPerFrame(), negotiated.audioPayloadType(), wire.encoding().codec().silenceByte());
         send.telephoneEventPayloadType(negotiated.telephoneEventPayloadType());
         send.sendingEnabled(negotiated.localDirection().sends());
+        rtpShare = rtpTotals.share();
+        rtpSharePublishedNs = nowNs;
         rtcpReporter = new RtcpReporter(send.ssrc(), "voxgate@" + callId.hashCode(), reception, random.nextLong(), nowNs);
         inbound = new RtpInboundChain(JitterBufferConfig.defaults(), wire, sessionFormat, reception, rtcpReporter,
             config.symmetricRtp(), 5 * TICK_NS, session::onCallerAudio, session::onCallerDigit);
@@ -321,6 +327,10 @@ public final class SipCall implements CallerLeg, TickMember, CallCommandHandler<
 
     /** Once per wake-up: symmetric RTP target, RTCP when due, media timeout. */
     private void housekeeping(final long nowNs) {
+        if (nowNs - rtpSharePublishedNs >= RTP_TOTALS_INTERVAL_NS) {
+            rtpSharePublishedNs = nowNs;
+            publishRtpTotals();
+        }
         if (config.symmetricRtp()) {
             rtpSink.target(inbound.receive().sendTarget(media.remoteRtp()));
         }
@@ -336,6 +346,11 @@ public final class SipCall implements CallerLeg, TickMember, CallCommandHandler<
                 teardown("media timeout", true, true, nowNs);
             }
         }
+    }
+
+    private void publishRtpTotals() {
+        rtpShare.publish(inbound.playout().jitter().stats(), inbound.receive().packetsInvalid(), send.packetsSent(),
+            clock.ticksSkipped());
     }
 
     private void sendRtcp(final int length) {
@@ -435,8 +450,7 @@ public final class SipCall implements CallerLeg, TickMember, CallCommandHandler<
             rtcp.close();
         }
         if (inbound != null) {
-            rtpTotals.add(inbound.playout().jitter().stats(), inbound.receive().packetsInvalid(), send.packetsSent());
-            rtpTotals.addTicksSkipped(clock.ticksSkipped());
+            publishRtpTotals();
             LOG.info("SIP call {} ended: {} ({}; rtp out {})", callId, reason, inbound.stages().describeCounters(),
                 send.packetsSent());
         } else {

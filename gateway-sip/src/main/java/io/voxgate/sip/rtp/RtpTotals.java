@@ -4,13 +4,13 @@ import io.voxgate.core.jitter.JitterBufferStats;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Node-wide RTP and jitter buffer figures of the SIP edge, summed over calls as each call ends, for
- * {@code /metrics}: what the caller's packets became in the jitter buffer (late, lost, duplicate, reordered,
- * flushed), what the playout filled in (concealed, silence), what the gateway sent, and the frame ticks skipped
- * because an event loop lagged.
+ * Node-wide RTP and jitter buffer figures of the SIP edge, summed over calls, for {@code /metrics}: what the
+ * caller's packets became in the jitter buffer (late, lost, duplicate, reordered, flushed), what the playout filled
+ * in (concealed, silence), what the gateway sent, and the frame ticks skipped because an event loop lagged.
  *
- * <p>A call's figures are added once, at its teardown, so a scrape sees calls that have ended; a running call's
- * packets are not counted until it ends. That keeps the media path free of shared writes.
+ * <p>A running call publishes what it counted since its last publication through its own {@link Share} about once a
+ * second and a last time at teardown, so a scrape sees running calls at most a second late and the media path
+ * writes the shared adders only once a second per call, never per packet.
  *
  * <p>Threading: {@link #add} from any call's event loop; the readers from any thread (a scraper). Each counter is
  * a {@link LongAdder}, so concurrent teardowns never contend on one cache line; two counters read one after the
@@ -48,6 +48,61 @@ public final class RtpTotals {
         framesSilence.add(jitter.framesSilence());
         this.packetsDroppedInvalid.add(packetsDroppedInvalid);
         this.packetsSent.add(packetsSent);
+    }
+
+    /** A new call's share: what it has published so far, so each publication adds only the difference. */
+    public Share share() {
+        return new Share();
+    }
+
+    /**
+     * One call's published figures. Threading: confined to the call's event loop. Allocation-free.
+     */
+    public final class Share {
+        private long received;
+        private long late;
+        private long lost;
+        private long duplicate;
+        private long reordered;
+        private long flushed;
+        private long concealed;
+        private long silence;
+        private long invalid;
+        private long sent;
+        private long skipped;
+
+        private Share() {
+        }
+
+        /**
+         * Adds to the node's totals what the call counted since its last publication; the arguments are the call's
+         * running totals (as for {@link RtpTotals#add}, plus its skipped ticks).
+         */
+        public void publish(final JitterBufferStats jitter, final long packetsDroppedInvalid, final long packetsSent,
+                            final long ticksSkipped) {
+            packetsReceived.add(jitter.packetsReceived() - received);
+            received = jitter.packetsReceived();
+            packetsLate.add(jitter.packetsLate() - late);
+            late = jitter.packetsLate();
+            packetsLost.add(jitter.framesLost() - lost);
+            lost = jitter.framesLost();
+            packetsDuplicate.add(jitter.packetsDuplicate() - duplicate);
+            duplicate = jitter.packetsDuplicate();
+            packetsReordered.add(jitter.packetsReordered() - reordered);
+            reordered = jitter.packetsReordered();
+            packetsFlushed.add(jitter.packetsFlushed() - flushed);
+            flushed = jitter.packetsFlushed();
+            framesConcealed.add(jitter.framesConcealed() - concealed);
+            concealed = jitter.framesConcealed();
+            framesSilence.add(jitter.framesSilence() - silence);
+            silence = jitter.framesSilence();
+            RtpTotals.this.packetsDroppedInvalid.add(packetsDroppedInvalid - invalid);
+            invalid = packetsDroppedInvalid;
+            RtpTotals.this.packetsSent.add(packetsSent - sent);
+            sent = packetsSent;
+            RtpTotals.this.ticksSkipped.add(ticksSkipped - skipped);
+            skipped = ticksSkipped;
+        }
     }
 
     /**

@@ -46,4 +46,18 @@ class RtpTotalsTest {
         assertEquals(5, totals.packetsDroppedInvalid());
         assertEquals(150, totals.packetsSent());
     }
+
+    @Test
+    void shouldAddOnlyWhatARunningCallCountedSinceItsLastPublication() {
+        final RtpTotals totals = new RtpTotals();
+        final RtpTotals.Share share = totals.share();
+        final RtpPlayoutStage call = callWithOneLatePacket();
+        share.publish(call.jitter().stats(), 1, 40, 2);
+        share.publish(call.jitter().stats(), 3, 90, 2);
+        assertEquals(60, totals.packetsReceived());
+        assertEquals(1, totals.packetsLate());
+        assertEquals(3, totals.packetsDroppedInvalid());
+        assertEquals(90, totals.packetsSent());
+        assertEquals(2, totals.ticksSkipped());
+    }
 }
