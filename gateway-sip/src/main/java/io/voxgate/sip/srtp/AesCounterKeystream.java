@@ -72,15 +72,18 @@ final class AesCounterKeystream {
      * {@code out}; at most {@link #MAX_LENGTH} octets per call.
      */
     void generate(final int ssrc, final long index, final int firstBlock, final int blocks, final byte[] out) {
+        System.arraycopy(salt, 0, counters, 0, salt.length);
+        counters[4] ^= (byte) (ssrc >>> 24);
+        counters[5] ^= (byte) (ssrc >>> 16);
+        counters[6] ^= (byte) (ssrc >>> 8);
+        counters[7] ^= (byte) ssrc;
+        for (int k = 0; k < 6; k++) {
+            counters[8 + k] ^= (byte) (index >>> (40 - 8 * k));
+        }
         for (int b = 0; b < blocks; b++) {
             final int at = b * BLOCK;
-            System.arraycopy(salt, 0, counters, at, salt.length);
-            counters[at + 4] ^= (byte) (ssrc >>> 24);
-            counters[at + 5] ^= (byte) (ssrc >>> 16);
-            counters[at + 6] ^= (byte) (ssrc >>> 8);
-            counters[at + 7] ^= (byte) ssrc;
-            for (int k = 0; k < 6; k++) {
-                counters[at + 8 + k] ^= (byte) (index >>> (40 - 8 * k));
+            if (b > 0) {
+                System.arraycopy(counters, 0, counters, at, BLOCK - 2);
             }
             // The salt is shifted left by 16 bits, so the low 16 bits are the block counter alone; a segment
             // never exceeds 2^16 blocks (RFC 3711 §4.1.1).
