@@ -25,11 +25,12 @@ public final class MediaDescription {
     private final String rtcpAddress;
     private final boolean rtcpMux;
     private final int ptimeMs;
+    private final List<String> cryptoAttributes;
 
     MediaDescription(final String media, final int port, final String proto, final List<String> formats,
                      final Map<String, String> rtpmaps, final Map<String, String> fmtps, final MediaDirection direction,
                      final String connectionAddress, final int rtcpPort, final String rtcpAddress, final boolean rtcpMux,
-                     final int ptimeMs) {
+                     final int ptimeMs, final List<String> cryptoAttributes) {
         this.media = media;
         this.port = port;
         this.proto = proto;
@@ -42,6 +43,7 @@ public final class MediaDescription {
         this.rtcpAddress = rtcpAddress;
         this.rtcpMux = rtcpMux;
         this.ptimeMs = ptimeMs;
+        this.cryptoAttributes = List.copyOf(cryptoAttributes);
     }
 
     /** Media type: {@code audio}, {@code video}, ... */
@@ -102,6 +104,20 @@ public final class MediaDescription {
     /** The {@code a=ptime} in ms, or 0 when absent. */
     public int ptimeMs() {
         return ptimeMs;
+    }
+
+    /**
+     * The {@code a=crypto} values (RFC 4568, the text after {@code crypto:}) in offer order, at most
+     * {@link SdpParser#MAX_CRYPTO_ATTRIBUTES}; they carry keys, so never log them.
+     */
+    public List<String> cryptoAttributes() {
+        return cryptoAttributes;
+    }
+
+    /** Whether this is an SRTP audio stream (RTP/SAVP or RTP/SAVPF, port set), keyed by SDES if at all. */
+    public boolean isSecureRtpAudio() {
+        final String p = proto.toUpperCase(Locale.ROOT);
+        return "audio".equalsIgnoreCase(media) && port > 0 && ("RTP/SAVP".equals(p) || "RTP/SAVPF".equals(p));
     }
 
     /** Whether this is an RTP audio stream the gateway could carry (plain RTP/AVP or RTP/AVPF, port set). */

@@ -16,6 +16,7 @@ public final class NegotiatedMedia {
     private final InetSocketAddress remoteRtp;
     private final InetSocketAddress remoteRtcp;
     private final MediaDirection localDirection;
+    private final NegotiatedSrtp srtp;
 
     /**
      * The settled stream.
@@ -30,6 +31,18 @@ public final class NegotiatedMedia {
     public NegotiatedMedia(final AudioFormat callerFormat, final int audioPayloadType, final int telephoneEventPayloadType,
                            final InetSocketAddress remoteRtp, final InetSocketAddress remoteRtcp,
                            final MediaDirection localDirection) {
+        this(callerFormat, audioPayloadType, telephoneEventPayloadType, remoteRtp, remoteRtcp, localDirection, null);
+    }
+
+    /**
+     * The settled stream, with SRTP.
+     *
+     * @param srtp the settled SRTP keys, or {@code null} for plain RTP
+     */
+    public NegotiatedMedia(final AudioFormat callerFormat, final int audioPayloadType, final int telephoneEventPayloadType,
+                           final InetSocketAddress remoteRtp, final InetSocketAddress remoteRtcp,
+                           final MediaDirection localDirection, final NegotiatedSrtp srtp) {
+        this.srtp = srtp;
         this.callerFormat = callerFormat;
         this.audioPayloadType = audioPayloadType;
         this.telephoneEventPayloadType = telephoneEventPayloadType;
@@ -68,14 +81,23 @@ public final class NegotiatedMedia {
         return localDirection;
     }
 
+    /**
+     * The SRTP keys when the stream is RTP/SAVP, or {@code null} for plain RTP: the RTP path must then protect
+     * every RTP and RTCP packet it sends and unprotect every one it receives.
+     */
+    public NegotiatedSrtp srtp() {
+        return srtp;
+    }
+
     /** A copy with another local direction (hold and resume change only that). */
     public NegotiatedMedia withLocalDirection(final MediaDirection direction) {
-        return new NegotiatedMedia(callerFormat, audioPayloadType, telephoneEventPayloadType, remoteRtp, remoteRtcp, direction);
+        return new NegotiatedMedia(callerFormat, audioPayloadType, telephoneEventPayloadType, remoteRtp, remoteRtcp, direction,
+            srtp);
     }
 
     @Override
     public String toString() {
         return callerFormat + " pt=" + audioPayloadType + " te=" + telephoneEventPayloadType + " remote=" + remoteRtp
-            + " " + localDirection.attribute();
+            + " " + localDirection.attribute() + (srtp == null ? "" : " srtp=" + srtp);
     }
 }

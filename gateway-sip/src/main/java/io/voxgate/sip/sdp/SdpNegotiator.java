@@ -1,9 +1,13 @@
 package io.voxgate.sip.sdp;
 
 import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.sip.srtp.SdesCryptoAttribute;
+import io.voxgate.sip.srtp.SrtpCryptoSuite;
+import io.voxgate.sip.srtp.SrtpMasterKey;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.security.SecureRandom;
 import java.util.List;
 import java.util.Locale;
 
@@ -19,6 +23,10 @@ import java.util.Locale;
  * re-offer keeps the codec and the port (§8: the answerer may not change them under the peer's feet); a
  * {@code c=0.0.0.0} re-offer is the RFC 2543 form of hold (§8.4) and is answered as hold.
  *
+ * <p>SRTP (RFC 3711, keyed by SDES, RFC 4568) follows the {@link SrtpPolicy}: an {@code RTP/SAVP} stream is
+ * answered {@code RTP/SAVP} with the first {@code a=crypto} line we can honour (its tag and suite, our own key,
+ * one per call from {@link SecureRandom}); a re-offer may not switch between RTP and SRTP.
+ *
  * <p>Threading: methods are synchronized; signalling threads call them, never the media path.
  */
 public final class SdpNegotiator {
@@ -30,10 +38,16 @@ public final class SdpNegotiator {
     public static final int PT_TELEPHONE_EVENT_OFFERED = 101;
     private static final String CRLF = "\r\n";
     private static final String NOT_UNICAST = "c= must name one unicast host (or 0.0.0.0 for hold)";
+    /** The tag of the one {@code a=crypto} line in our own offers. */
+    private static final int OFFER_TAG = 1;
 
     private final String localAddress;
     private final int rtpPort;
     private final long sessionId;
+    private final SrtpPolicy srtpPolicy;
+    private final SecureRandom random;
+    private SrtpMasterKey localKey;
+    private boolean offeredSecure;
     private long version;
 
     /**
@@ -45,6 +59,22 @@ public final class SdpNegotiator {
      * @param sessionId    the {@code o=} session id (random, RFC 4566 §5.2)
      */
     public SdpNegotiator(final String localAddress, final int rtpPort, final long sessionId) {
+        this(localAddress, rtpPort, sessionId, SrtpPolicy.OFF, null);
+    }
+
+    /**
+     * A negotiator for one call that may settle on SRTP.
+     *
+     * @param srtpPolicy how to treat SRTP and plain RTP offers
+     * @param random     where our master key comes from; only used when the policy is not {@link SrtpPolicy#OFF}
+     */
+    public SdpNegotiator(final String localAddress, final int rtpPort, final long sessionId, final SrtpPolicy srtpPolicy,
+                         final SecureRandom random) {
+        if (srtpPolicy != SrtpPolicy.OFF && random == null) {
+            throw new IllegalArgumentException("SRTP needs a SecureRandom for the master key");
+        }
+        this.srtpPolicy = srtpPolicy;
+        this.random = random;
         this.localAddress = localAddress;
         this.rtpPort = rtpPort;
         this.sessionId = sessionId & Long.MAX_VALUE;
@@ -61,16 +91,24 @@ public final class SdpNegotiator {
         return negotiate(offer, current);
     }
 
-    /** The gateway's offer for an INVITE without SDP: PCMU, PCMA and telephone-event, sendrecv. */
+    /**
+     * The gateway's offer for an INVITE without SDP: PCMU, PCMA and telephone-event, sendrecv; RTP/SAVP with one
+     * {@code a=crypto} line when SRTP is {@link SrtpPolicy#REQUIRED}.
+     */
     public synchronized String offer() {
         final StringBuilder sb = sessionHeader("0 0");
-        sb.append("m=audio ").append(rtpPort).append(" RTP/AVP ").append(PT_PCMU).append(' ').append(PT_PCMA).append(' ')
-            .append(PT_TELEPHONE_EVENT_OFFERED).append(CRLF);
+        offeredSecure = srtpPolicy == SrtpPolicy.REQUIRED;
+        sb.append("m=audio ").append(rtpPort).append(offeredSecure ? " RTP/SAVP " : " RTP/AVP ").append(PT_PCMU)
+            .append(' ').append(PT_PCMA).append(' ').append(PT_TELEPHONE_EVENT_OFFERED).append(CRLF);
         sb.append("a=rtpmap:0 PCMU/8000").append(CRLF);
         sb.append("a=rtpmap:8 PCMA/8000").append(CRLF);
         sb.append("a=rtpmap:").append(PT_TELEPHONE_EVENT_OFFERED).append(" telephone-event/8000").append(CRLF);
         sb.append("a=fmtp:").append(PT_TELEPHONE_EVENT_OFFERED).append(" 0-15").append(CRLF);
         sb.append("a=ptime:20").append(CRLF);
+        if (offeredSecure) {
+            appendCrypto(sb, SdesCryptoAttribute.of(OFFER_TAG, SrtpCryptoSuite.AES_CM_128_HMAC_SHA1_80, localKey())
+                .sdpValue());
+        }
         sb.append("a=sendrecv").append(CRLF);
         return sb.toString();
     }
@@ -83,7 +121,8 @@ public final class SdpNegotiator {
         final StringBuilder sb = sessionHeader("0 0");
         final int pt = current.audioPayloadType();
         final int te = current.telephoneEventPayloadType();
-        sb.append("m=audio ").append(rtpPort).append(" RTP/AVP ").append(pt);
+        final NegotiatedSrtp srtp = current.srtp();
+        sb.append("m=audio ").append(rtpPort).append(srtp == null ? " RTP/AVP " : " RTP/SAVP ").append(pt);
         if (te >= 0) {
             sb.append(' ').append(te);
         }
@@ -94,6 +133,9 @@ public final class SdpNegotiator {
             sb.append("a=fmtp:").append(te).append(" 0-15").append(CRLF);
         }
         sb.append("a=ptime:20").append(CRLF);
+        if (srtp != null) {
+            appendCrypto(sb, SdesCryptoAttribute.of(srtp.tag(), srtp.suite(), srtp.localKey()).sdpValue());
+        }
         sb.append("a=sendrecv").append(CRLF);
         return sb.toString();
     }
@@ -104,7 +146,7 @@ public final class SdpNegotiator {
             return SdpNegotiation.malformed(answer.error());
         }
         for (final MediaDescription m : answer.media()) {
-            if (!m.isRtpAudio()) {
+            if (offeredSecure ? !m.isSecureRtpAudio() : !m.isRtpAudio()) {
                 continue;
             }
             final String codec = chooseCodec(m);
@@ -121,9 +163,17 @@ public final class SdpNegotiator {
             final String te = telephoneEvent(m);
             final MediaDirection peer = answer.directionOf(m);
             final MediaDirection local = isHoldAddress(remote[0]) ? MediaDirection.INACTIVE : peer.mirror();
-            return SdpNegotiation.accepted(null, media(codec, m, te, remote, local));
+            NegotiatedSrtp srtp = null;
+            if (offeredSecure) {
+                srtp = answeredSrtp(m);
+                if (srtp == null) {
+                    return SdpNegotiation.notAcceptable("answer's a=crypto does not accept our offered key");
+                }
+            }
+            return SdpNegotiation.accepted(null, media(codec, m, te, remote, local, srtp));
         }
-        return SdpNegotiation.notAcceptable("answer carries neither PCMU nor PCMA");
+        return SdpNegotiation.notAcceptable(offeredSecure ? "answer carries no RTP/SAVP stream with PCMU or PCMA"
+            : "answer carries neither PCMU nor PCMA");
     }
 
     private SdpNegotiation negotiate(final SessionDescription offer, final NegotiatedMedia current) {
@@ -134,10 +184,19 @@ public final class SdpNegotiator {
         NegotiatedMedia chosen = null;
         boolean refusedAddress = false;
         final String wanted = current == null ? null : Integer.toString(current.audioPayloadType());
+        String srtpRefusal = null;
         for (final MediaDescription m : offer.media()) {
             String codec = null;
-            if (chosen == null && m.isRtpAudio()) {
+            SdesAnswerer.Result sdes = null;
+            if (chosen == null && carries(m, current)) {
                 codec = current == null ? chooseCodec(m) : wanted(m, wanted);
+                if (codec != null && m.isSecureRtpAudio()) {
+                    sdes = SdesAnswerer.answer(m, localKey());
+                    if (sdes.srtp() == null) {
+                        srtpRefusal = sdes.refusal();
+                        codec = null;
+                    }
+                }
             }
             InetSocketAddress[] remote = codec == null ? null : remoteAddresses(offer, m);
             if (remote != null && (!isUnicastOrHold(remote[0].getAddress()) || !isUnicastOrHold(remote[1].getAddress()))) {
@@ -155,7 +214,7 @@ public final class SdpNegotiator {
             final String te = telephoneEvent(m);
             final MediaDirection offered = offer.directionOf(m);
             final MediaDirection local = isHoldAddress(remote[0]) ? holdAnswer(offered) : offered.mirror();
-            chosen = media(codec, m, te, remote, local);
+            chosen = media(codec, m, te, remote, local, sdes == null ? null : sdes.srtp());
             sb.append("m=audio ").append(rtpPort).append(' ').append(m.proto()).append(' ').append(codec);
             if (te != null) {
                 sb.append(' ').append(te);
@@ -167,13 +226,78 @@ public final class SdpNegotiator {
                 sb.append("a=fmtp:").append(te).append(" 0-15").append(CRLF);
             }
             sb.append("a=ptime:20").append(CRLF);
+            if (sdes != null) {
+                appendCrypto(sb, sdes.attribute());
+            }
             sb.append("a=").append(local.attribute()).append(CRLF);
         }
         if (chosen == null) {
-            return SdpNegotiation.notAcceptable(refusedAddress ? NOT_UNICAST : current == null
-                ? "no PCMU or PCMA audio stream offered" : "re-offer drops the call's codec");
+            if (refusedAddress) {
+                return SdpNegotiation.notAcceptable(NOT_UNICAST);
+            }
+            if (srtpRefusal != null) {
+                return SdpNegotiation.notAcceptable(srtpRefusal);
+            }
+            final String transport = transportRefusal(offer, current);
+            if (transport != null) {
+                return SdpNegotiation.notAcceptable(transport);
+            }
+            return SdpNegotiation.notAcceptable(current == null ? "no PCMU or PCMA audio stream offered"
+                : "re-offer drops the call's codec");
         }
         return SdpNegotiation.accepted(sb.toString(), chosen);
+    }
+
+    /** Whether {@code m} has the transport this call may carry: the policy's, or on a re-offer the call's own. */
+    private boolean carries(final MediaDescription m, final NegotiatedMedia current) {
+        if (current != null) {
+            return current.srtp() == null ? m.isRtpAudio() : m.isSecureRtpAudio();
+        }
+        if (m.isSecureRtpAudio()) {
+            return srtpPolicy != SrtpPolicy.OFF;
+        }
+        return m.isRtpAudio() && srtpPolicy != SrtpPolicy.REQUIRED;
+    }
+
+    /** Why an offer whose audio has the wrong transport for the policy or the call is refused, or {@code null}. */
+    private String transportRefusal(final SessionDescription offer, final NegotiatedMedia current) {
+        for (final MediaDescription m : offer.media()) {
+            if (current != null && (current.srtp() == null ? m.isSecureRtpAudio() : m.isRtpAudio())) {
+                return "re-offer switches between RTP and SRTP";
+            }
+            if (current == null && m.isRtpAudio() && srtpPolicy == SrtpPolicy.REQUIRED) {
+                return "SRTP required: no RTP/SAVP audio stream offered";
+            }
+            if (current == null && m.isSecureRtpAudio() && srtpPolicy == SrtpPolicy.OFF) {
+                return "SRTP is off: RTP/SAVP not accepted";
+            }
+        }
+        return null;
+    }
+
+    /** The SRTP the peer's answer settles on: its key for our offered tag and suite, or {@code null}. */
+    private NegotiatedSrtp answeredSrtp(final MediaDescription m) {
+        for (final String value : m.cryptoAttributes()) {
+            final SdesCryptoAttribute.Parsed parsed = SdesCryptoAttribute.parse(value);
+            if (parsed.accepted() && parsed.attribute().tag() == OFFER_TAG
+                    && parsed.attribute().suite() == SrtpCryptoSuite.AES_CM_128_HMAC_SHA1_80) {
+                return new NegotiatedSrtp(SrtpCryptoSuite.AES_CM_128_HMAC_SHA1_80, OFFER_TAG, localKey(),
+                    parsed.attribute().masterKey());
+            }
+        }
+        return null;
+    }
+
+    /** Our master key for this call, made on first use and kept for re-offers (RFC 4568 §7.1.4 allows it). */
+    private SrtpMasterKey localKey() {
+        if (localKey == null) {
+            localKey = SrtpMasterKey.generate(random);
+        }
+        return localKey;
+    }
+
+    private static void appendCrypto(final StringBuilder sb, final String value) {
+        sb.append("a=crypto:").append(value).append(CRLF);
     }
 
     private StringBuilder sessionHeader(final String timing) {
@@ -200,10 +324,11 @@ public final class SdpNegotiator {
     }
 
     private static NegotiatedMedia media(final String codec, final MediaDescription m, final String te,
-                                         final InetSocketAddress[] remote, final MediaDirection local) {
+                                         final InetSocketAddress[] remote, final MediaDirection local,
+                                         final NegotiatedSrtp srtp) {
         final boolean alaw = Integer.parseInt(codec) == PT_PCMA || isNamed(m, codec, "PCMA");
         return new NegotiatedMedia(alaw ? AudioFormat.ALAW_8K : AudioFormat.MULAW_8K, Integer.parseInt(codec),
-            te == null ? -1 : Integer.parseInt(te), remote[0], remote[1], local);
+            te == null ? -1 : Integer.parseInt(te), remote[0], remote[1], local, srtp);
     }
 
     /** PCMU if offered (statically or by rtpmap), else PCMA, else {@code null}. */

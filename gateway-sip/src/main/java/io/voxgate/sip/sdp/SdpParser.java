@@ -15,6 +15,8 @@ import java.util.Map;
 public final class SdpParser {
     /** Most {@code m=} sections accepted; real offers carry one to three. */
     public static final int MAX_MEDIA = 16;
+    /** Most {@code a=crypto} lines kept per stream; offers carry one per suite, two or three in practice. */
+    public static final int MAX_CRYPTO_ATTRIBUTES = 8;
     /** Longest SDP accepted, in characters. */
     public static final int MAX_LENGTH = 16 * 1024;
 
@@ -145,6 +147,7 @@ public final class SdpParser {
         private String rtcpAddress;
         private boolean rtcpMux;
         private int ptimeMs;
+        private final List<String> cryptoAttributes = new ArrayList<>();
 
         static MediaBuilder parse(final String value) {
             final String[] m = value.split(" +");
@@ -190,6 +193,11 @@ public final class SdpParser {
                 case "ptime":
                     ptimeMs = Math.max(0, parseInt(arg, 1000));
                     break;
+                case "crypto":
+                    if (cryptoAttributes.size() < MAX_CRYPTO_ATTRIBUTES) {
+                        cryptoAttributes.add(arg);
+                    }
+                    break;
                 default:
                     final MediaDirection d = MediaDirection.ofAttribute(name);
                     if (d != null) {
@@ -201,7 +209,7 @@ public final class SdpParser {
 
         MediaDescription build() {
             return new MediaDescription(media, port, proto, formats, rtpmaps, fmtps, direction, connection, rtcpPort,
-                rtcpAddress, rtcpMux, ptimeMs);
+                rtcpAddress, rtcpMux, ptimeMs, cryptoAttributes);
         }
 
         private static int parsePort(final String text) {
