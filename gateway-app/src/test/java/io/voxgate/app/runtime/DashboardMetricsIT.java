@@ -72,6 +72,7 @@ class DashboardMetricsIT {
     private static String scrapeAfterOneCall() throws Exception {
         final Map<GatewayOption, String> flags = new EnumMap<>(GatewayOption.class);
         flags.put(GatewayOption.HTTP_PORT, Integer.toString(freeTcpPort()));
+        flags.put(GatewayOption.ADMIN_PORT, "0");
         flags.put(GatewayOption.BIND, "127.0.0.1");
         flags.put(GatewayOption.PUBLIC_URL, PUBLIC_URL);
         flags.put(GatewayOption.AGENT, "echo");
@@ -88,7 +89,7 @@ class DashboardMetricsIT {
                 .hangUp(true).build()).get(20, TimeUnit.SECONDS);
             assertTrue(call.ok(), call.toString());
             final HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + gateway.httpPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+                URI.create("http://127.0.0.1:" + gateway.adminPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, metrics.statusCode());
             return metrics.body();
         } finally {
