@@ -1,4 +1,4 @@
-package io.voxgate.websocket.twilio;
+package io.voxgate.websocket.twilio.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,6 +18,14 @@ import io.voxgate.core.tick.TickMember;
 import io.voxgate.core.tick.TickMembership;
 import io.voxgate.websocket.http.WebSocketClosing;
 import io.voxgate.websocket.http.WebSocketViolation;
+import io.voxgate.websocket.twilio.CallLog;
+import io.voxgate.websocket.twilio.TwilioEdgeConfig;
+import io.voxgate.websocket.twilio.webhook.AdmittedCalls;
+import io.voxgate.websocket.twilio.webhook.CallTokens;
+import io.voxgate.websocket.twilio.wire.Base64Decoder;
+import io.voxgate.websocket.twilio.wire.MediaMessageEncoder;
+import io.voxgate.websocket.twilio.wire.MediaMessageFlyweight;
+import io.voxgate.websocket.twilio.wire.TwilioSid;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -26,7 +34,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * {@link MediaMessageFlyweight} and the payload is base64-decoded straight into a buffer preallocated for this
  * stream, then lent to the call; no tree, no {@code String}, no array per frame. {@code start} (once per stream) is
  * read with Jackson. Every message Twilio does not send, or sends wrong, is dropped and counted (see
- * {@link TwilioEdgeStats}); past {@link TwilioEdgeConfig#maxRejectedMessages()} the stream is closed with 1008:
+ * {@link StreamStats}); past {@link TwilioEdgeConfig#maxRejectedMessages()} the stream is closed with 1008:
  *
  * <table>
  *   <caption>Bad input and its outcome</caption>
@@ -73,7 +80,6 @@ import org.slf4j.LoggerFactory;
 final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements TwilioCallerLeg.HangUpTarget, TickMember {
     private static final Logger LOG = LoggerFactory.getLogger(MediaStreamHandler.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern SID = Pattern.compile("[A-Za-z0-9]{2,64}");
     private static final String CALL_TOKEN_PARAMETER = "callToken";
 
     /** Outstanding marks tracked: at 100 ms per mark, 12.8 s of audio at Twilio, far beyond the pacer's lead. */
@@ -86,9 +92,9 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
 
     private enum State { AWAITING_START, STARTED, ENDED }
 
-    private final TwilioEdge edge;
+    private final MediaStreamRoute route;
     private final TwilioEdgeConfig config;
-    private final TwilioEdgeStats stats;
+    private final StreamStats stats;
     private final String pathCallSid;
     private final boolean upgradeSigned;
     private final MediaMessageFlyweight message = new MediaMessageFlyweight();
@@ -113,10 +119,10 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
     private long framesIn;
     private long bytesIn;
 
-    MediaStreamHandler(final TwilioEdge edge, final String pathCallSid, final boolean upgradeSigned) {
-        this.edge = edge;
-        this.config = edge.config();
-        this.stats = edge.stats();
+    MediaStreamHandler(final MediaStreamRoute route, final String pathCallSid, final boolean upgradeSigned) {
+        this.route = route;
+        this.config = route.config();
+        this.stats = route.stats();
         this.pathCallSid = pathCallSid;
         this.upgradeSigned = upgradeSigned;
         this.audio = new UnsafeBuffer(new byte[config.maxMediaPayloadBytes()]);
@@ -174,7 +180,7 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
             // An aggregated fragmented message (composite buffer): rare, so a copy is acceptable.
             frameView.wrap(ByteBufUtil.getBytes(content));
         }
-        final long nowNs = edge.opener().clock().nanoTime();
+        final long nowNs = route.opener().clock().nanoTime();
         if (!message.wrap(frameView, 0, length)) {
             stats.messagesInvalidJson.increment();
             reject("invalid JSON");
@@ -345,7 +351,7 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
         final String sid = start.path("streamSid").asText(root.path("streamSid").asText(""));
         final String callSid = start.path("callSid").asText("");
         final String accountSid = start.path("accountSid").asText("");
-        if (!SID.matcher(sid).matches() || !SID.matcher(callSid).matches()) {
+        if (!TwilioSid.isValid(sid) || !TwilioSid.isValid(callSid)) {
             rejectStart("start without a valid streamSid and callSid");
             return;
         }
@@ -361,7 +367,7 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
             return;
         }
         final long nowSeconds = config.clock().instant().getEpochSecond();
-        final AdmittedCalls.Claim claim = edge.admittedCalls().claim(callSid, nowSeconds);
+        final AdmittedCalls.Claim claim = route.admittedCalls().claim(callSid, nowSeconds);
         if (claim != AdmittedCalls.Claim.CLAIMED) {
             stats.streamsRejectedNotAdmitted.increment();
             endStream(claim == AdmittedCalls.Claim.ALREADY_STREAMED ? "a stream already started for this call"
@@ -381,7 +387,7 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
         this.ledger = new MarkLedger(config.markIntervalMs() * 8, MARK_LEDGER_CAPACITY);
         this.leg = new TwilioCallerLeg(ctx, new MediaMessageEncoder(sid), ledger, stats, this);
         // Twilio streams mu-law 8 kHz; the session transcodes when the agent asks for another format.
-        final CallAdmission admission = edge.opener().open(callSid, Collections.unmodifiableMap(parameters),
+        final CallAdmission admission = route.opener().open(callSid, Collections.unmodifiableMap(parameters),
             AudioFormat.MULAW_8K, leg, ctx.channel().eventLoop(), nowNs);
         if (!admission.accepted()) {
             stats.streamsRefused.increment();
@@ -394,7 +400,7 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
         stats.streamsStarted.increment();
         cancel(startTimeout);
         call.start(nowNs);
-        tickMembership = edge.tickers().tickerOf(ctx.channel().eventLoop()).joinEveryWakeUp(this);
+        tickMembership = route.tickers().tickerOf(ctx.channel().eventLoop()).joinEveryWakeUp(this);
         log("stream {} started (upgrade {})", sid, upgradeSigned ? "signed" : "unsigned, token verified");
     }
 
@@ -415,7 +421,7 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
 
     /** Verifies the call token for the URL's CallSid; closes the stream with 1008 and returns false when it fails. */
     private boolean tokenVerified(final String token) {
-        final CallTokens.Verdict verdict = edge.callTokens().verify(pathCallSid, token, config.clock().instant().getEpochSecond());
+        final CallTokens.Verdict verdict = route.callTokens().verify(pathCallSid, token, config.clock().instant().getEpochSecond());
         if (verdict == CallTokens.Verdict.VALID) {
             return true;
         }
@@ -553,10 +559,10 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
             leg.close();
         }
         if (claimed) {
-            edge.admittedCalls().streamEnded(pathCallSid, config.clock().instant().getEpochSecond());
+            route.admittedCalls().streamEnded(pathCallSid, config.clock().instant().getEpochSecond());
         }
         if (previous == State.STARTED) {
-            final long nowNs = edge.opener().clock().nanoTime();
+            final long nowNs = route.opener().clock().nanoTime();
             try {
                 if (failed) {
                     call.fail(reason, nowNs);

@@ -1,4 +1,4 @@
-package io.voxgate.websocket.twilio;
+package io.voxgate.websocket.twilio.webhook;
 
 import com.twilio.twiml.TwiMLException;
 import com.twilio.twiml.VoiceResponse;
@@ -13,7 +13,11 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.voxgate.core.call.CallAdmission;
 import io.voxgate.websocket.http.HttpResponses;
 import io.voxgate.websocket.http.HttpRoute;
+import io.voxgate.websocket.twilio.CallLog;
+import io.voxgate.websocket.twilio.TwilioEdgeConfig;
+import io.voxgate.websocket.twilio.wire.TwilioSid;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,34 +39,50 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: sharable, on event loops. Logs the CallSid (MDC {@code callId}), never the token.
  */
-final class VoiceWebhookRoute implements HttpRoute {
+public final class VoiceWebhookRoute implements HttpRoute {
     private static final Logger LOG = LoggerFactory.getLogger(VoiceWebhookRoute.class);
 
-    private final TwilioEdge edge;
+    private final TwilioEdgeConfig config;
+    private final Supplier<CallAdmission.Verdict> admission;
+    private final TwilioSignatures signatures;
+    private final CallTokens callTokens;
+    private final AdmittedCalls admittedCalls;
+    private final WebhookStats stats;
 
-    VoiceWebhookRoute(final TwilioEdge edge) {
-        this.edge = edge;
+    /**
+     * The voice webhook of one edge.
+     *
+     * @param admission the early admission check: ACCEPTED, FULL or DRAINING
+     */
+    public VoiceWebhookRoute(final TwilioEdgeConfig config, final Supplier<CallAdmission.Verdict> admission,
+                             final TwilioSignatures signatures, final CallTokens callTokens, final AdmittedCalls admittedCalls,
+                             final WebhookStats stats) {
+        this.config = config;
+        this.admission = admission;
+        this.signatures = signatures;
+        this.callTokens = callTokens;
+        this.admittedCalls = admittedCalls;
+        this.stats = stats;
     }
 
     @Override
     public void handle(final ChannelHandlerContext ctx, final FullHttpRequest request) {
-        final TwilioEdgeStats stats = edge.stats();
         final Map<String, String> params = FormParameters.decode(request);
         final String callSid = params.get("CallSid");
-        if (callSid == null || !TwilioEdge.isSid(callSid)) {
+        if (callSid == null || !TwilioSid.isValid(callSid)) {
             stats.webhooksMalformed.increment();
             HttpResponses.send(ctx, request, HttpResponses.text(HttpResponseStatus.BAD_REQUEST, "CallSid missing or malformed\n"));
             return;
         }
-        if (edge.signatures().enabled() && !edge.signatures().validWebhook(request, params)) {
+        if (signatures.enabled() && !signatures.validWebhook(request, params)) {
             stats.webhooksRejectedSignature.increment();
             CallLog.warn(LOG, callSid, "voice webhook refused: X-Twilio-Signature {}",
                 request.headers().contains(TwilioSignatures.HEADER) ? "does not match" : "missing");
             HttpResponses.send(ctx, request, HttpResponses.status(HttpResponseStatus.FORBIDDEN));
             return;
         }
-        final long nowSeconds = edge.config().clock().instant().getEpochSecond();
-        final AdmittedCalls.Answer earlier = edge.admittedCalls().recorded(callSid, nowSeconds);
+        final long nowSeconds = config.clock().instant().getEpochSecond();
+        final AdmittedCalls.Answer earlier = admittedCalls.recorded(callSid, nowSeconds);
         if (earlier != null) {
             // Twilio retries a webhook it got no answer to: the same TwiML again, so the call has one token only.
             stats.webhooksRepeated.increment();
@@ -70,14 +90,14 @@ final class VoiceWebhookRoute implements HttpRoute {
             HttpResponses.send(ctx, request, HttpResponses.of(HttpResponseStatus.OK, HttpResponses.TEXT_XML, earlier.twiml()));
             return;
         }
-        final CallAdmission.Verdict verdict = edge.precheck();
+        final CallAdmission.Verdict verdict = admission.get();
         if (verdict != CallAdmission.Verdict.ACCEPTED) {
             (verdict == CallAdmission.Verdict.FULL ? stats.webhooksRefusedFull : stats.webhooksRefusedDraining).increment();
             CallLog.info(LOG, callSid, "voice webhook refused: gateway {}", verdict == CallAdmission.Verdict.FULL ? "full" : "draining");
             sendBusy(ctx, request);
             return;
         }
-        final AdmittedCalls.Answer answer = edge.admittedCalls().admit(callSid, nowSeconds, () -> twiml(callSid, nowSeconds));
+        final AdmittedCalls.Answer answer = admittedCalls.admit(callSid, nowSeconds, () -> twiml(callSid, nowSeconds));
         if (answer == null) {
             stats.webhooksRefusedRecordFull.increment();
             CallLog.warn(LOG, callSid, "voice webhook refused: the record of admitted calls is full");
@@ -108,8 +128,7 @@ final class VoiceWebhookRoute implements HttpRoute {
     }
 
     private String buildTwiml(final String callSid, final long nowSeconds) throws TwiMLException {
-        final TwilioEdgeConfig config = edge.config();
-        final String token = edge.callTokens().issue(callSid, nowSeconds);
+        final String token = callTokens.issue(callSid, nowSeconds);
         final Stream.Builder stream = new Stream.Builder()
             .url(config.mediaUrlBase() + TwilioEdgeConfig.MEDIA_PATH_PREFIX + callSid)
             .parameter(new Parameter.Builder().name("callSid").value(callSid).build())

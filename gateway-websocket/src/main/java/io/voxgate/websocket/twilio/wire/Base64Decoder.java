@@ -1,4 +1,4 @@
-package io.voxgate.websocket.twilio;
+package io.voxgate.websocket.twilio.wire;
 
 import java.nio.ByteOrder;
 import java.util.Arrays;

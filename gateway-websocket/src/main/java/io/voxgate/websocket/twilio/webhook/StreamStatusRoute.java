@@ -1,4 +1,4 @@
-package io.voxgate.websocket.twilio;
+package io.voxgate.websocket.twilio.webhook;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.voxgate.websocket.http.HttpResponses;
 import io.voxgate.websocket.http.HttpRoute;
 import io.voxgate.websocket.http.PeerText;
+import io.voxgate.websocket.twilio.CallLog;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,21 +18,23 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: sharable, on event loops.
  */
-final class StreamStatusRoute implements HttpRoute {
+public final class StreamStatusRoute implements HttpRoute {
     private static final Logger LOG = LoggerFactory.getLogger(StreamStatusRoute.class);
 
-    private final TwilioEdge edge;
+    private final TwilioSignatures signatures;
+    private final WebhookStats stats;
 
-    StreamStatusRoute(final TwilioEdge edge) {
-        this.edge = edge;
+    /** The stream status callback of one edge, checked with the webhook's {@code signatures}. */
+    public StreamStatusRoute(final TwilioSignatures signatures, final WebhookStats stats) {
+        this.signatures = signatures;
+        this.stats = stats;
     }
 
     @Override
     public void handle(final ChannelHandlerContext ctx, final FullHttpRequest request) {
-        final TwilioEdgeStats stats = edge.stats();
         final Map<String, String> params = FormParameters.decode(request);
         final String callSid = PeerText.of(params.getOrDefault("CallSid", ""));
-        if (edge.signatures().enabled() && !edge.signatures().validWebhook(request, params)) {
+        if (signatures.enabled() && !signatures.validWebhook(request, params)) {
             stats.statusCallbacksRejectedSignature.increment();
             CallLog.warn(LOG, callSid, "stream status callback refused: bad or missing X-Twilio-Signature");
             HttpResponses.send(ctx, request, HttpResponses.status(HttpResponseStatus.FORBIDDEN));

@@ -1,4 +1,4 @@
-package io.voxgate.websocket.twilio;
+package io.voxgate.websocket.twilio.stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,7 +18,13 @@ import io.voxgate.core.call.CallRegistry;
 import io.voxgate.core.call.CallSessionConfig;
 import io.voxgate.core.tick.LoopTicker;
 import io.voxgate.core.tick.LoopTickers;
+import io.voxgate.websocket.twilio.TwilioEdge;
+import io.voxgate.websocket.twilio.TwilioEdgeConfig;
+import io.voxgate.websocket.twilio.webhook.AdmittedCalls;
+import io.voxgate.websocket.twilio.webhook.CallTokens;
+import io.voxgate.websocket.twilio.webhook.TwilioSignatures;
 import java.nio.charset.StandardCharsets;
+import java.util.function.UnaryOperator;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -50,14 +56,22 @@ class MediaStreamHandlerTest {
         }
         return clockNs;
     };
-    private final TwilioEdge edge = new TwilioEdge(TwilioEdgeConfig.builder()
+    private final TwilioEdgeConfig config = TwilioEdgeConfig.builder()
         .publicUrl("https://gateway.example.com")
         .signatureValidation(false)
         // The handler is driven without a webhook before it, as in a <Start><Stream> deployment.
         .streamAuthentication(StreamAuthentication.SIGNATURE)
         .streamIdleTimeoutMs(IDLE_TIMEOUT_MS)
-        .build(), new CallOpener(registry, call -> agent, CallSessionConfig.defaults().withOutboundLeadMs(0), callClock), tickers);
-    private final EmbeddedChannel channel = new EmbeddedChannel(new MediaStreamHandler(edge, CALL_SID, true));
+        .build();
+    private final StreamStats stats = new StreamStats();
+    private final MediaStreamRoute route = new MediaStreamRoute(config, new TwilioSignatures(config, null),
+        new AdmittedCalls(config.maxAdmittedCalls(), 2 * config.callTokenTtlSeconds(),
+            config.streamAuthentication().webhookRequired()),
+        new CallTokens("0123456789abcdef".getBytes(StandardCharsets.US_ASCII), config.callTokenTtlSeconds()),
+        new CallOpener(registry, call -> agent, CallSessionConfig.defaults().withOutboundLeadMs(0), callClock)
+            .forEdge(TwilioEdge.EDGE, UnaryOperator.identity()),
+        tickers, stats);
+    private final EmbeddedChannel channel = new EmbeddedChannel(new MediaStreamHandler(route, CALL_SID, true));
     private final LoopTicker tick = tickers.tickerOf(channel.eventLoop());
 
     @AfterEach
@@ -154,7 +168,7 @@ class MediaStreamHandlerTest {
         assertEquals(1, tick.members());
         assertEquals(1, tick.everyWakeUpMembers(), "a stream is ticked at every wake-up");
         assertTrue(tick.running());
-        assertEquals(1, edge.stats().streamsStarted());
+        assertEquals(1, stats.streamsStarted());
     }
 
     @Test
@@ -201,7 +215,7 @@ class MediaStreamHandlerTest {
         assertNull(agent.endReason, "exactly the timeout is not yet over it");
         tick.tick(T0 + IDLE_TIMEOUT_MS * 1_000_000L + 1);
 
-        assertEquals(1, edge.stats().streamsIdleTimedOut());
+        assertEquals(1, stats.streamsIdleTimedOut());
         assertTrue(agent.endReason.startsWith("no message from Twilio"), agent.endReason);
         assertEquals(0, tick.members());
     }

@@ -1,9 +1,10 @@
-package io.voxgate.websocket.twilio;
+package io.voxgate.websocket.twilio.webhook;
 
 import com.twilio.security.RequestValidator;
 import io.netty.handler.codec.http.HttpRequest;
 import java.util.Collections;
 import java.util.Locale;
+import io.voxgate.websocket.twilio.TwilioEdgeConfig;
 import java.util.Map;
 
 /**
@@ -19,20 +20,25 @@ import java.util.Map;
  *
  * <p>Threading: safe on any thread ({@link RequestValidator} keeps only its key). Never logs the token or signatures.
  */
-final class TwilioSignatures {
+public final class TwilioSignatures {
     /** The header Twilio signs requests with. */
-    static final String HEADER = "X-Twilio-Signature";
+    public static final String HEADER = "X-Twilio-Signature";
 
     private final TwilioEdgeConfig config;
     private final RequestValidator validator;
 
-    TwilioSignatures(final TwilioEdgeConfig config) {
+    /**
+     * The checks of one edge.
+     *
+     * @param authToken the account's Auth Token, the key of the signatures ({@code null} when checks are off)
+     */
+    public TwilioSignatures(final TwilioEdgeConfig config, final String authToken) {
         this.config = config;
-        this.validator = config.authToken() == null ? null : new RequestValidator(config.authToken());
+        this.validator = authToken == null ? null : new RequestValidator(authToken);
     }
 
     /** Whether checks are on. */
-    boolean enabled() {
+    public boolean enabled() {
         return config.signatureValidation();
     }
 
@@ -46,7 +52,7 @@ final class TwilioSignatures {
     }
 
     /** Whether a WebSocket upgrade's signature is valid over its {@code wss://} URL. */
-    boolean validUpgrade(final HttpRequest request, final String signature) {
+    public boolean validUpgrade(final HttpRequest request, final String signature) {
         if (validator == null) {
             return false;
         }

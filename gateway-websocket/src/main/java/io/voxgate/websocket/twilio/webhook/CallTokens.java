@@ -1,4 +1,4 @@
-package io.voxgate.websocket.twilio;
+package io.voxgate.websocket.twilio.webhook;
 
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
@@ -19,9 +19,9 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>Threading: safe on any thread (a {@link Mac} per call to {@link #mac}; webhooks and stream starts are rare).
  */
-final class CallTokens {
+public final class CallTokens {
     /** How a presented token fared. */
-    enum Verdict {
+    public enum Verdict {
         /** Well-formed, for this call, not expired. */
         VALID,
         /** Absent. */
@@ -41,9 +41,11 @@ final class CallTokens {
     private final long ttlSeconds;
 
     /**
+     * @param secret     the HMAC key (copied)
+     * @param ttlSeconds how long a token stays valid
      * @throws IllegalArgumentException when the secret is shorter than 16 bytes or the TTL not positive
      */
-    CallTokens(final byte[] secret, final long ttlSeconds) {
+    public CallTokens(final byte[] secret, final long ttlSeconds) {
         if (secret.length < 16) {
             throw new IllegalArgumentException("call token secret must be at least 16 bytes, was " + secret.length);
         }
@@ -55,13 +57,13 @@ final class CallTokens {
     }
 
     /** A token for {@code callSid} that expires {@code ttlSeconds} after {@code nowEpochSeconds}. */
-    String issue(final String callSid, final long nowEpochSeconds) {
+    public String issue(final String callSid, final long nowEpochSeconds) {
         final long expiry = nowEpochSeconds + ttlSeconds;
         return VERSION + "." + expiry + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(mac(callSid, expiry));
     }
 
     /** Checks {@code token} for {@code callSid} at {@code nowEpochSeconds}. */
-    Verdict verify(final String callSid, final String token, final long nowEpochSeconds) {
+    public Verdict verify(final String callSid, final String token, final long nowEpochSeconds) {
         if (token == null || token.isEmpty()) {
             return Verdict.MISSING;
         }

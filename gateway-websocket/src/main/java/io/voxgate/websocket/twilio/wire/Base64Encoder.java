@@ -1,4 +1,4 @@
-package io.voxgate.websocket.twilio;
+package io.voxgate.websocket.twilio.wire;
 
 import io.netty.buffer.ByteBuf;
 import java.nio.ByteOrder;

@@ -1,4 +1,4 @@
-package io.voxgate.websocket.twilio;
+package io.voxgate.websocket.twilio.stream;
 
 /**
  * Bookkeeping of the marks sent to Twilio, which tells audio the caller heard from audio a {@code clear} discarded

@@ -1,10 +1,10 @@
-package io.voxgate.websocket.twilio;
+package io.voxgate.websocket.twilio.wire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.voxgate.websocket.twilio.MediaMessageFlyweight.Event;
+import io.voxgate.websocket.twilio.wire.MediaMessageFlyweight.Event;
 import java.nio.charset.StandardCharsets;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;

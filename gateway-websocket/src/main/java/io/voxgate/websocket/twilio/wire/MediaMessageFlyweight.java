@@ -1,4 +1,4 @@
-package io.voxgate.websocket.twilio;
+package io.voxgate.websocket.twilio.wire;
 
 import java.nio.charset.StandardCharsets;
 import org.agrona.DirectBuffer;

@@ -1,4 +1,4 @@
-package io.voxgate.websocket.twilio;
+package io.voxgate.websocket.twilio.stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,6 +15,8 @@ import io.voxgate.core.call.CallRegistry;
 import io.voxgate.core.call.CallSession;
 import io.voxgate.core.call.CallSessionConfig;
 import io.netty.util.ReferenceCountUtil;
+import io.voxgate.websocket.twilio.TwilioEdge;
+import io.voxgate.websocket.twilio.wire.MediaMessageEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -26,7 +28,7 @@ class TwilioCallerLegTest {
     private static final long T0 = 1_000_000_000L;
 
     private final EmbeddedChannel channel = new EmbeddedChannel(new ChannelInboundHandlerAdapter());
-    private final TwilioEdgeStats stats = new TwilioEdgeStats();
+    private final StreamStats stats = new StreamStats();
     private final TwilioCallerLeg leg = leg(channel.pipeline().firstContext());
 
     private TwilioCallerLeg leg(final ChannelHandlerContext ctx) {

@@ -1,4 +1,4 @@
-package io.voxgate.websocket.twilio;
+package io.voxgate.websocket.twilio.webhook;
 
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -11,8 +11,9 @@ import java.util.function.Supplier;
  *
  * <ul>
  *   <li>A repeated webhook for a live CallSid (Twilio retries) gets the recorded TwiML again, never a new token.</li>
- *   <li>A stream is accepted only for a recorded CallSid (or, in {@link StreamAuthentication#SIGNATURE} mode, where
- *       the TwiML is not ours, for any CallSid), and at most one stream per CallSid ever starts.</li>
+ *   <li>A stream is accepted only for a recorded CallSid (or, in
+ *       {@link io.voxgate.websocket.twilio.stream.StreamAuthentication#SIGNATURE} mode, where the TwiML is not ours,
+ *       for any CallSid), and at most one stream per CallSid ever starts.</li>
  *   <li>Bounded: at {@code capacity} live records a new call is refused (the webhook answers 503); a record is never
  *       dropped before it expires. A record expires {@code ttlSeconds} after the webhook, or after its stream ended,
  *       and never while its stream runs.</li>
@@ -21,11 +22,12 @@ import java.util.function.Supplier;
  * The TwiML names this node's own public URL, so the stream comes back to the node that holds the record.
  *
  * <p>Threading: safe on any thread; webhooks and stream starts are rare (one each per call), so one monitor guards
- * the map; the media path never touches it.
+ * the map; the media path never touches it. The stream side sees only {@link #mayStream}, {@link #claim} and
+ * {@link #streamEnded}.
  */
-final class AdmittedCalls {
+public final class AdmittedCalls {
     /** The outcome of {@link #claim}. */
-    enum Claim {
+    public enum Claim {
         /** The stream may start: the call is now streaming. */
         CLAIMED,
         /** The webhook never admitted this CallSid (or its record expired). */
@@ -59,7 +61,7 @@ final class AdmittedCalls {
      * @param ttlSeconds      how long a record outlives its webhook, or its stream's end
      * @param webhookRequired whether a stream needs a record made by the webhook (false in signature mode)
      */
-    AdmittedCalls(final int capacity, final long ttlSeconds, final boolean webhookRequired) {
+    public AdmittedCalls(final int capacity, final long ttlSeconds, final boolean webhookRequired) {
         if (capacity <= 0 || ttlSeconds <= 0) {
             throw new IllegalArgumentException("capacity and TTL must be positive, were " + capacity + ", " + ttlSeconds);
         }
@@ -98,13 +100,13 @@ final class AdmittedCalls {
     }
 
     /** Whether a stream for {@code callSid} may still start (checked at the upgrade, before the {@code 101}). */
-    synchronized boolean mayStream(final String callSid, final long nowEpochSeconds) {
+    public synchronized boolean mayStream(final String callSid, final long nowEpochSeconds) {
         final Entry live = liveEntry(callSid, nowEpochSeconds);
         return live == null ? !webhookRequired : live.state == State.ADMITTED;
     }
 
     /** Marks {@code callSid} streaming when it may start a stream (once per CallSid). */
-    synchronized Claim claim(final String callSid, final long nowEpochSeconds) {
+    public synchronized Claim claim(final String callSid, final long nowEpochSeconds) {
         final Entry live = liveEntry(callSid, nowEpochSeconds);
         if (live == null) {
             if (webhookRequired) {
@@ -126,7 +128,7 @@ final class AdmittedCalls {
     }
 
     /** The stream of {@code callSid} ended: the record stays {@code ttlSeconds} more, to refuse replays. */
-    synchronized void streamEnded(final String callSid, final long nowEpochSeconds) {
+    public synchronized void streamEnded(final String callSid, final long nowEpochSeconds) {
         final Entry entry = entries.get(callSid);
         if (entry != null && entry.state == State.STREAMING) {
             entry.state = State.ENDED;

@@ -1,8 +1,9 @@
-package io.voxgate.websocket.twilio;
+package io.voxgate.websocket.twilio.stream;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.voxgate.core.call.CallerLeg;
+import io.voxgate.websocket.twilio.wire.MediaMessageEncoder;
 import org.agrona.DirectBuffer;
 
 /**
@@ -30,7 +31,7 @@ final class TwilioCallerLeg implements CallerLeg {
     private final ChannelHandlerContext ctx;
     private final MediaMessageEncoder encoder;
     private final MarkLedger ledger;
-    private final TwilioEdgeStats stats;
+    private final StreamStats stats;
     private final HangUpTarget hangUpTarget;
     private boolean open = true;
     private final Runnable scheduledFlush = this::runScheduledFlush;
@@ -42,7 +43,7 @@ final class TwilioCallerLeg implements CallerLeg {
     private long digitsRefused;
 
     TwilioCallerLeg(final ChannelHandlerContext ctx, final MediaMessageEncoder encoder, final MarkLedger ledger,
-                    final TwilioEdgeStats stats, final HangUpTarget hangUpTarget) {
+                    final StreamStats stats, final HangUpTarget hangUpTarget) {
         this.ctx = ctx;
         this.encoder = encoder;
         this.ledger = ledger;

@@ -1,4 +1,4 @@
-package io.voxgate.websocket.twilio;
+package io.voxgate.websocket.twilio.wire;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -41,7 +41,7 @@ public final class MediaMessageEncoder {
      * @throws IllegalArgumentException when {@code streamSid} has other characters
      */
     public MediaMessageEncoder(final String streamSid) {
-        if (!TwilioEdge.isSid(streamSid)) {
+        if (!TwilioSid.isValid(streamSid)) {
             throw new IllegalArgumentException("streamSid must be 2-64 ASCII letters and digits, was '" + streamSid + "'");
         }
         this.mediaPrefix = ascii("{\"event\":\"media\",\"streamSid\":\"" + streamSid + "\",\"media\":{\"payload\":\"");

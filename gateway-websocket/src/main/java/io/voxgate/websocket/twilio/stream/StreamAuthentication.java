@@ -1,4 +1,4 @@
-package io.voxgate.websocket.twilio;
+package io.voxgate.websocket.twilio.stream;
 
 import java.util.Locale;
 
@@ -42,7 +42,7 @@ public enum StreamAuthentication {
     }
 
     /** Whether a stream needs the webhook's record of its CallSid: in every mode where the TwiML is ours. */
-    boolean webhookRequired() {
+    public boolean webhookRequired() {
         return this != SIGNATURE;
     }
 

@@ -1,4 +1,4 @@
-package io.voxgate.websocket.twilio;
+package io.voxgate.websocket.twilio.webhook;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import io.voxgate.testkit.twilio.TwilioRequestSigner;
+import io.voxgate.websocket.twilio.TwilioEdgeConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,7 @@ class TwilioSignaturesTest {
 
     private static TwilioSignatures signatures(final String publicUrl, final boolean trustProxy) {
         return new TwilioSignatures(TwilioEdgeConfig.builder().publicUrl(publicUrl).authToken("12345")
-            .trustForwardedHeaders(trustProxy).build());
+            .trustForwardedHeaders(trustProxy).build(), "12345");
     }
 
     private static HttpRequest request(final String uri, final String signature) {
