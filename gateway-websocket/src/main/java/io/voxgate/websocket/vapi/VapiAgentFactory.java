@@ -18,8 +18,11 @@ import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.LongSupplier;
 import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Makes one Vapi agent per call (see the adapter's contract in {@link VoiceAgentFactory} and protocols.md §5):
@@ -35,6 +38,8 @@ import javax.net.ssl.SSLException;
  * launcher calls it at shutdown, after the calls have ended.
  */
 public final class VapiAgentFactory implements VoiceAgentFactory, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(VapiAgentFactory.class);
+
     private final VapiConfig config;
     private final VapiAgentStats stats;
     private final VapiCallRecords records;
@@ -103,8 +108,10 @@ public final class VapiAgentFactory implements VoiceAgentFactory, AutoCloseable 
     @Override
     public synchronized void close() {
         for (final Map.Entry<EventLoop, VapiApiConnections> e : apiConnections.entrySet()) {
-            if (!e.getKey().isShuttingDown()) {
+            try {
                 e.getKey().execute(e.getValue()::closeIdle);
+            } catch (final RejectedExecutionException ex) {
+                LOG.debug("event loop already shut down; it closes its own idle Vapi connections", ex);
             }
         }
         apiConnections.clear();
