@@ -29,9 +29,9 @@ import io.voxgate.websocket.http.EventLoopTransport;
 import io.voxgate.sip.signaling.SignalingPolicy;
 import io.voxgate.websocket.http.HttpEdgeServer;
 import io.voxgate.websocket.http.HttpResponses;
-import io.voxgate.websocket.twilio.StreamAuthentication;
 import io.voxgate.websocket.twilio.TwilioEdge;
 import io.voxgate.websocket.twilio.TwilioEdgeConfig;
+import io.voxgate.websocket.twilio.stream.StreamAuthentication;
 import io.voxgate.websocket.vapi.BargeInTarget;
 import io.voxgate.websocket.vapi.VapiAgentFactory;
 import io.voxgate.websocket.vapi.VapiAgentStats;
@@ -112,6 +112,14 @@ public final class Gateway implements AutoCloseable {
             metrics.counter("voxgate_vapi_create_retries", "Vapi POST /call retries", vapiStats::createRetries);
             metrics.counter("voxgate_vapi_creates_lost", "Vapi POST /call requests with no answer (timeout, connection lost), not repeated",
                 vapiStats::createsLost);
+            metrics.counter("voxgate_vapi_api_connections_opened", "Connections opened to the Vapi API (TCP and TLS handshakes)",
+                vapiStats::apiConnectionsOpened);
+            metrics.counter("voxgate_vapi_api_connections_reused", "Vapi API requests sent on a kept-alive connection",
+                vapiStats::apiConnectionsReused);
+            metrics.counter("voxgate_vapi_orphan_calls", "Vapi calls created for a caller who hung up before their socket opened",
+                vapiStats::orphanCalls);
+            metrics.counter("voxgate_vapi_orphan_calls_ended", "Orphan Vapi calls ended at once (end-call on their socket)",
+                vapiStats::orphanCallsEnded);
         } else {
             vapi = null;
             agents = EmbeddedAgents.factory(config.agent(), config.agentFormat());

@@ -1,7 +1,7 @@
 package io.voxgate.testkit.twilio;
 
 import io.voxgate.core.codec.MuLawCodec;
-import io.voxgate.websocket.twilio.Base64Encoder;
+import io.voxgate.websocket.twilio.wire.Base64Encoder;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -9,6 +9,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * assistant and answers {@code 201} with the documented call shape, whose {@code transport.websocketCallUrl}
  * ({@code ws://host:port/<callId>/transport}) opens a transport socket that runs the assistant's
  * {@link StandInScript}. Used by tests, by {@code ./voxgate demo} and by the load generator, so the gateway can
- * be exercised end to end without a Vapi account.
+ * be exercised end to end without a Vapi account. With {@link Builder#tls} it speaks {@code https} and {@code wss}. It
+ * counts the TCP connections it accepts, so a test can tell a kept-alive API connection from one per call.
  *
  * <p>Threading: the server runs on its own event loop group (or one given to it); every accessor is safe on
  * any thread. Ownership: {@link #close()} stops the server and, when the group was created here, the group.
@@ -44,7 +46,10 @@ public final class VapiStandIn implements AutoCloseable {
     private final Channel serverChannel;
     private final String host;
     private final int port;
+    private final String scheme;
     private long createRequests;
+    private long connectionsAccepted;
+    private long connectionsOpen;
 
     private VapiStandIn(final Builder b) throws InterruptedException {
         this.apiKey = b.apiKey;
@@ -52,12 +57,19 @@ public final class VapiStandIn implements AutoCloseable {
         this.inlineScript = b.inlineScript;
         this.ownsGroup = b.group == null;
         this.group = ownsGroup ? new NioEventLoopGroup(1) : b.group;
+        this.scheme = b.tls == null ? "http" : "https";
+        final SslContext tls = b.tls;
         final ServerBootstrap bootstrap = new ServerBootstrap()
             .group(group)
             .channel(NioServerSocketChannel.class)
             .childHandler(new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(final SocketChannel ch) {
+                    connectionAccepted();
+                    ch.closeFuture().addListener(f -> connectionClosed());
+                    if (tls != null) {
+                        ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                    }
                     ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20),
                         new StandInHttpHandler(VapiStandIn.this));
                 }
@@ -89,7 +101,17 @@ public final class VapiStandIn implements AutoCloseable {
 
     /** The REST base to configure as {@code --vapi-api-url}, e.g. {@code http://127.0.0.1:40123}. */
     public String apiUrl() {
-        return "http://" + host + ":" + port;
+        return scheme + "://" + host + ":" + port;
+    }
+
+    /** TCP connections accepted so far (API requests and transport sockets alike). */
+    public synchronized long connectionsAccepted() {
+        return connectionsAccepted;
+    }
+
+    /** TCP connections open now. */
+    public synchronized long connectionsOpen() {
+        return connectionsOpen;
     }
 
     /** {@code POST /call} requests received, accepted or not. */
@@ -132,6 +154,15 @@ public final class VapiStandIn implements AutoCloseable {
         return assistantId == null ? inlineScript : scripts.get(assistantId);
     }
 
+    private synchronized void connectionAccepted() {
+        connectionsAccepted++;
+        connectionsOpen++;
+    }
+
+    private synchronized void connectionClosed() {
+        connectionsOpen--;
+    }
+
     synchronized void createRequested() {
         createRequests++;
     }
@@ -164,7 +195,7 @@ public final class VapiStandIn implements AutoCloseable {
     }
 
     String socketUrl(final String callId) {
-        return "ws://" + host + ":" + port + "/" + callId + "/transport";
+        return ("https".equals(scheme) ? "wss" : "ws") + "://" + host + ":" + port + "/" + callId + "/transport";
     }
 
     /** Collects the stand-in's settings. Not thread-safe; use on one thread. */
@@ -175,6 +206,7 @@ public final class VapiStandIn implements AutoCloseable {
         private InetAddress bindAddress = InetAddress.getLoopbackAddress();
         private int port;
         private EventLoopGroup group;
+        private SslContext tls;
 
         private Builder() {
         }
@@ -215,6 +247,12 @@ public final class VapiStandIn implements AutoCloseable {
         /** Runs on {@code eventLoopGroup} instead of a group of its own (the stand-in then does not shut it down). */
         public Builder eventLoopGroup(final EventLoopGroup eventLoopGroup) {
             this.group = eventLoopGroup;
+            return this;
+        }
+
+        /** Serves TLS with {@code serverContext}: the API URL becomes {@code https://}, socket URLs {@code wss://}. */
+        public Builder tls(final SslContext serverContext) {
+            this.tls = Objects.requireNonNull(serverContext, "serverContext");
             return this;
         }
 

@@ -13,6 +13,7 @@ import io.voxgate.testkit.twilio.TwilioCallSimulator;
 import io.voxgate.testkit.twilio.TwilioRequestSigner;
 import io.voxgate.testkit.websocket.RawWebSocket;
 import io.voxgate.websocket.http.HttpEdgeServer;
+import io.voxgate.websocket.twilio.stream.StreamAuthentication;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;

@@ -18,6 +18,8 @@ import io.voxgate.testkit.twilio.TwilioCallSimulator;
 import io.voxgate.testkit.twilio.TwilioRequestSigner;
 import io.voxgate.testkit.websocket.RawWebSocket;
 import io.voxgate.websocket.http.HttpEdgeServer;
+import io.voxgate.websocket.twilio.stream.StreamAuthentication;
+import io.voxgate.websocket.twilio.webhook.CallTokens;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;

@@ -9,14 +9,15 @@ import org.slf4j.MDC;
  *
  * <p>Stateless; safe on any thread (the MDC is per thread and restored after each line).
  */
-final class CallLog {
+public final class CallLog {
     /** The MDC key the launcher's layout prints. */
-    static final String MDC_KEY = "callId";
+    public static final String MDC_KEY = "callId";
 
     private CallLog() {
     }
 
-    static void info(final Logger log, final String callSid, final String format, final Object... args) {
+    /** Logs {@code format} at info level with {@code callSid} in the MDC. */
+    public static void info(final Logger log, final String callSid, final String format, final Object... args) {
         if (log.isInfoEnabled()) {
             final String previous = MDC.get(MDC_KEY);
             MDC.put(MDC_KEY, callSid);
@@ -28,7 +29,8 @@ final class CallLog {
         }
     }
 
-    static void warn(final Logger log, final String callSid, final String format, final Object... args) {
+    /** Logs {@code format} at warning level with {@code callSid} in the MDC. */
+    public static void warn(final Logger log, final String callSid, final String format, final Object... args) {
         if (log.isWarnEnabled()) {
             final String previous = MDC.get(MDC_KEY);
             MDC.put(MDC_KEY, callSid);
@@ -40,7 +42,8 @@ final class CallLog {
         }
     }
 
-    static void error(final Logger log, final String callSid, final String message, final Throwable cause) {
+    /** Logs {@code message} and {@code cause} at error level with {@code callSid} in the MDC. */
+    public static void error(final Logger log, final String callSid, final String message, final Throwable cause) {
         final String previous = MDC.get(MDC_KEY);
         MDC.put(MDC_KEY, callSid);
         try {

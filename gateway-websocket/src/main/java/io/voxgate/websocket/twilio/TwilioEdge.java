@@ -6,10 +6,15 @@ import io.voxgate.core.call.CallOpener;
 import io.voxgate.core.call.CallSession;
 import io.voxgate.core.tick.LoopTickers;
 import io.voxgate.websocket.http.HttpEdgeServer;
+import io.voxgate.websocket.twilio.stream.MediaStreamRoute;
+import io.voxgate.websocket.twilio.webhook.AdmittedCalls;
+import io.voxgate.websocket.twilio.webhook.CallTokens;
+import io.voxgate.websocket.twilio.webhook.StreamStatusRoute;
+import io.voxgate.websocket.twilio.webhook.TwilioSignatures;
+import io.voxgate.websocket.twilio.webhook.VoiceWebhookRoute;
 import java.util.Objects;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
-import java.util.regex.Pattern;
 
 /**
  * The Twilio edge: registers the voice webhook ({@value TwilioEdgeConfig#VOICE_INBOUND_PATH}), the stream status
@@ -25,8 +30,6 @@ import java.util.regex.Pattern;
 public final class TwilioEdge {
     /** The edge name calls and agents see ({@link io.voxgate.core.agent.AgentCall#edge()}). */
     public static final String EDGE = "twilio";
-
-    private static final Pattern SID = Pattern.compile("[A-Za-z0-9]{2,64}");
 
     private final TwilioEdgeConfig config;
     private final Supplier<CallAdmission.Verdict> admission;
@@ -57,7 +60,7 @@ public final class TwilioEdge {
         // Twilio keeps audio buffered at its end: the node's outbound lead applies as configured.
         this.opener = Objects.requireNonNull(opener, "opener").forEdge(EDGE, UnaryOperator.identity());
         this.tickers = Objects.requireNonNull(tickers, "tickers");
-        this.signatures = new TwilioSignatures(config);
+        this.signatures = new TwilioSignatures(config, config.authToken());
         this.callTokens = new CallTokens(config.callTokenSecret(), config.callTokenTtlSeconds());
         // A record outlives its token, so a stream that comes too late is told its token expired.
         this.admittedCalls = new AdmittedCalls(config.maxAdmittedCalls(), 2 * config.callTokenTtlSeconds(),
@@ -71,9 +74,11 @@ public final class TwilioEdge {
      */
     public HttpEdgeServer.Builder register(final HttpEdgeServer.Builder server) {
         return server
-            .route(TwilioEdgeConfig.VOICE_INBOUND_PATH, new VoiceWebhookRoute(this), HttpMethod.POST)
-            .route(TwilioEdgeConfig.STREAM_STATUS_PATH, new StreamStatusRoute(this), HttpMethod.POST)
-            .webSocketRoute(TwilioEdgeConfig.MEDIA_PATH_PREFIX, new MediaStreamRoute(this));
+            .route(TwilioEdgeConfig.VOICE_INBOUND_PATH,
+                new VoiceWebhookRoute(config, admission, signatures, callTokens, admittedCalls, stats.webhook()), HttpMethod.POST)
+            .route(TwilioEdgeConfig.STREAM_STATUS_PATH, new StreamStatusRoute(signatures, stats.webhook()), HttpMethod.POST)
+            .webSocketRoute(TwilioEdgeConfig.MEDIA_PATH_PREFIX,
+                new MediaStreamRoute(config, signatures, admittedCalls, callTokens, opener, tickers, stats.stream()));
     }
 
     /** The edge's configuration. */
@@ -86,33 +91,8 @@ public final class TwilioEdge {
         return stats;
     }
 
-    /** The webhook's early admission check: ACCEPTED, FULL or DRAINING. */
-    CallAdmission.Verdict precheck() {
-        return admission.get();
-    }
-
-    CallOpener opener() {
-        return opener;
-    }
-
-    LoopTickers tickers() {
-        return tickers;
-    }
-
-    TwilioSignatures signatures() {
-        return signatures;
-    }
-
+    /** The tokens the webhook issues (tests mint and check them). */
     CallTokens callTokens() {
         return callTokens;
-    }
-
-    AdmittedCalls admittedCalls() {
-        return admittedCalls;
-    }
-
-    /** Whether {@code sid} has the shape of a Twilio SID (letters and digits; safe in URLs, JSON and logs). */
-    static boolean isSid(final String sid) {
-        return SID.matcher(sid).matches();
     }
 }

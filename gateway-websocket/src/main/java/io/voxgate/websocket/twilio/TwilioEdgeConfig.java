@@ -1,5 +1,6 @@
 package io.voxgate.websocket.twilio;
 
+import io.voxgate.websocket.twilio.stream.StreamAuthentication;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.SecureRandom;
@@ -25,8 +26,9 @@ public final class TwilioEdgeConfig {
     public static final String MEDIA_PATH_PREFIX = "/media/";
 
     /**
-     * Default limit of the webhook's record of admitted calls ({@link AdmittedCalls}): ten times the default call
-     * limit; a record lasts minutes, so only a flood of webhooks (which must be signed) can fill it.
+     * Default limit of the webhook's record of admitted calls
+     * ({@link io.voxgate.websocket.twilio.webhook.AdmittedCalls}): ten times the default call limit; a record lasts
+     * minutes, so only a flood of webhooks (which must be signed) can fill it.
      */
     public static final int DEFAULT_MAX_ADMITTED_CALLS = 10_000;
     /** Default token lifetime: Twilio opens the stream within seconds of fetching the TwiML; two minutes is ample. */
@@ -155,7 +157,7 @@ public final class TwilioEdgeConfig {
     }
 
     /** The {@code wss://} base of the stream URL, from the public URL's host and port. */
-    String mediaUrlBase() {
+    public String mediaUrlBase() {
         return "wss://" + publicUrl.getRawAuthority();
     }
 

@@ -1,312 +1,280 @@
 package io.voxgate.websocket.twilio;
 
-import java.util.concurrent.atomic.LongAdder;
+import io.voxgate.websocket.twilio.stream.StreamStats;
+import io.voxgate.websocket.twilio.webhook.WebhookStats;
 
 /**
  * Counters of the Twilio edge, for {@code /metrics} and tests: every expected failure has one, so nothing the edge
  * rejects is silent.
  *
- * <p>Threading: written from every event loop (each increment is a lock-free {@link LongAdder} add that allocates
- * nothing once warm), readable from any thread; values are totals since start, except {@link #streamsActive()}.
+ * <p>The counts are kept where they are made: the webhook side in {@link WebhookStats}, the stream side in
+ * {@link StreamStats}, each incremented only by its own package; this type is the edge's one read view of both.
+ *
+ * <p>Threading: written from every event loop, readable from any thread; values are totals since start, except
+ * {@link #streamsActive()}.
  */
 public final class TwilioEdgeStats {
-    final LongAdder webhooksAnswered = new LongAdder();
-    final LongAdder webhooksRejectedSignature = new LongAdder();
-    final LongAdder webhooksRefusedFull = new LongAdder();
-    final LongAdder webhooksRefusedDraining = new LongAdder();
-    final LongAdder webhooksMalformed = new LongAdder();
-    final LongAdder webhooksRepeated = new LongAdder();
-    final LongAdder webhooksRefusedRecordFull = new LongAdder();
-    final LongAdder upgradesRejectedNotAdmitted = new LongAdder();
-    final LongAdder streamsRejectedNotAdmitted = new LongAdder();
-    final LongAdder statusCallbacks = new LongAdder();
-    final LongAdder statusCallbacksRejectedSignature = new LongAdder();
-    final LongAdder streamErrorsReported = new LongAdder();
-    final LongAdder upgradesAccepted = new LongAdder();
-    final LongAdder upgradesRejectedSignature = new LongAdder();
-    final LongAdder upgradesRejectedPath = new LongAdder();
-    final LongAdder streamsStarted = new LongAdder();
-    final LongAdder streamsEnded = new LongAdder();
-    final LongAdder streamsRejectedToken = new LongAdder();
-    final LongAdder tokensMissing = new LongAdder();
-    final LongAdder tokensExpired = new LongAdder();
-    final LongAdder tokensInvalid = new LongAdder();
-    final LongAdder streamsRejectedStart = new LongAdder();
-    final LongAdder streamsRefused = new LongAdder();
-    final LongAdder streamsStartTimedOut = new LongAdder();
-    final LongAdder streamsIdleTimedOut = new LongAdder();
-    final LongAdder streamsOverErrorBudget = new LongAdder();
-    final LongAdder streamsDroppedWithoutStop = new LongAdder();
-    final LongAdder streamsClosedByViolation = new LongAdder();
-    final LongAdder messagesInvalidJson = new LongAdder();
-    final LongAdder messagesUnknownEvent = new LongAdder();
-    final LongAdder messagesMissingFields = new LongAdder();
-    final LongAdder messagesBeforeStart = new LongAdder();
-    final LongAdder messagesWrongStreamSid = new LongAdder();
-    final LongAdder messagesDuplicateStart = new LongAdder();
-    final LongAdder binaryFrames = new LongAdder();
-    final LongAdder mediaBadBase64 = new LongAdder();
-    final LongAdder mediaTooLong = new LongAdder();
-    final LongAdder mediaFramesIn = new LongAdder();
-    final LongAdder mediaBytesIn = new LongAdder();
-    final LongAdder mediaFramesOut = new LongAdder();
-    final LongAdder mediaBytesOut = new LongAdder();
-    final LongAdder framesDroppedUnwritable = new LongAdder();
-    final LongAdder marksSent = new LongAdder();
-    final LongAdder marksPlayed = new LongAdder();
-    final LongAdder marksCleared = new LongAdder();
-    final LongAdder marksUnknown = new LongAdder();
-    final LongAdder clearsSent = new LongAdder();
-    final LongAdder dtmfDigits = new LongAdder();
-    final LongAdder dtmfDigitsOutRefused = new LongAdder();
+    private final WebhookStats webhook = new WebhookStats();
+    private final StreamStats stream = new StreamStats();
+
+    TwilioEdgeStats() {
+    }
+
+    WebhookStats webhook() {
+        return webhook;
+    }
+
+    StreamStats stream() {
+        return stream;
+    }
 
     /** Webhooks answered with stream TwiML. */
     public long webhooksAnswered() {
-        return webhooksAnswered.sum();
+        return webhook.webhooksAnswered();
     }
 
     /** Webhooks refused with 403: signature missing or wrong. */
     public long webhooksRejectedSignature() {
-        return webhooksRejectedSignature.sum();
+        return webhook.webhooksRejectedSignature();
     }
 
     /** Webhooks refused with 503 because the gateway was at its call limit. */
     public long webhooksRefusedFull() {
-        return webhooksRefusedFull.sum();
+        return webhook.webhooksRefusedFull();
     }
 
     /** Webhooks refused with 503 because the gateway was draining. */
     public long webhooksRefusedDraining() {
-        return webhooksRefusedDraining.sum();
+        return webhook.webhooksRefusedDraining();
     }
 
     /** Webhooks for a live CallSid, answered with the recorded TwiML (no new token). */
     public long webhooksRepeated() {
-        return webhooksRepeated.sum();
+        return webhook.webhooksRepeated();
     }
 
     /** Webhooks refused with 503 because the record of admitted calls was full. */
     public long webhooksRefusedRecordFull() {
-        return webhooksRefusedRecordFull.sum();
+        return webhook.webhooksRefusedRecordFull();
     }
 
     /** Upgrades refused with 403 because no stream was expected for the CallSid (not admitted, or already streamed). */
     public long upgradesRejectedNotAdmitted() {
-        return upgradesRejectedNotAdmitted.sum();
+        return stream.upgradesRejectedNotAdmitted();
     }
 
     /** Streams closed with 1008 at {@code start}: CallSid not admitted, or a stream already started for it. */
     public long streamsRejectedNotAdmitted() {
-        return streamsRejectedNotAdmitted.sum();
+        return stream.streamsRejectedNotAdmitted();
     }
 
     /** Webhooks refused with 400: no or malformed CallSid. */
     public long webhooksMalformed() {
-        return webhooksMalformed.sum();
+        return webhook.webhooksMalformed();
     }
 
     /** Stream status callbacks accepted. */
     public long statusCallbacks() {
-        return statusCallbacks.sum();
+        return webhook.statusCallbacks();
     }
 
     /** Stream status callbacks refused with 403. */
     public long statusCallbacksRejectedSignature() {
-        return statusCallbacksRejectedSignature.sum();
+        return webhook.statusCallbacksRejectedSignature();
     }
 
     /** {@code stream-error} events Twilio reported. */
     public long streamErrorsReported() {
-        return streamErrorsReported.sum();
+        return webhook.streamErrorsReported();
     }
 
     /** Media stream upgrades accepted (101). */
     public long upgradesAccepted() {
-        return upgradesAccepted.sum();
+        return stream.upgradesAccepted();
     }
 
     /** Media stream upgrades refused with 403: forged signature, or a required one missing. */
     public long upgradesRejectedSignature() {
-        return upgradesRejectedSignature.sum();
+        return stream.upgradesRejectedSignature();
     }
 
     /** Media stream upgrades refused with 404: no valid CallSid in the path. */
     public long upgradesRejectedPath() {
-        return upgradesRejectedPath.sum();
+        return stream.upgradesRejectedPath();
     }
 
     /** Streams whose {@code start} was accepted and that became calls. */
     public long streamsStarted() {
-        return streamsStarted.sum();
+        return stream.streamsStarted();
     }
 
     /** Started streams that have ended (any cause). */
     public long streamsEnded() {
-        return streamsEnded.sum();
+        return stream.streamsEnded();
     }
 
     /** Started streams not yet ended. */
     public long streamsActive() {
-        return streamsStarted.sum() - streamsEnded.sum();
+        return stream.streamsActive();
     }
 
     /** Streams closed with 1008 for a missing, malformed, forged, or expired call token. */
     public long streamsRejectedToken() {
-        return streamsRejectedToken.sum();
+        return stream.streamsRejectedToken();
     }
 
     /** Of {@link #streamsRejectedToken()}: no token. */
     public long tokensMissing() {
-        return tokensMissing.sum();
+        return stream.tokensMissing();
     }
 
     /** Of {@link #streamsRejectedToken()}: expired token. */
     public long tokensExpired() {
-        return tokensExpired.sum();
+        return stream.tokensExpired();
     }
 
     /** Of {@link #streamsRejectedToken()}: malformed or forged token. */
     public long tokensInvalid() {
-        return tokensInvalid.sum();
+        return stream.tokensInvalid();
     }
 
     /** Streams closed with 1008 for an unusable {@code start} (fields, format, CallSid not matching the URL). */
     public long streamsRejectedStart() {
-        return streamsRejectedStart.sum();
+        return stream.streamsRejectedStart();
     }
 
     /** Streams refused at {@code start} by the call registry (full, draining, duplicate). */
     public long streamsRefused() {
-        return streamsRefused.sum();
+        return stream.streamsRefused();
     }
 
     /** Streams closed because no {@code start} came in time. */
     public long streamsStartTimedOut() {
-        return streamsStartTimedOut.sum();
+        return stream.streamsStartTimedOut();
     }
 
     /** Started streams ended because nothing arrived for the idle timeout. */
     public long streamsIdleTimedOut() {
-        return streamsIdleTimedOut.sum();
+        return stream.streamsIdleTimedOut();
     }
 
     /** Streams closed with 1008 after too many rejected messages. */
     public long streamsOverErrorBudget() {
-        return streamsOverErrorBudget.sum();
+        return stream.streamsOverErrorBudget();
     }
 
     /** Streams whose connection ended without {@code stop} or a close frame. */
     public long streamsDroppedWithoutStop() {
-        return streamsDroppedWithoutStop.sum();
+        return stream.streamsDroppedWithoutStop();
     }
 
     /** Streams the server closed for a frame-level violation (oversized: 1009; malformed frame: 1002). */
     public long streamsClosedByViolation() {
-        return streamsClosedByViolation.sum();
+        return stream.streamsClosedByViolation();
     }
 
     /** Text frames that were not one valid JSON object (dropped). */
     public long messagesInvalidJson() {
-        return messagesInvalidJson.sum();
+        return stream.messagesInvalidJson();
     }
 
     /** Messages with an event name this edge does not know (dropped; Twilio may add events). */
     public long messagesUnknownEvent() {
-        return messagesUnknownEvent.sum();
+        return stream.messagesUnknownEvent();
     }
 
     /** Messages without a field their event requires (dropped). */
     public long messagesMissingFields() {
-        return messagesMissingFields.sum();
+        return stream.messagesMissingFields();
     }
 
     /** Media, mark and DTMF messages before {@code start} (dropped). */
     public long messagesBeforeStart() {
-        return messagesBeforeStart.sum();
+        return stream.messagesBeforeStart();
     }
 
     /** Messages whose {@code streamSid} is not the stream's (dropped). */
     public long messagesWrongStreamSid() {
-        return messagesWrongStreamSid.sum();
+        return stream.messagesWrongStreamSid();
     }
 
     /** Second {@code start} messages (dropped). */
     public long messagesDuplicateStart() {
-        return messagesDuplicateStart.sum();
+        return stream.messagesDuplicateStart();
     }
 
     /** Binary frames (Twilio sends text only; dropped). */
     public long binaryFrames() {
-        return binaryFrames.sum();
+        return stream.binaryFrames();
     }
 
     /** Media payloads that were not valid base64 (dropped). */
     public long mediaBadBase64() {
-        return mediaBadBase64.sum();
+        return stream.mediaBadBase64();
     }
 
     /** Media payloads over the configured size (dropped). */
     public long mediaTooLong() {
-        return mediaTooLong.sum();
+        return stream.mediaTooLong();
     }
 
     /** Media messages received and passed to calls. */
     public long mediaFramesIn() {
-        return mediaFramesIn.sum();
+        return stream.mediaFramesIn();
     }
 
     /** Audio bytes received (decoded mu-law). */
     public long mediaBytesIn() {
-        return mediaBytesIn.sum();
+        return stream.mediaBytesIn();
     }
 
     /** Media messages sent to Twilio. */
     public long mediaFramesOut() {
-        return mediaFramesOut.sum();
+        return stream.mediaFramesOut();
     }
 
     /** Audio bytes sent to Twilio (mu-law, before base64). */
     public long mediaBytesOut() {
-        return mediaBytesOut.sum();
+        return stream.mediaBytesOut();
     }
 
     /** Outbound media dropped because the connection was not writable (Twilio not reading). */
     public long framesDroppedUnwritable() {
-        return framesDroppedUnwritable.sum();
+        return stream.framesDroppedUnwritable();
     }
 
     /** Marks sent to Twilio. */
     public long marksSent() {
-        return marksSent.sum();
+        return stream.marksSent();
     }
 
     /** Echoed marks whose audio was played. */
     public long marksPlayed() {
-        return marksPlayed.sum();
+        return stream.marksPlayed();
     }
 
     /** Echoed marks whose audio a clear discarded. */
     public long marksCleared() {
-        return marksCleared.sum();
+        return stream.marksCleared();
     }
 
     /** Echoed marks this edge never sent (dropped). */
     public long marksUnknown() {
-        return marksUnknown.sum();
+        return stream.marksUnknown();
     }
 
     /** Clear messages sent (accepted barge-ins). */
     public long clearsSent() {
-        return clearsSent.sum();
+        return stream.clearsSent();
     }
 
     /** DTMF digits passed to calls. */
     public long dtmfDigits() {
-        return dtmfDigits.sum();
+        return stream.dtmfDigits();
     }
 
     /** DTMF digits agents asked to play to callers, refused: Media Streams cannot send DTMF toward Twilio. */
     public long dtmfDigitsOutRefused() {
-        return dtmfDigitsOutRefused.sum();
+        return stream.dtmfDigitsOutRefused();
     }
 }

@@ -38,8 +38,12 @@ import org.slf4j.LoggerFactory;
  * {@code POST /call} creates the call, its {@code transport.websocketCallUrl} is opened, then caller audio goes
  * out as binary frames and assistant audio and JSON control messages come back.
  *
- * <p>States: NEW, CREATING ({@code POST /call}, one retry on 5xx/timeout), OPENING (WebSocket handshake),
- * OPEN, PROMPTING (a refused call plays the failure prompt before it ends), CLOSED.
+ * <p>States: NEW, CREATING ({@code POST /call} on a kept-alive connection of the loop's {@link VapiApiConnections},
+ * one retry on 5xx or a failed connect), OPENING (WebSocket handshake), OPEN, PROMPTING (a refused call plays the
+ * failure prompt before it ends), CLOSED. Two more once the caller has hung up before the socket was open:
+ * ABANDONED ({@code POST /call} still in flight: its answer is awaited, within the attempt's time, never retried) and
+ * ENDING (a Vapi call exists that nobody will join: its transport socket is opened, or its opening finished, only to
+ * send {@code end-call} and close, so Vapi does not hold, and bill, a call for a caller who left).
  *
  * <p>Threading: every method runs on the call's event loop, and both client channels (REST and socket) are
  * registered with that same loop, so their callbacks arrive there too and the listener is called without a
@@ -52,8 +56,6 @@ final class VapiAgent implements VoiceAgent, VapiFrameDecoder.FrameSink {
     private static final Logger LOG = LoggerFactory.getLogger(VapiAgent.class);
     /** Largest text or binary message accepted from Vapi; generous for JSON control messages. */
     private static final int MAX_MESSAGE_BYTES = 1 << 20;
-    /** Largest {@code POST /call} response accepted. */
-    private static final int MAX_RESPONSE_BYTES = 1 << 20;
     /** How long to wait for Vapi's close frame after ours before dropping the connection. */
     private static final long CLOSE_HANDSHAKE_TIMEOUT_MS = 1_000;
     /** A retry is only worth starting with at least this much of the deadline left. */
@@ -62,7 +64,7 @@ final class VapiAgent implements VoiceAgent, VapiFrameDecoder.FrameSink {
     private static final int CLOSE_PROTOCOL_ERROR = 1002;
     private static final byte[] END_CALL = "{\"type\":\"end-call\"}".getBytes(StandardCharsets.UTF_8);
 
-    private enum State { NEW, CREATING, OPENING, OPEN, PROMPTING, CLOSED }
+    private enum State { NEW, CREATING, OPENING, OPEN, PROMPTING, ABANDONED, ENDING, CLOSED }
 
     private final VapiAgentFactory factory;
     private final VapiConfig config;
@@ -151,10 +153,15 @@ final class VapiAgent implements VoiceAgent, VapiFrameDecoder.FrameSink {
 
     @Override
     public void close(final String reason, final long nowNs) {
-        if (state == State.CLOSED) {
+        if (state == State.CLOSED || state == State.ABANDONED || state == State.ENDING) {
             return;
         }
         final State previous = state;
+        if (previous == State.CREATING || previous == State.OPENING) {
+            abandon(previous);
+            LOG.info("vapi agent closed by gateway before the socket opened call={} reason={}", call.callId(), reason);
+            return;
+        }
         finish(VapiCloseReason.CALLER_HANGUP);
         if (previous == State.OPEN) {
             // protocols.md §5.3: end-call is the schema's hang-up message; then the close handshake (RFC 6455 §7.1.2).
@@ -174,35 +181,22 @@ final class VapiAgent implements VoiceAgent, VapiFrameDecoder.FrameSink {
         stats.createAttempted(retry);
         final int thisAttempt = attempt;
         final URI api = config.apiUrl();
-        final String host = api.getHost();
-        final int port = ClientChannels.port(api);
-        final boolean tls = ClientChannels.secure(api);
         final byte[] body = factory.createCallBody(call);
         final long attemptTimeoutNs = retry ? deadlineNs - factory.nanoTime()
             : Math.min(TimeUnit.MILLISECONDS.toNanos(config.createAttemptTimeoutMs()), deadlineNs - factory.nanoTime());
-        final CreateCallHandler handler = new CreateCallHandler(this, thisAttempt, api.getPath() + "/call",
+        final VapiApiConnections connections = factory.apiConnections(loop);
+        final CreateCallHandler handler = new CreateCallHandler(this, connections, thisAttempt, api.getPath() + "/call",
             ClientChannels.hostHeader(api), config.apiKey(), body);
-        final Bootstrap bootstrap = new Bootstrap()
-            .group(loop)
-            .channel(ClientChannels.socketChannelClass(loop))
-            .resolver(factory.resolverGroup(loop))
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(attemptTimeoutNs)))
-            .option(ChannelOption.TCP_NODELAY, true)
-            .handler(new ChannelInitializer<Channel>() {
-                @Override
-                protected void initChannel(final Channel ch) {
-                    final ChannelPipeline p = ch.pipeline();
-                    if (tls) {
-                        p.addLast(ClientChannels.sslHandler(factory.sslContext(), ch.alloc(), host, port));
-                    }
-                    p.addLast(new HttpClientCodec(), new HttpObjectAggregator(MAX_RESPONSE_BYTES), handler);
-                }
-            });
-        final ChannelFuture connected = bootstrap.connect(host, port);
+        final ChannelFuture connected = connections.acquire((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(attemptTimeoutNs)));
         createChannel = connected.channel();
         connected.addListener(f -> {
             if (!f.isSuccess()) {
                 onCreateFailure(thisAttempt, "connect failed: " + f.cause().getClass().getSimpleName());
+            } else if (thisAttempt == attempt && (state == State.CREATING || state == State.ABANDONED)) {
+                handler.send(connected.channel());
+            } else {
+                // Given up while connecting: a connection no exchange used is not worth a pool slot.
+                connected.channel().close();
             }
         });
         if (!retry && attemptTimeoutNs < deadlineNs - factory.nanoTime() - MIN_RETRY_BUDGET_NS) {
@@ -216,7 +210,15 @@ final class VapiAgent implements VoiceAgent, VapiFrameDecoder.FrameSink {
     }
 
     void onCreateResponse(final int forAttempt, final int status, final byte[] body) {
-        if (state != State.CREATING || forAttempt != attempt) {
+        if (forAttempt != attempt) {
+            return;
+        }
+        if (state == State.ABANDONED) {
+            createChannel = null;
+            onAbandonedCreateAnswered(status, body);
+            return;
+        }
+        if (state != State.CREATING) {
             return;
         }
         cancel(attemptTimer);
@@ -235,6 +237,12 @@ final class VapiAgent implements VoiceAgent, VapiFrameDecoder.FrameSink {
     }
 
     void onCreateFailure(final int forAttempt, final String why) {
+        if (state == State.ABANDONED && forAttempt == attempt) {
+            // The request never reached Vapi: there is no call to end, and the caller is gone, so no retry.
+            createChannel = null;
+            settle();
+            return;
+        }
         if (state != State.CREATING || forAttempt != attempt) {
             return;
         }
@@ -249,6 +257,13 @@ final class VapiAgent implements VoiceAgent, VapiFrameDecoder.FrameSink {
      * failure prompt.
      */
     void onCreateLost(final int forAttempt, final String why) {
+        if (state == State.ABANDONED && forAttempt == attempt) {
+            stats.createLost();
+            LOG.warn("vapi call create outcome unknown after the caller hung up, nothing to end call={} cause={}", call.callId(),
+                VapiRedaction.redact(why, config.apiKey()));
+            settle();
+            return;
+        }
         if (state != State.CREATING || forAttempt != attempt) {
             return;
         }
@@ -355,6 +370,10 @@ final class VapiAgent implements VoiceAgent, VapiFrameDecoder.FrameSink {
 
     private void openSocket() {
         state = State.OPENING;
+        connectSocket(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNs - factory.nanoTime())));
+    }
+
+    private void connectSocket(final long connectTimeoutMs) {
         final URI url = socketUrl;
         final String host = url.getHost();
         final int port = ClientChannels.port(url);
@@ -362,12 +381,11 @@ final class VapiAgent implements VoiceAgent, VapiFrameDecoder.FrameSink {
         final String target = url.getRawPath() + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
         final VapiTransportHandler transport = new VapiTransportHandler(this, new VapiFrameDecoder(MAX_MESSAGE_BYTES));
         final VapiHandshakeHandler handshake = new VapiHandshakeHandler(this, target, ClientChannels.hostHeader(url), transport);
-        final long leftMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNs - factory.nanoTime()));
         final Bootstrap bootstrap = new Bootstrap()
             .group(loop)
             .channel(ClientChannels.socketChannelClass(loop))
             .resolver(factory.resolverGroup(loop))
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, leftMs))
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeoutMs))
             .option(ChannelOption.TCP_NODELAY, true)
             .handler(new ChannelInitializer<Channel>() {
                 @Override
@@ -385,11 +403,17 @@ final class VapiAgent implements VoiceAgent, VapiFrameDecoder.FrameSink {
             if (!f.isSuccess() && state == State.OPENING) {
                 LOG.warn("vapi socket connect failed call={} cause={}", call.callId(), f.cause().getClass().getSimpleName());
                 endByAgent(VapiCloseReason.SOCKET_FAILED);
+            } else if (!f.isSuccess() && state == State.ENDING) {
+                onEndingFailed("connect failed: " + f.cause().getClass().getSimpleName());
             }
         });
     }
 
     void onSocketOpen(final Channel ch) {
+        if (state == State.ENDING) {
+            endCallNobodyJoins();
+            return;
+        }
         if (state != State.OPENING) {
             ch.close();
             return;
@@ -406,11 +430,15 @@ final class VapiAgent implements VoiceAgent, VapiFrameDecoder.FrameSink {
         if (state == State.OPENING) {
             LOG.warn("vapi socket upgrade refused call={} status={}", call.callId(), status);
             endByAgent(VapiCloseReason.SOCKET_FAILED);
+        } else if (state == State.ENDING) {
+            onEndingFailed("upgrade refused with " + status);
         }
     }
 
     void onSocketInactive() {
-        if (state == State.OPENING) {
+        if (state == State.ENDING) {
+            onEndingFailed("socket closed before it opened");
+        } else if (state == State.OPENING) {
             endByAgent(VapiCloseReason.SOCKET_FAILED);
         } else if (state == State.OPEN) {
             LOG.warn("vapi socket dropped call={}", call.callId());
@@ -494,6 +522,16 @@ final class VapiAgent implements VoiceAgent, VapiFrameDecoder.FrameSink {
     // ---- endings
 
     private void onConnectDeadline() {
+        if (state == State.ABANDONED) {
+            stats.createLost();
+            LOG.warn("vapi call create unanswered after the caller hung up, nothing to end call={}", call.callId());
+            settle();
+            return;
+        }
+        if (state == State.ENDING) {
+            onEndingFailed("not opened within " + config.connectDeadlineMs() + " ms");
+            return;
+        }
         if (state == State.CREATING || state == State.OPENING) {
             LOG.warn("vapi agent not connected within {} ms call={}", config.connectDeadlineMs(), call.callId());
             if (createChannel != null) {
@@ -553,6 +591,87 @@ final class VapiAgent implements VoiceAgent, VapiFrameDecoder.FrameSink {
         }
         stats.addFrameCounts(callerFramesSent, callerBytesSent, callerFramesDroppedNotOpen, callerFramesDroppedUnwritable,
             agentFramesReceived, agentBytesReceived);
+    }
+
+    /**
+     * The caller hung up before the socket was open. While {@code POST /call} is in flight its answer is awaited (the
+     * attempt's timer and the connect deadline still bound the wait); once the socket is being opened, its opening
+     * goes on. Either way a Vapi call that exists is then ended at once ({@link #endCallNobodyJoins}).
+     */
+    private void abandon(final State previous) {
+        stats.recordClosed(VapiCloseReason.CALLER_HANGUP);
+        stats.addFrameCounts(callerFramesSent, callerBytesSent, callerFramesDroppedNotOpen, callerFramesDroppedUnwritable,
+            agentFramesReceived, agentBytesReceived);
+        if (previous == State.CREATING) {
+            state = State.ABANDONED;
+            return;
+        }
+        state = State.ENDING;
+        stats.orphanCall();
+    }
+
+    private void onAbandonedCreateAnswered(final int status, final byte[] body) {
+        cancel(attemptTimer);
+        if (status < 200 || status >= 300) {
+            settle();
+            return;
+        }
+        stats.orphanCall();
+        JsonNode root = null;
+        try {
+            root = factory.json().readTree(body);
+        } catch (final IOException ex) {
+            root = null;
+        }
+        vapiCallId = root == null ? null : root.path("id").asText(null);
+        socketUrl = root == null ? null : parseSocketUrl(root);
+        if (socketUrl == null) {
+            LOG.warn("vapi call created after the caller hung up, without a usable socket URL to end it call={} vapiCall={}",
+                call.callId(), VapiRedaction.callIdForLog(vapiCallId));
+            settle();
+            return;
+        }
+        LOG.info("vapi call created after the caller hung up, ending it call={} vapiCall={}", call.callId(),
+            VapiRedaction.callIdForLog(vapiCallId));
+        state = State.ENDING;
+        // Its own bound: the connect deadline may already have passed while the answer was awaited.
+        cancel(deadlineTimer);
+        deadlineTimer = loop.schedule(this::onConnectDeadline, config.connectDeadlineMs(), TimeUnit.MILLISECONDS);
+        connectSocket(config.connectDeadlineMs());
+    }
+
+    /**
+     * Ends a Vapi call nobody will join, as the transport documents a hang-up: {@code end-call}, then the close
+     * handshake. The socket is the only way every {@code vapi.websocket} call offers (protocols.md §5.3); the Live Call
+     * Control URL is not documented for these calls, and {@code DELETE /call/{id}} deletes the call's data.
+     */
+    private void endCallNobodyJoins() {
+        state = State.CLOSED;
+        cancel(deadlineTimer);
+        sendText(END_CALL);
+        startCloseHandshake(CLOSE_NORMAL);
+        stats.orphanCallEnded();
+        LOG.info("vapi call ended after the caller hung up call={} vapiCall={}", call.callId(), VapiRedaction.callIdForLog(vapiCallId));
+    }
+
+    private void onEndingFailed(final String why) {
+        LOG.warn("vapi call created after the caller hung up could not be ended call={} vapiCall={} cause={}", call.callId(),
+            VapiRedaction.callIdForLog(vapiCallId), PeerText.of(VapiRedaction.redact(why, secrets())));
+        settle();
+    }
+
+    /** The end of ABANDONED or ENDING: nothing is left to wait for. */
+    private void settle() {
+        state = State.CLOSED;
+        cancel(deadlineTimer);
+        cancel(attemptTimer);
+        if (createChannel != null) {
+            createChannel.close();
+            createChannel = null;
+        }
+        if (socket != null) {
+            socket.close();
+        }
     }
 
     private void startCloseHandshake(final int code) {

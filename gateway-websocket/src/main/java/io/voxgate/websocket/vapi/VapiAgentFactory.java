@@ -15,21 +15,31 @@ import io.voxgate.core.agent.VoiceAgent;
 import io.voxgate.core.agent.VoiceAgentFactory;
 import io.voxgate.core.audio.AudioFormat;
 import java.net.InetSocketAddress;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.LongSupplier;
 import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Makes one Vapi agent per call (see the adapter's contract in {@link VoiceAgentFactory} and protocols.md §5):
  * each agent creates a Vapi call with {@code POST /call} and talks to it over the call's transport socket.
  *
  * <p>Setup work is done here once: the TLS context, the non-blocking DNS resolvers, the failure prompt in the
- * configured format. Threading: {@link #create} may be called from any number of event loops at once; the
- * call's {@link AgentCall#executor()} must be the Netty {@link EventLoop} that owns the call, because the
- * agent's client channels are registered with it. Ownership: {@link #close()} releases the resolvers; the
+ * configured format; and each event loop gets one pool of kept-alive connections to the Vapi API
+ * ({@link VapiApiConnections}), so call setups after the first skip the TCP and TLS handshakes.
+ *
+ * <p>Threading: {@link #create} may be called from any number of event loops at once; the call's
+ * {@link AgentCall#executor()} must be the Netty {@link EventLoop} that owns the call, because the agent's client
+ * channels are registered with it. Ownership: {@link #close()} releases the resolvers and idle connections; the
  * launcher calls it at shutdown, after the calls have ended.
  */
 public final class VapiAgentFactory implements VoiceAgentFactory, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(VapiAgentFactory.class);
+
     private final VapiConfig config;
     private final VapiAgentStats stats;
     private final VapiCallRecords records;
@@ -39,6 +49,7 @@ public final class VapiAgentFactory implements VoiceAgentFactory, AutoCloseable 
     private final byte[] failurePrompt;
     private DnsAddressResolverGroup nioResolvers;
     private DnsAddressResolverGroup epollResolvers;
+    private final Map<EventLoop, VapiApiConnections> apiConnections = new ConcurrentHashMap<>();
 
     /** A factory using the JDK's trust store for {@code https}/{@code wss} and {@link System#nanoTime()}. */
     public VapiAgentFactory(final VapiConfig config, final VapiAgentStats stats, final VapiCallRecords records) {
@@ -96,6 +107,14 @@ public final class VapiAgentFactory implements VoiceAgentFactory, AutoCloseable 
 
     @Override
     public synchronized void close() {
+        for (final Map.Entry<EventLoop, VapiApiConnections> e : apiConnections.entrySet()) {
+            try {
+                e.getKey().execute(e.getValue()::closeIdle);
+            } catch (final RejectedExecutionException ex) {
+                LOG.debug("event loop already shut down; it closes its own idle Vapi connections", ex);
+            }
+        }
+        apiConnections.clear();
         if (nioResolvers != null) {
             nioResolvers.close();
             nioResolvers = null;
@@ -138,6 +157,19 @@ public final class VapiAgentFactory implements VoiceAgentFactory, AutoCloseable 
         } catch (final JsonProcessingException ex) {
             throw new IllegalStateException("a JSON tree always serialises", ex);
         }
+    }
+
+    /** The pool of API connections of {@code loop}, made on first use; used on {@code loop} only. */
+    VapiApiConnections apiConnections(final EventLoop loop) {
+        final VapiApiConnections existing = apiConnections.get(loop);
+        if (existing != null) {
+            return existing;
+        }
+        // Only the loop itself asks for its pool, so no other thread can be making it now.
+        final VapiApiConnections made = new VapiApiConnections(loop, config.apiUrl(), sslContext, resolverGroup(loop),
+            config.apiMaxIdleConnections(), config.apiIdleTimeoutMs(), stats);
+        apiConnections.put(loop, made);
+        return made;
     }
 
     /** The DNS resolvers for channels of {@code loop}'s transport (one resolver per loop inside the group). */

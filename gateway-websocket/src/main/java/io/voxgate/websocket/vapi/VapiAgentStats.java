@@ -19,6 +19,10 @@ public final class VapiAgentStats {
     private final LongAdder createAttempts = new LongAdder();
     private final LongAdder createRetries = new LongAdder();
     private final LongAdder createsLost = new LongAdder();
+    private final LongAdder apiConnectionsOpened = new LongAdder();
+    private final LongAdder apiConnectionsReused = new LongAdder();
+    private final LongAdder orphanCalls = new LongAdder();
+    private final LongAdder orphanCallsEnded = new LongAdder();
     private final LongAdder[] closedByReason = new LongAdder[VapiCloseReason.values().length];
     private final LongAdder promptsPlayed = new LongAdder();
     private final LongAdder controlMessagesReceived = new LongAdder();
@@ -84,6 +88,45 @@ public final class VapiAgentStats {
 
     void createLost() {
         createsLost.increment();
+    }
+
+    /** Connections opened to the Vapi API (each a TCP, and with https a TLS, handshake). */
+    public long apiConnectionsOpened() {
+        return apiConnectionsOpened.sum();
+    }
+
+    /** API exchanges that reused a kept-alive connection, skipping the handshakes. */
+    public long apiConnectionsReused() {
+        return apiConnectionsReused.sum();
+    }
+
+    /**
+     * Orphan Vapi calls: created for a caller who hung up before their socket was open (while {@code POST /call} or
+     * the socket's handshake was in flight).
+     */
+    public long orphanCalls() {
+        return orphanCalls.sum();
+    }
+
+    /** Of {@link #orphanCalls()}: ended at once over their transport socket. */
+    public long orphanCallsEnded() {
+        return orphanCallsEnded.sum();
+    }
+
+    void apiConnectionOpened() {
+        apiConnectionsOpened.increment();
+    }
+
+    void apiConnectionReused() {
+        apiConnectionsReused.increment();
+    }
+
+    void orphanCall() {
+        orphanCalls.increment();
+    }
+
+    void orphanCallEnded() {
+        orphanCallsEnded.increment();
     }
 
     /** Agents that ended for {@code reason}. */

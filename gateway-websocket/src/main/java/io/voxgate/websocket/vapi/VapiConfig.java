@@ -39,6 +39,17 @@ public final class VapiConfig {
     public static final String OPTION_CREATE_ATTEMPT_TIMEOUT_MS = "vapi.create-attempt-timeout-ms";
     /** Default attempt timeout: half the default deadline, leaving room for the one retry. */
     public static final int DEFAULT_CREATE_ATTEMPT_TIMEOUT_MS = 2_500;
+    /** Config key of the idle connections to the Vapi API kept per event loop; 0 opens a connection per call. */
+    public static final String OPTION_API_MAX_IDLE_CONNECTIONS = "vapi.api-max-idle-connections";
+    /** Default idle connections per loop: enough for bursts of call setups on one loop. */
+    public static final int DEFAULT_API_MAX_IDLE_CONNECTIONS = 8;
+    /** Config key of how long an idle API connection is kept, ms. */
+    public static final String OPTION_API_IDLE_TIMEOUT_MS = "vapi.api-idle-timeout-ms";
+    /**
+     * Default idle time: well inside the idle timeouts of common load balancers (60 s and more), so the server
+     * seldom closes a connection just as a request is sent on it.
+     */
+    public static final int DEFAULT_API_IDLE_TIMEOUT_MS = 20_000;
     /** Config key of the control message sent for a caller digit; {@code {digit}} is replaced; empty turns forwarding off. */
     public static final String OPTION_DTMF_MESSAGE = "vapi.dtmf-message";
     /**
@@ -59,6 +70,8 @@ public final class VapiConfig {
     private final AudioFormat audioFormat;
     private final int connectDeadlineMs;
     private final int createAttemptTimeoutMs;
+    private final int apiMaxIdleConnections;
+    private final int apiIdleTimeoutMs;
     private final String dtmfMessage;
 
     private VapiConfig(final Builder b, final URI apiUrl, final VapiAssistant assistant) {
@@ -68,6 +81,8 @@ public final class VapiConfig {
         this.audioFormat = b.audioFormat;
         this.connectDeadlineMs = b.connectDeadlineMs;
         this.createAttemptTimeoutMs = b.createAttemptTimeoutMs;
+        this.apiMaxIdleConnections = b.apiMaxIdleConnections;
+        this.apiIdleTimeoutMs = b.apiIdleTimeoutMs;
         this.dtmfMessage = b.dtmfMessage;
     }
 
@@ -106,6 +121,16 @@ public final class VapiConfig {
         return createAttemptTimeoutMs;
     }
 
+    /** Idle connections to the Vapi API kept per event loop; 0 opens a connection per call setup. */
+    public int apiMaxIdleConnections() {
+        return apiMaxIdleConnections;
+    }
+
+    /** How long an idle API connection is kept, ms. */
+    public int apiIdleTimeoutMs() {
+        return apiIdleTimeoutMs;
+    }
+
     /** The digit message template with {@link #DIGIT_PLACEHOLDER}, or empty when digits are not forwarded. */
     public String dtmfMessage() {
         return dtmfMessage;
@@ -132,6 +157,7 @@ public final class VapiConfig {
     public String toString() {
         return "VapiConfig{apiUrl=" + apiUrl + ", apiKey=" + VapiRedaction.REDACTED + ", " + assistant + ", audioFormat="
             + audioFormat + ", connectDeadlineMs=" + connectDeadlineMs + ", createAttemptTimeoutMs=" + createAttemptTimeoutMs
+            + ", apiMaxIdleConnections=" + apiMaxIdleConnections + ", apiIdleTimeoutMs=" + apiIdleTimeoutMs
             + ", dtmf=" + (dtmfMessage.isEmpty() ? "off" : "on") + "}";
     }
 
@@ -146,6 +172,8 @@ public final class VapiConfig {
         private AudioFormat audioFormat = DEFAULT_AUDIO_FORMAT;
         private int connectDeadlineMs = DEFAULT_CONNECT_DEADLINE_MS;
         private int createAttemptTimeoutMs = DEFAULT_CREATE_ATTEMPT_TIMEOUT_MS;
+        private int apiMaxIdleConnections = DEFAULT_API_MAX_IDLE_CONNECTIONS;
+        private int apiIdleTimeoutMs = DEFAULT_API_IDLE_TIMEOUT_MS;
         private String dtmfMessage = DEFAULT_DTMF_MESSAGE;
 
         private Builder() {
@@ -203,6 +231,18 @@ public final class VapiConfig {
             return this;
         }
 
+        /** Idle API connections kept per event loop ({@link #OPTION_API_MAX_IDLE_CONNECTIONS}); 0 keeps none. */
+        public Builder apiMaxIdleConnections(final int connections) {
+            this.apiMaxIdleConnections = connections;
+            return this;
+        }
+
+        /** How long an idle API connection is kept ({@link #OPTION_API_IDLE_TIMEOUT_MS}). */
+        public Builder apiIdleTimeoutMs(final int ms) {
+            this.apiIdleTimeoutMs = ms;
+            return this;
+        }
+
         /** The digit message ({@link #OPTION_DTMF_MESSAGE}); empty turns forwarding off. */
         public Builder dtmfMessage(final String template) {
             this.dtmfMessage = template == null ? "" : template;
@@ -233,6 +273,12 @@ public final class VapiConfig {
             if (createAttemptTimeoutMs < 100 || createAttemptTimeoutMs > connectDeadlineMs) {
                 throw new IllegalArgumentException(OPTION_CREATE_ATTEMPT_TIMEOUT_MS + " must be in [100, " + OPTION_CONNECT_DEADLINE_MS
                     + " = " + connectDeadlineMs + "], was " + createAttemptTimeoutMs);
+            }
+            if (apiMaxIdleConnections < 0 || apiMaxIdleConnections > 1_024) {
+                throw new IllegalArgumentException(OPTION_API_MAX_IDLE_CONNECTIONS + " must be in [0, 1024], was " + apiMaxIdleConnections);
+            }
+            if (apiIdleTimeoutMs < 1_000 || apiIdleTimeoutMs > 300_000) {
+                throw new IllegalArgumentException(OPTION_API_IDLE_TIMEOUT_MS + " must be in [1000, 300000], was " + apiIdleTimeoutMs);
             }
             validateDtmfMessage(dtmfMessage);
             return new VapiConfig(this, uri, assistant);

@@ -47,22 +47,4 @@ class TwilioEdgeConfigTest {
         final TwilioEdgeConfig config = TwilioEdgeConfig.builder().publicUrl("https://gw.example.com").authToken("s3cr3t-token").build();
         assertFalse(config.toString().contains("s3cr3t"));
     }
-
-    @Test
-    void shouldParseTheLauncherSpellingsOfStreamAuthentication() {
-        assertEquals(StreamAuthentication.EITHER, StreamAuthentication.parse("either"));
-        assertEquals(StreamAuthentication.BOTH, StreamAuthentication.parse("BOTH"));
-        assertThrows(IllegalArgumentException.class, () -> StreamAuthentication.parse("maybe"));
-    }
-
-    @Test
-    void shouldRequireTheTokenExactlyWhenTheModeSaysSo() {
-        assertTrue(StreamAuthentication.EITHER.tokenRequired(false));
-        assertFalse(StreamAuthentication.EITHER.tokenRequired(true));
-        assertTrue(StreamAuthentication.TOKEN.tokenRequired(true));
-        assertTrue(StreamAuthentication.BOTH.tokenRequired(true));
-        assertFalse(StreamAuthentication.SIGNATURE.tokenRequired(false));
-        assertTrue(StreamAuthentication.SIGNATURE.signatureRequired());
-        assertFalse(StreamAuthentication.EITHER.signatureRequired());
-    }
 }

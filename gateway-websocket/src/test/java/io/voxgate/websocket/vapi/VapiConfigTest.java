@@ -90,6 +90,19 @@ final class VapiConfigTest {
     }
 
     @Test
+    void shouldBoundTheIdleApiConnections() {
+        assertMessageNames("vapi.api-max-idle-connections", valid().apiMaxIdleConnections(-1));
+        assertMessageNames("vapi.api-max-idle-connections", valid().apiMaxIdleConnections(1_025));
+        assertEquals(0, valid().apiMaxIdleConnections(0).build().apiMaxIdleConnections());
+    }
+
+    @Test
+    void shouldRefuseAnApiIdleTimeoutOutOfRange() {
+        assertMessageNames("vapi.api-idle-timeout-ms", valid().apiIdleTimeoutMs(999));
+        assertMessageNames("vapi.api-idle-timeout-ms", valid().apiIdleTimeoutMs(300_001));
+    }
+
+    @Test
     void shouldRefuseADigitMessageThatIsNotJson() {
         assertMessageNames("vapi.dtmf-message", valid().dtmfMessage("caller pressed {digit}"));
     }
