@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.voxgate.core.audio.AudioFormat;
 import io.voxgate.sip.call.SipCall;
 import io.voxgate.sip.rtp.RtpSendStage;
+import io.voxgate.sip.signaling.SignalingPolicy;
 import io.voxgate.testkit.sip.FreePorts;
 import io.voxgate.testkit.sip.RtpPeer;
 import io.voxgate.testkit.sip.Sipp;
@@ -115,6 +116,23 @@ class SipEdgeIT {
             }
             assertTrue(bye);
         }
+    }
+
+    @Test
+    void shouldSendNoRtpAndFreeTheSlotAtTimerHWhenTheInviteIsNeverAcked() throws InterruptedException {
+        // T1 = 50 ms puts Timer H (64*T1) at 3.2 s instead of 32 s.
+        final ScriptedAgents sessions = start(new ScriptedAgents(10, 0, 1),
+            b -> b.policy(SignalingPolicy.builder().timerT1Ms(50).build()));
+        peer = new RtpPeer(peerPort);
+        final Sipp.Result r = Sipp.scenario("uac-no-ack.xml", sipPort).key("rtpport", Integer.toString(peerPort))
+            .timeoutSeconds(60).run();
+        assertEquals(0, r.exitCode, "the gateway gave the unACKed dialog up with a BYE: " + r.describe());
+        assertTrue(sessions.endedLatch.await(5, TimeUnit.SECONDS));
+        assertEquals(0, activeCallsOnceSettled(), "the call's slot is free after Timer H");
+        assertEquals(0, sessions.registry.size(), "the registry holds no call after Timer H");
+        assertEquals(0, edge.rtpPortsInUse(), "the RTP ports are free after Timer H");
+        assertTrue(!sessions.opened.get(0).started, "the agent never started");
+        assertEquals(0, peer.received.size(), "no RTP reached the offered address");
     }
 
     @Test

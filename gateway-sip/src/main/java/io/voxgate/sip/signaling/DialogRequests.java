@@ -28,15 +28,29 @@ final class DialogRequests {
         this.responses = responses;
     }
 
-    /** The ACK to the 2xx confirms the dialog; for an INVITE without SDP it carries the caller's answer. */
+    /**
+     * The ACK to the 2xx confirms the dialog, and only then does media start (agent and RTP): an INVITE never ACKed
+     * sends nothing. For an INVITE without SDP the ACK carries the caller's answer.
+     */
     void onAck(final Request request) {
         final DialogCall call = dialogs.inDialog(request);
         if (call == null) {
             return;
         }
         synchronized (call) {
-            if (call.state == DialogCall.State.ANSWERED) {
+            final boolean confirms = call.state == DialogCall.State.ANSWERED;
+            if (confirms) {
                 call.state = DialogCall.State.CONFIRMED;
+                call.cancelAckTimer();
+            }
+            if (call.byeOnAck) {
+                // The edge hung up while the 200 was unacknowledged: end the dialog without starting media.
+                dialogs.sendBye(call, call.byeReason);
+                dialogs.forget(call);
+                return;
+            }
+            if (confirms && call.media != null) {
+                handler.onAnswered(call.callId, call.media);
             }
             if (call.awaitingAnswerInAck) {
                 call.awaitingAnswerInAck = false;
@@ -54,10 +68,6 @@ final class DialogRequests {
                 } else {
                     handler.onMediaChanged(call.callId, call.media);
                 }
-            }
-            if (call.byeOnAck) {
-                dialogs.sendBye(call, call.byeReason);
-                dialogs.forget(call);
             }
         }
     }

@@ -42,7 +42,9 @@ public enum RejectReason {
     /** A TCP/TLS connection over the total or per-source cap: closed at once. */
     CONNECTION_LIMIT,
     /** A TCP/TLS connection that left a message incomplete past the read deadline: closed. */
-    READ_DEADLINE;
+    READ_DEADLINE,
+    /** A 200 OK never ACKed: given up at Timer H (64*T1) with a BYE; no media was ever sent. */
+    ACK_TIMEOUT;
 
     /** The Prometheus label value, e.g. {@code source_not_allowed}. */
     public String label() {
