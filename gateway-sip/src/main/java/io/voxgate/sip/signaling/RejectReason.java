@@ -35,6 +35,8 @@ public enum RejectReason {
     UNKNOWN_DIALOG,
     /** An in-dialog request whose tags match but which came from another address than the INVITE (481). */
     DIALOG_SENDER,
+    /** A request line naming a SIP version other than 2.0 (505). */
+    VERSION,
     /** A method the gateway does not implement (405). */
     METHOD,
     /** A TCP/TLS connection from outside {@code --sip-allow}: closed at once. */
