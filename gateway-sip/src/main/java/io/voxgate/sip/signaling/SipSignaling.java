@@ -299,7 +299,7 @@ public final class SipSignaling implements SipListenerExt {
                     }
                     break;
                 case Request.ACK:
-                    inDialog.onAck(request);
+                    inDialog.onAck(event);
                     break;
                 case Request.BYE:
                     inDialog.onBye(event);
