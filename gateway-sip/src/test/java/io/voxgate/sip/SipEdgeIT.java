@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.voxgate.core.audio.AudioFormat;
 import io.voxgate.sip.call.SipCall;
 import io.voxgate.sip.rtp.RtpSendStage;
+import io.voxgate.sip.signaling.SignalingPolicy;
 import io.voxgate.testkit.sip.FreePorts;
 import io.voxgate.testkit.sip.RtpPeer;
 import io.voxgate.testkit.sip.Sipp;
@@ -13,10 +14,13 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The whole SIP edge over loopback: SIPp drives signalling, the test's RTP peer exchanges audio. */
 class SipEdgeIT {
@@ -118,6 +122,23 @@ class SipEdgeIT {
     }
 
     @Test
+    void shouldSendNoRtpAndFreeTheSlotAtTimerHWhenTheInviteIsNeverAcked() throws InterruptedException {
+        // T1 = 50 ms puts Timer H (64*T1) at 3.2 s instead of 32 s.
+        final ScriptedAgents sessions = start(new ScriptedAgents(10, 0, 1),
+            b -> b.policy(SignalingPolicy.builder().timerT1Ms(50).build()));
+        peer = new RtpPeer(peerPort);
+        final Sipp.Result r = Sipp.scenario("uac-no-ack.xml", sipPort).key("rtpport", Integer.toString(peerPort))
+            .timeoutSeconds(60).run();
+        assertEquals(0, r.exitCode, "the gateway gave the unACKed dialog up with a BYE: " + r.describe());
+        assertTrue(sessions.endedLatch.await(5, TimeUnit.SECONDS));
+        assertEquals(0, activeCallsOnceSettled(), "the call's slot is free after Timer H");
+        assertEquals(0, sessions.registry.size(), "the registry holds no call after Timer H");
+        assertEquals(0, edge.rtpPortsInUse(), "the RTP ports are free after Timer H");
+        assertTrue(!sessions.opened.get(0).started, "the agent never started");
+        assertEquals(0, peer.received.size(), "no RTP reached the offered address");
+    }
+
+    @Test
     void shouldRestoreOrderAndCountLossAndDuplicates() throws InterruptedException {
         final ScriptedAgents sessions = start(new ScriptedAgents(10, 0, 1), b -> { });
         peer = new RtpPeer(peerPort);
@@ -171,6 +192,39 @@ class SipEdgeIT {
         final SipCall call = sessions.opened.get(0).call;
         assertTrue(call.send().framesDroppedOnHold() > 10, "held audio not sent: " + call.send().framesDroppedOnHold());
         assertIncreasing(peer.echoedIndices());
+    }
+
+    @ParameterizedTest(name = "held with c={0} a={1}")
+    @CsvSource({"127.0.0.1,sendonly,recvonly", "127.0.0.1,inactive,inactive", "0.0.0.0,sendrecv,recvonly"})
+    void shouldSendNoRtpWhileTheFarEndHoldsAndResumeOnSendrecv(final String holdAddress, final String holdDirection,
+                                                              final String answer) throws InterruptedException {
+        final ScriptedAgents sessions = start(new ScriptedAgents(10, 0, 1), b -> { });
+        peer = new RtpPeer(peerPort);
+        final Sipp.Result r = Sipp.scenario("uac-hold-variants.xml", sipPort).key("rtpport", Integer.toString(peerPort))
+            .key("holdaddr", holdAddress).key("holddir", holdDirection).pauseMs(1_000).run();
+        assertEquals(0, r.exitCode, r.describe());
+        assertTrue(r.messages.contains("a=" + answer), "hold answered a=" + answer);
+        assertTrue(sessions.endedLatch.await(5, TimeUnit.SECONDS));
+        // Each phase lasts 1 s; RTP timestamps count 8 per ms and keep running while nothing is sent, so the hold
+        // shows as one gap between consecutive packets: zero packets in it, the stream before and after it.
+        final List<byte[]> audio = peer.received.stream().filter(p -> (p[1] & 0x7F) == RtpPeer.PCMU).toList();
+        long longestGapMs = 0;
+        int gapAt = -1;
+        for (int i = 1; i < audio.size(); i++) {
+            final long gapMs = (timestamp(audio.get(i)) - timestamp(audio.get(i - 1)) & 0xFFFF_FFFFL) / 8;
+            if (gapMs > longestGapMs) {
+                longestGapMs = gapMs;
+                gapAt = i;
+            }
+        }
+        assertTrue(longestGapMs >= 800, "no RTP for the held second; longest gap " + longestGapMs + " ms");
+        assertTrue(gapAt >= 25 && audio.size() - gapAt >= 25, "audio before the hold (" + gapAt + " packets) and after it ("
+            + (audio.size() - gapAt) + ")");
+        assertTrue((audio.get(gapAt)[1] & 0x80) != 0, "the first packet after the hold carries the marker bit");
+    }
+
+    private static long timestamp(final byte[] packet) {
+        return (packet[4] & 0xFFL) << 24 | (packet[5] & 0xFFL) << 16 | (packet[6] & 0xFFL) << 8 | packet[7] & 0xFFL;
     }
 
     @Test

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.voxgate.sip.call.SipCall;
 import io.voxgate.sip.dtmf.DtmfEvents;
+import io.voxgate.sip.signaling.RejectReason;
 import io.voxgate.testkit.sip.FreePorts;
 import io.voxgate.testkit.sip.RtpPeer;
 import io.voxgate.testkit.sip.Sipp;
+import io.voxgate.testkit.sip.SippMessageLog;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -19,9 +21,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Many calls, floods, hostile RTP and DTMF against the whole edge over loopback. */
 class SipEdgeLoadIT {
+    private static final Logger LOG = LoggerFactory.getLogger(SipEdgeLoadIT.class);
     private final int sipPort = FreePorts.udpAndTcp();
     private final int peerPort = FreePorts.rtpPair();
     private SipEdge edge;
@@ -56,6 +61,30 @@ class SipEdgeLoadIT {
         assertEquals(100, edge.callsAdmitted());
         assertEquals(0, edge.activeCalls());
         assertTrue(peer.received.size() > 100 * 50, "every call sent RTP: " + peer.received.size());
+    }
+
+    /**
+     * 1,000 calls at 100 calls/s with half a second of audio each: SIPp logs no unexpected message, every ACK finds its
+     * dialog, and no 200 is retransmitted to a call that ACKed it. Setup rate and INVITE->200 percentiles are logged.
+     */
+    @Test
+    void shouldMatchEveryAckAtOneHundredCallsPerSecond() throws InterruptedException {
+        final ScriptedAgents sessions = new ScriptedAgents(1_000, 0, 1_000);
+        start(sessions, 34_000, 35_999);
+        peer = new RtpPeer(peerPort);
+        final Sipp.Result r = Sipp.scenario("uac-basic.xml", sipPort).key("rtpport", Integer.toString(peerPort))
+            .calls(1_000).concurrency(300).rate(100).pauseMs(500).timeoutSeconds(120).run();
+        final SippMessageLog log = SippMessageLog.parse(r.messages);
+        LOG.info("SIPp 1,000 calls at 100/s: {}", log);
+        assertEquals(0, r.exitCode, r.describe());
+        assertEquals(1_000, r.statistic("SuccessfulCall(C)"), r.describe());
+        assertTrue(r.errors.isBlank(), "SIPp's -trace_err saw unexpected messages: " + r.errors);
+        assertEquals(1_000, log.answered());
+        assertEquals(0, log.okAfterAck(), "200s retransmitted to calls that had ACKed: " + log);
+        assertEquals(0, edge.signalingCounters().rejected(RejectReason.UNKNOWN_DIALOG), "ACKs or BYEs matching no dialog");
+        assertEquals(0, edge.signalingCounters().rejected(RejectReason.RATE_LIMITED));
+        assertTrue(sessions.endedLatch.await(30, TimeUnit.SECONDS));
+        assertEquals(1_000, edge.callsAdmitted());
     }
 
     @Test

@@ -374,7 +374,8 @@ public final class SipCall implements CallerLeg, TickMember, CallCommandHandler<
 
     private void onRtcpDatagram(final DirectBuffer buffer, final int offset, final int length, final InetSocketAddress sender,
                                 final long nowNs) {
-        if (rtcpReporter != null && !ended) {
+        // RTCP only from the RTP peer: a report from anyone else could fake loss figures or a BYE.
+        if (rtcpReporter != null && !ended && inbound.receive().acceptsRtcpFrom(sender, media.remoteRtcp())) {
             rtcpReporter.onRtcp(buffer, offset, length, nowNs);
         }
     }

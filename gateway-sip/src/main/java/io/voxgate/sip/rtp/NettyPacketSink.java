@@ -28,9 +28,12 @@ public final class NettyPacketSink implements RtpSendStage.PacketSink {
         this.channel = channel;
     }
 
-    /** Where packets go from now on. */
+    /**
+     * Where packets go from now on. The unspecified address (0.0.0.0 or ::, the RFC 2543 hold form) means nowhere:
+     * the kernel would deliver a datagram sent to it to this host.
+     */
     public void target(final InetSocketAddress target) {
-        this.target = target;
+        this.target = target == null || target.getAddress() == null || target.getAddress().isAnyLocalAddress() ? null : target;
     }
 
     @Override

@@ -64,6 +64,7 @@ public final class RtpReceiveStage implements MediaStage {
     private long packetsDroppedWrongPayloadType;
     private long packetsDroppedEmpty;
     private long packetsDroppedUnconfigured;
+    private long rtcpDroppedWrongSource;
     private long ssrcChanges;
     private long digitsReceived;
 
@@ -179,6 +180,33 @@ public final class RtpReceiveStage implements MediaStage {
         return symmetricLatching || expectedAddress.equals(sender.getAddress());
     }
 
+    /**
+     * Whether a datagram that reached the RTCP port comes from the RTP peer: the peer's address (the latched source's
+     * once latched, else the one its SDP named) and the port paired with its RTP port (the RTCP port its SDP named, or
+     * the latched RTP port + 1). Anything else, a stranger or a spoofed report, is dropped and counted.
+     *
+     * @param signalledRtcp the peer's RTCP address from its SDP ({@code a=rtcp}, else its RTP port + 1)
+     */
+    public boolean acceptsRtcpFrom(final InetSocketAddress sender, final InetSocketAddress signalledRtcp) {
+        final boolean allowed;
+        if (latchedSource != null) {
+            allowed = latchedSource.getAddress().equals(sender.getAddress())
+                && (sender.getPort() == latchedSource.getPort() + 1 || sender.getPort() == signalledRtcp.getPort());
+        } else {
+            allowed = expectedAddress != null && expectedAddress.equals(sender.getAddress())
+                && sender.getPort() == signalledRtcp.getPort();
+        }
+        if (!allowed) {
+            rtcpDroppedWrongSource++;
+        }
+        return allowed;
+    }
+
+    /** RTCP datagrams dropped for not coming from the RTP peer's address and RTCP port. */
+    public long rtcpDroppedWrongSource() {
+        return rtcpDroppedWrongSource;
+    }
+
     private long arrivalRtpUnits(final long nowNs) {
         return nowNs / (1_000_000_000L / clockRateHz);
     }
@@ -277,6 +305,7 @@ public final class RtpReceiveStage implements MediaStage {
         visitor.counter("dropped_wrong_payload_type", packetsDroppedWrongPayloadType);
         visitor.counter("dropped_empty", packetsDroppedEmpty);
         visitor.counter("dropped_unconfigured", packetsDroppedUnconfigured);
+        visitor.counter("rtcp_dropped_wrong_source", rtcpDroppedWrongSource);
         visitor.counter("ssrc_changes", ssrcChanges);
         visitor.counter("digits", digitsReceived);
     }

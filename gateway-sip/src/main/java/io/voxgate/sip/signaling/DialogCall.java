@@ -55,6 +55,8 @@ final class DialogCall {
     boolean uasRefreshes;
     boolean peerSupportsTimer;
     ScheduledFuture<?> answerTimer;
+    /** Timer H (64*T1 after the 200): the ACK never came, the dialog is given up. */
+    ScheduledFuture<?> ackTimer;
     ScheduledFuture<?> sessionTimer;
 
     DialogCall(final String callId, final InetAddress source, final ServerTransaction inviteTransaction, final Request invite,
@@ -75,9 +77,17 @@ final class DialogCall {
             answerTimer.cancel(false);
             answerTimer = null;
         }
+        cancelAckTimer();
         if (sessionTimer != null) {
             sessionTimer.cancel(false);
             sessionTimer = null;
+        }
+    }
+
+    void cancelAckTimer() {
+        if (ackTimer != null) {
+            ackTimer.cancel(false);
+            ackTimer = null;
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.voxgate.sip.signaling;
 
+import gov.nist.javax.sip.stack.SIPDialog;
+import gov.nist.javax.sip.stack.SIPServerTransaction;
 import io.voxgate.sip.sdp.SdpNegotiation;
 import io.voxgate.sip.sdp.SdpParser;
 import javax.sip.RequestEvent;
@@ -28,15 +30,31 @@ final class DialogRequests {
         this.responses = responses;
     }
 
-    /** The ACK to the 2xx confirms the dialog; for an INVITE without SDP it carries the caller's answer. */
-    void onAck(final Request request) {
+    /**
+     * The ACK to the 2xx confirms the dialog, and only then does media start (agent and RTP): an INVITE never ACKed
+     * sends nothing. For an INVITE without SDP the ACK carries the caller's answer.
+     */
+    void onAck(final RequestEvent event) {
+        final Request request = event.getRequest();
         final DialogCall call = dialogs.inDialog(request);
         if (call == null) {
             return;
         }
         synchronized (call) {
-            if (call.state == DialogCall.State.ANSWERED) {
+            final boolean confirms = call.state == DialogCall.State.ANSWERED;
+            if (confirms) {
                 call.state = DialogCall.State.CONFIRMED;
+                call.cancelAckTimer();
+                stopOkRetransmissions(call, event);
+            }
+            if (call.byeOnAck) {
+                // The edge hung up while the 200 was unacknowledged: end the dialog without starting media.
+                dialogs.sendBye(call, call.byeReason);
+                dialogs.forget(call);
+                return;
+            }
+            if (confirms && call.media != null) {
+                handler.onAnswered(call.callId, call.media);
             }
             if (call.awaitingAnswerInAck) {
                 call.awaitingAnswerInAck = false;
@@ -55,10 +73,17 @@ final class DialogRequests {
                     handler.onMediaChanged(call.callId, call.media);
                 }
             }
-            if (call.byeOnAck) {
-                dialogs.sendBye(call, call.byeReason);
-                dialogs.forget(call);
-            }
+        }
+    }
+
+    /**
+     * jain-sip sends the 200 before it starts the dialog's retransmission timer; an ACK handled in between (a fast
+     * peer on a busy node) leaves that timer running and the 200 is sent again although it was ACKed. Handing the ACK
+     * to the dialog once more here, after the 200 was sent (the call's monitor orders the two), cancels the timer.
+     */
+    private static void stopOkRetransmissions(final DialogCall call, final RequestEvent event) {
+        if (call.dialog instanceof SIPDialog && event.getServerTransaction() instanceof SIPServerTransaction) {
+            ((SIPDialog) call.dialog).handleAck((SIPServerTransaction) event.getServerTransaction());
         }
     }
 

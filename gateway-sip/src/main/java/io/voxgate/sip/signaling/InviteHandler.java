@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * A new INVITE (no To tag): the checks before admission (loop, drain, required headers, digest, body type, session
  * interval, SDP),
  * 100 Trying, the edge's asynchronous admission, then 180/200 with the SDP answer (or the gateway's offer when the
- * INVITE had none), or the refusal.
+ * INVITE had none), or the refusal. Admission binds the RTP ports (the answer names them) but starts no media: that
+ * waits for the ACK.
  *
  * <p>Threading: {@link #onInvite} runs on a jain-sip thread and returns without waiting for admission; the outcome is
  * handled on the signalling timer thread, holding the call's monitor.
@@ -76,6 +77,12 @@ final class InviteHandler {
         final ServerTransaction st = responses.transactionFor(event);
         if (st == null) {
             return;
+        }
+        try {
+            // The dialog's 200 retransmissions and Timer H (64*T1, the unACKed INVITE given up) run on this T1.
+            st.setRetransmitTimer(config.policy.timerT1Ms());
+        } catch (final IllegalStateException ex) {
+            LOG.debug("INVITE transaction timer already running; T1 stays {}", ex.toString());
         }
         final String callId = SipRequests.callId(request);
         if (dialogs.contains(callId)) {
@@ -253,10 +260,24 @@ final class InviteHandler {
                 handler.onEnded(call.callId, "answer failed");
                 return;
             }
+            // No media yet: the agent and RTP start when the ACK confirms the dialog (DialogRequests.onAck), so an
+            // INVITE that is never ACKed (a spoofed source, a reflection attempt) sends no RTP anywhere, and gives its
+            // slot and ports back at Timer H. Kept here rather than left to jain-sip, whose dialog timeout event does
+            // not reach the listener for a server dialog.
+            call.ackTimer = timers.schedule(() -> ackTimedOut(call), 64L * config.policy.timerT1Ms(), TimeUnit.MILLISECONDS);
             sessionTimer.schedule(call);
-            if (call.media != null) {
-                handler.onAnswered(call.callId, call.media);
+        }
+    }
+
+    /** Timer H fired: the 200 was never ACKed. RFC 3261 §13.3.1.4: end the session with a BYE. */
+    private void ackTimedOut(final DialogCall call) {
+        synchronized (call) {
+            if (call.state != DialogCall.State.ANSWERED) {
+                return;
             }
+            counters.reject(RejectReason.ACK_TIMEOUT);
+            LOG.info("SIP call {}: no ACK for the 200 OK within 64*T1; ending it", call.callId);
+            dialogs.endFromSignalling(call, "no ACK");
         }
     }
 

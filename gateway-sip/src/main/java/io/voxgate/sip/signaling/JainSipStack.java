@@ -118,6 +118,8 @@ final class JainSipStack {
         // valve for UDP: jain-sip's own NIO processors enforce neither MAX_CONNECTIONS nor READ_TIMEOUT.
         p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", GuardedMessageProcessorFactory.class.getName());
         p.setProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE", AllowListValve.class.getName());
+        // jain-sip's parser calls every request SIP/2.0; this one marks other versions from the raw start line (505).
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", VersionCheckingParserFactory.class.getName());
         p.setProperty("gov.nist.javax.sip.NIO_MAX_SOCKET_IDLE_TIME", Long.toString(config.policy.idleCloseMs()));
         p.setProperty("gov.nist.javax.sip.AGGRESSIVE_CLEANUP", "true");
         if (config.transports.contains("tls")) {

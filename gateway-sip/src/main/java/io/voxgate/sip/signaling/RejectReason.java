@@ -35,6 +35,8 @@ public enum RejectReason {
     UNKNOWN_DIALOG,
     /** An in-dialog request whose tags match but which came from another address than the INVITE (481). */
     DIALOG_SENDER,
+    /** A request line naming a SIP version other than 2.0 (505). */
+    VERSION,
     /** A method the gateway does not implement (405). */
     METHOD,
     /** A TCP/TLS connection from outside {@code --sip-allow}: closed at once. */
@@ -42,7 +44,9 @@ public enum RejectReason {
     /** A TCP/TLS connection over the total or per-source cap: closed at once. */
     CONNECTION_LIMIT,
     /** A TCP/TLS connection that left a message incomplete past the read deadline: closed. */
-    READ_DEADLINE;
+    READ_DEADLINE,
+    /** A 200 OK never ACKed: given up at Timer H (64*T1) with a BYE; no media was ever sent. */
+    ACK_TIMEOUT;
 
     /** The Prometheus label value, e.g. {@code source_not_allowed}. */
     public String label() {

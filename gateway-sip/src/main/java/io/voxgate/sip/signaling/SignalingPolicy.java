@@ -39,6 +39,12 @@ public final class SignalingPolicy {
     public static final long DEFAULT_READ_DEADLINE_MS = 10_000;
     /** Idle TCP/TLS connections close after this; RFC 5626 keep-alives (CRLF) count as activity. */
     public static final long DEFAULT_IDLE_CLOSE_MS = 120_000;
+    /**
+     * RFC 3261 T1, the round-trip estimate behind every retransmission and Timer H (64*T1: an INVITE whose 200 is
+     * never ACKed is given up after it). 500 ms is the RFC's value for the public Internet; a shorter one only on a
+     * network whose round trips are known to be short.
+     */
+    public static final int DEFAULT_TIMER_T1_MS = 500;
 
     private final BooleanSupplier ready;
     private final Map<String, String> requiredHeaders;
@@ -51,6 +57,7 @@ public final class SignalingPolicy {
     private final long readDeadlineMs;
     private final long idleCloseMs;
     private final Path tlsCa;
+    private final int timerT1Ms;
 
     private SignalingPolicy(final Builder b) {
         this.ready = b.ready;
@@ -64,6 +71,7 @@ public final class SignalingPolicy {
         this.readDeadlineMs = b.readDeadlineMs;
         this.idleCloseMs = b.idleCloseMs;
         this.tlsCa = b.tlsCa;
+        this.timerT1Ms = b.timerT1Ms;
     }
 
     /** Every default. */
@@ -131,12 +139,17 @@ public final class SignalingPolicy {
         return tlsCa;
     }
 
+    /** RFC 3261 T1 for the INVITE transactions (their 200's retransmissions and Timer H), in ms. */
+    public int timerT1Ms() {
+        return timerT1Ms;
+    }
+
     @Override
     public String toString() {
         return "required headers " + requiredHeaders.keySet() + ", invites " + invitesPerSecond + "/s (burst " + inviteBurst
             + "), errors " + errorsPerSecond + "/s (burst " + errorBurst + "), connections " + maxConnections + " ("
             + maxConnectionsPerSource + " per source), read deadline " + readDeadlineMs + " ms, idle close " + idleCloseMs
-            + " ms, tls ca " + (tlsCa == null ? "JDK" : tlsCa);
+            + " ms, T1 " + timerT1Ms + " ms, tls ca " + (tlsCa == null ? "JDK" : tlsCa);
     }
 
     /** Collects the policy; {@link #build()} validates it. Not thread-safe. */
@@ -152,6 +165,7 @@ public final class SignalingPolicy {
         private long readDeadlineMs = DEFAULT_READ_DEADLINE_MS;
         private long idleCloseMs = DEFAULT_IDLE_CLOSE_MS;
         private Path tlsCa;
+        private int timerT1Ms = DEFAULT_TIMER_T1_MS;
 
         private Builder() {
         }
@@ -211,6 +225,12 @@ public final class SignalingPolicy {
             return this;
         }
 
+        /** RFC 3261 T1 in ms (Timer H is 64 times it). */
+        public Builder timerT1Ms(final int value) {
+            this.timerT1Ms = value;
+            return this;
+        }
+
         /**
          * Validates the policy.
          *
@@ -231,6 +251,9 @@ public final class SignalingPolicy {
             }
             if (idleCloseMs < 1_000 || idleCloseMs > 120_000) {
                 throw new IllegalArgumentException("SIP idle close must be 1000-120000 ms, was " + idleCloseMs);
+            }
+            if (timerT1Ms < 10 || timerT1Ms > 2_000) {
+                throw new IllegalArgumentException("SIP timer T1 must be 10-2000 ms, was " + timerT1Ms);
             }
             return new SignalingPolicy(this);
         }

@@ -279,6 +279,14 @@ public final class SipSignaling implements SipListenerExt {
                 counters.reject(RejectReason.RATE_LIMITED);
                 return;
             }
+            if (VersionCheckingParserFactory.hasUnsupportedVersion(request)) {
+                // RFC 3261 §8.2.2.1 / RFC 4475 §3.1.2.16: only SIP/2.0 is spoken; an ACK gets no answer.
+                counters.reject(RejectReason.VERSION);
+                if (!Request.ACK.equals(method)) {
+                    responses.respondStateless(request, Response.VERSION_NOT_SUPPORTED);
+                }
+                return;
+            }
             if (!Request.ACK.equals(method) && !Request.CANCEL.equals(method) && refusedExtensions(event)) {
                 return;
             }
@@ -291,7 +299,7 @@ public final class SipSignaling implements SipListenerExt {
                     }
                     break;
                 case Request.ACK:
-                    inDialog.onAck(request);
+                    inDialog.onAck(event);
                     break;
                 case Request.BYE:
                     inDialog.onBye(event);

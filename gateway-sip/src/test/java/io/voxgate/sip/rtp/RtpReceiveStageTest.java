@@ -1,6 +1,8 @@
 package io.voxgate.sip.rtp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.voxgate.sip.dtmf.DtmfEvents;
 import io.voxgate.sip.rtcp.RtpReceptionStatistics;
@@ -153,5 +155,26 @@ class RtpReceiveStageTest {
         final RtpReceiveStage s = new RtpReceiveStage(listener, statistics, false, 100 * MS, 8000);
         s.onDatagram(buf, 0, audio(0, 1, 7), PEER, 0);
         assertEquals(1, s.packetsDroppedUnconfigured());
+    }
+
+    private static final InetSocketAddress PEER_RTCP = new InetSocketAddress("192.0.2.10", 20001);
+
+    @Test
+    void shouldAcceptRtcpOnlyFromThePeersAddressAndSignalledRtcpPort() {
+        final RtpReceiveStage s = stage(false);
+        assertTrue(s.acceptsRtcpFrom(PEER_RTCP, PEER_RTCP));
+        assertFalse(s.acceptsRtcpFrom(new InetSocketAddress("198.51.100.7", 20001), PEER_RTCP), "a stranger");
+        assertFalse(s.acceptsRtcpFrom(new InetSocketAddress("192.0.2.10", 40001), PEER_RTCP), "the peer's host, another port");
+        assertEquals(2, s.rtcpDroppedWrongSource());
+    }
+
+    @Test
+    void shouldAcceptRtcpFromTheLatchedRtpSourcesPairedPort() {
+        final RtpReceiveStage s = stage(true);
+        final InetSocketAddress natted = new InetSocketAddress("203.0.113.5", 31000);
+        s.onDatagram(buf, 0, audio(0, 1, 7), natted, 0);
+        assertTrue(s.acceptsRtcpFrom(new InetSocketAddress("203.0.113.5", 31001), PEER_RTCP), "latched RTP port + 1");
+        assertFalse(s.acceptsRtcpFrom(PEER_RTCP, PEER_RTCP), "the signalled host once another source latched");
+        assertEquals(1, s.rtcpDroppedWrongSource());
     }
 }

@@ -64,6 +64,20 @@ class SipConformanceIT {
     }
 
     @Test
+    void shouldAnswer505WithAToTagForAnyVersionButSip20() throws IOException {
+        start(SourceAllowList.DEFAULT);
+        final String response = client.udpResponse(options("version-7", "", "SIP/7.0"));
+        assertNotNull(response);
+        assertTrue(response.startsWith("SIP/2.0 505"), response);
+        assertTrue(TO_TAG.matcher(response).find(), response);
+        final byte[] overTcp = new String(options("version-3-tcp", "", "SIP/3.0"), StandardCharsets.ISO_8859_1)
+            .replace("SIP/2.0/UDP", "SIP/2.0/TCP").getBytes(StandardCharsets.ISO_8859_1);
+        assertEquals(505, client.tcp(overTcp));
+        assertEquals(200, client.udp(options("version-lower", "", "sip/2.0")), "the literal is case-insensitive");
+        assertEquals(2, signaling.counters().rejected(RejectReason.VERSION));
+    }
+
+    @Test
     void shouldAnswerOptions503WithRetryAfterWhileNotReady() throws IOException {
         start(SourceAllowList.DEFAULT);
         ready.set(false);

@@ -44,6 +44,30 @@ public final class RawSipClient {
         }
     }
 
+    /**
+     * The final response's status code over UDP (provisional ones are read past), or -1 when no final response came
+     * within the wait (counted afresh after each provisional response).
+     */
+    public int udpFinal(final byte[] message) throws IOException {
+        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            socket.setSoTimeout(waitMs);
+            socket.send(new DatagramPacket(message, message.length, InetAddress.getLoopbackAddress(), port));
+            final byte[] buf = new byte[65_535];
+            while (true) {
+                final DatagramPacket in = new DatagramPacket(buf, buf.length);
+                try {
+                    socket.receive(in);
+                } catch (final SocketTimeoutException ex) {
+                    return -1;
+                }
+                final int status = status(new String(buf, 0, in.getLength(), StandardCharsets.ISO_8859_1));
+                if (status < 100 || status >= 200) {
+                    return status;
+                }
+            }
+        }
+    }
+
     /** The response's status code over a fresh TCP connection, or -1 when none came or the gateway closed it. */
     public int tcp(final byte[] message) throws IOException {
         try (Socket socket = new Socket()) {
