@@ -137,6 +137,55 @@ class PacedOutboundQueueTest {
     }
 
     @Test
+    void shouldPutTheUnheardReleasedBytesBackInFrontOnAPauseAndReleaseThemFromThatByteOnResume() {
+        final PacedOutboundQueue queue = new PacedOutboundQueue(AudioFormat.MULAW_8K, 5_000, 80 * MS);
+        final byte[] turn = new byte[8_000];
+        new Random(3).nextBytes(turn);
+        queue.offer(new UnsafeBuffer(turn), 0, turn.length, T0);
+        assertEquals(5, drain(queue, T0), "the frame playing plus the 80 ms lead");
+        final long pauseNs = T0 + 25 * MS;
+
+        assertEquals(600, queue.unplayedReleasedBytes(pauseNs), "75 ms of the 100 ms released not yet played");
+        assertEquals(600, queue.pause(pauseNs, 600));
+        assertEquals(0, drain(queue, pauseNs + 500 * MS), "nothing while paused");
+        assertEquals(Long.MAX_VALUE, queue.nextReleaseNs());
+        queue.resume(pauseNs + 500 * MS);
+
+        assertEquals(160, queue.poll(pauseNs + 500 * MS, out, 0));
+        for (int i = 0; i < 160; i++) {
+            assertEquals(turn[200 + i], out.getByte(i), "byte " + i + " of the first resumed frame");
+        }
+        assertEquals(1, queue.pauses());
+        assertEquals(600, queue.bytesRewound());
+    }
+
+    @Test
+    void shouldPutBackNoMoreThanItRetains() {
+        final PacedOutboundQueue queue = new PacedOutboundQueue(AudioFormat.MULAW_8K, 5_000, 0);
+        queue.offer(bytes(1_600, 0), 0, 1_600, T0);
+        for (int i = 0; i < 8; i++) {
+            drain(queue, T0 + i * 20 * MS);
+        }
+
+        assertEquals(queue.retainedBytesMax(), queue.pause(T0 + 160 * MS, 1_600));
+        assertEquals(2 * 160, queue.retainedBytesMax(), "lead 0: the frame playing and one more");
+    }
+
+    @Test
+    void shouldKeepAudioOfferedWhilePausedAndDropEverythingOnAFlush() {
+        final PacedOutboundQueue queue = new PacedOutboundQueue(AudioFormat.MULAW_8K, 5_000, 0);
+        queue.offer(bytes(800, 0), 0, 800, T0);
+        drain(queue, T0);
+        queue.pause(T0 + 5 * MS, 0);
+        queue.offer(bytes(800, 0), 0, 800, T0 + 10 * MS);
+        assertEquals(1_440, queue.pendingBytes());
+
+        assertEquals(9, queue.flush(T0 + 15 * MS));
+        assertFalse(queue.paused());
+        assertFalse(queue.hasPending());
+    }
+
+    @Test
     void shouldAcceptWhatFitsAndCountTheOverflow() {
         final PacedOutboundQueue queue = new PacedOutboundQueue(AudioFormat.MULAW_8K, 100, 0);
 
