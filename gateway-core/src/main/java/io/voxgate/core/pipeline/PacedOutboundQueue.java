@@ -319,12 +319,6 @@ public final class PacedOutboundQueue {
             head -= rewind;
             bytesRewound += rewind;
             playoutEndNs -= rewind * 1_000_000L / bytesPerMs;
-            // Frames are now cut from a new byte boundary: what arrived before the pause counts as ready now (the
-            // pause is not gateway latency: release delay is measured from the resumed deadline).
-            final long complete = (tail - head) / frameBytes;
-            for (long seq = headFrameSeq; seq < headFrameSeq + complete; seq++) {
-                frameReadyNs[(int) (seq % frameReadyNs.length)] = nowNs;
-            }
         }
         turnFinished = turnFinished && tail != head;
         return rewind;
@@ -353,6 +347,12 @@ public final class PacedOutboundQueue {
         paused = false;
         turnStartNs = Math.max(nowNs, playoutEndNs);
         framesReleasedInTurn = 0;
+        // Everything pending counts as ready now: the pause was the caller's, not gateway latency (and a rewind cut the
+        // frames from a new byte boundary, so their old times no longer match them anyway).
+        final long complete = (tail - head) / frameBytes;
+        for (long seq = headFrameSeq; seq < headFrameSeq + complete; seq++) {
+            frameReadyNs[(int) (seq % frameReadyNs.length)] = nowNs;
+        }
     }
 
     /** Whether releasing is paused ({@link #pause}). */

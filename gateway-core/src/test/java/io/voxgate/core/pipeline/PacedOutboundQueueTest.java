@@ -160,6 +160,22 @@ class PacedOutboundQueueTest {
     }
 
     @Test
+    void shouldNotCountThePauseOrTheLeadAfterAResumeAsAddedDelay() {
+        final PacedOutboundQueue queue = new PacedOutboundQueue(AudioFormat.MULAW_8K, 5_000, 80 * MS);
+        queue.offer(bytes(1_600, 0), 0, 1_600, T0);
+        drain(queue, T0);
+        queue.pause(T0 + 25 * MS, queue.unplayedReleasedBytes(T0 + 25 * MS));
+        queue.offer(bytes(1_600, 0), 0, 1_600, T0 + 100 * MS);
+        queue.resume(T0 + 600 * MS);
+
+        long worst = 0;
+        while (queue.poll(T0 + 600 * MS, out, 0) > 0) {
+            worst = Math.max(worst, queue.lastReleaseDelayNs());
+        }
+        assertEquals(0, worst);
+    }
+
+    @Test
     void shouldPutBackNoMoreThanItRetains() {
         final PacedOutboundQueue queue = new PacedOutboundQueue(AudioFormat.MULAW_8K, 5_000, 0);
         queue.offer(bytes(1_600, 0), 0, 1_600, T0);
