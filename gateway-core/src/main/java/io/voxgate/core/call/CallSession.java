@@ -72,6 +72,12 @@ public final class CallSession implements AgentListener {
      */
     public static final int MAX_AGENT_DIGITS = 32;
 
+    /**
+     * A paused turn resumes from a tick (no caller audio since the sound) only after at least this long: caller audio
+     * arrives every 20 ms, so a shorter gap between ticks is not silence.
+     */
+    private static final long TICK_RESUME_MIN_NS = 60_000_000L;
+
     private enum BargeInSource { AGENT, VAD, COMMAND }
 
     private final AgentCall call;
@@ -222,8 +228,9 @@ public final class CallSession implements AgentListener {
         if (state == CallState.ENDED) {
             return Long.MAX_VALUE;
         }
-        if (paused) {
-            followPause(nowNs);
+        if (paused && nowNs - callerSoundUntilNs >= Math.max(bargeInConfirmNs, TICK_RESUME_MIN_NS)) {
+            // Only the caller's audio can tell whether the sound goes on; when none arrives, the sound has stopped.
+            resume(nowNs);
         }
         releaseDue(nowNs);
         if (hangUpAfterPlayout != null && !queue.hasPending() && !queue.callerHearingAudio(nowNs)) {
@@ -461,7 +468,7 @@ public final class CallSession implements AgentListener {
         stats.recordBargeInPauseReaction(Math.max(queue.playoutEndNs(), clearedNs) - nowNs, clearedNs - nowNs);
     }
 
-    /** While paused: confirm on sustained sound, resume once the sound has been gone for the confirmation wait. */
+    /** While paused, on caller audio: confirm on sustained sound, resume once it has been gone for the confirm wait. */
     private void followPause(final long nowNs) {
         if (callerVad.soundActive()) {
             callerSoundUntilNs = Math.max(callerSoundUntilNs, nowNs);

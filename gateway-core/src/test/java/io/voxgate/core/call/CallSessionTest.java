@@ -374,6 +374,27 @@ class CallSessionTest {
     }
 
     @Test
+    void shouldResumeRatherThanConfirmWhenTheCallersAudioStopsMidSound() {
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);
+        final CallSession session = session(agent, CallSessionConfig.defaults());
+        session.start(nowNs);
+        listen(session, 500);
+        agent.listener.onAgentAudio(agentTurn(16_000), 0, 16_000, nowNs);
+        listen(session, 300);
+        speak(session, Signals.voiced(8_000, 100, 140, 9_000));
+        final int sentWhilePaused = leg.framesSent;
+
+        for (int i = 0; i < 50; i++) {
+            session.onTick(nowNs);
+            advanceTo(nowNs + 20 * MS);
+        }
+
+        assertEquals(0, session.stats().bargeIns(), "a silent line is not sustained speech");
+        assertEquals(1, session.stats().bargeInsResumed());
+        assertTrue(leg.framesSent > sentWhilePaused);
+    }
+
+    @Test
     void shouldQueueAgentAudioThatArrivesWhilePausedBehindTheUnheardTurn() {
         final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);
         final CallSession session = session(agent, CallSessionConfig.defaults());
