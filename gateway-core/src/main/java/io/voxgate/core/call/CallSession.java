@@ -453,7 +453,11 @@ public final class CallSession implements AgentListener {
             callerSoundUntilNs = nowNs;
             return;
         }
-        if (turnInterrupted || (!queue.hasPending() && !queue.callerHearingAudio(nowNs))) {
+        if (turnInterrupted) {
+            stats.bargeInsIgnoredRepeat++;
+            return;
+        }
+        if (!queue.hasPending() && !queue.callerHearingAudio(nowNs)) {
             stats.bargeInsIgnoredSilent++;
             return;
         }
@@ -489,7 +493,7 @@ public final class CallSession implements AgentListener {
     }
 
     private void bargeIn(final long nowNs, final BargeInSource source) {
-        if (paused) {
+        if (paused && state == CallState.ACTIVE) {
             paused = false;
             turnInterrupted = true;
             queue.flush(nowNs);
@@ -537,6 +541,7 @@ public final class CallSession implements AgentListener {
             return;
         }
         finishing = true;
+        paused = false;
         endReason = reason;
         stats.endReason = reason;
         stats.endedNs = nowNs;
