@@ -38,6 +38,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  * released bytes (the lead plus two frames, {@link #retainedBytesMax()}) in its ring until newer audio needs the room.
  * {@link #resume} starts a new turn on the playout grid from the first byte the caller did not hear, which may lie
  * inside a frame: from there on frames are cut from that byte.
+ * <p>An agent that streams at real time and keeps streaming while paused (an echo, a plain stream, silence
+ * included) would leave every pause behind as added latency, until the queue overflowed. So a resumed turn catches up:
+ * it skips quiet frames (every sample within {@value #QUIET_LEVEL} of zero, about -54 dBFS) up to the smaller of the
+ * pause's length and what the queue grew by during it ({@link #framesSkippedQuiet()}). Words are never skipped; an
+ * agent that sent its turn ahead, or held it while paused, grows nothing and loses nothing.
  *
  * <h2>Capacity and storage</h2>
  * The queue holds up to {@code capacityMs} of pending audio (plus the few released frames it retains for a pause);
@@ -59,6 +64,8 @@ public final class PacedOutboundQueue {
     public static final long DEFAULT_LEAD_NS = 80_000_000L;
     /** Default capacity: 5 s of agent audio, more than any TTS burst ahead of real time. */
     public static final int DEFAULT_CAPACITY_MS = 5_000;
+    /** Largest linear magnitude a quiet frame's samples may have when a resumed turn catches up (about -54 dBFS). */
+    public static final int QUIET_LEVEL = 64;
     /** Storage a queue starts with: a second, far more than real-time streaming keeps queued (lead plus jitter). */
     public static final int INITIAL_STORAGE_MS = 1_000;
 
@@ -88,6 +95,11 @@ public final class PacedOutboundQueue {
     private boolean turnFinished;
     private long lastReleaseDelayNs;
     private boolean paused;
+    private long pausedAtNs;
+    private long pendingAtPause;
+    private long catchUpBytes;
+    /** Per code of a one-byte codec, whether it is quiet; null for wider codecs, which never skip. */
+    private final boolean[] quietCode;
 
     private long framesQueued;
     private long framesReleased;
@@ -97,6 +109,7 @@ public final class PacedOutboundQueue {
     private long framesPadded;
     private long pauses;
     private long bytesRewound;
+    private long framesSkippedQuiet;
 
     /**
      * A queue for {@code format} holding up to {@code capacityMs} of audio.
@@ -131,9 +144,24 @@ public final class PacedOutboundQueue {
         this.retainBytes = (int) ((leadNs + ptimeNs - 1) / ptimeNs + 2) * frameBytes;
         this.bytesPerSample = format.encoding().codec().bytesPerSample();
         this.bytesPerMs = format.bytesPerMs();
+        this.quietCode = bytesPerSample == 1 ? quietCodes(format.encoding().codec()) : null;
         this.ring = new byte[Math.min(capacityBytes + retainBytes, INITIAL_STORAGE_MS * format.bytesPerMs())];
         this.ringBuffer = new UnsafeBuffer(ring);
         this.frameReadyNs = new long[ring.length / frameBytes + 1];
+    }
+
+    private static boolean[] quietCodes(final AudioCodec codec) {
+        final UnsafeBuffer codes = new UnsafeBuffer(new byte[256]);
+        for (int i = 0; i < 256; i++) {
+            codes.putByte(i, (byte) i);
+        }
+        final short[] linear = new short[256];
+        codec.decode(codes, 0, linear, 0, 256);
+        final boolean[] quiet = new boolean[256];
+        for (int i = 0; i < 256; i++) {
+            quiet[i] = Math.abs(linear[i]) <= QUIET_LEVEL;
+        }
+        return quiet;
     }
 
     /** A queue for {@code format} whose partial tails wait two ptimes for more audio. */
@@ -154,6 +182,7 @@ public final class PacedOutboundQueue {
         if (pending == 0) {
             turnStartNs = Math.max(nowNs, playoutEndNs);
             framesReleasedInTurn = 0;
+            catchUpBytes = 0;
         }
         final int accepted = Math.min(length, capacityBytes - pending);
         if (accepted < length) {
@@ -227,6 +256,15 @@ public final class PacedOutboundQueue {
         if (eligibleNs > nowNs) {
             return 0;
         }
+        while (catchUpBytes >= frameBytes && tail - head > frameBytes && headFrameQuiet()) {
+            // The skipped frame's playout slot goes to the next one: that is the catching up.
+            head += frameBytes;
+            // Released bytes must stay contiguous for a pause to put them back: the skipped frame breaks that.
+            retainFrom = head;
+            headFrameSeq++;
+            catchUpBytes -= frameBytes;
+            framesSkippedQuiet++;
+        }
         final int pending = (int) (tail - head);
         final int take = Math.min(pending, frameBytes);
         final int start = (int) (head % ring.length);
@@ -258,6 +296,15 @@ public final class PacedOutboundQueue {
         return frameBytes;
     }
 
+    private boolean headFrameQuiet() {
+        for (int i = 0; i < frameBytes; i++) {
+            if (!quietCode[ring[(int) ((head + i) % ring.length)] & 0xFF]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
      * When {@link #poll} will next return a frame: a time at or before {@code nowNs} means now,
      * {@link Long#MAX_VALUE} means nothing is pending.
@@ -285,6 +332,7 @@ public final class PacedOutboundQueue {
         head = tail;
         retainFrom = head;
         paused = false;
+        catchUpBytes = 0;
         headFrameSeq += dropped;
         turnFinished = false;
         framesReleasedInTurn = 0;
@@ -313,6 +361,7 @@ public final class PacedOutboundQueue {
             return 0;
         }
         paused = true;
+        pausedAtNs = nowNs;
         pauses++;
         final int rewind = (int) Math.min(Math.max(0, unheardBytes) / bytesPerSample * bytesPerSample, head - retainFrom);
         if (rewind > 0) {
@@ -320,6 +369,7 @@ public final class PacedOutboundQueue {
             bytesRewound += rewind;
             playoutEndNs -= rewind * 1_000_000L / bytesPerMs;
         }
+        pendingAtPause = tail - head;
         turnFinished = turnFinished && tail != head;
         return rewind;
     }
@@ -347,6 +397,10 @@ public final class PacedOutboundQueue {
         paused = false;
         turnStartNs = Math.max(nowNs, playoutEndNs);
         framesReleasedInTurn = 0;
+        if (quietCode != null) {
+            catchUpBytes = Math.min(Math.max(0L, nowNs - pausedAtNs) * bytesPerMs / 1_000_000L,
+                Math.max(0L, tail - head - pendingAtPause));
+        }
         // Everything pending counts as ready now: the pause was the caller's, not gateway latency (and a rewind cut the
         // frames from a new byte boundary, so their old times no longer match them anyway).
         final long complete = (tail - head) / frameBytes;
@@ -368,6 +422,11 @@ public final class PacedOutboundQueue {
     /** Times {@link #pause} took effect. */
     public long pauses() {
         return pauses;
+    }
+
+    /** Quiet frames a resumed turn skipped to catch up the time its pause cost. */
+    public long framesSkippedQuiet() {
+        return framesSkippedQuiet;
     }
 
     /** Bytes {@link #pause} put back in front of the queue. */

@@ -176,6 +176,49 @@ class PacedOutboundQueueTest {
     }
 
     @Test
+    void shouldCatchUpARealTimeStreamAfterAPauseBySkippingQuietFramesOnly() {
+        final PacedOutboundQueue queue = new PacedOutboundQueue(AudioFormat.MULAW_8K, 5_000, 0);
+        final UnsafeBuffer quiet = new UnsafeBuffer(new byte[160]);
+        quiet.setMemory(0, 160, (byte) 0xFF);
+        final UnsafeBuffer loud = bytes(160, 0);
+        long now = T0;
+        queue.offer(loud, 0, 160, now);
+        assertEquals(160, queue.poll(now, out, 0));
+        queue.pause(now + 5 * MS, 0);
+        for (int i = 1; i <= 25; i++) {
+            now = T0 + i * 20 * MS;
+            queue.offer(i % 5 == 0 ? loud : quiet, 0, 160, now);
+        }
+        queue.resume(now);
+
+        int released = 0;
+        int loudReleased = 0;
+        for (int i = 0; i < 50; i++) {
+            if (queue.poll(now + i * 20 * MS, out, 0) > 0) {
+                released++;
+                loudReleased += out.getByte(10) != (byte) 0xFF ? 1 : 0;
+            }
+        }
+        assertEquals(5, loudReleased, "every loud frame is played");
+        assertEquals(20, queue.framesSkippedQuiet(), "the 500 ms pause caught up in quiet frames, the last frame kept");
+        assertEquals(5, released);
+    }
+
+    @Test
+    void shouldSkipNothingWhenTheAgentSentItsTurnBeforeThePause() {
+        final PacedOutboundQueue queue = new PacedOutboundQueue(AudioFormat.MULAW_8K, 5_000, 0);
+        final UnsafeBuffer quiet = new UnsafeBuffer(new byte[1_600]);
+        quiet.setMemory(0, 1_600, (byte) 0xFF);
+        queue.offer(quiet, 0, 1_600, T0);
+        drain(queue, T0);
+        queue.pause(T0 + 5 * MS, 0);
+        queue.resume(T0 + 500 * MS);
+
+        assertEquals(9, drain(queue, T0 + 2_000 * MS));
+        assertEquals(0, queue.framesSkippedQuiet());
+    }
+
+    @Test
     void shouldPutBackNoMoreThanItRetains() {
         final PacedOutboundQueue queue = new PacedOutboundQueue(AudioFormat.MULAW_8K, 5_000, 0);
         queue.offer(bytes(1_600, 0), 0, 1_600, T0);
