@@ -86,6 +86,10 @@ public final class LoadGenerator {
     private final Map<String, CallTally.GatewayCallFigures> gatewayCalls = new ConcurrentHashMap<>();
     private long gatewayCallsReported;
     private long gatewayFramesDropped;
+    private long gatewayBargeInPauses;
+    private long gatewayBargeInsResumed;
+    private long gatewayBargeIns;
+    private long gatewayAudioResumedMs;
 
     /** A call's result as the simulator completed it, queued for the control thread. */
     private record Completion(String callSid, EchoLatencyProbe.CallProbe probe, SimulatedCallResult result, Throwable failure) {
@@ -187,6 +191,10 @@ public final class LoadGenerator {
         // Held at hang-up: queued for paced playout, or (Vapi) sent to the agent and not yet echoed back by it.
         gatewayCalls.put(callId, new CallTally.GatewayCallFigures(stats.framesFromCaller(), stats.framesToCaller(),
             stats.framesDroppedAtEnd() + stats.framesDroppedEnded() + Math.max(0, stats.framesToAgent() - stats.framesFromAgent())));
+        gatewayBargeInPauses += stats.bargeInPauses();
+        gatewayBargeInsResumed += stats.bargeInsResumed();
+        gatewayBargeIns += stats.bargeIns();
+        gatewayAudioResumedMs += stats.audioResumedMs();
         gatewayFramesDropped += stats.framesDroppedPreConnect() + stats.framesDroppedNotConnected() + stats.framesDroppedEnded()
             + stats.framesDroppedAtEnd() + stats.framesDroppedOverflow();
     }
@@ -221,8 +229,8 @@ public final class LoadGenerator {
         out.printf(Locale.ROOT, "load: %d calls at %d/s, %d s each%s, agent %s (%s)%s, gateway %s on 127.0.0.1:%d%n",
             options.calls(), options.rampPerSecond(), options.holdSeconds(),
             options.sustained() ? ", kept up for " + options.durationSeconds() + " s" : "", options.agent(), options.agentFormat(),
-            script == null ? "" : String.format(Locale.ROOT, ", %.0f %% of the calls barge in %d times", 100 * options.bargeInFraction(),
-                script.cycles()),
+            script == null ? "" : String.format(Locale.ROOT, ", %.0f %% of the calls talk over the parrot %d times (half of them"
+                + " backchannels)", 100 * options.bargeInFraction(), script.talkOvers()),
             remote == null ? "in-process" : "external", portOf(gateway, options));
 
         if (options.warmupSeconds() > 0) {
@@ -504,6 +512,24 @@ public final class LoadGenerator {
             barge.put("notOverReplay", bargeIns.notOverReplay());
             barge.set("onsetToClearUs", ResultJson.percentiles(mapper, bargeIns.clearUs()));
             barge.set("onsetToOldTurnEndUs", ResultJson.percentiles(mapper, bargeIns.oldTurnEndUs()));
+            final ObjectNode back = barge.putObject("backchannels");
+            back.put("method", "a " + BargeInScript.BACKCHANNEL_MS + " ms mm-hm at -20 dBFS " + BargeInScript.INTO_REPLAY_MS
+                + " ms into the parrot's replay; heard = bytes received in its part of the cycle less what each clear dropped"
+                + " (Twilio's buffer modelled at real time), over the replay's " + BargeInScript.REPLAY_MS + " ms, per mille");
+            back.put("count", bargeIns.backchannels());
+            back.put("paused", bargeIns.backchannelsCleared());
+            back.put("resumed", bargeIns.backchannelsResumed());
+            back.set("onsetToClearUs", ResultJson.percentiles(mapper, bargeIns.backchannelClearUs()));
+            back.set("heardPerMille", ResultJson.percentiles(mapper, bargeIns.backchannelHeardPerMille()));
+            if (gateway != null) {
+                synchronized (this) {
+                    final ObjectNode reported = barge.putObject("gatewayReported");
+                    reported.put("pauses", gatewayBargeInPauses);
+                    reported.put("resumed", gatewayBargeInsResumed);
+                    reported.put("confirmed", gatewayBargeIns);
+                    reported.put("audioResumedMs", gatewayAudioResumedMs);
+                }
+            }
         }
         ResultJson.resources(json, new ResultJson.Scope(external, options.externalPid().isPresent()),
             new ResultJson.LiveHeap(m.liveHeapBefore, m.liveHeapSteady, m.liveHeapAfter), m.before, m.after, m.windowStart, m.windowEnd,
@@ -642,6 +668,19 @@ public final class LoadGenerator {
                     + " p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", clear.get("p50").asLong() / 1e3, clear.get("p99").asLong() / 1e3,
                     clear.get("max").asLong() / 1e3, end.path("p50").asLong() / 1e3, end.path("p99").asLong() / 1e3,
                     end.path("max").asLong() / 1e3);
+            }
+            final ObjectNode back = (ObjectNode) barge.get("backchannels");
+            final ObjectNode backClear = (ObjectNode) back.get("onsetToClearUs");
+            final ObjectNode heard = (ObjectNode) back.get("heardPerMille");
+            out.printf(Locale.ROOT, "backchannel %d over the replay, %d paused, %d resumed; onset to clear p50 %.1f ms, p99 %.1f ms;"
+                + " replay heard p50 %.1f %%, min %.1f %%, max %.1f %%%n", back.get("count").asLong(), back.get("paused").asLong(),
+                back.get("resumed").asLong(), backClear.path("p50").asLong() / 1e3, backClear.path("p99").asLong() / 1e3,
+                heard.path("p50").asLong() / 10.0, heard.path("min").asLong() / 10.0, heard.path("max").asLong() / 10.0);
+            final ObjectNode reported = (ObjectNode) barge.get("gatewayReported");
+            if (reported != null) {
+                out.printf(Locale.ROOT, "            gateway: %d pauses, %d resumed (%d ms of turns kept), %d barge-ins confirmed%n",
+                    reported.get("pauses").asLong(), reported.get("resumed").asLong(), reported.get("audioResumedMs").asLong(),
+                    reported.get("confirmed").asLong());
             }
         }
         ResultJson.printResources(out, json, "simulator threads");

@@ -102,6 +102,26 @@ class LoadGeneratorIT {
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldReportBackchannelsAsPausesTheTurnResumesFromWithTheReplayHeardOnce() throws Exception {
+        final LoadOptions options = new LoadOptions(2, 50, 4, 1_200, 0, "parrot", "mulaw/8000", out, 0, OptionalInt.empty(),
+            OptionalInt.empty(), 1, 0, 1.0, Optional.empty(), 0, "twilio", OptionalInt.empty());
+        final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+
+        final LoadResult result = new LoadGenerator(options, new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
+
+        assertEquals(2, result.callsOk(), () -> printed.toString(StandardCharsets.UTF_8));
+        final var back = result.json().get("bargeIn").get("backchannels");
+        assertEquals(2, back.get("count").asLong(), () -> back + "\n" + printed.toString(StandardCharsets.UTF_8));
+        assertEquals(2, back.get("paused").asLong(), back::toString);
+        assertEquals(2, back.get("resumed").asLong(), back::toString);
+        assertTrue(back.get("heardPerMille").get("min").asLong() >= 950, back::toString);
+        final var reported = result.json().get("bargeIn").get("gatewayReported");
+        assertEquals(2, reported.get("resumed").asLong(), reported::toString);
+        assertEquals(2, reported.get("confirmed").asLong(), reported::toString);
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void shouldEchoEveryFrameThroughTheVapiStandIn() throws Exception {
         // A longer tail than the echo's: the stand-in's hop puts echoes in flight outside the gateway at hang-up.
         // A warm-up call first: the first Vapi call of a JVM pays for its HTTP client and JIT, seconds on a busy machine.

@@ -534,6 +534,11 @@ public final class GatewayConfig {
         return bool(GatewayOption.BARGE_IN_VAD);
     }
 
+    /** {@code --barge-in-confirm-ms}. */
+    public int bargeInConfirmMs() {
+        return integer(GatewayOption.BARGE_IN_CONFIRM_MS);
+    }
+
     /** {@code --log-format}: text or json. */
     public String logFormat() {
         return text(GatewayOption.LOG_FORMAT);

@@ -84,6 +84,14 @@ public enum GatewayOption {
     OUTBOUND_LEAD_MS("outbound-lead-ms", OptionKind.INTEGER, "80", "ms of agent audio sent ahead of playout", 20, 1_000),
     /** Local VAD barge-in for every agent, on by default because not every agent signals interruptions. */
     BARGE_IN_VAD("barge-in-vad", OptionKind.BOOLEAN, "true", "detect barge-in with the gateway's own VAD"),
+    /**
+     * How long a turn paused on a VAD onset waits, after the caller's sound ends, for the agent to confirm the
+     * interruption before it resumes from the first unheard sample; 0 flushes at the onset (no pause). 300 ms: longer
+     * than the gaps between words, short enough that a backchannel costs about half a second (docs/architecture.md).
+     */
+    BARGE_IN_CONFIRM_MS("barge-in-confirm-ms", OptionKind.INTEGER, "300",
+        "ms an unconfirmed barge-in pause waits after the caller's sound before playout resumes; 0 flushes at once", 0,
+        2_000),
     /** Seconds a request may take to arrive whole (headers and body); webhook clients send theirs at once. */
     REQUEST_TIMEOUT("request-timeout", OptionKind.INTEGER, "10", "seconds for a request's headers and body to arrive", 1, 600),
     /** Connections at once on the public listener; four per call at the default call limit. */

@@ -60,6 +60,11 @@ public final class Demo {
         long framesFromCaller;
         long framesToCaller;
         long digitsToAgent;
+        long bargeInPauses;
+        long bargeInsResumed;
+        long bargeIns;
+        long audioResumedMs;
+        long bargeInPausedMs;
         double inboundP50Us;
         double inboundP99Us;
         double outboundP50Us;
@@ -183,6 +188,10 @@ public final class Demo {
         if (result.error() != null) {
             out.println("    error: " + result.error());
         }
+        if (f.bargeInPauses > 0 || f.bargeIns > 0) {
+            out.printf(Locale.ROOT, "    barge-in: %d paused (%d ms in all), %d resumed with %d ms of the turn kept, %d confirmed%n",
+                f.bargeInPauses, f.bargeInPausedMs, f.bargeInsResumed, f.audioResumedMs, f.bargeIns);
+        }
         if (result.dtmfSent() > 0) {
             out.printf(Locale.ROOT, "    DTMF: %d sent, %d reached the agent%n", result.dtmfSent(), f.digitsToAgent);
         }
@@ -196,6 +205,11 @@ public final class Demo {
         f.framesFromCaller = stats.framesFromCaller();
         f.framesToCaller = stats.framesToCaller();
         f.digitsToAgent = stats.digitsToAgent();
+        f.bargeInPauses = stats.bargeInPauses();
+        f.bargeInsResumed = stats.bargeInsResumed();
+        f.bargeIns = stats.bargeIns();
+        f.audioResumedMs = stats.audioResumedMs();
+        f.bargeInPausedMs = stats.bargeInPausedMs();
         f.inboundP50Us = inboundUs.getValueAtPercentile(50);
         f.inboundP99Us = inboundUs.getValueAtPercentile(99);
         f.outboundP50Us = outboundUs.getValueAtPercentile(50);

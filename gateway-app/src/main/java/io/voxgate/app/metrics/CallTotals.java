@@ -33,11 +33,18 @@ final class CallTotals implements CallRegistry.CallVisitor {
         long bargeInsFromVad;
         long bargeInsFromCommand;
         long bargeInsIgnored;
+        long bargeInPauses;
+        long bargeInsResumed;
+        long audioResumedMs;
+        long bargeInPausedMs;
         long digitsToAgent;
         long digitsToCaller;
         final Histogram inboundUs = histogram();
         final Histogram outboundUs = histogram();
         final Histogram bargeInReactionUs = histogram();
+        final Histogram onsetToPauseUs = histogram();
+        final Histogram onsetToClearUs = histogram();
+        final Histogram pauseUs = histogram();
         final Histogram agentConnectUs = histogram();
 
         private static Histogram histogram() {
@@ -59,6 +66,10 @@ final class CallTotals implements CallRegistry.CallVisitor {
             bargeInsFromVad += stats.bargeInsFromVad();
             bargeInsFromCommand += stats.bargeInsFromCommand();
             bargeInsIgnored += stats.bargeInsIgnoredSilent() + stats.bargeInsIgnoredRepeat();
+            bargeInPauses += stats.bargeInPauses();
+            bargeInsResumed += stats.bargeInsResumed();
+            audioResumedMs += stats.audioResumedMs();
+            bargeInPausedMs += stats.bargeInPausedMs();
             digitsToAgent += stats.digitsToAgent();
             digitsToCaller += stats.digitsToCaller();
             if (ended) {
@@ -86,11 +97,18 @@ final class CallTotals implements CallRegistry.CallVisitor {
             bargeInsFromVad += other.bargeInsFromVad;
             bargeInsFromCommand += other.bargeInsFromCommand;
             bargeInsIgnored += other.bargeInsIgnored;
+            bargeInPauses += other.bargeInPauses;
+            bargeInsResumed += other.bargeInsResumed;
+            audioResumedMs += other.audioResumedMs;
+            bargeInPausedMs += other.bargeInPausedMs;
             digitsToAgent += other.digitsToAgent;
             digitsToCaller += other.digitsToCaller;
             inboundUs.add(other.inboundUs);
             outboundUs.add(other.outboundUs);
             bargeInReactionUs.add(other.bargeInReactionUs);
+            onsetToPauseUs.add(other.onsetToPauseUs);
+            onsetToClearUs.add(other.onsetToClearUs);
+            pauseUs.add(other.pauseUs);
             agentConnectUs.add(other.agentConnectUs);
         }
     }
@@ -116,6 +134,12 @@ final class CallTotals implements CallRegistry.CallVisitor {
             totals.inboundUs.add(inboundUs);
             totals.outboundUs.add(outboundUs);
             totals.bargeInReactionUs.add(bargeInReactionUs);
+        });
+        registry.latency().drainPausesTo((edge, onsetToPauseUs, onsetToClearUs, pauseUs) -> {
+            final EdgeTotals totals = ended.computeIfAbsent(edge, e -> new EdgeTotals());
+            totals.onsetToPauseUs.add(onsetToPauseUs);
+            totals.onsetToClearUs.add(onsetToClearUs);
+            totals.pauseUs.add(pauseUs);
         });
         final Map<String, EdgeTotals> live = new HashMap<>();
         registry.forEachCall((callId, edge, stats) -> live.computeIfAbsent(edge, e -> new EdgeTotals()).add(stats, false));

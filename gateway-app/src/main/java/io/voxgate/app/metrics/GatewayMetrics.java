@@ -56,6 +56,8 @@ public final class GatewayMetrics {
     static final double[] LATENCY_BUCKETS_S = {0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5};
     /** Barge-in reaction: what a caller hears of the old turn; 300 ms is where the demo calls it a failure. */
     static final double[] BARGE_IN_BUCKETS_S = {0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 2};
+    /** A barge-in pause: a backchannel and the confirmation wait take about a second; a long one means a slow agent. */
+    static final double[] BARGE_IN_PAUSE_BUCKETS_S = {0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5};
     /** Agent connect: an embedded agent is instant, Vapi's POST /call plus the socket takes a few hundred ms. */
     static final double[] AGENT_CONNECT_BUCKETS_S = {0.005, 0.025, 0.1, 0.25, 0.5, 1, 2, 5, 10};
 
@@ -142,6 +144,13 @@ public final class GatewayMetrics {
             }).register(prometheus);
         perEdgeCounter("voxgate_barge_ins_ignored", "Barge-in signals ignored (agent silent, or repeat in one turn)",
             t -> t.bargeInsIgnored);
+        perEdgeCounter("voxgate_barge_in_pauses", "Agent turns paused on a caller VAD onset (suspected barge-ins)",
+            t -> t.bargeInPauses);
+        perEdgeCounter("voxgate_barge_ins_resumed", "Paused turns resumed because no barge-in was confirmed (false ones)",
+            t -> t.bargeInsResumed);
+        perEdgeCounter("voxgate_barge_in_audio_resumed_ms", "Agent audio, in ms, that resumed after a false barge-in",
+            t -> t.audioResumedMs);
+        perEdgeCounter("voxgate_barge_in_paused_ms", "Time, in ms, agent turns spent paused", t -> t.bargeInPausedMs);
         perEdgeCounter("voxgate_digits_to_agent", "DTMF digits delivered to the agent", t -> t.digitsToAgent);
         perEdgeCounter("voxgate_digits_to_caller", "DTMF digits the agent played to the caller", t -> t.digitsToCaller);
         latency("voxgate_gateway_latency_inbound_seconds", "Gateway-added latency, caller to agent", t -> t.inboundUs);
@@ -151,6 +160,12 @@ public final class GatewayMetrics {
             + "outbound: agent to caller, pacing excluded)", LATENCY_BUCKETS_S, true, t -> t.inboundUs, t -> t.outboundUs);
         histogram("voxgate_barge_in_reaction_seconds", "Barge-in signal to the end of the old turn at the caller, by edge",
             BARGE_IN_BUCKETS_S, false, t -> t.bargeInReactionUs, null);
+        histogram("voxgate_barge_in_onset_to_pause_seconds", "Caller VAD onset over the agent to the caller no longer hearing "
+            + "it, by edge", BARGE_IN_BUCKETS_S, false, t -> t.onsetToPauseUs, null);
+        histogram("voxgate_barge_in_onset_to_clear_seconds", "Caller VAD onset over the agent to the edge told to stop playout "
+            + "(Twilio clear), by edge", BARGE_IN_BUCKETS_S, false, t -> t.onsetToClearUs, null);
+        histogram("voxgate_barge_in_pause_seconds", "How long a paused agent turn waited before it was confirmed or resumed, "
+            + "by edge", BARGE_IN_PAUSE_BUCKETS_S, false, t -> t.pauseUs, null);
         histogram("voxgate_agent_connect_seconds", "Agent connect time of ended calls, by edge", AGENT_CONNECT_BUCKETS_S, false,
             t -> t.agentConnectUs, null);
         // Heap in use right after the last collection, summed over the heap pools: what a soak watches for growth,

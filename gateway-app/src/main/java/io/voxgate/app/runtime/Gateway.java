@@ -127,7 +127,8 @@ public final class Gateway implements AutoCloseable {
         // The echo agent returns the caller's own voice: local VAD would take every new utterance for a barge-in.
         final CallSessionConfig sessions = CallSessionConfig.defaults()
             .withOutboundLeadMs(config.outboundLeadMs())
-            .withBargeInVad(config.bargeInVad() && !"echo".equals(config.agent()));
+            .withBargeInVad(config.bargeInVad() && !"echo".equals(config.agent()))
+            .withBargeInConfirmMs(config.bargeInConfirmMs());
         final TwilioEdgeConfig twilioConfig = TwilioEdgeConfig.builder()
             .publicUrl(publicUrl)
             .authToken(secrets.twilioAuthToken().orElse(null))

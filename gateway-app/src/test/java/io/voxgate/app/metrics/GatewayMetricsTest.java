@@ -188,6 +188,25 @@ class GatewayMetricsTest {
     }
 
     @Test
+    void shouldExportTheBargeInPauseCountersAndHistogramsPerEdge() {
+        final GatewayMetrics metrics = new GatewayMetrics();
+        final CallRegistry registry = new CallRegistry(10, metrics.callEndObserver());
+        metrics.bind(registry);
+        talk(call(registry, "CA1", "twilio"), 10);
+
+        final String text = scrape(metrics);
+
+        for (final String counter : new String[] {"voxgate_barge_in_pauses_total", "voxgate_barge_ins_resumed_total",
+            "voxgate_barge_in_audio_resumed_ms_total", "voxgate_barge_in_paused_ms_total"}) {
+            assertTrue(text.contains(counter + "{edge=\"twilio\"} 0.0"), counter + " in " + text);
+        }
+        for (final String histogram : new String[] {"voxgate_barge_in_onset_to_pause_seconds",
+            "voxgate_barge_in_onset_to_clear_seconds", "voxgate_barge_in_pause_seconds"}) {
+            assertTrue(text.contains(histogram + "_bucket{edge=\"twilio\",le=\"+Inf\"} 0"), histogram + " in " + text);
+        }
+    }
+
+    @Test
     void shouldPutEachRecordedValueInTheFirstBucketAtOrAboveIt() {
         final Histogram us = new Histogram(CallStats.MAX_RECORDED_US, 2);
         us.recordValue(100);

@@ -23,16 +23,20 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   <li><b>Replaying</b>: streamed the way a TTS engine streams, with no clock of its own: an initial burst of
  *       {@value #INITIAL_BURST_MS} ms, then as many bytes as each caller chunk carries, so it runs at real time plus
  *       the burst, paced by the caller's own 20 ms frames.</li>
- *   <li><b>Interruption</b>: a VAD onset while replaying, or while the replay may still be playing at the caller, stops
- *       the replay, reports {@link AgentListener#onAgentInterruption}, and starts recording the new utterance.</li>
+ *   <li><b>Interruption</b>: a VAD onset while replaying, or while the replay may still be playing at the caller, holds
+ *       the replay (nothing more is sent) and listens, as a good voice agent does: once the caller's sound has lasted
+ *       {@value #INTERRUPTION_SPEECH_MS} ms from the onset it is taken as the caller taking the turn: the replay stops,
+ *       {@link AgentListener#onAgentInterruption} is reported, and the new utterance (with its pre-roll) is recorded.
+ *       A shorter sound (a backchannel such as "mm-hm") is neither an interruption nor an utterance: the replay goes
+ *       on where it was held, and the sound is never replayed.</li>
  *   <li><b>Digits</b>: repeated at once: each DTMF digit the caller presses is asked back with
  *       {@link AgentListener#onAgentDigits}, a one-digit string from a shared table.</li>
  * </ul>
  *
  * <p>Connects synchronously inside {@link #connect}. Threading: the call's thread only. Ownership: copies what it
  * records; the audio it sends is a view of its own buffer, lent for the listener call. Memory: one
- * {@value #MAX_UTTERANCE_MS} ms buffer in the agent's format (64 KB at mu-law 8 kHz, 384 KB at PCM16 24 kHz).
- * Allocates nothing after construction.
+ * {@value #MAX_UTTERANCE_MS} ms buffer in the agent's format (64 KB at mu-law 8 kHz, 384 KB at PCM16 24 kHz) and a
+ * 700 ms pre-roll ring. Allocates nothing after construction.
  */
 public final class ParrotAgent implements VoiceAgent {
     /** Longest utterance recorded, in ms. */
@@ -43,6 +47,11 @@ public final class ParrotAgent implements VoiceAgent {
     public static final int INITIAL_BURST_MS = 100;
     /** Audio kept from before the VAD confirmed an onset, in ms. */
     public static final int PRE_ROLL_MS = 200;
+    /**
+     * How long the caller's sound must last, from the VAD's onset, to interrupt a replay: the gateway's own default
+     * sustained-speech threshold, for the same reason (backchannels last 150-400 ms).
+     */
+    public static final int INTERRUPTION_SPEECH_MS = 500;
 
     private enum Phase { LISTENING, RECORDING, WAITING, REPLAYING }
 
@@ -64,10 +73,15 @@ public final class ParrotAgent implements VoiceAgent {
     private long offsetNs;
     private int replayPosition;
     private long replayHeardUntilNs = Long.MIN_VALUE;
+    private boolean overlapping;
+    private long overlapOnsetNs;
+    private final long interruptionSpeechNs;
+    private final long onsetNs;
 
     private long utterancesRecorded;
     private long replaysStarted;
     private long interruptions;
+    private long backchannelsIgnored;
     private long utterancesTruncated;
     private long digitsEchoed;
 
@@ -89,7 +103,10 @@ public final class ParrotAgent implements VoiceAgent {
         this.vad = new VadTapStage(format, vadConfig);
         this.recording = new byte[MAX_UTTERANCE_MS * format.bytesPerMs()];
         this.recordingBuffer = new UnsafeBuffer(recording);
-        this.preRoll = new byte[PRE_ROLL_MS * format.bytesPerMs()];
+        // Deep enough to hold the pre-roll and a whole interjection up to the moment it becomes an interruption.
+        this.preRoll = new byte[(PRE_ROLL_MS + INTERRUPTION_SPEECH_MS) * format.bytesPerMs()];
+        this.interruptionSpeechNs = INTERRUPTION_SPEECH_MS * 1_000_000L;
+        this.onsetNs = vadConfig.onsetMs() * 1_000_000L;
         this.burstBytes = INITIAL_BURST_MS * format.bytesPerMs();
         this.hangoverBytes = vadConfig.hangoverMs() * format.bytesPerMs();
         this.waitAfterOffsetNs = Math.max(0, SILENCE_BEFORE_REPLAY_MS - vadConfig.hangoverMs()) * 1_000_000L;
@@ -113,18 +130,16 @@ public final class ParrotAgent implements VoiceAgent {
             return;
         }
         final VadState state = vad.onAudio(audio, offset, length);
-        if (state == VadState.ONSET) {
+        if (overlapping) {
+            followOverlap(state, audio, offset, length, nowNs);
+        } else if (state == VadState.ONSET) {
             if (phase == Phase.REPLAYING || nowNs < replayHeardUntilNs) {
-                phase = Phase.LISTENING;
-                replayHeardUntilNs = Long.MIN_VALUE;
-                interruptions++;
-                listener.onAgentInterruption(nowNs);
-                if (!open) {
-                    return;
-                }
+                overlapping = true;
+                overlapOnsetNs = nowNs;
+            } else {
+                startRecording(PRE_ROLL_MS);
+                record(audio, offset, length);
             }
-            startRecording();
-            record(audio, offset, length);
         } else if (phase == Phase.RECORDING) {
             record(audio, offset, length);
             if (state == VadState.OFFSET) {
@@ -140,10 +155,34 @@ public final class ParrotAgent implements VoiceAgent {
         keepPreRoll(audio, offset, length);
     }
 
-    private void startRecording() {
+    /** The caller talks over the replay: interrupt once the sound has lasted long enough, else carry on. */
+    private void followOverlap(final VadState state, final DirectBuffer audio, final int offset, final int length,
+                               final long nowNs) {
+        if (vad.soundActive() && nowNs - overlapOnsetNs + onsetNs >= interruptionSpeechNs) {
+            overlapping = false;
+            phase = Phase.LISTENING;
+            replayHeardUntilNs = Long.MIN_VALUE;
+            interruptions++;
+            listener.onAgentInterruption(nowNs);
+            if (!open) {
+                return;
+            }
+            startRecording(PRE_ROLL_MS + (int) ((nowNs - overlapOnsetNs + onsetNs) / 1_000_000L));
+            record(audio, offset, length);
+        } else if (state == VadState.OFFSET) {
+            // A backchannel: the held replay goes on, and its end at the caller moves by the time it was held.
+            overlapping = false;
+            backchannelsIgnored++;
+            if (replayHeardUntilNs != Long.MIN_VALUE) {
+                replayHeardUntilNs += nowNs - overlapOnsetNs;
+            }
+        }
+    }
+
+    private void startRecording(final int keepMs) {
         phase = Phase.RECORDING;
         truncated = false;
-        final int kept = (int) Math.min(preRollWritten, preRoll.length);
+        final int kept = (int) Math.min(Math.min(preRollWritten, preRoll.length), (long) keepMs * format.bytesPerMs());
         final int start = (int) ((preRollWritten - kept) % preRoll.length);
         final int first = Math.min(kept, preRoll.length - start);
         System.arraycopy(preRoll, start, recording, 0, first);
@@ -230,6 +269,11 @@ public final class ParrotAgent implements VoiceAgent {
     /** Replays started. */
     public long replaysStarted() {
         return replaysStarted;
+    }
+
+    /** Sounds over a replay too short to interrupt it (backchannels), which it ignored and did not replay. */
+    public long backchannelsIgnored() {
+        return backchannelsIgnored;
     }
 
     /** Replays the caller talked over. */

@@ -38,13 +38,19 @@ import org.agrona.concurrent.UnsafeBuffer;
  * </ol>
  * Other threads reach the call only through {@link #proxy()}.
  *
- * <h2>Barge-in</h2>
+ * <h2>Barge-in: pause first, decide after</h2>
  * Signals come from the agent ({@link #onAgentInterruption}), from the local VAD's {@link VadState#ONSET} on the
  * caller's audio (when {@link CallSessionConfig#bargeInVad()}) and from a {@link CallCommand#BARGE_IN} command. One
  * is accepted only while the agent is speaking (audio pending in the queue or still playing at the caller) and only
- * once per agent turn: accepting flushes the queue in one call and calls {@link CallerLeg#clearCallerPlayback} once;
- * further signals are ignored (and counted) until new agent audio arrives. The VAD's onset confirmation is the
- * debounce that keeps a cough from wiping the agent's greeting.
+ * once per agent turn: accepting flushes the queue in one call and calls {@link CallerLeg#clearCallerPlayback} once
+ * (unless a pause already cleared it); further signals are ignored (and counted) until new agent audio arrives. The
+ * VAD's onset confirmation is the debounce that keeps a cough from wiping the agent's greeting.
+ * <p>With {@link CallSessionConfig#bargeInConfirmMs()} above 0 a VAD onset does not flush: it <em>pauses</em> the
+ * turn ({@link PacedOutboundQueue#pause}, {@link CallerLeg#pauseCallerPlayback}), keeping every byte the caller has
+ * not heard. The pause becomes a barge-in when the agent confirms it (its interruption, a command) or when the
+ * caller's sound lasts {@link CallSessionConfig#bargeInSpeechMs()} from the onset; otherwise, once the sound has
+ * been gone for the confirmation wait, the turn resumes from the first unheard byte. Agent audio that arrives while
+ * paused is queued behind it. See docs/architecture.md for the state diagram.
  *
  * <h2>End of call</h2>
  * When the agent hangs up while its last words are still queued or playing (a goodbye), the session moves to
@@ -65,6 +71,12 @@ public final class CallSession implements AgentListener {
      * queue, while bounding how long one request can hold the caller's audio (about 6 s of tones and pauses).
      */
     public static final int MAX_AGENT_DIGITS = 32;
+
+    /**
+     * A paused turn resumes from a tick (no caller audio since the sound) only after at least this long: caller audio
+     * arrives every 20 ms, so a shorter gap between ticks is not silence.
+     */
+    private static final long TICK_RESUME_MIN_NS = 60_000_000L;
 
     private enum BargeInSource { AGENT, VAD, COMMAND }
 
@@ -93,6 +105,12 @@ public final class CallSession implements AgentListener {
     private boolean finishing;
     private boolean legHungUp;
     private boolean turnInterrupted;
+    private final long bargeInConfirmNs;
+    private final long bargeInSpeechNs;
+    private boolean paused;
+    private long pauseOnsetNs;
+    private long pausedAtNs;
+    private long callerSoundUntilNs;
     private String hangUpAfterPlayout;
     private String endReason;
 
@@ -147,6 +165,8 @@ public final class CallSession implements AgentListener {
         this.inbound = AudioPipeline.create(callerFormat, agentFormat, this::handToAgent);
         this.outbound = AudioPipeline.create(agentFormat, callerFormat, queue::offer);
         this.releaseFrame = new UnsafeBuffer(new byte[queue.frameBytes()]);
+        this.bargeInConfirmNs = config.bargeInConfirmMs() * 1_000_000L;
+        this.bargeInSpeechNs = config.bargeInSpeechMs() * 1_000_000L;
     }
 
     private static <T> T required(final T value, final String name) {
@@ -176,8 +196,11 @@ public final class CallSession implements AgentListener {
         if (vad == VadState.ONSET) {
             stats.vadOnsets++;
             if (config.bargeInVad() && state == CallState.ACTIVE) {
-                bargeIn(nowNs, BargeInSource.VAD);
+                onCallerOnset(nowNs);
             }
+        }
+        if (paused) {
+            followPause(nowNs);
         }
         if (state == CallState.ACTIVE) {
             inbound.onAudio(audio, offset, length, nowNs);
@@ -205,6 +228,10 @@ public final class CallSession implements AgentListener {
         if (state == CallState.ENDED) {
             return Long.MAX_VALUE;
         }
+        if (paused && nowNs - callerSoundUntilNs >= Math.max(bargeInConfirmNs, TICK_RESUME_MIN_NS)) {
+            // Only the caller's audio can tell whether the sound goes on; when none arrives, the sound has stopped.
+            resume(nowNs);
+        }
         releaseDue(nowNs);
         if (hangUpAfterPlayout != null && !queue.hasPending() && !queue.callerHearingAudio(nowNs)) {
             finish(hangUpAfterPlayout, nowNs, true);
@@ -222,6 +249,9 @@ public final class CallSession implements AgentListener {
         }
         if (hangUpAfterPlayout != null && !queue.hasPending()) {
             return queue.playoutEndNs();
+        }
+        if (paused) {
+            return Math.min(queue.nextReleaseNs(), callerSoundUntilNs + bargeInConfirmNs);
         }
         return queue.nextReleaseNs();
     }
@@ -355,6 +385,10 @@ public final class CallSession implements AgentListener {
         if (state.isTerminating()) {
             return;
         }
+        if (paused) {
+            // The agent is gone: nobody will confirm, and its last words are still worth hearing.
+            resume(nowNs);
+        }
         if (state == CallState.ACTIVE && (queue.hasPending() || queue.callerHearingAudio(nowNs))) {
             moveTo(CallState.ENDING);
             hangUpAfterPlayout = reason;
@@ -407,7 +441,67 @@ public final class CallSession implements AgentListener {
         }
     }
 
+    /** The local VAD heard the caller start: flush at once (no confirmation wait), or pause, or go on pausing. */
+    private void onCallerOnset(final long nowNs) {
+        if (bargeInConfirmNs == 0) {
+            bargeIn(nowNs, BargeInSource.VAD);
+            return;
+        }
+        if (paused) {
+            // A new utterance while paused: its sound is measured from here.
+            pauseOnsetNs = nowNs;
+            callerSoundUntilNs = nowNs;
+            return;
+        }
+        if (turnInterrupted) {
+            stats.bargeInsIgnoredRepeat++;
+            return;
+        }
+        if (!queue.hasPending() && !queue.callerHearingAudio(nowNs)) {
+            stats.bargeInsIgnoredSilent++;
+            return;
+        }
+        paused = true;
+        pauseOnsetNs = nowNs;
+        pausedAtNs = nowNs;
+        callerSoundUntilNs = nowNs;
+        final int unheard = leg.pauseCallerPlayback(nowNs, queue.unplayedReleasedBytes(nowNs));
+        final long clearedNs = clock.nanoTime();
+        queue.pause(nowNs, Math.min(unheard, queue.unplayedReleasedBytes(nowNs)));
+        stats.bargeInPauses++;
+        stats.recordBargeInPauseReaction(Math.max(queue.playoutEndNs(), clearedNs) - nowNs, clearedNs - nowNs);
+    }
+
+    /** While paused, on caller audio: confirm on sustained sound, resume once it has been gone for the confirm wait. */
+    private void followPause(final long nowNs) {
+        if (callerVad.soundActive()) {
+            callerSoundUntilNs = Math.max(callerSoundUntilNs, nowNs);
+            if (callerSoundUntilNs - pauseOnsetNs + config.vadConfig().onsetMs() * 1_000_000L >= bargeInSpeechNs) {
+                bargeIn(nowNs, BargeInSource.VAD);
+            }
+        } else if (nowNs - callerSoundUntilNs >= bargeInConfirmNs) {
+            resume(nowNs);
+        }
+    }
+
+    private void resume(final long nowNs) {
+        paused = false;
+        stats.bargeInsResumed++;
+        stats.audioResumedMs += queue.pendingBytes() / callerFormat.bytesPerMs();
+        stats.recordBargeInPause(nowNs - pausedAtNs);
+        queue.resume(nowNs);
+    }
+
     private void bargeIn(final long nowNs, final BargeInSource source) {
+        if (paused && state == CallState.ACTIVE) {
+            paused = false;
+            turnInterrupted = true;
+            queue.flush(nowNs);
+            stats.recordBargeInPause(nowNs - pausedAtNs);
+            // The caller stopped hearing the turn when it paused; that reaction is already recorded.
+            countBargeIn(source);
+            return;
+        }
         if (state != CallState.ACTIVE) {
             stats.bargeInsIgnoredSilent++;
             return;
@@ -423,6 +517,11 @@ public final class CallSession implements AgentListener {
         turnInterrupted = true;
         queue.flush(nowNs);
         leg.clearCallerPlayback(nowNs);
+        countBargeIn(source);
+        stats.recordBargeInReaction(Math.max(queue.playoutEndNs(), clock.nanoTime()) - nowNs);
+    }
+
+    private void countBargeIn(final BargeInSource source) {
         stats.bargeIns++;
         switch (source) {
             case AGENT:
@@ -435,7 +534,6 @@ public final class CallSession implements AgentListener {
                 stats.bargeInsFromCommand++;
                 break;
         }
-        stats.recordBargeInReaction(Math.max(queue.playoutEndNs(), clock.nanoTime()) - nowNs);
     }
 
     private void finish(final String reason, final long nowNs, final boolean hangUpLeg) {
@@ -443,6 +541,7 @@ public final class CallSession implements AgentListener {
             return;
         }
         finishing = true;
+        paused = false;
         endReason = reason;
         stats.endReason = reason;
         stats.endedNs = nowNs;

@@ -58,6 +58,10 @@ public final class CallStats {
     long bargeInsFromCommand;
     long bargeInsIgnoredSilent;
     long bargeInsIgnoredRepeat;
+    long bargeInPauses;
+    long bargeInsResumed;
+    long audioResumedMs;
+    long bargeInPausedNs;
     long vadOnsets;
     long agentEvents;
     long latenciesClamped;
@@ -88,6 +92,15 @@ public final class CallStats {
 
     void recordBargeInReaction(final long reactionNs) {
         threadLatency().recordBargeInReaction(clampUs(reactionNs));
+    }
+
+    void recordBargeInPauseReaction(final long toPauseNs, final long toClearNs) {
+        threadLatency().recordPauseReaction(clampUs(toPauseNs), clampUs(toClearNs));
+    }
+
+    void recordBargeInPause(final long pauseNs) {
+        bargeInPausedNs += Math.max(0L, pauseNs);
+        threadLatency().recordPause(clampUs(pauseNs));
     }
 
     private CallLatencyRecorders.Recorders threadLatency() {
@@ -122,6 +135,26 @@ public final class CallStats {
      */
     public AbstractHistogram outboundLatencyUs() {
         return outboundLatencyUs;
+    }
+
+    /** Times the agent's turn paused on a VAD onset over it (a suspected barge-in). */
+    public long bargeInPauses() {
+        return bargeInPauses;
+    }
+
+    /** Pauses that turned out to be false (a backchannel, a short noise) and resumed the agent's turn. */
+    public long bargeInsResumed() {
+        return bargeInsResumed;
+    }
+
+    /** Audio the agent's turns resumed with after false pauses, in ms: what a flush at the onset would have lost. */
+    public long audioResumedMs() {
+        return audioResumedMs;
+    }
+
+    /** Total time the agent's turns spent paused, confirmed or resumed, in ms. */
+    public long bargeInPausedMs() {
+        return bargeInPausedNs / 1_000_000L;
     }
 
     /** Caller audio chunks received from the edge. */

@@ -22,6 +22,20 @@ public interface CallerLeg {
     void clearCallerPlayback(long nowNs);
 
     /**
+     * A barge-in is suspected: the caller must stop hearing the agent now, but nothing is decided yet. An edge whose
+     * far end buffers audio (Twilio) clears that buffer; an RTP edge needs to do nothing, because the session stops
+     * releasing and the edge sends comfort silence on its grid until the turn resumes.
+     *
+     * @param unplayedByClock released bytes the session's playout clock says have not played yet
+     * @return how many of the bytes most recently given to {@link #sendToCaller} the caller will now never hear, at
+     *         most {@code unplayedByClock}; the session puts them back in front of the agent's turn. An edge that
+     *         plays everything it was sent returns 0 (the default, which does nothing).
+     */
+    default int pauseCallerPlayback(final long nowNs, final int unplayedByClock) {
+        return 0;
+    }
+
+    /**
      * Plays DTMF digits to the caller, in order, after whatever the edge is already sending. The session has checked
      * them: one to {@link CallSession#MAX_AGENT_DIGITS} characters of {@code 0-9 * # A-D}. All or nothing: an edge
      * that cannot take every digit takes none.

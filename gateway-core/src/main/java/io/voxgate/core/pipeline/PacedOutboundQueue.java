@@ -29,12 +29,24 @@ import org.agrona.concurrent.UnsafeBuffer;
  * only when the turn is over: after {@link #finishTurn()} or once no audio has been offered for
  * {@code partialHoldNs} (the agent paused), and never before its own deadline minus the lead.
  *
- * <h2>Barge-in</h2>
+ * <h2>Barge-in: pause, then flush or resume</h2>
  * {@link #flush} drops everything pending in one call and ends the turn. The frame playing at that moment is
  * allowed to finish on the ptime grid, so an RTP sender that starts the next turn stays on its 20 ms cadence.
+ * {@link #pause} stops releasing without dropping anything: the agent's further audio is still accepted (up to the
+ * capacity) and, when the far end has thrown away audio it had been given and not yet played (Twilio's
+ * {@code clear}), those bytes are put back in front of the queue. That is possible because the queue keeps the last
+ * released bytes (the lead plus two frames, {@link #retainedBytesMax()}) in its ring until newer audio needs the room.
+ * {@link #resume} starts a new turn on the playout grid from the first byte the caller did not hear, which may lie
+ * inside a frame: from there on frames are cut from that byte.
+ * <p>An agent that streams at real time and keeps streaming while paused (an echo, a plain stream, silence
+ * included) would leave every pause behind as added latency, until the queue overflowed. So a resumed turn catches up:
+ * it skips quiet frames (every sample within {@value #QUIET_LEVEL} of zero, about -54 dBFS) up to the smaller of the
+ * pause's length and what the queue grew by during it ({@link #framesSkippedQuiet()}). Words are never skipped; an
+ * agent that sent its turn ahead, or held it while paused, grows nothing and loses nothing.
  *
  * <h2>Capacity and storage</h2>
- * The queue holds up to {@code capacityMs} of audio; bytes beyond it are dropped and counted
+ * The queue holds up to {@code capacityMs} of pending audio (plus the few released frames it retains for a pause);
+ * bytes beyond it are dropped and counted
  * ({@link #bytesDroppedOverflow()}), never thrown, and the call goes on. Storage starts at
  * {@link #INITIAL_STORAGE_MS} (or the capacity, if smaller) and doubles, up to the capacity, when an offer does not
  * fit. What the queue must hold is the lead plus whatever the agent sends ahead of real time: an agent that streams
@@ -52,6 +64,8 @@ public final class PacedOutboundQueue {
     public static final long DEFAULT_LEAD_NS = 80_000_000L;
     /** Default capacity: 5 s of agent audio, more than any TTS burst ahead of real time. */
     public static final int DEFAULT_CAPACITY_MS = 5_000;
+    /** Largest linear magnitude a quiet frame's samples may have when a resumed turn catches up (about -54 dBFS). */
+    public static final int QUIET_LEVEL = 64;
     /** Storage a queue starts with: a second, far more than real-time streaming keeps queued (lead plus jitter). */
     public static final int INITIAL_STORAGE_MS = 1_000;
 
@@ -61,10 +75,15 @@ public final class PacedOutboundQueue {
     private final long partialHoldNs;
     private final byte silenceByte;
     private final int capacityBytes;
+    private final int retainBytes;
+    private final int bytesPerSample;
+    private final int bytesPerMs;
     private final UnsafeBuffer ringBuffer;
     private byte[] ring;
     private long[] frameReadyNs;
 
+    /** Oldest released byte still kept for {@link #pause}: {@code retainFrom <= head <= tail}. */
+    private long retainFrom;
     private long head;
     private long tail;
     private long headFrameSeq;
@@ -75,6 +94,12 @@ public final class PacedOutboundQueue {
     private long lastOfferNs;
     private boolean turnFinished;
     private long lastReleaseDelayNs;
+    private boolean paused;
+    private long pausedAtNs;
+    private long pendingAtPause;
+    private long catchUpBytes;
+    /** Per code of a one-byte codec, whether it is quiet; null for wider codecs, which never skip. */
+    private final boolean[] quietCode;
 
     private long framesQueued;
     private long framesReleased;
@@ -82,6 +107,9 @@ public final class PacedOutboundQueue {
     private long framesFlushed;
     private long flushes;
     private long framesPadded;
+    private long pauses;
+    private long bytesRewound;
+    private long framesSkippedQuiet;
 
     /**
      * A queue for {@code format} holding up to {@code capacityMs} of audio.
@@ -112,9 +140,28 @@ public final class PacedOutboundQueue {
         this.partialHoldNs = partialHoldNs;
         this.silenceByte = format.encoding().codec().silenceByte();
         this.capacityBytes = Math.multiplyExact(capacityMs, format.bytesPerMs());
-        this.ring = new byte[Math.min(capacityBytes, INITIAL_STORAGE_MS * format.bytesPerMs())];
+        // What the far end may hold unplayed: the lead, the frame playing and one frame of rounding.
+        this.retainBytes = (int) ((leadNs + ptimeNs - 1) / ptimeNs + 2) * frameBytes;
+        this.bytesPerSample = format.encoding().codec().bytesPerSample();
+        this.bytesPerMs = format.bytesPerMs();
+        this.quietCode = bytesPerSample == 1 ? quietCodes(format.encoding().codec()) : null;
+        this.ring = new byte[Math.min(capacityBytes + retainBytes, INITIAL_STORAGE_MS * format.bytesPerMs())];
         this.ringBuffer = new UnsafeBuffer(ring);
         this.frameReadyNs = new long[ring.length / frameBytes + 1];
+    }
+
+    private static boolean[] quietCodes(final AudioCodec codec) {
+        final UnsafeBuffer codes = new UnsafeBuffer(new byte[256]);
+        for (int i = 0; i < 256; i++) {
+            codes.putByte(i, (byte) i);
+        }
+        final short[] linear = new short[256];
+        codec.decode(codes, 0, linear, 0, 256);
+        final boolean[] quiet = new boolean[256];
+        for (int i = 0; i < 256; i++) {
+            quiet[i] = Math.abs(linear[i]) <= QUIET_LEVEL;
+        }
+        return quiet;
     }
 
     /** A queue for {@code format} whose partial tails wait two ptimes for more audio. */
@@ -135,6 +182,7 @@ public final class PacedOutboundQueue {
         if (pending == 0) {
             turnStartNs = Math.max(nowNs, playoutEndNs);
             framesReleasedInTurn = 0;
+            catchUpBytes = 0;
         }
         final int accepted = Math.min(length, capacityBytes - pending);
         if (accepted < length) {
@@ -143,8 +191,9 @@ public final class PacedOutboundQueue {
         if (accepted == 0) {
             return 0;
         }
-        if (pending + accepted > ring.length) {
-            grow(pending + accepted);
+        final int occupied = (int) (tail - retainFrom);
+        if (occupied + accepted > ring.length) {
+            grow(occupied + accepted);
         }
         final int start = (int) (tail % ring.length);
         final int first = Math.min(accepted, ring.length - start);
@@ -165,11 +214,11 @@ public final class PacedOutboundQueue {
     }
 
     private void grow(final int neededBytes) {
-        final int length = Math.min(capacityBytes, Math.max(neededBytes, 2 * ring.length));
+        final int length = Math.min(capacityBytes + retainBytes, Math.max(neededBytes, 2 * ring.length));
         final byte[] bigger = new byte[length];
-        // Every byte and frame time stays at its absolute position modulo the new length, so head, tail and
-        // headFrameSeq keep their meaning.
-        long pos = head;
+        // Every byte and frame time stays at its absolute position modulo the new length, so retainFrom, head, tail
+        // and headFrameSeq keep their meaning.
+        long pos = retainFrom;
         while (pos < tail) {
             final int from = (int) (pos % ring.length);
             final int to = (int) (pos % length);
@@ -207,6 +256,15 @@ public final class PacedOutboundQueue {
         if (eligibleNs > nowNs) {
             return 0;
         }
+        while (catchUpBytes >= frameBytes && tail - head > frameBytes && headFrameQuiet()) {
+            // The skipped frame's playout slot goes to the next one: that is the catching up.
+            head += frameBytes;
+            // Released bytes must stay contiguous for a pause to put them back: the skipped frame breaks that.
+            retainFrom = head;
+            headFrameSeq++;
+            catchUpBytes -= frameBytes;
+            framesSkippedQuiet++;
+        }
         final int pending = (int) (tail - head);
         final int take = Math.min(pending, frameBytes);
         final int start = (int) (head % ring.length);
@@ -227,6 +285,7 @@ public final class PacedOutboundQueue {
         final long deadlineNs = currentDeadlineNs();
         lastReleaseDelayNs = Math.max(0L, nowNs - Math.max(readyNs, deadlineNs - leadNs));
         head += take;
+        retainFrom = Math.max(retainFrom, head - retainBytes);
         headFrameSeq++;
         framesReleasedInTurn++;
         framesReleased++;
@@ -237,13 +296,22 @@ public final class PacedOutboundQueue {
         return frameBytes;
     }
 
+    private boolean headFrameQuiet() {
+        for (int i = 0; i < frameBytes; i++) {
+            if (!quietCode[ring[(int) ((head + i) % ring.length)] & 0xFF]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
      * When {@link #poll} will next return a frame: a time at or before {@code nowNs} means now,
      * {@link Long#MAX_VALUE} means nothing is pending.
      */
     public long nextReleaseNs() {
         final long pending = tail - head;
-        if (pending == 0) {
+        if (pending == 0 || paused) {
             return Long.MAX_VALUE;
         }
         final long dueNs = currentDeadlineNs() - leadNs;
@@ -262,6 +330,9 @@ public final class PacedOutboundQueue {
         final long pending = tail - head;
         final int dropped = (int) ((pending + frameBytes - 1) / frameBytes);
         head = tail;
+        retainFrom = head;
+        paused = false;
+        catchUpBytes = 0;
         headFrameSeq += dropped;
         turnFinished = false;
         framesReleasedInTurn = 0;
@@ -273,6 +344,94 @@ public final class PacedOutboundQueue {
         framesFlushed += dropped;
         flushes++;
         return dropped;
+    }
+
+    /**
+     * Barge-in suspected: stops releasing (until {@link #resume} or {@link #flush}) and puts back in front of the
+     * queue the last {@code unheardBytes} released bytes, which the far end dropped without playing. Audio offered
+     * while paused is kept, up to the capacity. Idempotent while paused (a second call puts nothing back).
+     *
+     * @param unheardBytes released bytes the caller will not hear, as the edge knows them (0 for an edge that plays
+     *                     everything it was sent, such as RTP); rounded down to whole samples and capped at what
+     *                     the queue retains ({@link #unplayedReleasedBytes}'s estimate never exceeds that)
+     * @return the bytes put back
+     */
+    public int pause(final long nowNs, final int unheardBytes) {
+        if (paused) {
+            return 0;
+        }
+        paused = true;
+        pausedAtNs = nowNs;
+        pauses++;
+        final int rewind = (int) Math.min(Math.max(0, unheardBytes) / bytesPerSample * bytesPerSample, head - retainFrom);
+        if (rewind > 0) {
+            head -= rewind;
+            bytesRewound += rewind;
+            playoutEndNs -= rewind * 1_000_000L / bytesPerMs;
+        }
+        pendingAtPause = tail - head;
+        turnFinished = turnFinished && tail != head;
+        return rewind;
+    }
+
+    /**
+     * Released bytes that have not played yet by the playout clock at {@code nowNs}: what the far end holds, given
+     * that it plays at real time from the first release on. Capped at the bytes the queue retains.
+     */
+    public int unplayedReleasedBytes(final long nowNs) {
+        if (playoutEndNs <= nowNs) {
+            return 0;
+        }
+        final long bytes = (playoutEndNs - nowNs) * bytesPerMs / 1_000_000L;
+        return (int) Math.min(bytes, head - retainFrom);
+    }
+
+    /**
+     * The suspected barge-in was false: releasing starts again, as a new turn anchored at the later of {@code nowNs}
+     * and the end of what is still playing, from the first byte the caller did not hear.
+     */
+    public void resume(final long nowNs) {
+        if (!paused) {
+            return;
+        }
+        paused = false;
+        turnStartNs = Math.max(nowNs, playoutEndNs);
+        framesReleasedInTurn = 0;
+        if (quietCode != null) {
+            catchUpBytes = Math.min(Math.max(0L, nowNs - pausedAtNs) * bytesPerMs / 1_000_000L,
+                Math.max(0L, tail - head - pendingAtPause));
+        }
+        // Everything pending counts as ready now: the pause was the caller's, not gateway latency (and a rewind cut the
+        // frames from a new byte boundary, so their old times no longer match them anyway).
+        final long complete = (tail - head) / frameBytes;
+        for (long seq = headFrameSeq; seq < headFrameSeq + complete; seq++) {
+            frameReadyNs[(int) (seq % frameReadyNs.length)] = nowNs;
+        }
+    }
+
+    /** Whether releasing is paused ({@link #pause}). */
+    public boolean paused() {
+        return paused;
+    }
+
+    /** Most released bytes kept for a pause to put back: the lead plus two frames. */
+    public int retainedBytesMax() {
+        return retainBytes;
+    }
+
+    /** Times {@link #pause} took effect. */
+    public long pauses() {
+        return pauses;
+    }
+
+    /** Quiet frames a resumed turn skipped to catch up the time its pause cost. */
+    public long framesSkippedQuiet() {
+        return framesSkippedQuiet;
+    }
+
+    /** Bytes {@link #pause} put back in front of the queue. */
+    public long bytesRewound() {
+        return bytesRewound;
     }
 
     /** Whether audio already released is still playing at the caller at {@code nowNs}. */
@@ -313,12 +472,15 @@ public final class PacedOutboundQueue {
         return leadNs;
     }
 
-    /** Bytes the queue can hold. */
+    /** Pending bytes the queue can hold. */
     public int capacityBytes() {
         return capacityBytes;
     }
 
-    /** Bytes of storage allocated now: from {@link #INITIAL_STORAGE_MS} up to {@link #capacityBytes()}. */
+    /**
+     * Bytes of storage allocated now: from {@link #INITIAL_STORAGE_MS} up to {@link #capacityBytes()} plus
+     * {@link #retainedBytesMax()}.
+     */
     public int storageBytes() {
         return ring.length;
     }

@@ -65,6 +65,11 @@ public final class VadTapStage implements MediaStage {
         return detector.speaking();
     }
 
+    /** Whether an utterance is in progress and its last frame was sound, not hangover (see the detector). */
+    public boolean soundActive() {
+        return detector.soundActive();
+    }
+
     /** Utterances confirmed so far. */
     public long onsets() {
         return detector.onsets();

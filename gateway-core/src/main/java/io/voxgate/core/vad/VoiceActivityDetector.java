@@ -197,6 +197,15 @@ public final class VoiceActivityDetector {
     }
 
     /**
+     * True while an utterance is in progress and its last frame was still sound (the onset frame or a frame above the
+     * hold threshold): false in the hangover, which only waits to see whether the sound comes back. So the time from
+     * {@link VadState#ONSET} to the last frame with this true is how long the sound itself lasted.
+     */
+    public boolean soundActive() {
+        return speaking && hangoverLeft == hangoverFrames;
+    }
+
+    /**
      * Returns the detector to its freshly constructed state: history, noise floor, utterance and counters,
      * so a pooled detector can serve a new call.
      */

@@ -84,7 +84,7 @@ class ParrotAgentTest {
         assertTrue(agent.replaying());
         final int sentBeforeInterruption = listener.audio.size();
 
-        speak(agent, AudioFormat.PCM16_16K, Signals.voiced(16_000, 400, 200, 9_000));
+        speak(agent, AudioFormat.PCM16_16K, Signals.voiced(16_000, 800, 200, 9_000));
 
         assertEquals(1, listener.interruptions);
         assertEquals(1, agent.interruptions());
@@ -94,6 +94,43 @@ class ParrotAgentTest {
         speak(agent, AudioFormat.PCM16_16K, quiet(16_000, 900));
         assertTrue(listener.audio.size() > afterInterruption, "the new utterance is replayed in turn");
         assertEquals(2, agent.replaysStarted());
+    }
+
+    @Test
+    void shouldHoldTheReplayThroughABackchannelAndGoOnWithoutReplayingIt() {
+        final ParrotAgent agent = connected(AudioFormat.MULAW_8K);
+        speak(agent, AudioFormat.MULAW_8K, quiet(8_000, 500));
+        final short[] voice = Signals.voiced(8_000, 1_200, 150, 9_000);
+        speak(agent, AudioFormat.MULAW_8K, voice);
+        speak(agent, AudioFormat.MULAW_8K, quiet(8_000, 900));
+        assertTrue(agent.replaying());
+        final int sentBefore = listener.audio.size();
+
+        speak(agent, AudioFormat.MULAW_8K, Signals.voiced(8_000, 250, 220, 3_300));
+        assertTrue(listener.audio.size() - sentBefore <= 2 * 160, "held from the onset on");
+        speak(agent, AudioFormat.MULAW_8K, quiet(8_000, 4_000));
+
+        assertEquals(0, listener.interruptions, "a backchannel does not take the turn");
+        assertEquals(1, agent.backchannelsIgnored());
+        assertEquals(1, agent.replaysStarted(), "the mm-hm is not replayed");
+        final int replayedBytes = listener.audio.size();
+        assertTrue(replayedBytes >= voice.length && replayedBytes <= voice.length + 8 * ParrotAgent.PRE_ROLL_MS,
+            "the whole utterance replayed once: " + replayedBytes + " bytes of a " + voice.length + "-sample one");
+    }
+
+    @Test
+    void shouldInterruptOnlyOnceTheTalkOverHasLastedHalfASecond() {
+        final ParrotAgent agent = connected(AudioFormat.MULAW_8K);
+        speak(agent, AudioFormat.MULAW_8K, quiet(8_000, 500));
+        speak(agent, AudioFormat.MULAW_8K, Signals.voiced(8_000, 1_500, 150, 9_000));
+        speak(agent, AudioFormat.MULAW_8K, quiet(8_000, 900));
+
+        speak(agent, AudioFormat.MULAW_8K, Signals.voiced(8_000, 440, 200, 9_000));
+        assertEquals(0, listener.interruptions, "440 ms may still be a backchannel");
+        speak(agent, AudioFormat.MULAW_8K, Signals.voiced(8_000, 100, 200, 9_000));
+
+        assertEquals(1, listener.interruptions);
+        assertFalse(agent.replaying());
     }
 
     @Test

@@ -235,6 +235,207 @@ class CallSessionTest {
         assertEquals(0, session.stats().framesFlushed());
     }
 
+    /** An agent turn whose bytes never repeat in a way that could hide a skipped or repeated stretch. */
+    private static UnsafeBuffer agentTurn(final int bytes) {
+        final byte[] b = new byte[bytes];
+        new java.util.Random(bytes).nextBytes(b);
+        return new UnsafeBuffer(b);
+    }
+
+    /** Ticks the session every 20 ms with quiet caller audio until {@code ms} have passed. */
+    private void listen(final CallSession session, final int ms) {
+        speak(session, quiet(ms));
+    }
+
+    @Test
+    void shouldPauseOnABackchannelAndResumeTheTurnSoTheCallerHearsEveryByteOnce() {
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);
+        final CallSession session = session(agent, CallSessionConfig.defaults());
+        session.start(nowNs);
+        listen(session, 500);
+        final UnsafeBuffer turn = agentTurn(16_000);
+        agent.listener.onAgentAudio(turn, 0, 16_000, nowNs);
+        listen(session, 300);
+
+        speak(session, Signals.voiced(8_000, 250, 140, 9_000));
+        assertEquals(1, leg.pauses, "paused at the onset");
+        assertEquals(1, leg.clears);
+        listen(session, 3_000);
+
+        assertEquals(0, session.stats().bargeIns());
+        assertEquals(1, session.stats().bargeInPauses());
+        assertEquals(1, session.stats().bargeInsResumed());
+        assertEquals(0, session.stats().framesFlushed());
+        assertArrayEquals(turn.byteArray(), leg.heardBytes(), "the whole turn heard, nothing twice");
+        assertTrue(session.stats().audioResumedMs() >= 1_000, "resumed " + session.stats().audioResumedMs() + " ms");
+    }
+
+    @Test
+    void shouldResumeOnlyOnceTheConfirmWaitHasPassedSinceTheSoundEnded() {
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);
+        final CallSession session = session(agent, CallSessionConfig.defaults().withBargeInConfirmMs(400));
+        session.start(nowNs);
+        listen(session, 500);
+        agent.listener.onAgentAudio(agentTurn(16_000), 0, 16_000, nowNs);
+        listen(session, 300);
+        speak(session, Signals.voiced(8_000, 200, 140, 9_000));
+        final long soundEndNs = nowNs;
+        final int sentWhilePausing = leg.framesSent;
+
+        listen(session, 360);
+        assertEquals(sentWhilePausing, leg.framesSent, "still paused " + (nowNs - soundEndNs) / MS + " ms after the sound");
+        listen(session, 100);
+
+        assertTrue(leg.framesSent > sentWhilePausing, "resumed");
+        assertEquals(1, session.stats().bargeInsResumed());
+    }
+
+    @Test
+    void shouldConfirmABargeInWhenTheCallersSoundLastsPastTheSpeechThreshold() {
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);
+        final CallSession session = session(agent, CallSessionConfig.defaults());
+        session.start(nowNs);
+        listen(session, 500);
+        agent.listener.onAgentAudio(agentTurn(16_000), 0, 16_000, nowNs);
+        listen(session, 300);
+        final long speechStartNs = nowNs;
+
+        speak(session, Signals.voiced(8_000, 400, 140, 9_000));
+        assertEquals(0, session.stats().bargeIns(), "400 ms is not yet a barge-in");
+        speak(session, Signals.voiced(8_000, 200, 140, 9_000));
+        final int sentAtConfirm = leg.framesSent;
+        listen(session, 2_000);
+
+        assertEquals(1, session.stats().bargeIns());
+        assertEquals(1, session.stats().bargeInsFromVad());
+        assertEquals(0, session.stats().bargeInsResumed());
+        assertEquals(1, leg.clears, "the pause already cleared the far end");
+        assertEquals(sentAtConfirm, leg.framesSent, "nothing of the old turn after the confirmation");
+        assertTrue(leg.lastClearNs - speechStartNs <= 100 * MS, "cleared " + (leg.lastClearNs - speechStartNs) / MS
+            + " ms after the speech began");
+    }
+
+    @Test
+    void shouldFlushAPausedTurnWhenTheAgentConfirmsTheInterruption() {
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);
+        final CallSession session = session(agent, CallSessionConfig.defaults());
+        session.start(nowNs);
+        listen(session, 500);
+        agent.listener.onAgentAudio(agentTurn(16_000), 0, 16_000, nowNs);
+        listen(session, 300);
+        speak(session, Signals.voiced(8_000, 200, 140, 9_000));
+        final int sentWhilePaused = leg.framesSent;
+
+        agent.listener.onAgentInterruption(nowNs);
+        listen(session, 2_000);
+
+        assertEquals(1, session.stats().bargeIns());
+        assertEquals(1, session.stats().bargeInsFromAgent());
+        assertEquals(0, session.stats().bargeInsResumed());
+        assertEquals(sentWhilePaused, leg.framesSent, "the paused turn never resumes");
+        assertEquals(1, leg.clears);
+    }
+
+    @Test
+    void shouldFlushAtTheOnsetAsBeforeWhenTheConfirmWaitIsZero() {
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);
+        final CallSession session = session(agent, CallSessionConfig.defaults().withBargeInConfirmMs(0));
+        session.start(nowNs);
+        listen(session, 500);
+        agent.listener.onAgentAudio(agentTurn(16_000), 0, 16_000, nowNs);
+        listen(session, 300);
+
+        speak(session, Signals.voiced(8_000, 200, 140, 9_000));
+        listen(session, 2_000);
+
+        assertEquals(0, leg.pauses);
+        assertEquals(1, leg.clears);
+        assertEquals(1, session.stats().bargeInsFromVad());
+        assertTrue(session.stats().framesFlushed() > 0);
+    }
+
+    @Test
+    void shouldKeepTheTurnWholeOnAnRtpLegWhoseFarEndPlaysEverythingItWasSent() {
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);
+        leg.buffersAtFarEnd = false;
+        final CallSession session = session(agent, CallSessionConfig.defaults().withOutboundLeadMs(0));
+        session.start(nowNs);
+        listen(session, 500);
+        final UnsafeBuffer turn = agentTurn(16_000);
+        agent.listener.onAgentAudio(turn, 0, 16_000, nowNs);
+        listen(session, 300);
+
+        speak(session, Signals.voiced(8_000, 250, 140, 9_000));
+        listen(session, 3_000);
+
+        assertEquals(0, leg.clears);
+        assertEquals(1, session.stats().bargeInsResumed());
+        assertArrayEquals(turn.byteArray(), leg.sentBytes(), "every byte sent once, in order");
+    }
+
+    @Test
+    void shouldResumeRatherThanConfirmWhenTheCallersAudioStopsMidSound() {
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);
+        final CallSession session = session(agent, CallSessionConfig.defaults());
+        session.start(nowNs);
+        listen(session, 500);
+        agent.listener.onAgentAudio(agentTurn(16_000), 0, 16_000, nowNs);
+        listen(session, 300);
+        speak(session, Signals.voiced(8_000, 100, 140, 9_000));
+        final int sentWhilePaused = leg.framesSent;
+
+        for (int i = 0; i < 50; i++) {
+            session.onTick(nowNs);
+            advanceTo(nowNs + 20 * MS);
+        }
+
+        assertEquals(0, session.stats().bargeIns(), "a silent line is not sustained speech");
+        assertEquals(1, session.stats().bargeInsResumed());
+        assertTrue(leg.framesSent > sentWhilePaused);
+    }
+
+    @Test
+    void shouldQueueAgentAudioThatArrivesWhilePausedBehindTheUnheardTurn() {
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);
+        final CallSession session = session(agent, CallSessionConfig.defaults());
+        session.start(nowNs);
+        listen(session, 500);
+        final UnsafeBuffer turn = agentTurn(8_000);
+        agent.listener.onAgentAudio(turn, 0, 4_000, nowNs);
+        listen(session, 300);
+        speak(session, Signals.voiced(8_000, 100, 140, 9_000));
+
+        agent.listener.onAgentAudio(turn, 4_000, 4_000, nowNs);
+        listen(session, 3_000);
+
+        assertEquals(1, session.stats().bargeInsResumed());
+        assertArrayEquals(turn.byteArray(), leg.heardBytes());
+    }
+
+    @Test
+    void shouldRecordPauseReactionAndLengthNodeWide() {
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);
+        final CallSession session = session(agent, CallSessionConfig.defaults());
+        session.start(nowNs);
+        listen(session, 500);
+        agent.listener.onAgentAudio(agentTurn(16_000), 0, 16_000, nowNs);
+        listen(session, 300);
+        speak(session, Signals.voiced(8_000, 250, 140, 9_000));
+        listen(session, 1_000);
+
+        final long[] counts = new long[3];
+        final long[] maxUs = new long[3];
+        registry.latency().drainPausesTo((edge, toPause, toClear, pause) -> {
+            counts[0] += toPause.getTotalCount();
+            counts[1] += toClear.getTotalCount();
+            counts[2] += pause.getTotalCount();
+            maxUs[2] = Math.max(maxUs[2], pause.getMaxValue());
+        });
+        assertArrayEquals(new long[] {1, 1, 1}, counts);
+        assertTrue(maxUs[2] >= 300_000 && maxUs[2] <= 1_000_000, "paused " + maxUs[2] + " us");
+        assertTrue(session.stats().bargeInPausedMs() >= 300);
+    }
+
     @Test
     void shouldIgnoreTheLocalVadWhenItsBargeInIsSwitchedOff() {
         final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);

@@ -17,6 +17,12 @@ final class RecordingLeg implements CallerLeg {
     final StringBuilder digits = new StringBuilder();
     int digitRequests;
     boolean acceptDigits = true;
+    /** Whether the far end buffers what it was sent and drops it on a pause (Twilio) or plays everything (RTP). */
+    boolean buffersAtFarEnd = true;
+    int pauses;
+    long lastPauseNs;
+    private final int[] pausedAtByte = new int[64];
+    private final int[] unheardAtPause = new int[64];
 
     @Override
     public void sendToCaller(final DirectBuffer audio, final int offset, final int length, final long nowNs) {
@@ -34,6 +40,33 @@ final class RecordingLeg implements CallerLeg {
     public void clearCallerPlayback(final long nowNs) {
         clears++;
         lastClearNs = nowNs;
+    }
+
+    /** Like Twilio: a pause is a {@code clear}, and everything sent but not yet played by the clock is lost. */
+    @Override
+    public int pauseCallerPlayback(final long nowNs, final int unplayedByClock) {
+        if (!buffersAtFarEnd) {
+            return 0;
+        }
+        clears++;
+        lastClearNs = nowNs;
+        lastPauseNs = nowNs;
+        pausedAtByte[pauses] = sentBytes;
+        unheardAtPause[pauses] = unplayedByClock;
+        pauses++;
+        return unplayedByClock;
+    }
+
+    /** What the caller heard: everything sent, less what each pause made the far end drop. */
+    byte[] heardBytes() {
+        final java.io.ByteArrayOutputStream heard = new java.io.ByteArrayOutputStream();
+        int from = 0;
+        for (int i = 0; i < pauses; i++) {
+            heard.write(sent, from, pausedAtByte[i] - unheardAtPause[i] - from);
+            from = pausedAtByte[i];
+        }
+        heard.write(sent, from, sentBytes - from);
+        return heard.toByteArray();
     }
 
     @Override

@@ -137,6 +137,114 @@ class PacedOutboundQueueTest {
     }
 
     @Test
+    void shouldPutTheUnheardReleasedBytesBackInFrontOnAPauseAndReleaseThemFromThatByteOnResume() {
+        final PacedOutboundQueue queue = new PacedOutboundQueue(AudioFormat.MULAW_8K, 5_000, 80 * MS);
+        final byte[] turn = new byte[8_000];
+        new Random(3).nextBytes(turn);
+        queue.offer(new UnsafeBuffer(turn), 0, turn.length, T0);
+        assertEquals(5, drain(queue, T0), "the frame playing plus the 80 ms lead");
+        final long pauseNs = T0 + 25 * MS;
+
+        assertEquals(600, queue.unplayedReleasedBytes(pauseNs), "75 ms of the 100 ms released not yet played");
+        assertEquals(600, queue.pause(pauseNs, 600));
+        assertEquals(0, drain(queue, pauseNs + 500 * MS), "nothing while paused");
+        assertEquals(Long.MAX_VALUE, queue.nextReleaseNs());
+        queue.resume(pauseNs + 500 * MS);
+
+        assertEquals(160, queue.poll(pauseNs + 500 * MS, out, 0));
+        for (int i = 0; i < 160; i++) {
+            assertEquals(turn[200 + i], out.getByte(i), "byte " + i + " of the first resumed frame");
+        }
+        assertEquals(1, queue.pauses());
+        assertEquals(600, queue.bytesRewound());
+    }
+
+    @Test
+    void shouldNotCountThePauseOrTheLeadAfterAResumeAsAddedDelay() {
+        final PacedOutboundQueue queue = new PacedOutboundQueue(AudioFormat.MULAW_8K, 5_000, 80 * MS);
+        queue.offer(bytes(1_600, 0), 0, 1_600, T0);
+        drain(queue, T0);
+        queue.pause(T0 + 25 * MS, queue.unplayedReleasedBytes(T0 + 25 * MS));
+        queue.offer(bytes(1_600, 0), 0, 1_600, T0 + 100 * MS);
+        queue.resume(T0 + 600 * MS);
+
+        long worst = 0;
+        while (queue.poll(T0 + 600 * MS, out, 0) > 0) {
+            worst = Math.max(worst, queue.lastReleaseDelayNs());
+        }
+        assertEquals(0, worst);
+    }
+
+    @Test
+    void shouldCatchUpARealTimeStreamAfterAPauseBySkippingQuietFramesOnly() {
+        final PacedOutboundQueue queue = new PacedOutboundQueue(AudioFormat.MULAW_8K, 5_000, 0);
+        final UnsafeBuffer quiet = new UnsafeBuffer(new byte[160]);
+        quiet.setMemory(0, 160, (byte) 0xFF);
+        final UnsafeBuffer loud = bytes(160, 0);
+        long now = T0;
+        queue.offer(loud, 0, 160, now);
+        assertEquals(160, queue.poll(now, out, 0));
+        queue.pause(now + 5 * MS, 0);
+        for (int i = 1; i <= 25; i++) {
+            now = T0 + i * 20 * MS;
+            queue.offer(i % 5 == 0 ? loud : quiet, 0, 160, now);
+        }
+        queue.resume(now);
+
+        int released = 0;
+        int loudReleased = 0;
+        for (int i = 0; i < 50; i++) {
+            if (queue.poll(now + i * 20 * MS, out, 0) > 0) {
+                released++;
+                loudReleased += out.getByte(10) != (byte) 0xFF ? 1 : 0;
+            }
+        }
+        assertEquals(5, loudReleased, "every loud frame is played");
+        assertEquals(20, queue.framesSkippedQuiet(), "the 500 ms pause caught up in quiet frames, the last frame kept");
+        assertEquals(5, released);
+    }
+
+    @Test
+    void shouldSkipNothingWhenTheAgentSentItsTurnBeforeThePause() {
+        final PacedOutboundQueue queue = new PacedOutboundQueue(AudioFormat.MULAW_8K, 5_000, 0);
+        final UnsafeBuffer quiet = new UnsafeBuffer(new byte[1_600]);
+        quiet.setMemory(0, 1_600, (byte) 0xFF);
+        queue.offer(quiet, 0, 1_600, T0);
+        drain(queue, T0);
+        queue.pause(T0 + 5 * MS, 0);
+        queue.resume(T0 + 500 * MS);
+
+        assertEquals(9, drain(queue, T0 + 2_000 * MS));
+        assertEquals(0, queue.framesSkippedQuiet());
+    }
+
+    @Test
+    void shouldPutBackNoMoreThanItRetains() {
+        final PacedOutboundQueue queue = new PacedOutboundQueue(AudioFormat.MULAW_8K, 5_000, 0);
+        queue.offer(bytes(1_600, 0), 0, 1_600, T0);
+        for (int i = 0; i < 8; i++) {
+            drain(queue, T0 + i * 20 * MS);
+        }
+
+        assertEquals(queue.retainedBytesMax(), queue.pause(T0 + 160 * MS, 1_600));
+        assertEquals(2 * 160, queue.retainedBytesMax(), "lead 0: the frame playing and one more");
+    }
+
+    @Test
+    void shouldKeepAudioOfferedWhilePausedAndDropEverythingOnAFlush() {
+        final PacedOutboundQueue queue = new PacedOutboundQueue(AudioFormat.MULAW_8K, 5_000, 0);
+        queue.offer(bytes(800, 0), 0, 800, T0);
+        drain(queue, T0);
+        queue.pause(T0 + 5 * MS, 0);
+        queue.offer(bytes(800, 0), 0, 800, T0 + 10 * MS);
+        assertEquals(1_440, queue.pendingBytes());
+
+        assertEquals(9, queue.flush(T0 + 15 * MS));
+        assertFalse(queue.paused());
+        assertFalse(queue.hasPending());
+    }
+
+    @Test
     void shouldAcceptWhatFitsAndCountTheOverflow() {
         final PacedOutboundQueue queue = new PacedOutboundQueue(AudioFormat.MULAW_8K, 100, 0);
 

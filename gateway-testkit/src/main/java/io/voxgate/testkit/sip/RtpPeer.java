@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -36,6 +37,8 @@ public final class RtpPeer implements AutoCloseable {
     private final Thread receiver;
     /** Every packet received, raw. */
     public final List<byte[]> received = new CopyOnWriteArrayList<>();
+    /** When each packet of {@link #received} arrived ({@code System.nanoTime}), in the same order. */
+    public final List<Long> receivedAtNs = new CopyOnWriteArrayList<>();
     private final AtomicInteger sent = new AtomicInteger();
     /** Counted down when the first echoed tone frame arrives. */
     public final CountDownLatch firstToneEchoed = new CountDownLatch(1);
@@ -77,6 +80,26 @@ public final class RtpPeer implements AutoCloseable {
                 send(target, packet(pt, index, ssrc, false, tone(index)));
             }
         }, 0, 20, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Starts sending {@code audio} (payload type {@code pt}, 8 kHz, 160 bytes a packet) to {@code target} every 20 ms, in
+     * order; a partial last frame is not sent.
+     *
+     * @return when the first packet leaves ({@code System.nanoTime}, planned)
+     */
+    public long sendAudio(final InetSocketAddress target, final int pt, final byte[] audio) {
+        final int ssrc = 0x5EED0002;
+        final AtomicInteger tick = new AtomicInteger();
+        final long startNs = System.nanoTime();
+        sender.scheduleAtFixedRate(() -> {
+            final int i = tick.getAndIncrement();
+            if ((i + 1) * 160 > audio.length) {
+                return;
+            }
+            send(target, packet(pt, i, ssrc, i == 0, Arrays.copyOfRange(audio, i * 160, (i + 1) * 160)));
+        }, 0, 20, TimeUnit.MILLISECONDS);
+        return startNs;
     }
 
     /** Sends one datagram now. */
@@ -130,6 +153,7 @@ public final class RtpPeer implements AutoCloseable {
                 socket.receive(p);
                 final byte[] copy = new byte[p.getLength()];
                 System.arraycopy(buf, 0, copy, 0, copy.length);
+                receivedAtNs.add(System.nanoTime());
                 received.add(copy);
                 if (isTone(copy)) {
                     firstToneEchoed.countDown();

@@ -8,7 +8,7 @@ import org.agrona.DirectBuffer;
 
 /**
  * The caller's side of a Twilio call: paced audio becomes outbound {@code media} messages followed, every mark
- * interval, by a {@code mark}; a barge-in becomes {@code clear}; a hang-up closes the stream with 1000 and the
+ * interval, by a {@code mark}; a barge-in, and the pause before it, become {@code clear}; a hang-up closes the stream with 1000 and the
  * reason (Twilio then continues with the TwiML after {@code <Connect>}, of which there is none, so the call ends).
  * DTMF toward the caller is refused and counted: a bidirectional Media Stream carries audio, marks and clears out,
  * and Twilio does not support sending DTMF outbound from the media server toward it (protocols.md §1.6).
@@ -84,6 +84,22 @@ final class TwilioCallerLeg implements CallerLeg {
         ledger.onClear();
         stats.clearsSent.increment();
         flushSoon();
+    }
+
+    /**
+     * Sends {@code clear}: Twilio drops what it holds unplayed, which the session puts back in front of the turn. How
+     * much that is comes from the session's playout clock, capped by the mark ledger: audio after the last mark Twilio
+     * reported played is all Twilio can still hold, so the clock can never make the session skip audio the ledger
+     * does not know was played.
+     */
+    @Override
+    public int pauseCallerPlayback(final long nowNs, final int unplayedByClock) {
+        if (!open) {
+            return 0;
+        }
+        final long unconfirmed = ledger.bytesSent() - ledger.bytesPlayed();
+        clearCallerPlayback(nowNs);
+        return (int) Math.max(0L, Math.min(unplayedByClock, unconfirmed));
     }
 
     /** Always refuses: Media Streams has no outbound DTMF message (protocols.md §1.6); counted per digit. */

@@ -120,4 +120,18 @@ class TwilioCallerLegTest {
 
         assertEquals(1, framesSeen());
     }
+
+    @Test
+    void shouldClearOnAPauseAndReturnNoMoreUnheardAudioThanTheLedgerHasNotSeenPlayed() {
+        for (int i = 0; i < 10; i++) {
+            leg.sendToCaller(FRAME, 0, 160, T0);
+        }
+
+        final int unheard = leg.pauseCallerPlayback(T0, 4_000);
+        channel.runPendingTasks();
+
+        assertEquals(1_600, unheard, "the clock's estimate is capped by the 1600 bytes no mark confirmed");
+        assertEquals(1, stats.clearsSent());
+        assertEquals(400, leg.pauseCallerPlayback(T0, 400), "within the ledger's bound the clock decides");
+    }
 }

@@ -1,0 +1,139 @@
+package io.voxgate.sip;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.voxgate.core.agent.ParrotAgent;
+import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.core.call.CallRegistry;
+import io.voxgate.core.call.CallSessionConfig;
+import io.voxgate.testkit.sip.FreePorts;
+import io.voxgate.testkit.sip.RtpPeer;
+import io.voxgate.testkit.sip.Sipp;
+import io.voxgate.testkit.twilio.SimulatedAudio;
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Barge-in over SIP/RTP as the caller hears it: SIPp places the call, the test's RTP peer talks to the parrot agent
+ * and talks over its 1.2 s replay 300 ms in, and what came back over RTP (all of which an RTP phone plays) is what the
+ * caller heard. On RTP the pause is the gateway switching to comfort silence on its 20 ms grid; nothing sent is lost.
+ */
+class SipBargeInIT {
+    private static final int LEAD_IN_MS = 500;
+    private static final int UTTERANCE_MS = 1_000;
+    private static final int INTO_REPLAY_MS = ParrotAgent.SILENCE_BEFORE_REPLAY_MS + 300;
+    private static final int SPEAKS_AT_MS = LEAD_IN_MS + UTTERANCE_MS + INTO_REPLAY_MS;
+    private static final int MINUS_20_DBFS = (int) Math.round(32_768 * Math.sqrt(2) * 0.1);
+
+    private final int sipPort = FreePorts.udpAndTcp();
+    private final int rtpPort = FreePorts.rtpPair();
+    private final int peerPort = FreePorts.rtpPair();
+    private final CallRegistry registry = new CallRegistry(10);
+    private SipEdge edge;
+    private RtpPeer peer;
+
+    @BeforeEach
+    void start() {
+        assumeTrue(Sipp.available(), "sipp is not installed");
+        final SipEdgeConfig config = SipEdgeConfig.builder().bindAddress("127.0.0.1").sipPort(sipPort)
+            .rtpPorts(rtpPort, rtpPort + 1).portQuarantineMs(0).mediaThreads(2).sipThreads(2).build();
+        edge = TestMediaLoops.edge(config, registry, call -> new ParrotAgent(AudioFormat.MULAW_8K), CallSessionConfig.defaults());
+        edge.start();
+        peer = new RtpPeer(peerPort);
+    }
+
+    @AfterEach
+    void stop() {
+        if (peer != null) {
+            peer.close();
+        }
+        if (edge != null) {
+            edge.stop();
+        }
+    }
+
+    private static SimulatedAudio utterance() {
+        return SimulatedAudio.tone(200, UTTERANCE_MS, 8_000);
+    }
+
+    /** Places the call, says {@code overReplay} 300 ms into the parrot's replay; returns when the peer started talking. */
+    private long call(final SimulatedAudio overReplay) throws Exception {
+        final byte[] said = SimulatedAudio.concat(SimulatedAudio.silence(LEAD_IN_MS), utterance(),
+            SimulatedAudio.silence(INTO_REPLAY_MS), overReplay, SimulatedAudio.silence(3_000)).mulaw();
+        final CompletableFuture<Sipp.Result> sipp = CompletableFuture.supplyAsync(() -> Sipp.scenario("uac-basic.xml", sipPort)
+            .key("rtpport", Integer.toString(peerPort)).pauseMs(said.length / 8 + 800).run());
+        final long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (registry.size() == 0 && System.nanoTime() < until) {
+            Thread.sleep(5);
+        }
+        assertEquals(1, registry.size(), "the call was admitted");
+        final long startNs = peer.sendAudio(new InetSocketAddress("127.0.0.1", rtpPort), RtpPeer.PCMU, said);
+        final Sipp.Result r = sipp.get(30, TimeUnit.SECONDS);
+        assertEquals(0, r.exitCode, r.describe());
+        return startNs;
+    }
+
+    private static int nonSilence(final byte[] mulaw) {
+        int n = 0;
+        for (final byte b : mulaw) {
+            n += b != (byte) 0xFF ? 1 : 0;
+        }
+        return n;
+    }
+
+    private byte[] heard() {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (final byte[] d : peer.received) {
+            if (d.length == 172 && (d[1] & 0x7F) == RtpPeer.PCMU) {
+                out.write(d, 12, 160);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void shouldPlayTheWholeReplayOnceThroughABackchannel() throws Exception {
+        call(SimulatedAudio.tone(180, 250, MINUS_20_DBFS));
+
+        final double heard = nonSilence(heard()) / (double) nonSilence(utterance().mulaw());
+        System.out.printf("SIP: mm-hm 300 ms into the replay: %.1f %% of the replay heard%n", heard * 100);
+        assertTrue(heard >= 0.95 && heard <= 1.01, "heard " + heard + " of the replay");
+    }
+
+    @Test
+    void shouldStopTheOldTurnWithinAHundredMillisecondsOfARealInterruptionAndNeverResumeIt() throws Exception {
+        final int interruptionMs = 900;
+        final long startNs = call(SimulatedAudio.tone(300, interruptionMs, 8_000));
+
+        final long onsetNs = startNs + SPEAKS_AT_MS * 1_000_000L;
+        final long replayOfInterruptionNs = onsetNs + (interruptionMs + ParrotAgent.SILENCE_BEFORE_REPLAY_MS / 2) * 1_000_000L;
+        final List<byte[]> packets = peer.received;
+        final List<Long> times = peer.receivedAtNs;
+        long lastOldTurnNs = -1;
+        int oldTurnAfterPause = 0;
+        for (int i = 0; i < packets.size(); i++) {
+            final long at = times.get(i);
+            final byte[] d = packets.get(i);
+            final boolean voice = d.length == 172 && nonSilence(java.util.Arrays.copyOfRange(d, 12, 172)) > 80;
+            if (voice && at >= onsetNs && at < replayOfInterruptionNs) {
+                if (at - onsetNs <= 100_000_000L) {
+                    lastOldTurnNs = at;
+                } else {
+                    oldTurnAfterPause++;
+                }
+            }
+        }
+        System.out.printf("SIP: real interruption: last old-turn packet %.1f ms after the speech onset%n",
+            (lastOldTurnNs - onsetNs) / 1e6);
+        assertTrue(lastOldTurnNs > onsetNs, "the replay was playing when the caller spoke");
+        assertEquals(0, oldTurnAfterPause, "old-turn packets later than 100 ms after the onset");
+    }
+}
