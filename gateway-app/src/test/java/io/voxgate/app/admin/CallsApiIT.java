@@ -134,12 +134,15 @@ class CallsApiIT {
     @Test
     void shouldListShowAndHangUpATwilioCall() throws Exception {
         start(false);
-        final CallPlan plan = CallPlan.builder().audio(SimulatedAudio.tone(440, 2_000, 8_000)).hangUp(false).build();
+        final CallPlan plan = CallPlan.builder().numbers("+14155550123", "+14155550100")
+            .audio(SimulatedAudio.tone(440, 2_000, 8_000)).hangUp(false).build();
         final CompletableFuture<SimulatedCallResult> twilio = simulator.call(plan);
 
         final JsonNode listed = awaitActive("twilio");
         assertEquals(plan.callSid(), listed.get("id").asText());
         assertEquals("echo", listed.get("agent").asText());
+        assertEquals("+14155550123", listed.get("from").asText(), "the webhook's From, passed through the stream");
+        assertEquals("+14155550100", listed.get("to").asText());
         assertEquals("mulaw/8000", listed.get("codec").asText());
         assertNotNull(listed.get("started").asText());
         final HttpResponse<String> one = admin("GET", path(plan.callSid()), ADMIN_TOKEN);
