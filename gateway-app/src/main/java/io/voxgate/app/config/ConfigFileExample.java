@@ -17,7 +17,10 @@ public final class ConfigFileExample {
         new String[] {Secrets.VAPI_API_KEY, "Vapi private API key (--agent vapi)"},
         new String[] {Secrets.VAPI_ASSISTANT_ID, "the saved Vapi assistant to call"},
         new String[] {Secrets.VAPI_WEBHOOK_SECRET, "credential Vapi presents on POST /webhook/vapi"},
-        new String[] {Secrets.VOXGATE_TOKEN_SECRET, "key of the per-call media-stream tokens (random per process when unset)"});
+        new String[] {Secrets.VOXGATE_TOKEN_SECRET, "key of the per-call media-stream tokens (random per process when unset)"},
+        new String[] {Secrets.VOXGATE_SIP_DIGEST_PASSWORD, "password of --sip-digest-user"},
+        new String[] {Secrets.VOXGATE_ADMIN_TOKEN, "bearer token of the calls API on the admin listener (required when --admin-bind "
+            + "is not loopback)"});
 
     private ConfigFileExample() {
     }

@@ -179,12 +179,26 @@ public final class GatewayConfig {
         if (values.containsKey(GatewayOption.SIP_DIGEST_USER) && secrets.sipDigestPassword().isEmpty()) {
             throw new IllegalArgumentException("--sip-digest-user: " + Secrets.VOXGATE_SIP_DIGEST_PASSWORD + " is not set");
         }
+        if (!isLoopback(adminBind()) && secrets.adminToken().isEmpty()) {
+            throw new IllegalArgumentException(GatewayOption.ADMIN_BIND.flag() + ": " + adminBind()
+                + " is not a loopback address and " + Secrets.VOXGATE_ADMIN_TOKEN + " is not set: set the token, or bind "
+                + "the admin listener to 127.0.0.1 or ::1");
+        }
         for (final GatewayOption file : new GatewayOption[] {GatewayOption.SIP_TLS_CERT, GatewayOption.SIP_TLS_KEY,
             GatewayOption.SIP_TLS_CA, GatewayOption.VAPI_ASSISTANT_FILE}) {
             final String path = values.get(file);
             if (path != null && !Files.isReadable(Path.of(path))) {
                 throw new IllegalArgumentException(file.flag() + ": cannot read " + path);
             }
+        }
+    }
+
+    /** Whether the IP literal {@code address} (already validated) is a loopback address. */
+    private static boolean isLoopback(final String address) {
+        try {
+            return InetAddress.getByName(address).isLoopbackAddress();
+        } catch (final java.net.UnknownHostException ex) {
+            return false;
         }
     }
 

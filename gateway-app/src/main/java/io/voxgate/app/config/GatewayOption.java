@@ -16,10 +16,11 @@ public enum GatewayOption {
     /** HTTP + WebSocket port: webhook, media streams, health, metrics, Vapi webhook. 8080 is the usual app port behind a proxy. */
     HTTP_PORT("http-port", OptionKind.INTEGER, "8080", "HTTP and WebSocket port", 0, 65_535),
     /** Admin listener port (/metrics, health); apart from the public port so call volume and capacity stay private. */
-    ADMIN_PORT("admin-port", OptionKind.INTEGER, "9090", "admin listener port (/metrics, /healthz, /readyz); 0 picks a free one",
+    ADMIN_PORT("admin-port", OptionKind.INTEGER, "9090", "admin listener port (/metrics, /healthz, /readyz, /calls); 0 picks a free one",
         0, 65_535),
     /** Admin listener address; loopback by default so only the host (or a local scraper) reads it. */
-    ADMIN_BIND("admin-bind", OptionKind.TEXT, "127.0.0.1", "address the admin listener binds to"),
+    ADMIN_BIND("admin-bind", OptionKind.TEXT, "127.0.0.1",
+        "address the admin listener binds to; an address other than loopback needs VOXGATE_ADMIN_TOKEN"),
     /** Listener address; all interfaces by default because Twilio reaches the host from outside. */
     BIND("bind", OptionKind.TEXT, "0.0.0.0", "address the listeners bind to"),
     /** The https://host[:port] Twilio reaches; required for run because signatures are computed over it. */

@@ -23,6 +23,8 @@ public final class Secrets {
     public static final String VAPI_WEBHOOK_SECRET = "VAPI_WEBHOOK_SECRET";
     /** Password of {@code --sip-digest-user}. */
     public static final String VOXGATE_SIP_DIGEST_PASSWORD = "VOXGATE_SIP_DIGEST_PASSWORD";
+    /** Bearer token of the admin listener's calls API. */
+    public static final String VOXGATE_ADMIN_TOKEN = "VOXGATE_ADMIN_TOKEN";
 
     private final String twilioAuthToken;
     private final String vapiApiKey;
@@ -30,10 +32,13 @@ public final class Secrets {
     private final byte[] tokenSecret;
     private final String vapiWebhookSecret;
     private final String sipDigestPassword;
+    private final String adminToken;
 
     private Secrets(final String twilioAuthToken, final String vapiApiKey, final String vapiAssistantId,
-                    final byte[] tokenSecret, final String vapiWebhookSecret, final String sipDigestPassword) {
+                    final byte[] tokenSecret, final String vapiWebhookSecret, final String sipDigestPassword,
+                    final String adminToken) {
         this.sipDigestPassword = sipDigestPassword;
+        this.adminToken = adminToken;
         this.twilioAuthToken = twilioAuthToken;
         this.vapiApiKey = vapiApiKey;
         this.vapiAssistantId = vapiAssistantId;
@@ -53,14 +58,14 @@ public final class Secrets {
         }
         return new Secrets(nonBlank(env.get(TWILIO_AUTH_TOKEN)), nonBlank(env.get(VAPI_API_KEY)),
             nonBlank(env.get(VAPI_ASSISTANT_ID)), tokenSecret, nonBlank(env.get(VAPI_WEBHOOK_SECRET)),
-            nonBlank(env.get(VOXGATE_SIP_DIGEST_PASSWORD)));
+            nonBlank(env.get(VOXGATE_SIP_DIGEST_PASSWORD)), nonBlank(env.get(VOXGATE_ADMIN_TOKEN)));
     }
 
     /** Secrets for a self-contained run (demo, tests): the given Twilio token and a random token key. */
     public static Secrets forLocalRun(final String twilioAuthToken) {
         final byte[] tokenSecret = new byte[32];
         new SecureRandom().nextBytes(tokenSecret);
-        return new Secrets(twilioAuthToken, null, null, tokenSecret, null, null);
+        return new Secrets(twilioAuthToken, null, null, tokenSecret, null, null, null);
     }
 
     /** Twilio's auth token, when set. */
@@ -88,6 +93,11 @@ public final class Secrets {
         return Optional.ofNullable(sipDigestPassword);
     }
 
+    /** The calls API's bearer token, when set. */
+    public Optional<String> adminToken() {
+        return Optional.ofNullable(adminToken);
+    }
+
     /** Key for per-call media-stream tokens (a copy). */
     public byte[] tokenSecret() {
         return tokenSecret.clone();
@@ -102,7 +112,7 @@ public final class Secrets {
         return "Secrets[" + TWILIO_AUTH_TOKEN + "=" + presence(twilioAuthToken) + ", " + VAPI_API_KEY + "="
             + presence(vapiApiKey) + ", " + VAPI_ASSISTANT_ID + "=" + presence(vapiAssistantId) + ", "
             + VAPI_WEBHOOK_SECRET + "=" + presence(vapiWebhookSecret) + ", " + VOXGATE_SIP_DIGEST_PASSWORD + "="
-            + presence(sipDigestPassword) + "]";
+            + presence(sipDigestPassword) + ", " + VOXGATE_ADMIN_TOKEN + "=" + presence(adminToken) + "]";
     }
 
     private static String presence(final String value) {

@@ -9,6 +9,8 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.NettyRuntime;
+import io.voxgate.app.admin.BearerToken;
+import io.voxgate.app.admin.CallsApi;
 import io.voxgate.app.cdr.CdrWriter;
 import io.voxgate.app.config.GatewayConfig;
 import io.voxgate.app.config.Secrets;
@@ -58,7 +60,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One running Voxgate node: the public HTTP/WebSocket listener with the Twilio edge, health and the Vapi webhook;
- * the admin listener (loopback by default, one loop of its own) with {@code /metrics} and health; the SIP edge when a
+ * the admin listener (loopback by default, one loop of its own) with {@code /metrics}, health and the calls API; the SIP edge when a
  * SIP port is configured; the agent factory the configuration chose; the shared call registry and its expiry sweep.
  *
  * <p>Both edges share one way into a call and one media clock: one {@link CallOpener} over the registry and the
@@ -161,15 +163,22 @@ public final class Gateway implements AutoCloseable {
             .route("/readyz", this::publicReadiness, HttpMethod.GET)
             .route(VapiWebhookEndpoint.PATH, (ctx, req) -> vapiWebhook(webhook, ctx, req), HttpMethod.POST);
         this.http = twilio.register(server).build();
-        // Its own single loop: a scrape (or a flood of them) never runs on a loop that carries calls.
-        this.admin = HttpEdgeServer.builder()
+        // Its own single loop: a scrape, a calls API request (or a flood of them) never runs on a loop that carries calls.
+        final CallsApi calls = new CallsApi(registry, new BearerToken(secrets.adminToken().orElse(null)), config.agent(),
+            SystemNanoClock.INSTANCE::nanoTime, System::currentTimeMillis);
+        this.admin = calls.register(HttpEdgeServer.builder()
             .bindAddress(config.adminBind())
             .port(config.adminPort())
             .workerThreads(1)
             .route("/metrics", this::scrape, HttpMethod.GET)
             .route("/healthz", Gateway::health, HttpMethod.GET)
-            .route("/readyz", this::readiness, HttpMethod.GET)
+            .route("/readyz", this::readiness, HttpMethod.GET))
             .build();
+        metrics.counter("voxgate_admin_requests_unauthorized", "Calls API requests refused: missing or wrong bearer token",
+            calls::requestsUnauthorized);
+        metrics.counter("voxgate_admin_hangups_requested", "Calls hung up through the calls API", calls::hangUpsRequested);
+        metrics.counter("voxgate_admin_hangups_refused_busy", "Calls API hang-ups refused: the call's command ring was full",
+            calls::hangUpsRefusedRingFull);
         metrics.counter("voxgate_twilio_dtmf_out_refused", "Agent DTMF for Twilio calls, which cannot carry it (dropped)",
             twilio.stats()::dtmfDigitsOutRefused);
         metrics.counter("voxgate_calls_failed", "calls ended because a command or a media tick threw in them (a bug)",

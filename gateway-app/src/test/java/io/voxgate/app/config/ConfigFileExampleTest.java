@@ -31,7 +31,8 @@ class ConfigFileExampleTest {
             assertTrue(text.contains("\n#" + option.key() + " ="), option.key());
         }
         for (final String secret : new String[] {Secrets.TWILIO_AUTH_TOKEN, Secrets.VAPI_API_KEY, Secrets.VAPI_ASSISTANT_ID,
-            Secrets.VAPI_WEBHOOK_SECRET, Secrets.VOXGATE_TOKEN_SECRET}) {
+            Secrets.VAPI_WEBHOOK_SECRET, Secrets.VOXGATE_TOKEN_SECRET, Secrets.VOXGATE_SIP_DIGEST_PASSWORD,
+            Secrets.VOXGATE_ADMIN_TOKEN}) {
             assertTrue(text.contains(secret), secret);
         }
     }

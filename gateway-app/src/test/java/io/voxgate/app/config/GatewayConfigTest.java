@@ -47,6 +47,28 @@ class GatewayConfigTest {
     }
 
     @Test
+    void shouldRefuseAnAdminListenerOffLoopbackWithoutTheAdminToken() {
+        final IllegalArgumentException refused = rejected(flags(GatewayOption.ADMIN_BIND, "0.0.0.0"));
+
+        assertTrue(refused.getMessage().startsWith("--admin-bind: 0.0.0.0"), refused.getMessage());
+        assertTrue(refused.getMessage().contains(Secrets.VOXGATE_ADMIN_TOKEN), refused.getMessage());
+    }
+
+    @Test
+    void shouldAcceptAnAdminListenerOffLoopbackWithTheAdminToken() {
+        final GatewayConfig config = GatewayConfig.load(flags(GatewayOption.ADMIN_BIND, "0.0.0.0"), null,
+            env(Secrets.VOXGATE_ADMIN_TOKEN, "s3cret"));
+
+        assertEquals("0.0.0.0", config.adminBind());
+        assertEquals("s3cret", config.secrets().adminToken().orElseThrow());
+    }
+
+    @Test
+    void shouldAcceptAnAdminListenerOnIpv6LoopbackWithoutAToken() {
+        assertEquals("::1", GatewayConfig.load(flags(GatewayOption.ADMIN_BIND, "::1"), null, env()).adminBind());
+    }
+
+    @Test
     void shouldTakeTrustedProxyCidrsAndExplainTheOldBooleanForm() {
         final GatewayConfig config = GatewayConfig.load(flags(GatewayOption.TRUST_PROXY, "10.0.0.0/8"), null, Map.of());
         assertTrue(config.trustedProxies().any());

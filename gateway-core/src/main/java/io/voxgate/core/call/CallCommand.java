@@ -24,6 +24,8 @@ public final class CallCommand {
     public static final CallCommand HANG_UP_IDLE = new CallCommand(Kind.HANG_UP, "idle-timeout");
     /** Ends the call because the gateway is draining and the drain deadline passed. */
     public static final CallCommand HANG_UP_DRAIN = new CallCommand(Kind.HANG_UP, "drain");
+    /** Ends the call because an operator asked for it (the admin API); the record says it was ended by an operator. */
+    public static final CallCommand HANG_UP_OPERATOR = new CallCommand(Kind.HANG_UP, "operator hang-up");
     /** Barge-in requested from outside the call (for example an agent webhook). */
     public static final CallCommand BARGE_IN = new CallCommand(Kind.BARGE_IN, "barge-in");
 

@@ -160,6 +160,15 @@ public final class CallRegistry {
     }
 
     /**
+     * The live statistics of call {@code callId} on {@code edge}, or {@code null} when no such call runs here. Written by
+     * the call's thread; read racily as in {@link #forEachCall}.
+     */
+    public CallStats stats(final String edge, final String callId) {
+        final CallLiveness call = calls.get(new CallKey(edge, callId));
+        return call == null ? null : call.stats();
+    }
+
+    /**
      * Stops admitting calls; calls still running at {@code drainDeadlineNs} are asked to hang up by {@link #expire}.
      */
     public void beginDrain(final long drainDeadlineNs) {

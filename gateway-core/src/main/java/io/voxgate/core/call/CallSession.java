@@ -157,7 +157,8 @@ public final class CallSession implements AgentListener {
         // storage is released once the agent is connected.
         this.preConnect = new PreConnectBuffer(callerFormat, config.preConnectBufferMs() * callerFormat.bytesPerMs(),
             Math.max(1, config.preConnectBufferMs() / callerFormat.ptimeMs()), callerFormat.bytesPerFrame());
-        this.stats = new CallStats(queue, preConnect, registry.latency(), call.edge());
+        this.stats = new CallStats(queue, preConnect, registry.latency(), call.edge(),
+            call.metadata().getOrDefault("From", ""), call.metadata().getOrDefault("To", ""), callerFormat.toString());
         stats.startedNs = nowNs;
         this.liveness = new CallLiveness(call.callId(), call.edge(), nowNs, config.maxCallDurationSeconds() * 1_000_000_000L,
             config.idleTimeoutSeconds() * 1_000_000_000L, proxy, stats);
@@ -180,6 +181,7 @@ public final class CallSession implements AgentListener {
     public void start(final long nowNs) {
         moveTo(CallState.CONNECTING_AGENT);
         connectStartedNs = nowNs;
+        stats.answeredNs = nowNs;
         agent.connect(call, this, nowNs);
     }
 
@@ -234,7 +236,7 @@ public final class CallSession implements AgentListener {
         }
         releaseDue(nowNs);
         if (hangUpAfterPlayout != null && !queue.hasPending() && !queue.callerHearingAudio(nowNs)) {
-            finish(hangUpAfterPlayout, nowNs, true);
+            finish(hangUpAfterPlayout, nowNs, true, EndedBy.AGENT);
         }
         return nextReleaseNs();
     }
@@ -258,7 +260,7 @@ public final class CallSession implements AgentListener {
 
     /** The caller hung up (SIP BYE, Twilio {@code stop}, socket closed): closes the agent and ends; idempotent. */
     public void end(final String reason, final long nowNs) {
-        finish(reason, nowNs, false);
+        finish(reason, nowNs, false, EndedBy.CALLER);
     }
 
     /**
@@ -272,7 +274,7 @@ public final class CallSession implements AgentListener {
             registry.callFailed();
         }
         if (state != CallState.ENDED) {
-            finish(reason, nowNs, true);
+            finish(reason, nowNs, true, EndedBy.GATEWAY);
         } else if (!legHungUp) {
             // The bug broke off the end half way (e.g. the agent's close threw): the leg must still go.
             legHungUp = true;
@@ -395,7 +397,7 @@ public final class CallSession implements AgentListener {
             queue.finishTurn();
             onTick(nowNs);
         } else {
-            finish(reason, nowNs, true);
+            finish(reason, nowNs, true, EndedBy.AGENT);
         }
     }
 
@@ -410,10 +412,11 @@ public final class CallSession implements AgentListener {
     private void onCommand(final CallCommand command, final long nowNs) {
         switch (command.kind()) {
             case HANG_UP:
-                finish(command.reason(), nowNs, true);
+                finish(command.reason(), nowNs, true,
+                    command == CallCommand.HANG_UP_OPERATOR ? EndedBy.OPERATOR : EndedBy.GATEWAY);
                 break;
             case CALLER_HUNG_UP:
-                finish(command.reason(), nowNs, false);
+                finish(command.reason(), nowNs, false, EndedBy.CALLER);
                 break;
             default:
                 bargeIn(nowNs, BargeInSource.COMMAND);
@@ -536,7 +539,7 @@ public final class CallSession implements AgentListener {
         }
     }
 
-    private void finish(final String reason, final long nowNs, final boolean hangUpLeg) {
+    private void finish(final String reason, final long nowNs, final boolean hangUpLeg, final EndedBy endedBy) {
         if (finishing || state == CallState.ENDED) {
             return;
         }
@@ -544,6 +547,7 @@ public final class CallSession implements AgentListener {
         paused = false;
         endReason = reason;
         stats.endReason = reason;
+        stats.endedBy = endedBy;
         stats.endedNs = nowNs;
         try {
             if (state != CallState.ENDING) {
@@ -562,6 +566,7 @@ public final class CallSession implements AgentListener {
             }
         } finally {
             state = CallState.ENDED;
+            stats.state = CallState.ENDED;
             registry.remove(liveness);
         }
     }
@@ -571,6 +576,7 @@ public final class CallSession implements AgentListener {
             throw new IllegalStateException("call " + call.callId() + ": illegal move " + state + " -> " + next);
         }
         state = next;
+        stats.state = next;
     }
 
     @Override

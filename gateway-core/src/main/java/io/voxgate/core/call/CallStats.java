@@ -67,15 +67,30 @@ public final class CallStats {
     long latenciesClamped;
     long agentConnectNs = -1;
     long startedNs;
+    long answeredNs = -1;
     long endedNs = -1;
     String endReason;
+    EndedBy endedBy;
+    CallState state = CallState.CREATED;
+    private final String from;
+    private final String to;
+    private final String codec;
+    private final CallerMediaQuality callerMedia = new CallerMediaQuality();
 
     CallStats(final PacedOutboundQueue queue, final PreConnectBuffer preConnect, final CallLatencyRecorders nodeLatency,
               final String edge) {
+        this(queue, preConnect, nodeLatency, edge, "", "", "");
+    }
+
+    CallStats(final PacedOutboundQueue queue, final PreConnectBuffer preConnect, final CallLatencyRecorders nodeLatency,
+              final String edge, final String from, final String to, final String codec) {
         this.queue = queue;
         this.preConnect = preConnect;
         this.nodeLatency = nodeLatency;
         this.edge = edge;
+        this.from = from;
+        this.to = to;
+        this.codec = codec;
     }
 
     void recordInbound(final long latencyNs) {
@@ -315,6 +330,41 @@ public final class CallStats {
     /** Why the call ended (e.g. {@code caller hung up}), or {@code null} while it runs. */
     public String endReason() {
         return endReason;
+    }
+
+    /** The caller as the edge named it (SIP From, Twilio {@code From} parameter), or empty when unknown. */
+    public String from() {
+        return from;
+    }
+
+    /** The number or address called (SIP To, Twilio {@code To} parameter), or empty when unknown. */
+    public String to() {
+        return to;
+    }
+
+    /** The caller's audio format, e.g. {@code mulaw/8000}. */
+    public String codec() {
+        return codec;
+    }
+
+    /** Where the call is in its life; read racily from other threads (an enum reference, never torn). */
+    public CallState state() {
+        return state;
+    }
+
+    /** When the edge started the call's media (SIP ACK, Twilio stream start), same clock as {@link #startedNs()}; -1 before. */
+    public long answeredNs() {
+        return answeredNs;
+    }
+
+    /** Which side ended the call, or {@code null} while it runs. */
+    public EndedBy endedBy() {
+        return endedBy;
+    }
+
+    /** How the caller's media arrived, as the edge measured it; the edge publishes into it on the call's thread. */
+    public CallerMediaQuality callerMedia() {
+        return callerMedia;
     }
 
     /** How long the agent took to connect, in ns, or -1 while it has not. */

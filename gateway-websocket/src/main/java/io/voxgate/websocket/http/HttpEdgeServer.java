@@ -115,8 +115,8 @@ public final class HttpEdgeServer implements AutoCloseable {
         this.connectionLimits = new ConnectionLimits(builder.maxConnections, builder.maxConnectionsPerSource,
             builder.perSourceExempt, counters);
         this.readGate = new WritabilityReadGate(counters);
-        this.router = new HttpRouterHandler(builder.routes, builder.webSocketRoutes, builder.maxWebSocketFrameBytes,
-            builder.closeHandshakeTimeoutMs, builder.trustedProxies, counters);
+        this.router = new HttpRouterHandler(builder.routes, builder.plainPrefixRoutes, builder.webSocketRoutes,
+            builder.maxWebSocketFrameBytes, builder.closeHandshakeTimeoutMs, builder.trustedProxies, counters);
     }
 
     /**
@@ -342,6 +342,7 @@ public final class HttpEdgeServer implements AutoCloseable {
         private EventLoopGroup workerGroup;
         private final Map<String, HttpRouterHandler.PlainRoute> routes = new LinkedHashMap<>();
         private final List<HttpRouterHandler.PrefixRoute> webSocketRoutes = new ArrayList<>();
+        private final List<HttpRouterHandler.PlainPrefixRoute> plainPrefixRoutes = new ArrayList<>();
 
         private Builder() {
         }
@@ -529,6 +530,31 @@ public final class HttpEdgeServer implements AutoCloseable {
             }
             final Set<HttpMethod> allowed = Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList(methods)));
             routes.put(path, new HttpRouterHandler.PlainRoute(route, allowed));
+            return this;
+        }
+
+        /**
+         * Registers a plain endpoint for every path starting with {@code pathPrefix} (e.g. {@code /calls/}) and
+         * {@code methods}; the route reads the rest of the path itself. An exact route wins over a prefix, a longer
+         * prefix over a shorter one, and a plain prefix over a WebSocket one.
+         *
+         * @throws IllegalArgumentException when the prefix does not start with {@code /}, no method is given, or the
+         *                                  prefix is already registered
+         */
+        public Builder routePrefix(final String pathPrefix, final HttpRoute route, final HttpMethod... methods) {
+            requirePath(pathPrefix);
+            Objects.requireNonNull(route, "route");
+            if (methods.length == 0) {
+                throw new IllegalArgumentException("route " + pathPrefix + " needs at least one method");
+            }
+            for (final HttpRouterHandler.PlainPrefixRoute existing : plainPrefixRoutes) {
+                if (existing.prefix().equals(pathPrefix)) {
+                    throw new IllegalArgumentException("route " + pathPrefix + " is already registered");
+                }
+            }
+            final Set<HttpMethod> allowed = Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList(methods)));
+            plainPrefixRoutes.add(new HttpRouterHandler.PlainPrefixRoute(pathPrefix,
+                new HttpRouterHandler.PlainRoute(route, allowed)));
             return this;
         }
 

@@ -40,17 +40,22 @@ final class HttpRouterHandler extends ChannelInboundHandlerAdapter {
         "X-Forwarded-Proto", "X-Forwarded-Port", "X-Forwarded-Prefix"};
 
     private final Map<String, PlainRoute> routes;
+    private final PlainPrefixRoute[] plainPrefixRoutes;
     private final PrefixRoute[] webSocketRoutes;
     private final int maxWebSocketFrameBytes;
     private final long closeHandshakeTimeoutMs;
     private final TrustedProxies trustedProxies;
     private final HttpEdgeServer.Counters counters;
 
-    HttpRouterHandler(final Map<String, PlainRoute> routes, final List<PrefixRoute> webSocketRoutes,
-                      final int maxWebSocketFrameBytes, final long closeHandshakeTimeoutMs,
-                      final TrustedProxies trustedProxies, final HttpEdgeServer.Counters counters) {
+    HttpRouterHandler(final Map<String, PlainRoute> routes, final List<PlainPrefixRoute> plainPrefixRoutes,
+                      final List<PrefixRoute> webSocketRoutes, final int maxWebSocketFrameBytes,
+                      final long closeHandshakeTimeoutMs, final TrustedProxies trustedProxies,
+                      final HttpEdgeServer.Counters counters) {
         this.trustedProxies = trustedProxies;
         this.routes = new LinkedHashMap<>(routes);
+        final List<PlainPrefixRoute> plainSorted = new ArrayList<>(plainPrefixRoutes);
+        plainSorted.sort((a, b) -> Integer.compare(b.prefix().length(), a.prefix().length()));
+        this.plainPrefixRoutes = plainSorted.toArray(new PlainPrefixRoute[0]);
         final List<PrefixRoute> sorted = new ArrayList<>(webSocketRoutes);
         sorted.sort((a, b) -> Integer.compare(b.prefix().length(), a.prefix().length()));
         this.webSocketRoutes = sorted.toArray(new PrefixRoute[0]);
@@ -87,7 +92,15 @@ final class HttpRouterHandler extends ChannelInboundHandlerAdapter {
             }
         }
         final String path = pathOf(request.uri());
-        final PlainRoute plain = routes.get(path);
+        PlainRoute plain = routes.get(path);
+        if (plain == null) {
+            for (final PlainPrefixRoute prefixed : plainPrefixRoutes) {
+                if (path.startsWith(prefixed.prefix())) {
+                    plain = prefixed.route();
+                    break;
+                }
+            }
+        }
         if (plain != null) {
             if (!plain.methods().contains(request.method())) {
                 methodNotAllowed(ctx, request, plain.methods());
@@ -233,6 +246,10 @@ final class HttpRouterHandler extends ChannelInboundHandlerAdapter {
 
     /** A plain route with its allowed methods. */
     record PlainRoute(HttpRoute route, Set<HttpMethod> methods) {
+    }
+
+    /** A plain route for every path under a prefix. */
+    record PlainPrefixRoute(String prefix, PlainRoute route) {
     }
 
     /** A WebSocket route for a path prefix. */

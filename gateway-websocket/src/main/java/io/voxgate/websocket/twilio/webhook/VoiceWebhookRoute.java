@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
  * &lt;Response&gt;&lt;Connect&gt;&lt;Stream url="wss://{public host[:port]}/media/{CallSid}"
  *     statusCallback="https://{public host[:port]}/voice/stream-status" statusCallbackMethod="POST"&gt;
  *   &lt;Parameter name="callSid" value="{CallSid}"/&gt;&lt;Parameter name="callToken" value="{token}"/&gt;
+ *   &lt;Parameter name="From" value="{From}"/&gt;&lt;Parameter name="To" value="{To}"/&gt;  (each when given)
  * &lt;/Stream&gt;&lt;/Connect&gt;&lt;/Response&gt;
  * </pre>
  *
@@ -41,6 +42,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class VoiceWebhookRoute implements HttpRoute {
     private static final Logger LOG = LoggerFactory.getLogger(VoiceWebhookRoute.class);
+    /** Longest From or To passed on to the stream: an E.164 number or a SIP address fits. */
+    private static final int MAX_PARTY_CHARS = 128;
 
     private final TwilioEdgeConfig config;
     private final Supplier<CallAdmission.Verdict> admission;
@@ -97,7 +100,8 @@ public final class VoiceWebhookRoute implements HttpRoute {
             sendBusy(ctx, request);
             return;
         }
-        final AdmittedCalls.Answer answer = admittedCalls.admit(callSid, nowSeconds, () -> twiml(callSid, nowSeconds));
+        final AdmittedCalls.Answer answer = admittedCalls.admit(callSid, nowSeconds,
+            () -> twiml(callSid, params.get("From"), params.get("To"), nowSeconds));
         if (answer == null) {
             stats.webhooksRefusedRecordFull.increment();
             CallLog.warn(LOG, callSid, "voice webhook refused: the record of admitted calls is full");
@@ -119,20 +123,29 @@ public final class VoiceWebhookRoute implements HttpRoute {
         HttpResponses.send(ctx, request, busy);
     }
 
-    private String twiml(final String callSid, final long nowSeconds) {
+    private String twiml(final String callSid, final String from, final String to, final long nowSeconds) {
         try {
-            return buildTwiml(callSid, nowSeconds);
+            return buildTwiml(callSid, from, to, nowSeconds);
         } catch (final TwiMLException ex) {
             throw new IllegalStateException("TwiML could not be built", ex);
         }
     }
 
-    private String buildTwiml(final String callSid, final long nowSeconds) throws TwiMLException {
+    private String buildTwiml(final String callSid, final String from, final String to, final long nowSeconds)
+        throws TwiMLException {
         final String token = callTokens.issue(callSid, nowSeconds);
         final Stream.Builder stream = new Stream.Builder()
             .url(config.mediaUrlBase() + TwilioEdgeConfig.MEDIA_PATH_PREFIX + callSid)
             .parameter(new Parameter.Builder().name("callSid").value(callSid).build())
             .parameter(new Parameter.Builder().name("callToken").value(token).build());
+        // The caller and the number called come back in the stream's start, so the call's record and the calls API
+        // can name them; cut to a phone number's or SIP address's length, as the form is signed but not bounded.
+        for (final String[] party : new String[][] {{"From", from}, {"To", to}}) {
+            if (party[1] != null && !party[1].isEmpty()) {
+                stream.parameter(new Parameter.Builder().name(party[0])
+                    .value(party[1].substring(0, Math.min(party[1].length(), MAX_PARTY_CHARS))).build());
+            }
+        }
         if (config.statusCallback()) {
             stream.statusCallback(config.publicUrl() + TwilioEdgeConfig.STREAM_STATUS_PATH)
                 .statusCallbackMethod(Stream.StatusCallbackMethod.POST);

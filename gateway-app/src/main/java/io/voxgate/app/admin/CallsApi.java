@@ -1,0 +1,201 @@
+package io.voxgate.app.admin;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.voxgate.core.call.CallCommand;
+import io.voxgate.core.call.CallCommandProxy;
+import io.voxgate.core.call.CallRegistry;
+import io.voxgate.core.call.CallStats;
+import io.voxgate.core.call.CallerMediaQuality;
+import io.voxgate.sip.SipEdge;
+import io.voxgate.websocket.http.HttpEdgeServer;
+import io.voxgate.websocket.http.HttpResponses;
+import io.voxgate.websocket.twilio.TwilioEdge;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+
+/**
+ * The calls API of the admin listener: {@code GET /calls} lists the calls running on this node, {@code GET
+ * /calls/{id}} shows one, {@code DELETE /calls/{id}} hangs one up. Every request needs the bearer token
+ * ({@link BearerToken}); without it the answer is 401 and counted.
+ *
+ * <p>How a call is read: its {@link CallStats} are written by the call's own thread and read here racily, the way a
+ * metrics scrape reads them. Each value is untorn (longs and references on a 64-bit JVM) but may be a few
+ * milliseconds stale, and the fields are not one snapshot: frames in and frames out may straddle a frame. The caller
+ * media figures of a SIP call are at most a second old (the edge publishes them once a second). None of this touches
+ * call state, so no command needs to cross into the call to answer a GET.
+ *
+ * <p>How a call is hung up: {@link CallCommand#HANG_UP_OPERATOR} goes through the call's command ring
+ * ({@link CallRegistry#proxy}); the call's own thread closes its agent and hangs up its leg the way the edge does it
+ * (SIP BYE, Twilio close 1000). The answer (202) says the request was queued, not that the call has ended; a full ring
+ * answers 503 and is counted.
+ *
+ * <p>Threading: the routes run on the admin listener's own event loop, never a media loop; the counters are safe on
+ * any thread. A call id is looked up on every edge in {@link #EDGES} order, so an id two edges share (a Twilio CallSid
+ * that is also a SIP Call-ID) names the Twilio call.
+ */
+public final class CallsApi {
+    /** The list's path. */
+    public static final String PATH = "/calls";
+    /** Edges searched for a call id, in order. */
+    static final List<String> EDGES = List.of(TwilioEdge.EDGE, SipEdge.EDGE);
+    /** Longest call id looked up; longer ones are answered 404 without a lookup. */
+    private static final int MAX_ID_CHARS = 256;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final CallRegistry registry;
+    private final BearerToken token;
+    private final String agent;
+    private final LongSupplier nanoClock;
+    private final LongSupplier epochMillis;
+    private final LongAdder requestsUnauthorized = new LongAdder();
+    private final LongAdder hangUpsRequested = new LongAdder();
+    private final LongAdder hangUpsRefusedRingFull = new LongAdder();
+
+    /**
+     * The API over {@code registry}.
+     *
+     * @param registry    the node's calls
+     * @param token       the credential every request must carry
+     * @param agent       the node's agent ({@code echo}, {@code parrot}, {@code vapi}), reported for every call
+     * @param nanoClock   the calls' monotonic clock, to turn their start times into wall-clock times
+     * @param epochMillis the wall clock
+     */
+    public CallsApi(final CallRegistry registry, final BearerToken token, final String agent, final LongSupplier nanoClock,
+                    final LongSupplier epochMillis) {
+        this.registry = registry;
+        this.token = token;
+        this.agent = agent;
+        this.nanoClock = nanoClock;
+        this.epochMillis = epochMillis;
+    }
+
+    /** Adds the API's routes to the admin listener being built. */
+    public HttpEdgeServer.Builder register(final HttpEdgeServer.Builder admin) {
+        return admin.route(PATH, this::list, HttpMethod.GET)
+            .routePrefix(PATH + "/", this::one, HttpMethod.GET, HttpMethod.DELETE);
+    }
+
+    private void list(final ChannelHandlerContext ctx, final FullHttpRequest request) {
+        if (!authorized(ctx, request)) {
+            return;
+        }
+        final long nowNs = nanoClock.getAsLong();
+        final long nowMs = epochMillis.getAsLong();
+        final ObjectNode body = JSON.createObjectNode();
+        final ArrayNode calls = body.putArray("calls");
+        registry.forEachCall((callId, edge, stats) -> calls.add(describe(callId, edge, stats, nowNs, nowMs)));
+        send(ctx, request, HttpResponseStatus.OK, body);
+    }
+
+    private void one(final ChannelHandlerContext ctx, final FullHttpRequest request) {
+        if (!authorized(ctx, request)) {
+            return;
+        }
+        final String path = new QueryStringDecoder(request.uri()).path();
+        final String id = path.substring(PATH.length() + 1);
+        final String edge = id.isEmpty() || id.length() > MAX_ID_CHARS || id.indexOf('/') >= 0 ? null : edgeOf(id);
+        if (edge == null) {
+            send(ctx, request, HttpResponseStatus.NOT_FOUND, error("no such call"));
+            return;
+        }
+        if (HttpMethod.DELETE.equals(request.method())) {
+            hangUp(ctx, request, edge, id);
+            return;
+        }
+        final CallStats stats = registry.stats(edge, id);
+        if (stats == null) {
+            send(ctx, request, HttpResponseStatus.NOT_FOUND, error("no such call"));
+            return;
+        }
+        send(ctx, request, HttpResponseStatus.OK, describe(id, edge, stats, nanoClock.getAsLong(), epochMillis.getAsLong()));
+    }
+
+    private void hangUp(final ChannelHandlerContext ctx, final FullHttpRequest request, final String edge, final String id) {
+        final CallCommandProxy<CallCommand> proxy = registry.proxy(edge, id);
+        if (proxy == null) {
+            send(ctx, request, HttpResponseStatus.NOT_FOUND, error("no such call"));
+            return;
+        }
+        if (!proxy.offer(CallCommand.HANG_UP_OPERATOR)) {
+            hangUpsRefusedRingFull.increment();
+            send(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, error("the call is busy; try again"));
+            return;
+        }
+        hangUpsRequested.increment();
+        final ObjectNode body = JSON.createObjectNode();
+        body.put("id", id).put("edge", edge).put("state", "hanging up");
+        send(ctx, request, HttpResponseStatus.ACCEPTED, body);
+    }
+
+    private String edgeOf(final String id) {
+        for (final String edge : EDGES) {
+            if (registry.stats(edge, id) != null) {
+                return edge;
+            }
+        }
+        return null;
+    }
+
+    private ObjectNode describe(final String callId, final String edge, final CallStats stats, final long nowNs,
+                                final long nowMs) {
+        final ObjectNode call = JSON.createObjectNode();
+        call.put("id", callId).put("edge", edge).put("from", stats.from()).put("to", stats.to()).put("agent", agent)
+            .put("state", stats.state().name().toLowerCase(Locale.ROOT))
+            .put("started", Instant.ofEpochMilli(nowMs - (nowNs - stats.startedNs()) / 1_000_000L).toString())
+            .put("codec", stats.codec());
+        call.putObject("frames").put("in", stats.framesFromCaller()).put("out", stats.framesToCaller())
+            .put("toAgent", stats.framesToAgent()).put("fromAgent", stats.framesFromAgent());
+        final CallerMediaQuality media = stats.callerMedia();
+        call.putObject("loss").put("lost", media.framesLost()).put("late", media.lateDrops())
+            .put("concealed", media.concealed()).put("ratio", media.lossRatio());
+        return call;
+    }
+
+    private boolean authorized(final ChannelHandlerContext ctx, final FullHttpRequest request) {
+        if (token.accepts(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+            return true;
+        }
+        requestsUnauthorized.increment();
+        final FullHttpResponse response = HttpResponses.of(HttpResponseStatus.UNAUTHORIZED, HttpResponses.APPLICATION_JSON,
+            "{\"error\":\"unauthorized\"}");
+        response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"voxgate-admin\"");
+        HttpResponses.send(ctx, request, response);
+        return false;
+    }
+
+    private static ObjectNode error(final String message) {
+        return JSON.createObjectNode().put("error", message);
+    }
+
+    private static void send(final ChannelHandlerContext ctx, final FullHttpRequest request, final HttpResponseStatus status,
+                             final ObjectNode body) {
+        HttpResponses.send(ctx, request, HttpResponses.of(status, HttpResponses.APPLICATION_JSON, body.toString() + "\n"));
+    }
+
+    /** Requests refused for a missing or wrong bearer token. */
+    public long requestsUnauthorized() {
+        return requestsUnauthorized.sum();
+    }
+
+    /** Hang-ups queued to a call's ring. */
+    public long hangUpsRequested() {
+        return hangUpsRequested.sum();
+    }
+
+    /** Hang-ups refused because the call's command ring was full. */
+    public long hangUpsRefusedRingFull() {
+        return hangUpsRefusedRingFull.sum();
+    }
+}
