@@ -648,9 +648,10 @@ final class VapiAgent implements VoiceAgent, VapiFrameDecoder.FrameSink {
     private void endCallNobodyJoins() {
         state = State.CLOSED;
         cancel(deadlineTimer);
+        // Counted before the end-call leaves, so whoever sees the end-call also sees it counted.
+        stats.orphanCallEnded();
         sendText(END_CALL);
         startCloseHandshake(CLOSE_NORMAL);
-        stats.orphanCallEnded();
         LOG.info("vapi call ended after the caller hung up call={} vapiCall={}", call.callId(), VapiRedaction.callIdForLog(vapiCallId));
     }
 
