@@ -137,7 +137,7 @@ public final class SipEdge implements AutoCloseable {
             }
         }
         LOG.info("SIP edge started: {} (media on {} {} loops)", config, loops.length,
-            transport.nativeEpoll() ? "epoll" : "nio");
+            transport.label());
     }
 
     /** Refuses new calls (503 with Retry-After) while the calls in progress go on. */

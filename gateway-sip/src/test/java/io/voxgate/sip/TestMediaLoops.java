@@ -1,7 +1,8 @@
 package io.voxgate.sip;
 
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.voxgate.core.agent.VoiceAgentFactory;
 import io.voxgate.core.call.CallOpener;
@@ -15,7 +16,8 @@ import org.agrona.concurrent.SystemNanoClock;
  * tests of this JVM (the edge does not own its loops), and an edge built over the real core on them.
  */
 final class TestMediaLoops {
-    static final EventLoopGroup GROUP = new NioEventLoopGroup(2, new DefaultThreadFactory("test-media", true));
+    static final EventLoopGroup GROUP = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("test-media", true),
+        NioIoHandler.newFactory());
 
     private TestMediaLoops() {
     }

@@ -110,7 +110,7 @@ final class SipLoadRun {
                     options.durationSeconds() > 0 ? "calls at " + options.rampPerSecond() + "/s for " + options.durationSeconds()
                         + " s, at most " + options.calls() + " at once" : options.calls() + " calls at " + options.rampPerSecond() + "/s",
                     options.holdSeconds(), options.tailMs(), options.agent(), options.agentFormat(), external ? "external" : "in-process",
-                    sipPort, client.nativeEpoll() ? "epoll" : "nio", options.simulatorThreads());
+                    sipPort, client.transport().label(), options.simulatorThreads());
                 return drive(client, jvm, remote, gateway);
             }
         }

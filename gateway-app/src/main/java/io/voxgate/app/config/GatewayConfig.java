@@ -1,6 +1,7 @@
 package io.voxgate.app.config;
 
 import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.websocket.http.EventLoopTransport;
 import io.voxgate.websocket.http.TrustedProxies;
 import java.io.IOException;
 import java.io.Reader;
@@ -184,6 +185,7 @@ public final class GatewayConfig {
                 + " is not a loopback address and " + Secrets.VOXGATE_ADMIN_TOKEN + " is not set: set the token, or bind "
                 + "the admin listener to 127.0.0.1 or ::1");
         }
+        ioTransport();
         for (final GatewayOption file : new GatewayOption[] {GatewayOption.SIP_TLS_CERT, GatewayOption.SIP_TLS_KEY,
             GatewayOption.SIP_TLS_CA, GatewayOption.VAPI_ASSISTANT_FILE}) {
             final String path = values.get(file);
@@ -551,6 +553,19 @@ public final class GatewayConfig {
     /** {@code --barge-in-confirm-ms}. */
     public int bargeInConfirmMs() {
         return integer(GatewayOption.BARGE_IN_CONFIRM_MS);
+    }
+
+    /**
+     * {@code --io-transport}: the transport every event loop runs.
+     *
+     * @throws IllegalArgumentException when a native transport was asked for and this host cannot load it
+     */
+    public EventLoopTransport ioTransport() {
+        try {
+            return EventLoopTransport.choose(text(GatewayOption.IO_TRANSPORT));
+        } catch (final IllegalArgumentException ex) {
+            throw new IllegalArgumentException(GatewayOption.IO_TRANSPORT.flag() + ": " + ex.getMessage(), ex);
+        }
     }
 
     /** {@code --log-format}: text or json. */

@@ -102,6 +102,12 @@ public enum GatewayOption {
         "connections at once from one source address (trusted proxies exempt)", 1, 1_000_000),
     /** Call detail records: one JSON line per ended call; off by default because the operator chooses the disk. */
     CDR_FILE("cdr-file", OptionKind.TEXT, null, "file that gets one JSON line per ended call (reopened on SIGHUP)"),
+    /**
+     * The I/O transport of every event loop; auto is native epoll where it loads (NIO otherwise). io_uring only when
+     * asked for: it needs kernel 5.9+ and a seccomp profile that allows it, and a node never falls back silently.
+     */
+    IO_TRANSPORT("io-transport", OptionKind.CHOICE, "auto", "event loop I/O: auto (epoll where available, else nio), "
+        + "epoll, io_uring or nio; an unavailable choice is a config error", "auto", "epoll", "io_uring", "nio"),
     /** Log line format. */
     LOG_FORMAT("log-format", OptionKind.CHOICE, "text", "log format", "text", "json");
 

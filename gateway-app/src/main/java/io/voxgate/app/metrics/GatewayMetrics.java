@@ -75,6 +75,15 @@ public final class GatewayMetrics {
             .setLabelValues(BuildInfo.version(), Runtime.version().toString());
     }
 
+    /**
+     * Exports {@code voxgate_io_transport_info{transport}}: the event loops' I/O transport ({@code epoll},
+     * {@code io_uring} or {@code nio}), so a node that fell back to NIO is visible. Call once, at start.
+     */
+    public void ioTransport(final String label) {
+        Info.builder().name("voxgate_io_transport_info").help("The event loops' I/O transport: epoll, io_uring or nio")
+            .labelNames("transport").register(prometheus).setLabelValues(label);
+    }
+
     /** The observer the {@link CallRegistry} must be built with, so ended calls keep counting. */
     public CallRegistry.CallVisitor callEndObserver() {
         return totals;

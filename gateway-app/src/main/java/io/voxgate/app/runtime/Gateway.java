@@ -64,8 +64,9 @@ import org.slf4j.LoggerFactory;
  * SIP port is configured; the agent factory the configuration chose; the shared call registry and its expiry sweep.
  *
  * <p>Both edges share one way into a call and one media clock: one {@link CallOpener} over the registry and the
- * agents, one set of per-loop tickers, and ONE group of media event loops (epoll or NIO chosen here, once) that
- * carries the Twilio streams and the SIP calls alike, so a loop carries calls of both edges.
+ * agents, one set of per-loop tickers, and ONE group of media event loops (epoll, io_uring or NIO, chosen here once
+ * from {@code --io-transport}) that carries the Twilio streams and the SIP calls alike, so a loop carries calls of
+ * both edges.
  *
  * <p>Lifecycle: {@link #start} binds everything or fails before anything listens; {@link #drain} refuses new
  * calls, lets running ones finish until the deadline and then ends them; {@link #close} stops at once.
@@ -140,7 +141,9 @@ public final class Gateway implements AutoCloseable {
             .callTokenSecret(secrets.tokenSecret())
             .build();
         final CallOpener opener = new CallOpener(registry, agents, sessions, SystemNanoClock.INSTANCE);
-        final EventLoopTransport transport = EventLoopTransport.detect();
+        final EventLoopTransport transport = config.ioTransport();
+        LOG.info("I/O transport: {}", transport.label());
+        metrics.ioTransport(transport.label());
         this.acceptLoop = transport.newGroup(1, "voxgate-accept");
         // One loop per core: the media path never blocks, and fewer loops serve more calls per wake-up.
         this.mediaLoops = transport.newGroup(NettyRuntime.availableProcessors(), "voxgate-media");

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.channel.uring.IoUring;
 import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.websocket.http.EventLoopTransport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -117,6 +119,25 @@ class GatewayConfigTest {
     @Test
     void shouldNameTheOptionWhenANumberIsNotANumber() {
         assertTrue(rejected(flags(GatewayOption.MAX_CALLS, "many")).getMessage().startsWith("--max-calls"));
+    }
+
+    @Test
+    void shouldRunEpollByDefaultWhereItLoadsAndTheAskedTransportOtherwise() {
+        assertEquals(EventLoopTransport.detect(), GatewayConfig.load(flags(), null, env()).ioTransport());
+        assertEquals(EventLoopTransport.NIO, GatewayConfig.load(flags(GatewayOption.IO_TRANSPORT, "nio"), null, env()).ioTransport());
+        final String message = rejected(flags(GatewayOption.IO_TRANSPORT, "kqueue")).getMessage();
+        assertTrue(message.startsWith("--io-transport") && message.contains("auto, epoll, io_uring, nio"), message);
+    }
+
+    @Test
+    void shouldRefuseIoUringWhereItCannotLoadInsteadOfFallingBack() {
+        final Map<GatewayOption, String> ioUring = flags(GatewayOption.IO_TRANSPORT, "io_uring");
+        if (IoUring.isAvailable()) {
+            assertEquals(EventLoopTransport.IO_URING, GatewayConfig.load(ioUring, null, env()).ioTransport());
+        } else {
+            final String message = rejected(ioUring).getMessage();
+            assertTrue(message.startsWith("--io-transport: io_uring is not available here"), message);
+        }
     }
 
     @Test

@@ -226,6 +226,17 @@ class GatewayMetricsTest {
     }
 
     @Test
+    void shouldExportTheEventLoopsIoTransport() {
+        final GatewayMetrics metrics = new GatewayMetrics();
+        metrics.bind(new CallRegistry(10, metrics.callEndObserver()));
+        metrics.ioTransport("io_uring");
+
+        final String text = scrape(metrics);
+
+        assertTrue(text.contains("voxgate_io_transport_info{transport=\"io_uring\"} 1"), text);
+    }
+
+    @Test
     void shouldExportTheStandardJvmAndProcessMetricsAndTheBuildInfo() {
         final GatewayMetrics metrics = new GatewayMetrics();
         metrics.bind(new CallRegistry(10, metrics.callEndObserver()));

@@ -6,11 +6,14 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.epoll.Epoll;
+import io.netty.channel.IoEventLoopGroup;
+import io.netty.channel.IoHandler;
 import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.uring.IoUringDatagramChannel;
+import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -20,7 +23,7 @@ import java.util.Objects;
 
 /**
  * The UDP sockets of the SIP edge on the node's media event loops, which the launcher creates once for both edges
- * (it chooses epoll or NIO in one place); the datagram channel class follows the loops' transport. Each call's RTP
+ * (it chooses epoll, io_uring or NIO in one place); the datagram channel class follows the loops' I/O handler. Each call's RTP
  * and RTCP sockets are registered on one loop, which is the call's thread.
  *
  * <p>Sockets receive into fixed {@value #RECEIVE_BUFFER_BYTES}-byte buffers, so an oversized datagram arrives
@@ -35,13 +38,25 @@ public final class RtpTransport {
 
     private final EventLoopGroup group;
     private final Class<? extends DatagramChannel> channelClass;
-    private final boolean nativeEpoll;
+    private final String label;
 
-    /** UDP sockets on the loops of {@code group} (epoll or NIO). */
+    /** UDP sockets on the loops of {@code group} (epoll, io_uring or NIO). */
     public RtpTransport(final EventLoopGroup group) {
         this.group = Objects.requireNonNull(group, "group");
-        this.nativeEpoll = Epoll.isAvailable() && group instanceof EpollEventLoopGroup;
-        this.channelClass = nativeEpoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
+        if (runs(group, EpollIoHandler.class)) {
+            this.channelClass = EpollDatagramChannel.class;
+            this.label = "epoll";
+        } else if (runs(group, IoUringIoHandler.class)) {
+            this.channelClass = IoUringDatagramChannel.class;
+            this.label = "io_uring";
+        } else {
+            this.channelClass = NioDatagramChannel.class;
+            this.label = "nio";
+        }
+    }
+
+    private static boolean runs(final EventLoopGroup group, final Class<? extends IoHandler> handler) {
+        return group instanceof IoEventLoopGroup && ((IoEventLoopGroup) group).isIoType(handler);
     }
 
     /** Every media event loop, once each. */
@@ -53,9 +68,9 @@ public final class RtpTransport {
         return loops;
     }
 
-    /** Whether native epoll is in use. */
-    public boolean nativeEpoll() {
-        return nativeEpoll;
+    /** The loops' transport: {@code epoll}, {@code io_uring} or {@code nio}, for logs. */
+    public String label() {
+        return label;
     }
 
     /**
@@ -64,7 +79,7 @@ public final class RtpTransport {
      */
     public ChannelFuture bind(final EventLoop loop, final InetAddress address, final int port, final DatagramHandler handler) {
         final Bootstrap b = new Bootstrap().group(loop).channel(channelClass)
-            .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER_BYTES))
+            .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER_BYTES))
             .option(ChannelOption.SO_RCVBUF, 256 * 1024)
             .handler(new RtpChannelHandler(handler));
         return b.bind(new InetSocketAddress(address, port));

@@ -14,8 +14,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollMode;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -313,11 +311,6 @@ final class SimulatedCall {
                     ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(8192), new StreamHandler(handshaker));
                 }
             });
-        if ("epoll".equals(sim.transport().name())) {
-            // Level-triggered: one read() per gateway message instead of reading on to EAGAIN as edge-triggered epoll
-            // must (epoll(7) Q9), one system call less per frame received.
-            bootstrap.option(EpollChannelOption.EPOLL_MODE, EpollMode.LEVEL_TRIGGERED);
-        }
         bootstrap.connect(sim.gateway().getHostString(), sim.gateway().getPort()).addListener((ChannelFuture f) -> {
             if (!f.isSuccess()) {
                 fail("stream connect failed: " + f.cause());

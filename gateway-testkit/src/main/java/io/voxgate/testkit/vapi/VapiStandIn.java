@@ -4,12 +4,11 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
+import io.voxgate.websocket.http.EventLoopTransport;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -56,12 +55,12 @@ public final class VapiStandIn implements AutoCloseable {
         this.scripts = new LinkedHashMap<>(b.scripts);
         this.inlineScript = b.inlineScript;
         this.ownsGroup = b.group == null;
-        this.group = ownsGroup ? new NioEventLoopGroup(1) : b.group;
+        this.group = ownsGroup ? EventLoopTransport.nio().newGroup(1, "vapi-stand-in") : b.group;
         this.scheme = b.tls == null ? "http" : "https";
         final SslContext tls = b.tls;
         final ServerBootstrap bootstrap = new ServerBootstrap()
             .group(group)
-            .channel(NioServerSocketChannel.class)
+            .channel(EventLoopTransport.of(group).serverChannelClass())
             .childHandler(new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(final SocketChannel ch) {

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.channel.EventLoop;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.EventLoopGroup;
 import io.voxgate.core.agent.AgentCall;
 import io.voxgate.core.agent.AgentEvent;
 import io.voxgate.core.agent.VoiceAgent;
@@ -17,6 +17,7 @@ import io.voxgate.core.codec.MuLawCodec;
 import io.voxgate.testkit.vapi.StandInCall;
 import io.voxgate.testkit.vapi.StandInScript;
 import io.voxgate.testkit.vapi.VapiStandIn;
+import io.voxgate.websocket.http.EventLoopTransport;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.Timeout;
 final class VapiAgentIT {
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static final String KEY = "sk-test-secret-key";
-    private static NioEventLoopGroup callLoops;
+    private static EventLoopGroup callLoops;
 
     private VapiStandIn standIn;
     private VapiAgentFactory factory;
@@ -46,7 +47,7 @@ final class VapiAgentIT {
 
     @BeforeAll
     static void startLoops() {
-        callLoops = new NioEventLoopGroup(1);
+        callLoops = EventLoopTransport.nio().newGroup(1, "call-loop");
     }
 
     @AfterAll

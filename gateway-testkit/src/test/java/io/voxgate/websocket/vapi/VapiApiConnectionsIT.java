@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.EventLoop;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.voxgate.core.agent.AgentCall;
@@ -14,6 +14,7 @@ import io.voxgate.testkit.sip.SelfSignedCertificate;
 import io.voxgate.testkit.vapi.StandInCall;
 import io.voxgate.testkit.vapi.StandInScript;
 import io.voxgate.testkit.vapi.VapiStandIn;
+import io.voxgate.websocket.http.EventLoopTransport;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ final class VapiApiConnectionsIT {
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static final String KEY = "sk-test-secret-key";
     private static final int SETUPS = 5;
-    private static NioEventLoopGroup callLoops;
+    private static EventLoopGroup callLoops;
 
     private VapiStandIn standIn;
     private VapiAgentFactory factory;
@@ -47,7 +48,7 @@ final class VapiApiConnectionsIT {
 
     @BeforeAll
     static void startLoops() {
-        callLoops = new NioEventLoopGroup(1);
+        callLoops = EventLoopTransport.nio().newGroup(1, "call-loop");
     }
 
     @AfterAll

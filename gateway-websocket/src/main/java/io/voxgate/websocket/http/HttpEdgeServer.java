@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * the event loops this server created.
  *
  * <p>Threading: build and start on any thread; routes run on their connection's event loop. The counters are
- * safe to read from any thread. Transport: native epoll when available, NIO otherwise ({@link EventLoopTransport}).
+ * safe to read from any thread. Transport: the one its event loops were made with, native epoll by default ({@link EventLoopTransport}).
  */
 public final class HttpEdgeServer implements AutoCloseable {
     /** Default request body limit: webhooks are a few hundred bytes of form data; 64 KiB leaves a wide margin. */
@@ -175,7 +175,7 @@ public final class HttpEdgeServer implements AutoCloseable {
             throw new IllegalStateException("cannot listen on " + bindAddress + ": " + bound.cause().getMessage(), bound.cause());
         }
         serverChannel = bound.channel();
-        LOG.info("HTTP edge listening on {} ({} transport)", serverChannel.localAddress(), transport.name());
+        LOG.info("HTTP edge listening on {} ({} transport)", serverChannel.localAddress(), transport.label());
         return this;
     }
 

@@ -2,19 +2,17 @@ package io.voxgate.websocket.vapi;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
-import io.netty.channel.epoll.EpollEventLoopGroup;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import io.voxgate.websocket.http.EventLoopTransport;
 import java.net.URI;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 
 /**
  * What the Vapi adapter's client channels need to live on a call's event loop: the channel class matching the
- * loop's transport (epoll or NIO) and a TLS handler that checks the server's name.
+ * loop's transport (epoll, io_uring or NIO) and a TLS handler that checks the server's name.
  *
  * <p>Stateless; safe on any thread.
  */
@@ -22,14 +20,9 @@ final class ClientChannels {
     private ClientChannels() {
     }
 
-    /** Whether {@code loop} belongs to a native epoll group. */
-    static boolean isEpoll(final EventLoop loop) {
-        return loop.parent() instanceof EpollEventLoopGroup;
-    }
-
     /** The socket channel class that can register with {@code loop}. */
     static Class<? extends SocketChannel> socketChannelClass(final EventLoop loop) {
-        return isEpoll(loop) ? EpollSocketChannel.class : NioSocketChannel.class;
+        return EventLoopTransport.of(loop).socketChannelClass();
     }
 
     /**

@@ -3,8 +3,6 @@ package io.voxgate.websocket.vapi;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.channel.EventLoop;
-import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.resolver.AddressResolverGroup;
@@ -14,7 +12,9 @@ import io.voxgate.core.agent.AgentCall;
 import io.voxgate.core.agent.VoiceAgent;
 import io.voxgate.core.agent.VoiceAgentFactory;
 import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.websocket.http.EventLoopTransport;
 import java.net.InetSocketAddress;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,8 +47,8 @@ public final class VapiAgentFactory implements VoiceAgentFactory, AutoCloseable 
     private final LongSupplier nanoClock;
     private final ObjectMapper json = new ObjectMapper();
     private final byte[] failurePrompt;
-    private DnsAddressResolverGroup nioResolvers;
-    private DnsAddressResolverGroup epollResolvers;
+    /** One resolver group per transport in use: a resolver's channels must register with the asking loop. */
+    private final Map<EventLoopTransport, DnsAddressResolverGroup> resolvers = new EnumMap<>(EventLoopTransport.class);
     private final Map<EventLoop, VapiApiConnections> apiConnections = new ConcurrentHashMap<>();
 
     /** A factory using the JDK's trust store for {@code https}/{@code wss} and {@link System#nanoTime()}. */
@@ -115,14 +115,8 @@ public final class VapiAgentFactory implements VoiceAgentFactory, AutoCloseable 
             }
         }
         apiConnections.clear();
-        if (nioResolvers != null) {
-            nioResolvers.close();
-            nioResolvers = null;
-        }
-        if (epollResolvers != null) {
-            epollResolvers.close();
-            epollResolvers = null;
-        }
+        resolvers.values().forEach(DnsAddressResolverGroup::close);
+        resolvers.clear();
     }
 
     @Override
@@ -174,18 +168,9 @@ public final class VapiAgentFactory implements VoiceAgentFactory, AutoCloseable 
 
     /** The DNS resolvers for channels of {@code loop}'s transport (one resolver per loop inside the group). */
     synchronized AddressResolverGroup<InetSocketAddress> resolverGroup(final EventLoop loop) {
-        if (ClientChannels.isEpoll(loop)) {
-            if (epollResolvers == null) {
-                epollResolvers = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
-                    .datagramChannelType(EpollDatagramChannel.class).socketChannelType(ClientChannels.socketChannelClass(loop)));
-            }
-            return epollResolvers;
-        }
-        if (nioResolvers == null) {
-            nioResolvers = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
-                .datagramChannelType(NioDatagramChannel.class).socketChannelType(ClientChannels.socketChannelClass(loop)));
-        }
-        return nioResolvers;
+        return resolvers.computeIfAbsent(EventLoopTransport.of(loop), transport -> new DnsAddressResolverGroup(
+            new DnsNameResolverBuilder().datagramChannelType(transport.datagramChannelClass())
+                .socketChannelType(transport.socketChannelClass())));
     }
 
     private static SslContext defaultSslContext() {

@@ -10,14 +10,9 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.channel.epoll.EpollEventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.channel.socket.nio.NioDatagramChannel;
-import io.netty.util.concurrent.DefaultThreadFactory;
+import io.voxgate.websocket.http.EventLoopTransport;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +57,7 @@ public final class SipLoadClient implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final Class<? extends DatagramChannel> channelClass;
-    private final boolean nativeEpoll;
+    private final EventLoopTransport transport;
     private final MediaLoop[] loops;
     private final EventLoop sipLoop;
     private final Channel sip;
@@ -91,15 +86,9 @@ public final class SipLoadClient implements AutoCloseable {
         }
         this.gateway = gatewaySip;
         this.tone = tone;
-        this.nativeEpoll = Epoll.isAvailable();
-        final DefaultThreadFactory factory = new DefaultThreadFactory("sip-load", true);
-        if (nativeEpoll) {
-            group = new EpollEventLoopGroup(threads, factory);
-            channelClass = EpollDatagramChannel.class;
-        } else {
-            group = new NioEventLoopGroup(threads, factory);
-            channelClass = NioDatagramChannel.class;
-        }
+        this.transport = EventLoopTransport.detect();
+        group = transport.newGroup(threads, "sip-load");
+        channelClass = transport.datagramChannelClass();
         loops = new MediaLoop[threads];
         for (int i = 0; i < threads; i++) {
             loops[i] = new MediaLoop(group.next(), tone.amplitude());
@@ -108,16 +97,16 @@ public final class SipLoadClient implements AutoCloseable {
         sipLoop = loops[0].loop;
         sip = new Bootstrap().group(sipLoop).channel(channelClass)
             .option(ChannelOption.SO_RCVBUF, SIP_RECEIVE_BUFFER_BYTES)
-            .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(DATAGRAM_BYTES))
+            .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(DATAGRAM_BYTES))
             .handler(new SipHandler()).bind(LOOPBACK, 0).syncUninterruptibly().channel();
         local = LOOPBACK.getHostAddress() + ":" + ((InetSocketAddress) sip.localAddress()).getPort();
         requestUri = "sip:echo@" + gatewaySip.getHostString() + ":" + gatewaySip.getPort();
         sipLoop.scheduleAtFixedRate(this::scanTimers, TIMER_SCAN_MS, TIMER_SCAN_MS, TimeUnit.MILLISECONDS);
     }
 
-    /** Whether native epoll is in use. */
-    public boolean nativeEpoll() {
-        return nativeEpoll;
+    /** The client's transport: epoll where available, NIO otherwise. */
+    public EventLoopTransport transport() {
+        return transport;
     }
 
     /**
