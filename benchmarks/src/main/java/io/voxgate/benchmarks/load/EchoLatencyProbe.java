@@ -25,9 +25,12 @@ final class EchoLatencyProbe implements SimulatorListener {
     /** Longest latency recorded exactly; longer ones are clamped to it and counted. */
     static final long MAX_RECORDED_US = 10_000_000L;
     private static final long FRAME_NS = 20_000_000L;
+    /** One byte of mu-law at 8 kHz, what Media Streams carries to the caller. */
+    private static final long NS_PER_BYTE = 125_000L;
 
     private final Map<String, CallProbe> calls = new ConcurrentHashMap<>();
     private final Recorder roundTripUs = new Recorder(MAX_RECORDED_US, 3);
+    private final Recorder heardUs = new Recorder(MAX_RECORDED_US, 3);
     private final Recorder setupUs = new Recorder(MAX_RECORDED_US * 6, 3);
     private final Recorder sendLagUs = new Recorder(MAX_RECORDED_US, 3);
     private final Recorder finalRoundTripUs = new Recorder(MAX_RECORDED_US, 3);
@@ -76,13 +79,23 @@ final class EchoLatencyProbe implements SimulatorListener {
     public void onMediaReceived(final String callSid, final int bytes, final long nowNs) {
         final CallProbe probe = calls.get(callSid);
         if (probe != null) {
-            probe.received(nowNs);
+            probe.received(bytes, nowNs);
         }
     }
 
     /** Round-trip latencies recorded so far (µs); resets the recorder. */
     Histogram roundTripUs() {
         return roundTripUs.getIntervalHistogram();
+    }
+
+    /**
+     * Per frame, from the moment the caller sent it to the moment the caller hears its echo (µs): the caller plays
+     * what arrives in order at real time, so a frame is heard when it arrives or when the one before it has finished
+     * playing, whichever is later. Audio sent ahead of real time (a paced gateway's lead, a burst after a stall) is
+     * heard no earlier for arriving early; this is the latency a person on the call perceives. Resets the recorder.
+     */
+    Histogram heardUs() {
+        return heardUs.getIntervalHistogram();
     }
 
     /** Setup times (µs, webhook POST to first echoed media) recorded so far; resets the recorder. */
@@ -128,6 +141,8 @@ final class EchoLatencyProbe implements SimulatorListener {
         private long firstReceivedNs = -1;
         private long firstSentNs = -1;
         private long lastRoundTripUs = -1;
+        /** When the caller's playout will have finished everything received so far; -1 before the first frame. */
+        private long playedUntilNs = -1;
 
         private final int[] roundTripsUs;
         private int roundTripsKept;
@@ -153,8 +168,10 @@ final class EchoLatencyProbe implements SimulatorListener {
             sendTimesNs[(int) (tail++ % RING_FRAMES)] = nowNs;
         }
 
-        private void received(final long nowNs) {
+        private void received(final int bytes, final long nowNs) {
             framesReceived++;
+            final long playNs = playedUntilNs < 0 || nowNs - playedUntilNs > 0 ? nowNs : playedUntilNs;
+            playedUntilNs = playNs + bytes * NS_PER_BYTE;
             if (firstReceivedNs < 0) {
                 firstReceivedNs = nowNs;
                 setupUs.recordValue(Math.min(MAX_RECORDED_US * 6, Math.max(0, (nowNs - placedNs) / 1_000)));
@@ -166,10 +183,12 @@ final class EchoLatencyProbe implements SimulatorListener {
                 framesUnpaired++;
                 return;
             }
-            final long us = (nowNs - sendTimesNs[(int) (head++ % RING_FRAMES)]) / 1_000;
+            final long sentNs = sendTimesNs[(int) (head++ % RING_FRAMES)];
+            final long us = (nowNs - sentNs) / 1_000;
             if (nowNs - recordUntilNs > 0) {
                 return;
             }
+            heardUs.recordValue(Math.min(MAX_RECORDED_US, Math.max(0, (playNs - sentNs) / 1_000)));
             if (us > MAX_RECORDED_US) {
                 latenciesClamped++;
             }

@@ -139,8 +139,8 @@ public final class LoadGenerator {
                     + "./voxgate run --agent vapi --vapi-api-url %s --barge-in-vad false ... (start it after this line when "
                     + "--vapi-port was not given)%n", standIn.apiUrl(), VAPI_KEY, VAPI_ASSISTANT, standIn.apiUrl());
             }
-            final ExternalGatewayResources remote = external ? new ExternalGatewayResources(
-                Integer.parseInt(GatewayOption.ADMIN_PORT.defaultValue()), options.externalPid()) : null;
+            final ExternalGatewayResources remote = external ? new ExternalGatewayResources(options.externalAdminPort(),
+                options.externalPid()) : null;
             final EchoLatencyProbe probe = new EchoLatencyProbe(options.echoes());
             final BargeInProbe bargeIns = new BargeInProbe();
             try (TwilioCallSimulator simulator = TwilioCallSimulator.builder().gateway("127.0.0.1", port).publicUrl(url)
@@ -437,6 +437,7 @@ public final class LoadGenerator {
                               final Measured m, final Gateway gateway) throws IOException {
         final boolean external = gateway == null;
         final Histogram roundTrip = probe.roundTripUs();
+        final Histogram heard = probe.heardUs();
         final Histogram setup = probe.setupUs();
         final Histogram sendLag = probe.sendLagUs();
         final Histogram finalRoundTrip = probe.finalRoundTripUs();
@@ -483,6 +484,7 @@ public final class LoadGenerator {
         frames.put("ringOverrun", t.overrun());
         frames.put("latenciesClamped", t.clamped());
         json.set("roundTripUs", ResultJson.percentiles(mapper, roundTrip));
+        json.set("heardUs", ResultJson.percentiles(mapper, heard));
         json.set("roundTripAboveBacklogUs", ResultJson.percentiles(mapper, aboveBacklog));
         json.set("finalRoundTripPerCallUs", ResultJson.percentiles(mapper, finalRoundTrip));
         json.set("generatorSendLagUs", ResultJson.percentiles(mapper, sendLag));
@@ -620,6 +622,12 @@ public final class LoadGenerator {
             out.printf(Locale.ROOT, "round trip  p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms over %d frames%n",
                 rt.get("p50").asLong() / 1e3, rt.get("p99").asLong() / 1e3, rt.get("p99.9").asLong() / 1e3,
                 rt.get("max").asLong() / 1e3, rt.get("count").asLong());
+        }
+        final ObjectNode asHeard = (ObjectNode) json.get("heardUs");
+        if (asHeard.get("count").asLong() > 0) {
+            out.printf(Locale.ROOT, "as heard    p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms (sent to played at the caller's"
+                + " real-time playout)%n", asHeard.get("p50").asLong() / 1e3, asHeard.get("p99").asLong() / 1e3,
+                asHeard.get("p99.9").asLong() / 1e3, asHeard.get("max").asLong() / 1e3);
         }
         final ObjectNode above = (ObjectNode) json.get("roundTripAboveBacklogUs");
         if (above.get("count").asLong() > 0) {

@@ -33,16 +33,20 @@ import java.util.OptionalInt;
  * @param vapiPort         port of the Vapi stand-in this generator starts for {@code --agent vapi} (0: any free port)
  * @param edge             {@code twilio} (Media Streams over WebSocket) or {@code sip} (SIP over UDP plus RTP)
  * @param externalSipPort  SIP port of a gateway already running on 127.0.0.1, when set ({@code --edge sip})
+ * @param externalAdminPort admin port (its {@code /metrics}) of that external gateway; 9090, its default, unless given
  */
 record LoadOptions(int calls, int rampPerSecond, int holdSeconds, int tailMs, int warmupSeconds, String agent, String agentFormat, Path out,
                    int gatewayPort, OptionalInt externalPort, OptionalInt externalPid, int simulatorThreads, int durationSeconds,
-                   double bargeInFraction, Optional<Path> externalGcLog, int vapiPort, String edge, OptionalInt externalSipPort) {
+                   double bargeInFraction, Optional<Path> externalGcLog, int vapiPort, String edge, OptionalInt externalSipPort,
+                   int externalAdminPort) {
     static final int MAX_CALLS = 5_000;
     static final int MAX_RAMP_PER_SECOND = 1_000;
     static final int MAX_HOLD_SECONDS = 3_600;
     static final int MAX_DURATION_SECONDS = 3_600;
     /** Calls of the warm-up: enough to get the media path compiled by the JIT, few enough to start in a second. */
     static final int WARMUP_CALLS = 50;
+    /** An external gateway's admin port when none is given: the gateway's own default. */
+    static final int DEFAULT_ADMIN_PORT = 9090;
     static final String USAGE = String.join(System.lineSeparator(),
         "usage: benchmarks/load.sh [options]",
         "  --calls N               concurrent calls (1.." + MAX_CALLS + ", default 50)",
@@ -73,7 +77,8 @@ record LoadOptions(int calls, int rampPerSecond, int holdSeconds, int tailMs, in
         "  --external-sip-port P   with --edge sip: drive a gateway already running on 127.0.0.1 with --sip-port P",
         "                          (./voxgate run --insecure-no-signature --public-url http://127.0.0.1:8080 --agent echo",
         "                          --sip-port P; --external-port is its HTTP port, default 8080;",
-        "                          /metrics is read from its admin port 9090)");
+        "                          /metrics is read from its admin port 9090)",
+        "  --external-admin-port P the external gateway's --admin-port, where its /metrics is read (default 9090)");
 
     LoadOptions {
         check("--calls", calls, 1, MAX_CALLS);
@@ -108,6 +113,16 @@ record LoadOptions(int calls, int rampPerSecond, int holdSeconds, int tailMs, in
         externalSipPort.ifPresent(p -> check("--external-sip-port", p, 1, 65_535));
         externalPort.ifPresent(p -> check("--external-port", p, 1, 65_535));
         externalPid.ifPresent(p -> check("--external-pid", p, 1, Integer.MAX_VALUE));
+        check("--external-admin-port", externalAdminPort, 1, 65_535);
+    }
+
+    /** Options whose external gateway, if any, serves {@code /metrics} on the default admin port. */
+    LoadOptions(final int calls, final int rampPerSecond, final int holdSeconds, final int tailMs, final int warmupSeconds,
+                final String agent, final String agentFormat, final Path out, final int gatewayPort, final OptionalInt externalPort,
+                final OptionalInt externalPid, final int simulatorThreads, final int durationSeconds, final double bargeInFraction,
+                final Optional<Path> externalGcLog, final int vapiPort, final String edge, final OptionalInt externalSipPort) {
+        this(calls, rampPerSecond, holdSeconds, tailMs, warmupSeconds, agent, agentFormat, out, gatewayPort, externalPort, externalPid,
+            simulatorThreads, durationSeconds, bargeInFraction, externalGcLog, vapiPort, edge, externalSipPort, DEFAULT_ADMIN_PORT);
     }
 
     /** The defaults: 50 echo calls through pcm16/16000, 50 new per second, 20 s each. */
@@ -142,6 +157,7 @@ record LoadOptions(int calls, int rampPerSecond, int holdSeconds, int tailMs, in
         int vapiPort = d.vapiPort;
         String edge = d.edge;
         OptionalInt externalSipPort = d.externalSipPort;
+        int externalAdminPort = d.externalAdminPort;
         for (int i = 0; i < args.length; i++) {
             final String name = args[i];
             if ("--barge-in".equals(name)) {
@@ -171,11 +187,12 @@ record LoadOptions(int calls, int rampPerSecond, int holdSeconds, int tailMs, in
                 case "--vapi-port" -> vapiPort = number(name, value);
                 case "--edge" -> edge = value;
                 case "--external-sip-port" -> externalSipPort = OptionalInt.of(number(name, value));
+                case "--external-admin-port" -> externalAdminPort = number(name, value);
                 default -> throw new IllegalArgumentException("unknown option " + name);
             }
         }
         return new LoadOptions(calls, ramp, hold, tail, warmup, agent, format, out, port, externalPort, externalPid, threads, duration,
-            bargeIn, gcLog, vapiPort, edge, externalSipPort);
+            bargeIn, gcLog, vapiPort, edge, externalSipPort, externalAdminPort);
     }
 
     /** Seconds the ramp takes to place every call. */

@@ -98,7 +98,7 @@ final class SipLoadRun {
             : options.gatewayPort() == 0 ? LoopbackPorts.tcp() : options.gatewayPort();
         final int sipPort = external ? options.externalSipPort().getAsInt() : LoopbackPorts.udp();
         // /metrics is served on the admin port only: the external gateway's default one, or a free one here.
-        final int adminPort = external ? Integer.parseInt(GatewayOption.ADMIN_PORT.defaultValue()) : LoopbackPorts.tcp();
+        final int adminPort = external ? options.externalAdminPort() : LoopbackPorts.tcp();
         metrics = new MetricsEndpoint(adminPort);
         try (JvmResources jvm = new JvmResources();
              Gateway gateway = external ? null : startGateway(httpPort, adminPort, sipPort)) {

@@ -23,6 +23,13 @@ class LoadOptionsTest {
     }
 
     @Test
+    void shouldReadAnExternalGatewaysMetricsFromTheAdminPortGivenOrItsDefault() {
+        assertEquals(9090, LoadOptions.parse().externalAdminPort());
+        assertEquals(19090, LoadOptions.parse("--external-admin-port", "19090").externalAdminPort());
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("--external-admin-port", "0"));
+    }
+
+    @Test
     void shouldParseEveryOption() {
         final LoadOptions o = LoadOptions.parse("--calls", "200", "--ramp-per-second", "20", "--hold-seconds", "30", "--tail-ms", "800",
             "--warmup-seconds", "5", "--agent", "parrot", "--agent-format", "mulaw/8000", "--out", "x", "--gateway-port", "9000",
