@@ -1,11 +1,15 @@
 package io.voxgate.benchmarks.load;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.voxgate.testkit.vapi.StandInScript;
+import io.voxgate.testkit.vapi.VapiStandIn;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -44,6 +48,8 @@ public final class SideBySide {
     private static final long START_TIMEOUT_MS = 90_000;
     private static final String VAPI_KEY = "load-key";
     private static final String VAPI_ASSISTANT = "load-assistant";
+    /** What the simulator reports when the gateway leaves the stream open after {@code stop} (the bridge never closes it). */
+    private static final String NOT_CLOSED = "gateway did not close";
 
     private final SideBySideOptions options;
     private final PrintStream out;
@@ -107,26 +113,34 @@ public final class SideBySide {
         final int adminPort = LoopbackPorts.tcp();
         final int vapiPort = target == SideBySideOptions.Target.VOXGATE_VAPI ? LoopbackPorts.tcp() : 0;
         final List<Process> started = new ArrayList<>();
-        try {
-            final Process gateway = startGateway(target, dir, httpPort, adminPort, vapiPort, started);
+        // One stand-in for both waves: a gateway's kept-alive API connections to a stand-in that went away would
+        // make its first creates of the next wave wait out their 2.5 s deadline.
+        try (VapiStandIn standIn = vapiPort == 0 ? null : VapiStandIn.builder().apiKey(VAPI_KEY)
+            .assistant(VAPI_ASSISTANT, StandInScript.echo()).bindAddress(InetAddress.getLoopbackAddress()).port(vapiPort).start()) {
+            final Process gateway = startGateway(target, dir, httpPort, adminPort, standIn == null ? null : standIn.apiUrl(),
+                started);
             awaitListening(gateway, httpPort, target);
             out.printf(Locale.ROOT, "side-by-side: %s is pid %d on 127.0.0.1:%d%n", target.label(), gateway.pid(), httpPort);
             if (options.warmupSeconds() > 0) {
-                final LoadResult warm = load(target, dir.resolve("warm-up"), Math.min(options.calls(), LoadOptions.WARMUP_CALLS),
-                    options.warmupSeconds(), httpPort, adminPort, vapiPort);
+                final LoadResult warm = load(dir.resolve("warm-up"), Math.min(options.calls(), LoadOptions.WARMUP_CALLS),
+                    options.warmupSeconds(), httpPort, adminPort);
                 out.printf(Locale.ROOT, "side-by-side: %s warm-up: %d of %d calls ok (not measured)%n", target.label(),
                     warm.callsOk(), warm.callsPlaced());
             }
             final long[] cpuBefore = cpuTicks(gateway.pid());
             final long generatorCpuBefore = generatorCpuNs();
             final long startNs = System.nanoTime();
-            final LoadResult result = load(target, dir.resolve("measured"), options.calls(), options.holdSeconds(), httpPort,
-                adminPort, vapiPort);
+            final LoadResult result = load(dir.resolve("measured"), options.calls(), options.holdSeconds(), httpPort,
+                adminPort);
             final double wallSeconds = (System.nanoTime() - startNs) / 1e9;
             final long[] cpuAfter = cpuTicks(gateway.pid());
             final long generatorCpuNs = generatorCpuNs() - generatorCpuBefore;
             final long[] memory = memory(gateway.pid());
-            return new TargetFigures(target.label(), result.callsPlaced(), result.callsOk(), result.framesSent(), result.framesLost(),
+            int completed = result.callsOk();
+            for (final JsonNode error : result.json().path("calls").path("errors")) {
+                completed += error.asText().startsWith(NOT_CLOSED) ? 1 : 0;
+            }
+            return new TargetFigures(target.label(), result.callsPlaced(), completed, result.framesSent(), result.framesLost(),
                 result.framesUnpaired(), percentile(result, "heardUs", "p50"), percentile(result, "heardUs", "p99"),
                 percentile(result, "roundTripUs", "p50"), percentile(result, "roundTripUs", "p99"),
                 seconds(cpuAfter[0] - cpuBefore[0]), seconds(cpuAfter[1] - cpuBefore[1]),
@@ -139,7 +153,7 @@ public final class SideBySide {
     }
 
     private Process startGateway(final SideBySideOptions.Target target, final Path dir, final int httpPort, final int adminPort,
-                                 final int vapiPort, final List<Process> started) throws IOException {
+                                 final String vapiApiUrl, final List<Process> started) throws IOException {
         if (target == SideBySideOptions.Target.BRIDGE) {
             final int peerPort = LoopbackPorts.tcp();
             final ProcessBuilder peer = new ProcessBuilder("node", "echo-peer.mjs", Integer.toString(peerPort))
@@ -169,7 +183,7 @@ public final class SideBySide {
         env.put("VOXGATE_JAR", options.voxgateJar().toString());
         if (target == SideBySideOptions.Target.VOXGATE_VAPI) {
             // The stand-in echoes the caller's tone: the gateway's VAD would take the echo for a barge-in (see LoadGenerator).
-            command.addAll(List.of("--agent", "vapi", "--vapi-api-url", "http://127.0.0.1:" + vapiPort, "--barge-in-vad", "false"));
+            command.addAll(List.of("--agent", "vapi", "--vapi-api-url", vapiApiUrl, "--barge-in-vad", "false"));
             env.put("VAPI_API_KEY", VAPI_KEY);
             env.put("VAPI_ASSISTANT_ID", VAPI_ASSISTANT);
         } else {
@@ -181,17 +195,15 @@ public final class SideBySide {
         return p;
     }
 
-    private LoadResult load(final SideBySideOptions.Target target, final Path dir, final int calls, final int holdSeconds,
-                            final int httpPort, final int adminPort, final int vapiPort) throws IOException, InterruptedException {
+    private LoadResult load(final Path dir, final int calls, final int holdSeconds, final int httpPort,
+                            final int adminPort) throws IOException, InterruptedException {
         final List<String> args = new ArrayList<>(List.of("--calls", Integer.toString(calls), "--ramp-per-second",
             Integer.toString(options.rampPerSecond()), "--hold-seconds", Integer.toString(holdSeconds), "--warmup-seconds", "0",
             "--agent-format", options.agentFormat(), "--out", dir.toString(), "--external-port", Integer.toString(httpPort),
             "--external-admin-port", Integer.toString(adminPort)));
-        if (target == SideBySideOptions.Target.VOXGATE_VAPI) {
-            args.addAll(List.of("--agent", "vapi", "--vapi-port", Integer.toString(vapiPort)));
-        } else {
-            args.addAll(List.of("--agent", "echo"));
-        }
+        // The gateway's agent is what differs; the generator pairs echoed frames the same way for all (its stand-in
+        // for the Vapi target runs in measure, across both waves).
+        args.addAll(List.of("--agent", "echo"));
         return new LoadGenerator(LoadOptions.parse(args.toArray(String[]::new)), out).run();
     }
 
@@ -278,7 +290,9 @@ public final class SideBySide {
      *
      * @param userCpuSeconds   the gateway process's user CPU over the measured wave
      * @param systemCpuSeconds its system (kernel) CPU over the measured wave
-     * @param callSeconds      calls times the seconds of audio each streamed: the denominator of CPU per call
+     * @param callsOk          calls whose audio went both ways and ended cleanly, counting as clean a stream the gateway
+ *                         left open after {@code stop} (the bridge never closes it; the simulator gives up after 10 s)
+ * @param callSeconds      calls times the seconds of audio each streamed: the denominator of CPU per call
      */
     record TargetFigures(String target, int calls, int callsOk, long framesSent, long framesLost, long framesUnpaired,
                          long heardP50Us, long heardP99Us, long roundTripP50Us, long roundTripP99Us, double userCpuSeconds,
