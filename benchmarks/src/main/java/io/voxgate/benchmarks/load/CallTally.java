@@ -31,6 +31,9 @@ final class CallTally {
 
     private final boolean echo;
     private final List<String> errors = new ArrayList<>();
+    /** The simulator's words for a stream the gateway did not close after the caller's {@code stop}. */
+    private static final String LEFT_OPEN = "gateway did not close";
+    private long leftOpen;
     private long calls;
     private long ok;
     private long sent;
@@ -69,6 +72,9 @@ final class CallTally {
         if (call.ok()) {
             ok++;
         } else {
+            if (call.error() != null && call.error().startsWith(LEFT_OPEN)) {
+                leftOpen++;
+            }
             error(call.error());
         }
     }
@@ -154,6 +160,14 @@ final class CallTally {
     /** Round trips longer than the recorder keeps, recorded as its maximum. */
     long clamped() {
         return clamped;
+    }
+
+    /**
+     * Failed calls whose only fault was that the gateway left the stream open after the caller's {@code stop} (Twilio
+     * would close it; the seed bridge never does): their audio went both ways.
+     */
+    long leftOpen() {
+        return leftOpen;
     }
 
     /** The first {@value #MAX_ERRORS_KEPT} failures, in words. */

@@ -470,6 +470,7 @@ public final class LoadGenerator {
         callsNode.put("ok", t.ok());
         callsNode.put("failed", t.calls() - t.ok());
         callsNode.put("timedOut", m.timedOut);
+        callsNode.put("leftOpenAfterStop", t.leftOpen());
         final ArrayNode errorsNode = callsNode.putArray("errors");
         t.errors().forEach(errorsNode::add);
         callsNode.set("setupUs", ResultJson.percentiles(mapper, setup));
