@@ -107,6 +107,20 @@ final class RawSipPeer implements AutoCloseable {
             + sdp;
     }
 
+    /** An INVITE to {@code requestUriHost} without SDP (the gateway offers in its 200), with {@code extraHeaders}. */
+    String inviteWithoutOffer(final String callId, final String requestUriHost, final String extraHeaders) {
+        return "INVITE sip:+14155550100@" + requestUriHost + ":" + gatewayPort + " SIP/2.0\r\n"
+            + via(callId + "-1")
+            + "From: <sip:+14155550199@" + host + ">;tag=" + callId + "-from\r\n"
+            + "To: <sip:+14155550100@" + requestUriHost + ">\r\n"
+            + "Call-ID: " + callId + "\r\n"
+            + "CSeq: 1 INVITE\r\n"
+            + "Contact: <sip:peer@" + host + ":" + port + ">\r\n"
+            + "Max-Forwards: 70\r\n"
+            + extraHeaders
+            + "Content-Length: 0\r\n\r\n";
+    }
+
     /**
      * A request inside the dialog that {@code response} (to {@code invite}) set up: {@code method} with CSeq
      * {@code cseq} (the INVITE's number for ACK), and {@code extraHeaders} (each ending in CRLF).

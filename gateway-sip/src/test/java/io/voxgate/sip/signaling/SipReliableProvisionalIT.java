@@ -171,6 +171,31 @@ class SipReliableProvisionalIT {
     }
 
     @Test
+    void shouldNotRingAnOfferlessInviteThatRequires100relAndRingPlainlyWhenItIsOnlySupported() throws IOException {
+        start(ANSWER_DELAY_MS, 500);
+        try (RawSipPeer peer = new RawSipPeer("127.0.0.1", "127.0.0.1", sipPort)) {
+            // A reliable 180 would have to carry the gateway's offer (RFC 3262 §5): none is sent, the 200 offers.
+            peer.send(peer.inviteWithoutOffer("rel-offerless-require", "127.0.0.1", "Require: 100rel\r\n"));
+            String m;
+            while ((m = peer.receive(5_000)) != null && RawSipPeer.status(m) < 200) {
+                assertEquals(100, RawSipPeer.status(m), "no 180 for an offerless INVITE requiring 100rel: " + m);
+            }
+            assertNotNull(m);
+            assertEquals(200, RawSipPeer.status(m), m);
+            assertTrue(m.contains("m=audio 40000 RTP/AVP"), "the 200 carries the offer: " + m);
+        }
+        try (RawSipPeer peer = new RawSipPeer("127.0.0.1", "127.0.0.1", sipPort)) {
+            peer.send(peer.inviteWithoutOffer("rel-offerless-supported", "127.0.0.1", "Supported: 100rel\r\n"));
+            final String ringing = peer.receiveStatus(180, 5_000);
+            assertNotNull(ringing);
+            assertNull(RawSipPeer.header(ringing, "RSeq"), "a plain 180: " + ringing);
+            final String ok = peer.receiveStatus(200, 5_000);
+            assertNotNull(ok, "answered without a PRACK");
+            assertEquals("INVITE", RawSipPeer.cseqMethod(ok));
+        }
+    }
+
+    @Test
     void shouldRefuseTheInviteWith500WhenTheReliable180IsNeverPracked() throws Exception {
         // T1 = 50 ms: 64*T1 is 3.2 s.
         final RecordingCallHandler handler = start(ANSWER_DELAY_MS, 50);
