@@ -55,6 +55,12 @@ final class DialogCall {
     boolean uasRefreshes;
     boolean peerSupportsTimer;
     ScheduledFuture<?> answerTimer;
+    /** A reliable provisional response (RFC 3262) awaits its PRACK; the 2xx is held until it comes. */
+    boolean prackPending;
+    /** The answer was ready while {@link #prackPending}: the PRACK sends it. */
+    boolean answerAfterPrack;
+    /** 64*T1 after the reliable provisional response: no PRACK came, the INVITE is refused. */
+    ScheduledFuture<?> prackTimer;
     /** Timer H (64*T1 after the 200): the ACK never came, the dialog is given up. */
     ScheduledFuture<?> ackTimer;
     ScheduledFuture<?> sessionTimer;
@@ -78,9 +84,17 @@ final class DialogCall {
             answerTimer = null;
         }
         cancelAckTimer();
+        cancelPrackTimer();
         if (sessionTimer != null) {
             sessionTimer.cancel(false);
             sessionTimer = null;
+        }
+    }
+
+    void cancelPrackTimer() {
+        if (prackTimer != null) {
+            prackTimer.cancel(false);
+            prackTimer = null;
         }
     }
 

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A new INVITE (no To tag): the checks before admission (loop, drain, required headers, digest, body type, session
  * interval, SDP),
- * 100 Trying, the edge's asynchronous admission, then 180/200 with the SDP answer (or the gateway's offer when the
+ * 100 Trying, the edge's asynchronous admission, then 180 (reliable under RFC 3262 when the caller offers 100rel,
+ * see {@link ReliableProvisionalResponses}) and 200 with the SDP answer (or the gateway's offer when the
  * INVITE had none), or the refusal. Admission binds the RTP ports (the answer names them) but starts no media: that
  * waits for the ACK.
  *
@@ -47,13 +48,15 @@ final class InviteHandler {
     private final AdvertisedAddress advertised;
     private final SipCounters counters;
     private final DigestAuthenticator digest;
+    private final ReliableProvisionalResponses provisionals;
     private final ScheduledExecutorService timers;
     private final SecureRandom random;
     private volatile boolean draining;
 
     InviteHandler(final SignalingConfig config, final SipCallHandler handler, final Dialogs dialogs, final SipResponses responses,
                   final SessionTimer sessionTimer, final AdvertisedAddress advertised, final SipCounters counters,
-                  final DigestAuthenticator digest, final ScheduledExecutorService timers, final SecureRandom random) {
+                  final DigestAuthenticator digest, final ReliableProvisionalResponses provisionals,
+                  final ScheduledExecutorService timers, final SecureRandom random) {
         this.config = config;
         this.handler = handler;
         this.dialogs = dialogs;
@@ -62,6 +65,7 @@ final class InviteHandler {
         this.advertised = advertised;
         this.counters = counters;
         this.digest = digest;
+        this.provisionals = provisionals;
         this.timers = timers;
         this.random = random;
     }
@@ -210,7 +214,7 @@ final class InviteHandler {
                 LOG.info("SIP call {} from {} via {} admitted (rtp {})", call.callId, inbound.source(), call.transport,
                     admission.rtpPort());
                 if (config.answerDelayMs > 0) {
-                    responses.respond(call.inviteTransaction, Response.RINGING, call.toTag, null);
+                    provisionals.ring(call);
                     call.answerTimer = timers.schedule(() -> answer(call), config.answerDelayMs, TimeUnit.MILLISECONDS);
                 } else {
                     answer(call);
@@ -237,9 +241,15 @@ final class InviteHandler {
         }
     }
 
-    private void answer(final DialogCall call) {
+    /** Sends the 200 OK with the answer, unless a reliable provisional response still awaits its PRACK. */
+    void answer(final DialogCall call) {
         synchronized (call) {
             if (call.state != DialogCall.State.PROCEEDING) {
+                return;
+            }
+            if (call.prackPending) {
+                // RFC 3262 §3: the 2xx waits for the PRACK, which sends it (ReliableProvisionalResponses.onPrack).
+                call.answerAfterPrack = true;
                 return;
             }
             try {

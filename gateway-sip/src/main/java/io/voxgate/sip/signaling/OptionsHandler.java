@@ -38,6 +38,7 @@ final class OptionsHandler {
         responses.addAllow(r);
         r.addHeader(responses.headers().createHeader("Accept", "application/sdp"));
         r.addHeader(responses.headers().createSupportedHeader("timer"));
+        r.addHeader(responses.headers().createSupportedHeader("100rel"));
         responses.send(st, request, r);
     }
 }

@@ -46,7 +46,9 @@ public enum RejectReason {
     /** A TCP/TLS connection that left a message incomplete past the read deadline: closed. */
     READ_DEADLINE,
     /** A 200 OK never ACKed: given up at Timer H (64*T1) with a BYE; no media was ever sent. */
-    ACK_TIMEOUT;
+    ACK_TIMEOUT,
+    /** A reliable provisional response (RFC 3262) never PRACKed within 64*T1: the INVITE is answered 500. */
+    PRACK_TIMEOUT;
 
     /** The Prometheus label value, e.g. {@code source_not_allowed}. */
     public String label() {

@@ -2,6 +2,7 @@ package io.voxgate.sip.signaling;
 
 import java.security.SecureRandom;
 import java.text.ParseException;
+import javax.sip.Dialog;
 import javax.sip.InvalidArgumentException;
 import javax.sip.RequestEvent;
 import javax.sip.ServerTransaction;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 final class SipResponses {
     /** Methods the gateway implements, for Allow headers and 405 responses. */
-    static final String ALLOWED_METHODS = "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE";
+    static final String ALLOWED_METHODS = "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, PRACK";
     private static final Logger LOG = LoggerFactory.getLogger(SipResponses.class);
 
     private final MessageFactory messages;
@@ -131,6 +132,15 @@ final class SipResponses {
         } catch (final SipException | InvalidArgumentException | RuntimeException ex) {
             LOG.debug("SIP response to {} could not be sent: {}", request.getMethod(), ex.toString());
         }
+    }
+
+    /**
+     * Sends a provisional response reliably in {@code dialog} (RFC 3262 §3): jain-sip gives it an RSeq and
+     * retransmits it until the PRACK, letting the caller handle failure.
+     */
+    void sendReliable(final Dialog dialog, final Request request, final Response response) throws SipException {
+        dialog.sendReliableProvisionalResponse(response);
+        sent(request, response.getStatusCode());
     }
 
     /** Sends a built response on {@code st}, letting the caller handle failure. */

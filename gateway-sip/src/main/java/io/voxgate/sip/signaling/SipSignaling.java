@@ -30,9 +30,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The SIP user agent server of the trunk edge, on jain-sip: starts the stack ({@link JainSipStack}) and hands each
  * request to the handler for its method and RFC: new INVITEs to {@link InviteHandler}, ACK/BYE/CANCEL to
- * {@link DialogRequests}, re-INVITE/UPDATE and RFC 4028 refreshes to {@link SessionModification} and
- * {@link SessionTimer}, OPTIONS to {@link OptionsHandler}; every response goes through {@link SipResponses}. The
- * edge sees only jain-sip-free types ({@link SipCallHandler}).
+ * {@link DialogRequests}, PRACK to {@link ReliableProvisionalResponses}, re-INVITE/UPDATE and RFC 4028 refreshes
+ * to {@link SessionModification} and {@link SessionTimer}, OPTIONS to {@link OptionsHandler}; every response goes
+ * through {@link SipResponses}. The edge sees only jain-sip-free types ({@link SipCallHandler}).
  *
  * <p>Threading: jain-sip delivers events one at a time (non-reentrant listener) on its own threads; timers,
  * edge-initiated hang-ups and the answers to admitted INVITEs run on one signalling timer thread (the edge admits
@@ -50,7 +50,7 @@ public final class SipSignaling implements SipListenerExt {
 
     private static final Logger LOG = LoggerFactory.getLogger(SipSignaling.class);
     /** Option tags the gateway implements, for Require (RFC 3261 §8.2.2.3). */
-    private static final Set<String> SUPPORTED_OPTIONS = Set.of("timer");
+    private static final Set<String> SUPPORTED_OPTIONS = Set.of("timer", ReliableProvisionalResponses.OPTION_TAG);
     /** How often connections are checked against the read deadline. */
     private static final long SWEEP_INTERVAL_MS = 1_000;
 
@@ -73,6 +73,7 @@ public final class SipSignaling implements SipListenerExt {
     private DialogRequests inDialog;
     private SessionModification modifications;
     private OptionsHandler options;
+    private ReliableProvisionalResponses provisionals;
 
     /**
      * Signalling for one edge.
@@ -140,8 +141,11 @@ public final class SipSignaling implements SipListenerExt {
         final SessionTimer sessionTimer = new SessionTimer(s.headers(), timers, sessionTimerMilliUnit,
             modifications::refresh, modifications::expire);
         modifications.sessionTimer(sessionTimer);
-        invites = new InviteHandler(config, handler, dialogs, responses, sessionTimer, advertised, counters, digest, timers,
-            random);
+        provisionals = new ReliableProvisionalResponses(dialogs, responses, advertised, counters, timers,
+            config.policy.timerT1Ms());
+        invites = new InviteHandler(config, handler, dialogs, responses, sessionTimer, advertised, counters, digest,
+            provisionals, timers, random);
+        provisionals.answerWith(invites::answer);
         invites.draining(draining);
         inDialog = new DialogRequests(handler, dialogs, responses);
         options = new OptionsHandler(responses, () -> !draining && config.policy.ready().getAsBoolean(),
@@ -312,6 +316,9 @@ public final class SipSignaling implements SipListenerExt {
                     break;
                 case Request.UPDATE:
                     modifications.onUpdate(event);
+                    break;
+                case Request.PRACK:
+                    provisionals.onPrack(event);
                     break;
                 default:
                     counters.reject(RejectReason.METHOD);
