@@ -216,6 +216,7 @@ public final class Gateway implements AutoCloseable {
             final SignalingPolicy.Builder policy = SignalingPolicy.builder().ready(this::ready);
             config.sipRequiredHeaders().forEach(policy::requireHeader);
             config.sipTlsCa().ifPresent(policy::tlsCa);
+            policy.srtp(config.srtp());
             sipConfig.policy(policy.build());
             config.sipDigestUser().ifPresent(user -> sipConfig.digest(SIP_DIGEST_REALM, user,
                 config.sipDigestPassword().orElseThrow()));

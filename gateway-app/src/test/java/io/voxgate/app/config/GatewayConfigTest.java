@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.sip.sdp.SrtpPolicy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -117,6 +118,16 @@ class GatewayConfigTest {
     @Test
     void shouldNameTheOptionWhenANumberIsNotANumber() {
         assertTrue(rejected(flags(GatewayOption.MAX_CALLS, "many")).getMessage().startsWith("--max-calls"));
+    }
+
+    @Test
+    void shouldOfferSrtpOptionallyByDefaultAndTakeRequiredOrOff() {
+        assertEquals(SrtpPolicy.OPTIONAL, GatewayConfig.load(flags(), null, env()).srtp());
+        assertEquals(SrtpPolicy.REQUIRED, GatewayConfig.load(flags(GatewayOption.SRTP, "required"), null, env()).srtp());
+        assertEquals(SrtpPolicy.OFF, GatewayConfig.load(flags(), null, env("VOXGATE_SRTP", "off")).srtp());
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> GatewayConfig.load(flags(GatewayOption.SRTP, "sdes"), null, env()));
+        assertTrue(ex.getMessage().startsWith("--srtp: 'sdes' is not one of optional, required, off"), ex.getMessage());
     }
 
     @Test
