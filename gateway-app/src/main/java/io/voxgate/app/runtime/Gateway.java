@@ -265,6 +265,7 @@ public final class Gateway implements AutoCloseable {
         metrics.counter("voxgate_rtp_packets_sent", "RTP packets sent to SIP callers", rtp::packetsSent);
         metrics.counter("voxgate_rtp_ticks_skipped", "20 ms SIP call ticks skipped because a media loop ran too late (CPU shortage)",
             rtp::ticksSkipped);
+        metrics.srtp(rtp);
     }
 
     /**
