@@ -400,10 +400,21 @@ public final class Gateway implements AutoCloseable {
         return registry;
     }
 
-    /** Closes and reopens the output files (the CDR file) after logrotate moved them; safe from any thread. */
+    /**
+     * SIGHUP: closes and reopens the output files (the CDR file) after logrotate moved them, and reads the SIP TLS
+     * certificate and key again (a renewed certificate is presented from the next handshake; calls keep theirs). Safe
+     * from any thread; a certificate that cannot be read is logged and the one in use stays.
+     */
     public void reopenFiles() {
         if (cdr != null) {
             cdr.reopen();
+        }
+        if (sip != null && config.sipTransports().contains("tls")) {
+            try {
+                sip.reloadTlsCertificate();
+            } catch (final IllegalArgumentException | IllegalStateException ex) {
+                LOG.warn("SIGHUP: SIP TLS certificate not reloaded, the previous one stays: {}", ex.getMessage());
+            }
         }
     }
 
