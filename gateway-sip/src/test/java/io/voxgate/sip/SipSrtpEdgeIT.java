@@ -141,6 +141,55 @@ class SipSrtpEdgeIT {
         assertEquals(0, plain.srtp().droppedAuthFailed());
     }
 
+    @Test
+    void shouldRekeyTheReceivingDirectionWhenAReInviteChangesTheCallersKey() throws Exception {
+        assumeTrue(Sipp.available(), "sipp is not installed");
+        assumeTrue(Libsrtp.available(), "python3-pylibsrtp is not installed (apt-get install python3-pylibsrtp)");
+        final ScriptedAgents sessions = new ScriptedAgents(10, 0, 1);
+        edge = sessions.edge(SipEdgeConfig.builder().bindAddress("127.0.0.1").sipPort(sipPort)
+            .rtpPorts(rtpPorts, rtpPorts + 1).portQuarantineMs(0).mediaThreads(1).sipThreads(2).build());
+        edge.start();
+        securePeer = new RtpPeer(securePeerPort);
+        final String firstKey = randomKey();
+        final String secondKey = randomKey();
+        final List<byte[]> before = new ArrayList<>();
+        final List<byte[]> after = new ArrayList<>();
+        for (int i = 0; i < 140; i++) {
+            (i < 80 ? before : after).add(RtpPeer.packet(RtpPeer.PCMU, i, 0x5EC0_0002, false, RtpPeer.tone(i)));
+        }
+        final CompletableFuture<Sipp.Result> sipp = CompletableFuture.supplyAsync(() -> Sipp.scenario("uac-savp-rekey.xml",
+            sipPort).key("rtpport", Integer.toString(securePeerPort)).key("crypto", firstKey).key("crypto2", secondKey)
+            .pauseMs(2_500).run());
+        final SipCall call = connected(sessions, 0);
+        final InetSocketAddress gateway = new InetSocketAddress("127.0.0.1", call.rtpPort());
+        securePeer.sendDatagrams(gateway, Libsrtp.protectRtp(SUITE, firstKey, before));
+        final long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (call.srtp().rekeys() == 0 && System.nanoTime() < until) {
+            Thread.sleep(5);
+        }
+        assertEquals(1, call.srtp().rekeys(), "the re-INVITE's new key rekeyed the call");
+        securePeer.sendDatagrams(gateway, Libsrtp.protectRtp(SUITE, secondKey, after));
+        final Sipp.Result r = sipp.get(60, TimeUnit.SECONDS);
+        assertEquals(0, r.exitCode, r.describe());
+        assertTrue(sessions.endedLatch.await(10, TimeUnit.SECONDS));
+
+        assertEquals(0, call.srtp().droppedAuthFailed(), "packets under either key were authenticated in their phase");
+        assertTrue(call.srtp().rtpUnprotected() >= 120, "unprotected " + call.srtp().rtpUnprotected());
+        // Our own key stays across the re-INVITE, so one key decrypts the whole echo, from both phases.
+        final String gatewayKey = gatewayKey(r.messages, firstKey, secondKey);
+        final List<byte[]> decrypted = Libsrtp.unprotectRtp(SUITE, gatewayKey, new ArrayList<>(securePeer.received));
+        assertEquals(0, decrypted.stream().filter(d -> d == null).count());
+        final int[] echoed = RtpPeer.toneIndices(decrypted);
+        assertTrue(Arrays.stream(echoed).anyMatch(i -> i < 80) && Arrays.stream(echoed).anyMatch(i -> i >= 100),
+            "echo from before and after the rekey: " + Arrays.toString(echoed));
+    }
+
+    private static String randomKey() {
+        final byte[] keyAndSalt = new byte[30];
+        new SecureRandom().nextBytes(keyAndSalt);
+        return Base64.getEncoder().encodeToString(keyAndSalt);
+    }
+
     /** The {@code index}-th call once its agent connected (media started), waited for up to 10 s. */
     private static SipCall connected(final ScriptedAgents sessions, final int index) throws InterruptedException {
         final long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -162,12 +211,13 @@ class SipSrtpEdgeIT {
         return edge.rtpTotals().srtpDroppedAuthFailed();
     }
 
-    /** The key in the gateway's answer: the SIPp message log's one inline key that is not the caller's. */
-    private static String gatewayKey(final String messages, final String callerKey) {
+    /** The key in the gateway's answers: the SIPp message log's inline keys that are not the caller's. */
+    private static String gatewayKey(final String messages, final String... callerKeys) {
         final Matcher m = INLINE_KEY.matcher(messages);
         String found = null;
         while (m.find()) {
-            if (!m.group(1).equals(callerKey)) {
+            if (!List.of(callerKeys).contains(m.group(1))) {
+                assertTrue(found == null || found.equals(m.group(1)), "the gateway keeps one key per call");
                 found = m.group(1);
             }
         }
