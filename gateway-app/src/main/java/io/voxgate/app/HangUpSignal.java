@@ -43,7 +43,8 @@ final class HangUpSignal {
             return true;
         } catch (final ClassNotFoundException | NoSuchMethodException | InstantiationException | IllegalAccessException
                        | InvocationTargetException ex) {
-            LOG.warn("SIGHUP cannot be handled on this JVM ({}); reopen the CDR file by restarting", ex.toString());
+            LOG.warn("SIGHUP cannot be handled on this JVM ({}); reopen the CDR file or reload the SIP TLS certificate by restarting",
+                ex.toString());
             return false;
         }
     }

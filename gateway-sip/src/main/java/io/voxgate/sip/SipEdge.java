@@ -271,6 +271,32 @@ public final class SipEdge implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads {@code --sip-tls-cert} and {@code --sip-tls-key} again and makes the TLS listener present them from the next
+     * handshake on (SIGHUP, or a certificate renewed on disk); calls in progress keep their connections.
+     *
+     * @throws IllegalStateException when TLS is not running
+     * @throws IllegalArgumentException naming the option whose file is unreadable or does not match (the certificate in
+     *                                  use then stays)
+     */
+    public void reloadTlsCertificate() {
+        final SipSignaling running;
+        synchronized (this) {
+            running = signaling;
+        }
+        if (running == null || !config.transports().contains("tls")) {
+            throw new IllegalStateException("SIP over TLS is not running");
+        }
+        final char[] password = randomPassword();
+        final Path keyStore = TlsKeyStore.buildPkcs12(config.tlsCertificate(), config.tlsPrivateKey(), password);
+        try {
+            running.reloadTlsKeyStore(keyStore, password);
+        } finally {
+            deleteQuietly(keyStore);
+        }
+        LOG.info("SIP TLS certificate reloaded from {}", config.tlsCertificate());
+    }
+
     private static char[] randomPassword() {
         final SecureRandom random = new SecureRandom();
         final char[] password = new char[32];

@@ -121,7 +121,7 @@ public final class LoadGenerator {
 
     /** Runs the load, writes the result files, prints the summary and returns the figures. */
     LoadResult run() throws IOException, InterruptedException {
-        if ("sip".equals(options.edge())) {
+        if (options.sipEdge()) {
             return new SipLoadRun(options, out).run();
         }
         Files.createDirectories(options.out());

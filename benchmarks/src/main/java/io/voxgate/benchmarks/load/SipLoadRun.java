@@ -104,7 +104,7 @@ final class SipLoadRun {
              Gateway gateway = external ? null : startGateway(httpPort, adminPort, sipPort)) {
             final ExternalGatewayResources remote = external ? new ExternalGatewayResources(adminPort, options.externalPid()) : null;
             try (SipLoadClient client = new SipLoadClient(new InetSocketAddress("127.0.0.1", sipPort), options.simulatorThreads(),
-                new PcmuTone(TONE_HZ, TONE_AMPLITUDE))) {
+                new PcmuTone(TONE_HZ, TONE_AMPLITUDE), "sip-srtp".equals(options.edge()))) {
                 out.printf(Locale.ROOT, "load: SIP/RTP, %s, %d s each (+%d ms silence), agent %s (%s), gateway %s, SIP udp 127.0.0.1:%d, "
                         + "client %s on %d loops%n",
                     options.durationSeconds() > 0 ? "calls at " + options.rampPerSecond() + "/s for " + options.durationSeconds()
@@ -351,7 +351,7 @@ final class SipLoadRun {
         final ObjectNode json = mapper.createObjectNode();
         json.put("edge", "sip");
         final ObjectNode run = json.putObject("run");
-        run.put("edge", "sip");
+        run.put("edge", options.edge());
         run.put("mode", external ? "external" : "in-process");
         run.put("calls", options.calls());
         run.put("rampPerSecond", options.rampPerSecond());

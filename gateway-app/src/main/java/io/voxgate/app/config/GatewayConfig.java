@@ -2,6 +2,7 @@ package io.voxgate.app.config;
 
 import io.voxgate.core.audio.AudioFormat;
 import io.voxgate.websocket.http.EventLoopTransport;
+import io.voxgate.sip.sdp.SrtpPolicy;
 import io.voxgate.websocket.http.TrustedProxies;
 import java.io.IOException;
 import java.io.Reader;
@@ -469,6 +470,11 @@ public final class GatewayConfig {
     /** {@code --sip-tls-ca}, when set. */
     public Optional<Path> sipTlsCa() {
         return Optional.ofNullable(text(GatewayOption.SIP_TLS_CA)).map(Path::of);
+    }
+
+    /** {@code --srtp}. */
+    public SrtpPolicy srtp() {
+        return SrtpPolicy.fromOption(text(GatewayOption.SRTP));
     }
 
     /** The SIP digest password from the environment, when set. */

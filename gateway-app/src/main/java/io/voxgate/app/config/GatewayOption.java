@@ -59,6 +59,9 @@ public enum GatewayOption {
         + "VOXGATE_SIP_DIGEST_PASSWORD)"),
     /** CA certificates the SIP TLS client trusts; the JDK trust store by default. */
     SIP_TLS_CA("sip-tls-ca", OptionKind.TEXT, null, "PEM file of CA certificates trusted for outgoing SIP TLS"),
+    /** SRTP (SDES) on SIP calls; optional by default: encrypted whenever the peer offers it, plain RTP peers still served. */
+    SRTP("srtp", OptionKind.CHOICE, "optional", "SRTP for SIP media: optional (SAVP offers get SRTP), required (plain RTP "
+        + "offers get 488), off", "optional", "required", "off"),
     /** Seconds without RTP before a SIP call is ended; 30 s rides out hold music gaps yet frees dead calls. */
     MEDIA_TIMEOUT("media-timeout", OptionKind.INTEGER, "30", "seconds without RTP before BYE", 1, 3_600),
     /** Vapi REST base URL. */

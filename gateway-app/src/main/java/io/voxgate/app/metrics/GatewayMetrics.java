@@ -17,6 +17,7 @@ import io.prometheus.metrics.model.snapshots.Quantile;
 import io.prometheus.metrics.model.snapshots.Quantiles;
 import io.voxgate.core.call.CallRegistry;
 import io.voxgate.core.call.CallStats;
+import io.voxgate.sip.rtp.RtpTotals;
 import io.voxgate.sip.signaling.RejectReason;
 import io.voxgate.sip.signaling.SipCounters;
 import java.io.ByteArrayOutputStream;
@@ -217,6 +218,25 @@ public final class GatewayMetrics {
             }).register(prometheus);
         CounterWithCallback.builder().name("voxgate_sip_responses").help("SIP responses sent, by status code").labelNames("code")
             .callback(cb -> sip.forEachResponseCode((status, n) -> cb.call(n, Integer.toString(status)))).register(prometheus);
+    }
+
+    /**
+     * The SIP edge's SRTP: datagrams dropped by reason ({@code voxgate_srtp_packets_dropped_total{reason}}, every
+     * reason listed, zero included), packets authenticated, and outgoing packets that could not be protected.
+     */
+    public void srtp(final RtpTotals rtp) {
+        CounterWithCallback.builder().name("voxgate_srtp_packets_dropped")
+            .help("SRTP/SRTCP datagrams dropped before parsing, by reason").labelNames("reason")
+            .callback(cb -> {
+                cb.call(rtp.srtpDroppedAuthFailed(), "auth_failed");
+                cb.call(rtp.srtpDroppedReplayed(), "replayed");
+                cb.call(rtp.srtpDroppedTooOld(), "too_old");
+                cb.call(rtp.srtpDroppedMalformed(), "malformed");
+                cb.call(rtp.srtpDroppedNotEncrypted(), "not_encrypted");
+            }).register(prometheus);
+        counter("voxgate_srtp_packets_unprotected", "SRTP and SRTCP packets authenticated and decrypted", rtp::srtpUnprotected);
+        counter("voxgate_srtp_packets_protect_refused", "outgoing RTP/RTCP packets not sent because they could not be protected",
+            rtp::srtpProtectRefused);
     }
 
     /** Adds a counter an edge or agent keeps itself (e.g. rejected WebSocket messages by reason). */

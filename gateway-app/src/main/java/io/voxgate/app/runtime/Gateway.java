@@ -219,6 +219,7 @@ public final class Gateway implements AutoCloseable {
             final SignalingPolicy.Builder policy = SignalingPolicy.builder().ready(this::ready);
             config.sipRequiredHeaders().forEach(policy::requireHeader);
             config.sipTlsCa().ifPresent(policy::tlsCa);
+            policy.srtp(config.srtp());
             sipConfig.policy(policy.build());
             config.sipDigestUser().ifPresent(user -> sipConfig.digest(SIP_DIGEST_REALM, user,
                 config.sipDigestPassword().orElseThrow()));
@@ -267,6 +268,7 @@ public final class Gateway implements AutoCloseable {
         metrics.counter("voxgate_rtp_packets_sent", "RTP packets sent to SIP callers", rtp::packetsSent);
         metrics.counter("voxgate_rtp_ticks_skipped", "20 ms SIP call ticks skipped because a media loop ran too late (CPU shortage)",
             rtp::ticksSkipped);
+        metrics.srtp(rtp);
     }
 
     /**
@@ -401,10 +403,21 @@ public final class Gateway implements AutoCloseable {
         return registry;
     }
 
-    /** Closes and reopens the output files (the CDR file) after logrotate moved them; safe from any thread. */
+    /**
+     * SIGHUP: closes and reopens the output files (the CDR file) after logrotate moved them, and reads the SIP TLS
+     * certificate and key again (a renewed certificate is presented from the next handshake; calls keep theirs). Safe
+     * from any thread; a certificate that cannot be read is logged and the one in use stays.
+     */
     public void reopenFiles() {
         if (cdr != null) {
             cdr.reopen();
+        }
+        if (sip != null && config.sipTransports().contains("tls")) {
+            try {
+                sip.reloadTlsCertificate();
+            } catch (final IllegalArgumentException | IllegalStateException ex) {
+                LOG.warn("SIGHUP: SIP TLS certificate not reloaded, the previous one stays: {}", ex.getMessage());
+            }
         }
     }
 

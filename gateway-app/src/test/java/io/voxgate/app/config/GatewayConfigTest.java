@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.channel.uring.IoUring;
 import io.voxgate.core.audio.AudioFormat;
 import io.voxgate.websocket.http.EventLoopTransport;
+import io.voxgate.sip.sdp.SrtpPolicy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -138,6 +139,16 @@ class GatewayConfigTest {
             final String message = rejected(ioUring).getMessage();
             assertTrue(message.startsWith("--io-transport: io_uring is not available here"), message);
         }
+    }
+
+    @Test
+    void shouldOfferSrtpOptionallyByDefaultAndTakeRequiredOrOff() {
+        assertEquals(SrtpPolicy.OPTIONAL, GatewayConfig.load(flags(), null, env()).srtp());
+        assertEquals(SrtpPolicy.REQUIRED, GatewayConfig.load(flags(GatewayOption.SRTP, "required"), null, env()).srtp());
+        assertEquals(SrtpPolicy.OFF, GatewayConfig.load(flags(), null, env("VOXGATE_SRTP", "off")).srtp());
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> GatewayConfig.load(flags(GatewayOption.SRTP, "sdes"), null, env()));
+        assertTrue(ex.getMessage().startsWith("--srtp: 'sdes' is not one of optional, required, off"), ex.getMessage());
     }
 
     @Test

@@ -171,6 +171,17 @@ class GatewayMetricsTest {
     }
 
     @Test
+    void shouldExportEverySrtpDropReasonFromZero() {
+        final GatewayMetrics metrics = new GatewayMetrics();
+        metrics.srtp(new io.voxgate.sip.rtp.RtpTotals());
+        final String text = new String(metrics.scrape(), StandardCharsets.UTF_8);
+        for (final String reason : new String[] {"auth_failed", "replayed", "too_old", "malformed", "not_encrypted"}) {
+            assertTrue(text.contains("voxgate_srtp_packets_dropped_total{reason=\"" + reason + "\"} 0.0"), text);
+        }
+        assertTrue(text.contains("voxgate_srtp_packets_unprotected_total 0.0"), text);
+    }
+
+    @Test
     void shouldExportGatewayLatencyAsAHistogramPerEdgeAndDirection() {
         final GatewayMetrics metrics = new GatewayMetrics();
         final CallRegistry registry = new CallRegistry(10, metrics.callEndObserver());

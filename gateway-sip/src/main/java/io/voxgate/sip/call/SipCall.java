@@ -24,7 +24,11 @@ import io.voxgate.sip.rtp.RtpReceiveStage;
 import io.voxgate.sip.rtp.RtpSendStage;
 import io.voxgate.sip.rtp.RtpTotals;
 import io.voxgate.sip.rtp.RtpTransport;
+import io.voxgate.sip.rtp.SrtpPacketSink;
+import io.voxgate.sip.rtp.SrtpUnprotectStage;
 import io.voxgate.sip.sdp.NegotiatedMedia;
+import io.voxgate.sip.sdp.NegotiatedSrtp;
+import io.voxgate.sip.srtp.SrtpContext;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ThreadLocalRandom;
@@ -83,6 +87,8 @@ public final class SipCall implements CallerLeg, TickMember, CallCommandHandler<
     private Channel rtcp;
     private NettyPacketSink rtpSink;
     private NettyPacketSink rtcpSink;
+    private SrtpPacketSink rtpOut;
+    private SrtpPacketSink rtcpOut;
     private CallSession session;
     private NegotiatedMedia media;
     private RtpInboundChain inbound;
@@ -237,7 +243,9 @@ public final class SipCall implements CallerLeg, TickMember, CallCommandHandler<
         toWire = wire.encoding() == sessionFormat.encoding() ? null
             : G711Transcoder.between(sessionFormat.encoding().codec(), wire.encoding().codec());
         reception = new RtpReceptionStatistics();
-        send = new RtpSendStage(rtpSink, config.idlePolicy(), random.nextInt(), random.nextInt(1 << 16),
+        rtpOut = new SrtpPacketSink(rtpSink, SrtpPacketSink.Kind.RTP);
+        rtcpOut = new SrtpPacketSink(rtcpSink, SrtpPacketSink.Kind.RTCP);
+        send = new RtpSendStage(rtpOut, config.idlePolicy(), random.nextInt(), random.nextInt(1 << 16),
             random.nextLong(1L << 32), wire.samplesPerFrame(), negotiated.audioPayloadType(), wire.encoding().codec().silenceByte());
         send.telephoneEventPayloadType(negotiated.telephoneEventPayloadType());
         send.sendingEnabled(negotiated.localDirection().sends());
@@ -247,6 +255,7 @@ public final class SipCall implements CallerLeg, TickMember, CallCommandHandler<
         inbound = new RtpInboundChain(JitterBufferConfig.defaults(), wire, sessionFormat, reception, rtcpReporter,
             config.symmetricRtp(), 5 * TICK_NS, session::onCallerAudio, session::onCallerDigit);
         inbound.receive().configure(negotiated.remoteRtp(), negotiated.audioPayloadType(), negotiated.telephoneEventPayloadType());
+        key(negotiated.srtp(), null);
         rtpSink.target(negotiated.remoteRtp());
         rtcpSink.target(negotiated.remoteRtcp());
         mediaWatchFromNs = nowNs;
@@ -260,13 +269,37 @@ public final class SipCall implements CallerLeg, TickMember, CallCommandHandler<
         if (ended || inbound == null) {
             return;
         }
+        final NegotiatedSrtp previous = media.srtp();
         media = negotiated;
         inbound.receive().configure(negotiated.remoteRtp(), negotiated.audioPayloadType(), negotiated.telephoneEventPayloadType());
+        key(negotiated.srtp(), previous);
         send.sendingEnabled(negotiated.localDirection().sends());
         rtpSink.target(inbound.receive().sendTarget(negotiated.remoteRtp()));
         rtcpSink.target(negotiated.remoteRtcp());
         mediaWatchFromNs = nowNs;
         LOG.info("SIP call {} media changed: {}", callId, negotiated);
+    }
+
+    /**
+     * Keys SRTP from the negotiated keys: at the answer, and again on a re-INVITE for each direction whose master key
+     * changed (a rekey starts that direction's rollover counters and replay windows afresh). Signalling never lets a
+     * call switch between RTP and SRTP, so {@code srtp} is null exactly when the call is plain RTP.
+     */
+    private void key(final NegotiatedSrtp srtp, final NegotiatedSrtp previous) {
+        if (srtp == null) {
+            return;
+        }
+        if (previous == null || !srtp.localKey().sameAs(previous.localKey()) || srtp.suite() != previous.suite()) {
+            final SrtpContext sending = srtp.newSendContext();
+            rtpOut.context(sending);
+            rtcpOut.context(sending);
+        }
+        if (previous == null || !srtp.remoteKey().sameAs(previous.remoteKey()) || srtp.suite() != previous.suite()) {
+            inbound.srtp().context(srtp.newReceiveContext());
+            if (previous != null) {
+                LOG.info("SIP call {}: SRTP rekeyed by re-INVITE ({})", callId, srtp);
+            }
+        }
     }
 
     /** One wake-up of this call's phase of the loop's {@link LoopTicker}, at the ticker's {@code nowNs}. */
@@ -351,19 +384,20 @@ public final class SipCall implements CallerLeg, TickMember, CallCommandHandler<
     private void publishRtpTotals() {
         rtpShare.publish(inbound.playout().jitter().stats(), inbound.receive().packetsInvalid(), send.packetsSent(),
             clock.ticksSkipped());
+        rtpShare.publishSrtp(inbound.srtp(), rtpOut.packetsRefused() + rtcpOut.packetsRefused());
     }
 
     private void sendRtcp(final int length) {
-        final MutableDirectBuffer out = rtcpSink.claim(length);
+        final MutableDirectBuffer out = rtcpOut.claim(length);
         if (out != null) {
             out.putBytes(0, rtcpScratch, 0, length);
-            rtcpSink.commit(length);
+            rtcpOut.commit(length);
         }
     }
 
     // ------------------------------------------------------------ inbound datagrams
 
-    private void onRtpDatagram(final DirectBuffer buffer, final int offset, final int length, final InetSocketAddress sender,
+    private void onRtpDatagram(final MutableDirectBuffer buffer, final int offset, final int length, final InetSocketAddress sender,
                                final long nowNs) {
         if (inbound == null || ended) {
             packetsBeforeAnswer++;
@@ -372,11 +406,14 @@ public final class SipCall implements CallerLeg, TickMember, CallCommandHandler<
         inbound.onDatagram(buffer, offset, length, sender, nowNs);
     }
 
-    private void onRtcpDatagram(final DirectBuffer buffer, final int offset, final int length, final InetSocketAddress sender,
-                                final long nowNs) {
+    private void onRtcpDatagram(final MutableDirectBuffer buffer, final int offset, final int length,
+                                final InetSocketAddress sender, final long nowNs) {
         // RTCP only from the RTP peer: a report from anyone else could fake loss figures or a BYE.
         if (rtcpReporter != null && !ended && inbound.receive().acceptsRtcpFrom(sender, media.remoteRtcp())) {
-            rtcpReporter.onRtcp(buffer, offset, length, nowNs);
+            final int plain = inbound.srtp().onRtcpPort(buffer, offset, length);
+            if (plain >= 0) {
+                rtcpReporter.onRtcp(buffer, offset, plain, nowNs);
+            }
         }
     }
 
@@ -478,6 +515,11 @@ public final class SipCall implements CallerLeg, TickMember, CallCommandHandler<
     /** The playout stage (null before the answer). */
     public RtpPlayoutStage playout() {
         return inbound == null ? null : inbound.playout();
+    }
+
+    /** The SRTP unprotect stage (null before the answer; passes everything on a plain RTP call). */
+    public SrtpUnprotectStage srtp() {
+        return inbound == null ? null : inbound.srtp();
     }
 
     /** The RTCP reporter (null before the answer). */

@@ -7,8 +7,8 @@ import io.netty.channel.socket.DatagramPacket;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * Hands each received datagram to a {@link DatagramHandler} as an Agrona view over the Netty buffer's memory
- * (no copy), then releases the buffer ({@link SimpleChannelInboundHandler} owns and releases it).
+ * Hands each received datagram to a {@link DatagramHandler} as a writable Agrona view over the Netty buffer's memory
+ * (no copy; SRTP decrypts there), then releases the buffer ({@link SimpleChannelInboundHandler} owns and releases it).
  *
  * <p>Threading: runs on the channel's event loop, which is the call's thread. Allocates nothing itself.
  */

@@ -9,10 +9,13 @@ import io.voxgate.sip.rtcp.RtcpReporter;
 import io.voxgate.sip.rtcp.RtpReceptionStatistics;
 import java.net.InetSocketAddress;
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 
 /**
  * A SIP call's inbound media path, declared once and read top to bottom:
  * <pre>
+ *   srtp-unprotect SrtpUnprotectStage authenticate, replay check, decrypt in place (SRTP calls only;
+ *                                   plain RTP passes through)
  *   rtp-receive    RtpReceiveStage  parse and validate: layout, source, SSRC, payload type
  *                                   (RFC 4733 digits and multiplexed RTCP branch off here)
  *   jitter-buffer  JitterBuffer     the one copy: payload into its slot; order, adaptive delay
@@ -22,8 +25,8 @@ import org.agrona.DirectBuffer;
  * Datagrams enter at {@link #onDatagram}; each playout tick ({@link #playTick}) hands at most one frame to the
  * session. The call builds the chain at answer time and only drives it.
  *
- * <p>Threading: confined to the call's thread. Ownership: datagrams are borrowed for the call; the frame handed
- * to the session is borrowed for that call only. Allocates nothing after construction.
+ * <p>Threading: confined to the call's thread. Ownership: datagrams are borrowed for the call (and decrypted in
+ * place); the frame handed to the session is borrowed for that call only. Allocates nothing after construction.
  */
 public final class RtpInboundChain implements RtpReceiveStage.Listener {
 
@@ -34,6 +37,7 @@ public final class RtpInboundChain implements RtpReceiveStage.Listener {
         void onCallerDigit(char digit, long nowNs);
     }
 
+    private final SrtpUnprotectStage unprotect = new SrtpUnprotectStage();
     private final RtpReceiveStage receive;
     private final RtpPlayoutStage playout;
     private final SessionNode session;
@@ -62,13 +66,16 @@ public final class RtpInboundChain implements RtpReceiveStage.Listener {
         this.session = new SessionNode(callerAudio);
         this.rtcp = rtcp;
         this.digits = digits;
-        this.chain = MediaChain.of("sip-inbound", receive, playout.jitter(), playout, session);
+        this.chain = MediaChain.of("sip-inbound", unprotect, receive, playout.jitter(), playout, session);
     }
 
-    /** One datagram received on the call's RTP port. */
-    public void onDatagram(final DirectBuffer buffer, final int offset, final int length, final InetSocketAddress sender,
-                           final long nowNs) {
-        receive.onDatagram(buffer, offset, length, sender, nowNs);
+    /** One datagram received on the call's RTP port; an SRTP call's is decrypted in place. */
+    public void onDatagram(final MutableDirectBuffer buffer, final int offset, final int length,
+                           final InetSocketAddress sender, final long nowNs) {
+        final int plain = unprotect.onRtpPort(buffer, offset, length);
+        if (plain >= 0) {
+            receive.onDatagram(buffer, offset, plain, sender, nowNs);
+        }
     }
 
     /** One playout tick at its nominal time {@code tickNs}: at most one caller frame to the session. */
@@ -101,7 +108,12 @@ public final class RtpInboundChain implements RtpReceiveStage.Listener {
         rtcp.onRtcp(buffer, offset, length, nowNs);
     }
 
-    /** The first node: validation, latching and its discard counters. */
+    /** The first node: SRTP's unprotect (given the peer's key when the call is SRTP) and its discard counters. */
+    public SrtpUnprotectStage srtp() {
+        return unprotect;
+    }
+
+    /** The node after SRTP: validation, latching and its discard counters. */
     public RtpReceiveStage receive() {
         return receive;
     }

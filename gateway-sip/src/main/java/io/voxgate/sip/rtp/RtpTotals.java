@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Node-wide RTP and jitter buffer figures of the SIP edge, summed over calls, for {@code /metrics}: what the
  * caller's packets became in the jitter buffer (late, lost, duplicate, reordered, flushed), what the playout filled
- * in (concealed, silence), what the gateway sent, and the frame ticks skipped because an event loop lagged.
+ * in (concealed, silence), what the gateway sent, the frame ticks skipped because an event loop lagged, and what SRTP
+ * dropped, by reason.
  *
  * <p>A running call publishes what it counted since its last publication through its own {@link Share} about once a
  * second and a last time at teardown, so a scrape sees running calls at most a second late and the media path
@@ -28,6 +29,13 @@ public final class RtpTotals {
     private final LongAdder framesSilence = new LongAdder();
     private final LongAdder packetsSent = new LongAdder();
     private final LongAdder ticksSkipped = new LongAdder();
+    private final LongAdder srtpAuthFailed = new LongAdder();
+    private final LongAdder srtpReplayed = new LongAdder();
+    private final LongAdder srtpTooOld = new LongAdder();
+    private final LongAdder srtpMalformed = new LongAdder();
+    private final LongAdder srtpNotEncrypted = new LongAdder();
+    private final LongAdder srtpProtectRefused = new LongAdder();
+    private final LongAdder srtpUnprotected = new LongAdder();
 
     /**
      * Adds one ended call's figures.
@@ -70,8 +78,37 @@ public final class RtpTotals {
         private long invalid;
         private long sent;
         private long skipped;
+        private long authFailed;
+        private long replayed;
+        private long tooOld;
+        private long malformedSrtp;
+        private long notEncrypted;
+        private long protectRefused;
+        private long unprotected;
 
         private Share() {
+        }
+
+        /**
+         * Adds what the call's SRTP counted since its last publication: datagrams dropped by reason, packets it could
+         * not protect, and packets authenticated (RTP and RTCP). A plain RTP call publishes zeros.
+         */
+        public void publishSrtp(final SrtpUnprotectStage srtp, final long packetsProtectRefused) {
+            srtpAuthFailed.add(srtp.droppedAuthFailed() - authFailed);
+            authFailed = srtp.droppedAuthFailed();
+            srtpReplayed.add(srtp.droppedReplayed() - replayed);
+            replayed = srtp.droppedReplayed();
+            srtpTooOld.add(srtp.droppedTooOld() - tooOld);
+            tooOld = srtp.droppedTooOld();
+            srtpMalformed.add(srtp.droppedMalformed() - malformedSrtp);
+            malformedSrtp = srtp.droppedMalformed();
+            srtpNotEncrypted.add(srtp.droppedNotEncrypted() - notEncrypted);
+            notEncrypted = srtp.droppedNotEncrypted();
+            srtpProtectRefused.add(packetsProtectRefused - protectRefused);
+            protectRefused = packetsProtectRefused;
+            final long both = srtp.rtpUnprotected() + srtp.rtcpUnprotected();
+            srtpUnprotected.add(both - unprotected);
+            unprotected = both;
         }
 
         /**
@@ -161,6 +198,41 @@ public final class RtpTotals {
     /** Frames the playout filled with silence in a gap. */
     public long framesSilence() {
         return framesSilence.sum();
+    }
+
+    /** SRTP/SRTCP datagrams dropped because their authentication tag did not match. */
+    public long srtpDroppedAuthFailed() {
+        return srtpAuthFailed.sum();
+    }
+
+    /** SRTP/SRTCP datagrams dropped as replays of an index already received. */
+    public long srtpDroppedReplayed() {
+        return srtpReplayed.sum();
+    }
+
+    /** SRTP/SRTCP datagrams dropped because their index fell below the replay window. */
+    public long srtpDroppedTooOld() {
+        return srtpTooOld.sum();
+    }
+
+    /** Datagrams on SRTP calls too short, too long or not version 2. */
+    public long srtpDroppedMalformed() {
+        return srtpMalformed.sum();
+    }
+
+    /** Authentic SRTCP packets dropped because they were not encrypted. */
+    public long srtpDroppedNotEncrypted() {
+        return srtpNotEncrypted.sum();
+    }
+
+    /** Outgoing packets not sent because they could not be protected. */
+    public long srtpProtectRefused() {
+        return srtpProtectRefused.sum();
+    }
+
+    /** SRTP and SRTCP packets authenticated and decrypted. */
+    public long srtpUnprotected() {
+        return srtpUnprotected.sum();
     }
 
     /** RTP packets sent to callers. */

@@ -1,10 +1,12 @@
 package io.voxgate.sip.signaling;
 
 import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.sip.sdp.MediaDescription;
 import io.voxgate.sip.sdp.SdpNegotiation;
 import io.voxgate.sip.sdp.SdpNegotiator;
 import io.voxgate.sip.sdp.SdpParser;
 import io.voxgate.sip.sdp.SessionDescription;
+import io.voxgate.sip.sdp.SrtpPolicy;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -128,10 +130,10 @@ final class InviteHandler {
         AudioFormat callerFormat = AudioFormat.MULAW_8K;
         if (offer != null) {
             // A dry run tells 400/488 apart before any port is reserved.
-            final SdpNegotiation probe = new SdpNegotiator("127.0.0.1", 9, 0).answer(offer);
+            final SdpNegotiation probe = newNegotiator("127.0.0.1", 9, 0).answer(offer);
             if (!probe.accepted()) {
                 final boolean malformed = probe.outcome() == SdpNegotiation.Outcome.MALFORMED;
-                counters.reject(malformed ? RejectReason.MALFORMED : RejectReason.MEDIA);
+                counters.reject(malformed ? RejectReason.MALFORMED : mediaRefusal(offer));
                 final Response r = responses.create(request, malformed ? Response.BAD_REQUEST : Response.NOT_ACCEPTABLE_HERE, null);
                 r.addHeader(responses.headers().createHeader("Warning", (malformed ? "399" : "304") + " voxgate \""
                     + probe.reason() + "\""));
@@ -162,6 +164,24 @@ final class InviteHandler {
         // timer thread, so neither this jain-sip thread nor a media loop waits for the other.
         handler.admit(inbound).whenComplete((admission, failure) -> onTimerThread(
             () -> admitted(call, inbound, offer, localAddress, admission, failure)));
+    }
+
+    /** A negotiator under {@code --srtp}; its SDES keys come from the signalling's {@link SecureRandom}. */
+    private SdpNegotiator newNegotiator(final String localAddress, final int rtpPort, final long sessionId) {
+        return new SdpNegotiator(localAddress, rtpPort, sessionId, config.policy.srtp(), random);
+    }
+
+    /** Why a parsed offer got 488: {@code --srtp required} without an SRTP stream offered, or no usable media. */
+    private RejectReason mediaRefusal(final SessionDescription offer) {
+        if (config.policy.srtp() == SrtpPolicy.REQUIRED) {
+            for (final MediaDescription m : offer.media()) {
+                if (m.isSecureRtpAudio()) {
+                    return RejectReason.MEDIA;
+                }
+            }
+            return RejectReason.SRTP_REQUIRED;
+        }
+        return RejectReason.MEDIA;
     }
 
     private void onTimerThread(final Runnable task) {
@@ -200,7 +220,7 @@ final class InviteHandler {
                 return;
             }
             try {
-                final SdpNegotiator negotiator = new SdpNegotiator(localAddress, admission.rtpPort(), random.nextLong());
+                final SdpNegotiator negotiator = newNegotiator(localAddress, admission.rtpPort(), random.nextLong());
                 call.negotiator = negotiator;
                 if (offer != null) {
                     final SdpNegotiation answer = negotiator.answer(offer);

@@ -39,6 +39,7 @@ final class JainSipStack {
 
     private final SignalingConfig config;
     private final SourceGate gate;
+    private final ReloadableKeyManager tlsKeys = new ReloadableKeyManager();
     private final String name = "voxgate-sip-" + STACK_SEQUENCE.incrementAndGet();
     private SipStack stack;
     private SipProvider provider;
@@ -64,9 +65,11 @@ final class JainSipStack {
             headers = factory.createHeaderFactory();
             addresses = factory.createAddressFactory();
             SourceGate.register(name, gate);
+            ReloadableKeyManager.register(name, tlsKeys);
             stack = factory.createSipStack(properties());
         } catch (final PeerUnavailableException ex) {
             SourceGate.unregister(name);
+            ReloadableKeyManager.unregister(name);
             throw new IllegalStateException("cannot create the jain-sip stack: " + ex.getMessage(), ex);
         }
         try {
@@ -156,6 +159,12 @@ final class JainSipStack {
             provider = null;
         }
         SourceGate.unregister(name);
+        ReloadableKeyManager.unregister(name);
+    }
+
+    /** The TLS listener's certificate, replaceable while the stack runs. */
+    ReloadableKeyManager tlsKeys() {
+        return tlsKeys;
     }
 
     SipProvider provider() {

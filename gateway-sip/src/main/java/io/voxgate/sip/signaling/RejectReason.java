@@ -27,6 +27,8 @@ public enum RejectReason {
     BUSY,
     /** No usable media: no common codec or a non-unicast address (488). */
     MEDIA,
+    /** {@code --srtp required} and the offer has no {@code RTP/SAVP} audio stream (488). */
+    SRTP_REQUIRED,
     /** Malformed SDP or body (400, 415). */
     MALFORMED,
     /** Session interval below the minimum (422). */

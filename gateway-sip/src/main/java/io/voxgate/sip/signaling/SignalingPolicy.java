@@ -1,5 +1,6 @@
 package io.voxgate.sip.signaling;
 
+import io.voxgate.sip.sdp.SrtpPolicy;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -9,7 +10,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The signalling edge's stance towards a hostile network, beyond the allow list: readiness for OPTIONS, headers an
- * INVITE must carry, per-source rate limits, TCP/TLS connection limits and the TLS client's trust anchors. Every
+ * INVITE must carry, per-source rate limits, TCP/TLS connection limits, the TLS client's trust anchors and whether
+ * media must be SRTP. Every
  * default is a named constant with the reason for its value.
  *
  * <p>Immutable; safe on any thread (the readiness supplier must be too). Holds required header values, which may be
@@ -58,6 +60,7 @@ public final class SignalingPolicy {
     private final long idleCloseMs;
     private final Path tlsCa;
     private final int timerT1Ms;
+    private final SrtpPolicy srtp;
 
     private SignalingPolicy(final Builder b) {
         this.ready = b.ready;
@@ -72,6 +75,7 @@ public final class SignalingPolicy {
         this.idleCloseMs = b.idleCloseMs;
         this.tlsCa = b.tlsCa;
         this.timerT1Ms = b.timerT1Ms;
+        this.srtp = b.srtp;
     }
 
     /** Every default. */
@@ -144,12 +148,17 @@ public final class SignalingPolicy {
         return timerT1Ms;
     }
 
+    /** {@code --srtp}: whether SAVP offers get SRTP and whether plain RTP offers are refused (488). */
+    public SrtpPolicy srtp() {
+        return srtp;
+    }
+
     @Override
     public String toString() {
         return "required headers " + requiredHeaders.keySet() + ", invites " + invitesPerSecond + "/s (burst " + inviteBurst
             + "), errors " + errorsPerSecond + "/s (burst " + errorBurst + "), connections " + maxConnections + " ("
             + maxConnectionsPerSource + " per source), read deadline " + readDeadlineMs + " ms, idle close " + idleCloseMs
-            + " ms, T1 " + timerT1Ms + " ms, tls ca " + (tlsCa == null ? "JDK" : tlsCa);
+            + " ms, T1 " + timerT1Ms + " ms, tls ca " + (tlsCa == null ? "JDK" : tlsCa) + ", srtp " + srtp.optionValue();
     }
 
     /** Collects the policy; {@link #build()} validates it. Not thread-safe. */
@@ -166,6 +175,7 @@ public final class SignalingPolicy {
         private long idleCloseMs = DEFAULT_IDLE_CLOSE_MS;
         private Path tlsCa;
         private int timerT1Ms = DEFAULT_TIMER_T1_MS;
+        private SrtpPolicy srtp = SrtpPolicy.DEFAULT;
 
         private Builder() {
         }
@@ -231,14 +241,20 @@ public final class SignalingPolicy {
             return this;
         }
 
+        /** {@code --srtp optional|required|off}. */
+        public Builder srtp(final SrtpPolicy value) {
+            this.srtp = value;
+            return this;
+        }
+
         /**
          * Validates the policy.
          *
          * @throws IllegalArgumentException naming the setting out of range
          */
         public SignalingPolicy build() {
-            if (ready == null) {
-                throw new IllegalArgumentException("readiness supplier must not be null");
+            if (ready == null || srtp == null) {
+                throw new IllegalArgumentException("readiness supplier and SRTP policy must not be null");
             }
             if (!(invitesPerSecond > 0) || inviteBurst < 1 || !(errorsPerSecond > 0) || errorBurst < 1) {
                 throw new IllegalArgumentException("SIP rate limits need a positive rate and a burst of at least 1");

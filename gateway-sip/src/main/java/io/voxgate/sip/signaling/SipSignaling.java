@@ -2,7 +2,10 @@ package io.voxgate.sip.signaling;
 
 import gov.nist.javax.sip.DialogTimeoutEvent;
 import gov.nist.javax.sip.SipListenerExt;
+import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.text.ParseException;
 import java.util.ArrayList;
@@ -222,6 +225,24 @@ public final class SipSignaling implements SipListenerExt {
                 default:
                     break;
             }
+        }
+    }
+
+    /**
+     * Makes the TLS listener present the key and certificate in {@code keyStore} (PKCS#12) from the next handshake on;
+     * established connections, and the calls on them, keep theirs.
+     *
+     * @throws IllegalStateException when signalling is not running with TLS, or the store cannot be used (the
+     *                               certificate in use then stays)
+     */
+    public synchronized void reloadTlsKeyStore(final Path keyStore, final char[] password) {
+        if (stack == null || !config.transports.contains("tls")) {
+            throw new IllegalStateException("SIP over TLS is not running");
+        }
+        try {
+            stack.tlsKeys().load(keyStore, password);
+        } catch (final GeneralSecurityException | IOException ex) {
+            throw new IllegalStateException("the new TLS key store cannot be used: " + ex.getMessage(), ex);
         }
     }
 

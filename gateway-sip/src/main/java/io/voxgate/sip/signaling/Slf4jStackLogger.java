@@ -1,13 +1,15 @@
 package io.voxgate.sip.signaling;
 
 import gov.nist.core.StackLogger;
+import io.voxgate.sip.srtp.SdesCryptoAttribute;
 import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Routes jain-sip's internal logging to slf4j (logger {@code io.voxgate.sip.signaling.jainsip}), so the stack
- * never needs log4j and its verbosity is set like every other logger.
+ * never needs log4j and its verbosity is set like every other logger. Its debug output may quote whole messages, so SDES
+ * keys ({@code a=crypto ... inline:}) are redacted from every line.
  *
  * <p>jain-sip instantiates it by class name (stack property {@code gov.nist.javax.sip.STACK_LOGGER}) through
  * its public no-argument constructor. Threading: stateless apart from the slf4j logger; safe on any thread.
@@ -42,27 +44,27 @@ public final class Slf4jStackLogger implements StackLogger {
 
     @Override
     public void logDebug(final String message) {
-        LOG.debug(message);
+        LOG.debug(SdesCryptoAttribute.redact(message));
     }
 
     @Override
     public void logDebug(final String message, final Exception ex) {
-        LOG.debug(message, ex);
+        LOG.debug(SdesCryptoAttribute.redact(message), ex);
     }
 
     @Override
     public void logTrace(final String message) {
-        LOG.trace(message);
+        LOG.trace(SdesCryptoAttribute.redact(message));
     }
 
     @Override
     public void logFatalError(final String message) {
-        LOG.error(message);
+        LOG.error(SdesCryptoAttribute.redact(message));
     }
 
     @Override
     public void logError(final String message) {
-        LOG.error(message);
+        LOG.error(SdesCryptoAttribute.redact(message));
     }
 
     @Override
@@ -89,17 +91,17 @@ public final class Slf4jStackLogger implements StackLogger {
 
     @Override
     public void logError(final String message, final Exception ex) {
-        LOG.error(message, ex);
+        LOG.error(SdesCryptoAttribute.redact(message), ex);
     }
 
     @Override
     public void logWarning(final String message) {
-        LOG.warn(message);
+        LOG.warn(SdesCryptoAttribute.redact(message));
     }
 
     @Override
     public void logInfo(final String message) {
-        LOG.info(message);
+        LOG.info(SdesCryptoAttribute.redact(message));
     }
 
     @Override

@@ -18,7 +18,8 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * Key and trust material for SIP over TLS, in place of jain-sip's defaults (whose {@code DisabledAll} mode installs a
  * trust-all manager on both sides): the gateway's certificate from the key store it was given, and as trust anchors
- * the JDK's trust store, or only the CA certificates of {@code --sip-tls-ca} (stack property {@link #CA_FILE}).
+ * the JDK's trust store, or only the CA certificates of {@code --sip-tls-ca} (stack property {@link #CA_FILE}). The
+ * certificate is served through the stack's {@link ReloadableKeyManager}, so it can be replaced without a restart.
  * Certificates are always checked; host names are checked by {@link TlsHostNamePolicy}.
  *
  * <p>Created by jain-sip by class name (stack property {@code gov.nist.javax.sip.SECURITY_MANAGER_PROVIDER}) and
@@ -40,6 +41,13 @@ public final class TlsManagers implements SecurityManagerProvider {
     public void init(final Properties properties) throws GeneralSecurityException, IOException {
         final String keyStorePath = properties.getProperty("javax.net.ssl.keyStore");
         final String password = properties.getProperty("javax.net.ssl.keyStorePassword", "");
+        final ReloadableKeyManager reloadable = ReloadableKeyManager.forStack(properties.getProperty("javax.sip.STACK_NAME"));
+        if (reloadable != null && keyStorePath != null) {
+            reloadable.load(Path.of(keyStorePath), password.toCharArray());
+            keyManagers = new KeyManager[] {reloadable};
+            trustManagers = trustManagers(properties.getProperty(CA_FILE));
+            return;
+        }
         final KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         if (keyStorePath != null) {
             final KeyStore keys = KeyStore.getInstance(properties.getProperty("javax.net.ssl.keyStoreType", "PKCS12"));

@@ -2,6 +2,7 @@ package io.voxgate.sip.srtp;
 
 import java.util.Base64;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The value of one SDES {@code a=crypto} attribute (RFC 4568 §9.1) for SRTP:
@@ -18,6 +19,7 @@ public final class SdesCryptoAttribute {
     public static final int MAX_LENGTH = 256;
     private static final String INLINE = "inline:";
     private static final int MAX_TAG_DIGITS = 9;
+    private static final Pattern KEY_PARAMETER = Pattern.compile("inline:[^\\s\"']*");
     private static final List<String> REFUSED_FLAGS = List.of("UNENCRYPTED_SRTP", "UNENCRYPTED_SRTCP",
         "UNAUTHENTICATED_SRTP");
 
@@ -44,6 +46,17 @@ public final class SdesCryptoAttribute {
             throw new IllegalArgumentException("an SDES tag has at most 9 digits");
         }
         return new SdesCryptoAttribute(tag, suite, masterKey, -1);
+    }
+
+    /**
+     * {@code text} with every SDES key parameter ({@code inline:} up to the next blank, quote or line end) replaced by
+     * {@code inline:<redacted>}: for text that may quote an SDP body on its way to a log.
+     */
+    public static String redact(final String text) {
+        if (text == null || !text.contains(INLINE)) {
+            return text;
+        }
+        return KEY_PARAMETER.matcher(text).replaceAll(INLINE + "<redacted>");
     }
 
     /**

@@ -91,19 +91,15 @@ public final class SrtpContext {
         this.suite = suite;
         final byte[] key = masterKey.key();
         final byte[] salt = masterKey.salt();
+        final SrtpKeyDerivation kdf = new SrtpKeyDerivation(key, salt);
         rtpCipher = new AesCounterKeystream(
-            SrtpKeyDerivation.derive(key, salt, SrtpKeyDerivation.LABEL_RTP_ENCRYPTION,
-                SrtpCryptoSuite.MASTER_KEY_LENGTH),
-            SrtpKeyDerivation.derive(key, salt, SrtpKeyDerivation.LABEL_RTP_SALT, SrtpCryptoSuite.MASTER_SALT_LENGTH));
-        rtpAuth = new HmacSha1(SrtpKeyDerivation.derive(key, salt, SrtpKeyDerivation.LABEL_RTP_AUTHENTICATION,
-            SrtpCryptoSuite.AUTH_KEY_LENGTH));
+            kdf.derive(SrtpKeyDerivation.LABEL_RTP_ENCRYPTION, SrtpCryptoSuite.MASTER_KEY_LENGTH),
+            kdf.derive(SrtpKeyDerivation.LABEL_RTP_SALT, SrtpCryptoSuite.MASTER_SALT_LENGTH));
+        rtpAuth = new HmacSha1(kdf.derive(SrtpKeyDerivation.LABEL_RTP_AUTHENTICATION, SrtpCryptoSuite.AUTH_KEY_LENGTH));
         rtcpCipher = new AesCounterKeystream(
-            SrtpKeyDerivation.derive(key, salt, SrtpKeyDerivation.LABEL_RTCP_ENCRYPTION,
-                SrtpCryptoSuite.MASTER_KEY_LENGTH),
-            SrtpKeyDerivation.derive(key, salt, SrtpKeyDerivation.LABEL_RTCP_SALT,
-                SrtpCryptoSuite.MASTER_SALT_LENGTH));
-        rtcpAuth = new HmacSha1(SrtpKeyDerivation.derive(key, salt, SrtpKeyDerivation.LABEL_RTCP_AUTHENTICATION,
-            SrtpCryptoSuite.AUTH_KEY_LENGTH));
+            kdf.derive(SrtpKeyDerivation.LABEL_RTCP_ENCRYPTION, SrtpCryptoSuite.MASTER_KEY_LENGTH),
+            kdf.derive(SrtpKeyDerivation.LABEL_RTCP_SALT, SrtpCryptoSuite.MASTER_SALT_LENGTH));
+        rtcpAuth = new HmacSha1(kdf.derive(SrtpKeyDerivation.LABEL_RTCP_AUTHENTICATION, SrtpCryptoSuite.AUTH_KEY_LENGTH));
         java.util.Arrays.fill(key, (byte) 0);
         java.util.Arrays.fill(salt, (byte) 0);
         for (int i = 0; i < MAX_STREAMS; i++) {

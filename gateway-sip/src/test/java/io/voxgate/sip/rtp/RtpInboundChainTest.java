@@ -40,7 +40,7 @@ class RtpInboundChainTest {
 
     @Test
     void shouldDeclareItsNodesTopToBottom() {
-        assertEquals("sip-inbound: rtp-receive -> jitter-buffer -> playout -> session", chain.stages().toString());
+        assertEquals("sip-inbound: srtp-unprotect -> rtp-receive -> jitter-buffer -> playout -> session", chain.stages().toString());
     }
 
     @Test

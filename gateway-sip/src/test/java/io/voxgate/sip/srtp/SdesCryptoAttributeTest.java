@@ -101,4 +101,13 @@ class SdesCryptoAttributeTest {
         assertFalse(attribute.toString().contains(KEY));
         assertFalse(attribute.masterKey().toString().contains(KEY));
     }
+
+    @Test
+    void shouldRedactEveryInlineKeyInQuotedSdp() {
+        final String sdp = "m=audio 4000 RTP/SAVP 0\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" + KEY
+            + "|2^20\r\na=crypto:2 AES_CM_128_HMAC_SHA1_32 inline:" + KEY + "\r\na=sendrecv\r\n";
+        final String redacted = SdesCryptoAttribute.redact(sdp);
+        assertFalse(redacted.contains(KEY), redacted);
+        assertTrue(redacted.contains("a=crypto:2 AES_CM_128_HMAC_SHA1_32 inline:<redacted>\r\na=sendrecv"), redacted);
+    }
 }

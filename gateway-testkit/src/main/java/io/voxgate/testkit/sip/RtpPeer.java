@@ -102,6 +102,26 @@ public final class RtpPeer implements AutoCloseable {
         return startNs;
     }
 
+    /**
+     * Starts sending {@code datagrams} as they are (already SRTP, or deliberately broken) to {@code target}, one
+     * every 20 ms, in order.
+     */
+    public void sendDatagrams(final InetSocketAddress target, final List<byte[]> datagrams) {
+        final AtomicInteger tick = new AtomicInteger();
+        sender.scheduleAtFixedRate(() -> {
+            final int i = tick.getAndIncrement();
+            if (i < datagrams.size()) {
+                send(target, datagrams.get(i));
+            }
+        }, 0, 20, TimeUnit.MILLISECONDS);
+    }
+
+    /** Indices of the tone frames among {@code packets} (plain RTP; {@code null} entries skipped), in order. */
+    public static int[] toneIndices(final List<byte[]> packets) {
+        return packets.stream().filter(d -> d != null && isTone(d)).mapToInt(d -> (d[12 + 4] & 0xFF) << 8 | d[12 + 5] & 0xFF)
+            .toArray();
+    }
+
     /** Sends one datagram now. */
     public void send(final InetSocketAddress target, final byte[] datagram) {
         try {

@@ -4,9 +4,13 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DatagramPacket;
 import io.voxgate.core.codec.MuLawCodec;
+import io.voxgate.sip.srtp.SdesCryptoAttribute;
+import io.voxgate.sip.srtp.SrtpContext;
+import io.voxgate.sip.srtp.SrtpMasterKey;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * One load call: its SIP dialog state (owned by the client's signalling loop) and its RTP endpoint (owned by its
@@ -51,6 +55,11 @@ final class SipLoadCall {
     private int timestamp;
     Channel rtp;
     int rtpPort;
+    /** This caller's SDES master key with {@code --edge sip-srtp}, else null (signalling loop, before the INVITE). */
+    SrtpMasterKey localKey;
+    private SrtpContext protect;
+    private SrtpContext unprotect;
+    private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
 
     // Signalling loop.
     State state = State.NEW;
@@ -97,10 +106,14 @@ final class SipLoadCall {
         this.timestamp = timestamp;
     }
 
-    /** The answer arrived: start sending to {@code remote} (media loop). */
-    void startMedia(final InetSocketAddress remote) {
+    /** The answer arrived: start sending to {@code remote}, as SRTP when {@code crypto} is set (media loop). */
+    void startMedia(final InetSocketAddress remote, final SdesCryptoAttribute crypto) {
         if (finished) {
             return;
+        }
+        if (localKey != null && crypto != null) {
+            protect = new SrtpContext(crypto.suite(), localKey);
+            unprotect = new SrtpContext(crypto.suite(), crypto.masterKey());
         }
         remoteRtp = remote;
         sending = true;
@@ -133,7 +146,8 @@ final class SipLoadCall {
 
     private void sendFrame() {
         final boolean isTone = framesSent < toneFrames;
-        final ByteBuf packet = rtp.alloc().directBuffer(RTP_HEADER_BYTES + PcmuTone.FRAME_BYTES);
+        final int tag = protect == null ? 0 : protect.suite().srtpAuthTagLength();
+        final ByteBuf packet = rtp.alloc().directBuffer(RTP_HEADER_BYTES + PcmuTone.FRAME_BYTES + tag);
         packet.writeByte(0x80);
         packet.writeByte(framesSent == 0 ? 0x80 : 0x00);
         packet.writeShort(sequence);
@@ -143,10 +157,23 @@ final class SipLoadCall {
         sequence = (sequence + 1) & 0xFFFF;
         timestamp += PcmuTone.FRAME_BYTES;
         framesSent++;
+        if (protect != null) {
+            wrap(packet, 0, packet.capacity());
+            packet.writerIndex(protect.protectRtp(view, 0, RTP_HEADER_BYTES + PcmuTone.FRAME_BYTES));
+        }
         if (isTone) {
             pairing.sent(System.nanoTime());
         }
         rtp.writeAndFlush(new DatagramPacket(packet, remoteRtp), rtp.voidPromise());
+    }
+
+    /** Points {@link #view} at a Netty buffer's bytes, so SRTP works in place. */
+    private void wrap(final ByteBuf buffer, final int offset, final int length) {
+        if (buffer.hasMemoryAddress()) {
+            view.wrap(buffer.memoryAddress() + offset, length);
+        } else {
+            view.wrap(buffer.nioBuffer(offset, length));
+        }
     }
 
     /** A datagram arrived on the call's RTP socket at {@code nowNs} (media loop; the caller releases it). */
@@ -160,7 +187,15 @@ final class SipLoadCall {
         }
         final ByteBuf b = datagram.content();
         final int offset = b.readerIndex();
-        final int length = b.readableBytes();
+        int length = b.readableBytes();
+        if (unprotect != null) {
+            wrap(b, offset, length);
+            length = unprotect.unprotectRtp(view, 0, length);
+            if (length < 0) {
+                packetsForeign++;
+                return;
+            }
+        }
         if (length < RTP_HEADER_BYTES || (b.getByte(offset) & 0xC0) != 0x80) {
             packetsForeign++;
             return;

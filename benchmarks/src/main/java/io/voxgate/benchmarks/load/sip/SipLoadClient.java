@@ -13,9 +13,11 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.voxgate.websocket.http.EventLoopTransport;
+import io.voxgate.sip.srtp.SrtpMasterKey;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -65,6 +67,8 @@ public final class SipLoadClient implements AutoCloseable {
     private final String requestUri;
     private final String local;
     private final PcmuTone tone;
+    private final boolean srtp;
+    private final SecureRandom keys = new SecureRandom();
     private final String runId = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
     private final Map<String, SipLoadCall> calls = new HashMap<>();
     private final Set<SipLoadCall> pending = new HashSet<>();
@@ -81,6 +85,14 @@ public final class SipLoadClient implements AutoCloseable {
      * @param tone       what every caller plays
      */
     public SipLoadClient(final InetSocketAddress gatewaySip, final int threads, final PcmuTone tone) {
+        this(gatewaySip, threads, tone, false);
+    }
+
+    /**
+     * As above; with {@code srtp} every call offers RTP/SAVP with its own SDES key and carries SRTP both ways.
+     */
+    public SipLoadClient(final InetSocketAddress gatewaySip, final int threads, final PcmuTone tone, final boolean srtp) {
+        this.srtp = srtp;
         if (threads < 1 || threads > 64) {
             throw new IllegalArgumentException("threads must be in 1..64, was " + threads);
         }
@@ -123,6 +135,9 @@ public final class SipLoadClient implements AutoCloseable {
         final SipLoadCall call = new SipLoadCall(this, media, "load-" + runId + "-" + n + "@" + LOOPBACK.getHostAddress(),
             Long.toHexString(random.nextLong() >>> 16) + n, SipRequests.BRANCH_COOKIE + runId + "i" + n, toneFrames, tailFrames, tone,
             random.nextInt(), random.nextInt(1 << 16), random.nextInt());
+        if (srtp) {
+            call.localKey = SrtpMasterKey.generate(keys);
+        }
         final ChannelFuture bind = new Bootstrap().group(media.loop).channel(channelClass).handler(new RtpHandler(call))
             .bind(LOOPBACK, 0).awaitUninterruptibly();
         if (!bind.isSuccess()) {
@@ -205,7 +220,7 @@ public final class SipLoadClient implements AutoCloseable {
     private void sendInvite(final SipLoadCall call) {
         final long nowNs = System.nanoTime();
         call.inviteText = SipRequests.invite(requestUri, local, call.inviteBranch, call.callId, call.fromTag,
-            SipRequests.offer(LOOPBACK.getHostAddress(), call.rtpPort, nowNs & 0xFFFF_FFFFL));
+            SipRequests.offer(LOOPBACK.getHostAddress(), call.rtpPort, nowNs & 0xFFFF_FFFFL, call.localKey));
         call.state = SipLoadCall.State.INVITING;
         call.inviteNs = nowNs;
         call.retransmitIntervalNs = T1_NS;
@@ -295,7 +310,12 @@ public final class SipLoadClient implements AutoCloseable {
             sendBye(call);
             return;
         }
-        call.media.loop.execute(() -> call.startMedia(answer.rtp()));
+        if (srtp && answer.crypto() == null) {
+            call.error = "answer without a usable a=crypto";
+            sendBye(call);
+            return;
+        }
+        call.media.loop.execute(() -> call.startMedia(answer.rtp(), answer.crypto()));
     }
 
     private void onRequest(final SipLoadCall call, final SipMessage request) {

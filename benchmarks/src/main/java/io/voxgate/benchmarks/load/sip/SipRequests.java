@@ -1,5 +1,8 @@
 package io.voxgate.benchmarks.load.sip;
 
+import io.voxgate.sip.srtp.SdesCryptoAttribute;
+import io.voxgate.sip.srtp.SrtpCryptoSuite;
+import io.voxgate.sip.srtp.SrtpMasterKey;
 import java.util.Locale;
 
 /**
@@ -104,15 +107,23 @@ final class SipRequests {
 
     /**
      * The SDP offer (RFC 4566, RFC 3264 §5): PCMU/8000 (PT 0) and telephone-event/8000 (PT 101, events 0-15),
-     * 20 ms packets, sendrecv, on {@code host:rtpPort}.
+         * 20 ms packets, sendrecv, on {@code host:rtpPort}; with a {@code key} (else null), RTP/SAVP with one SDES
+     * {@code a=crypto} line (RFC 4568).
      */
     static String offer(final String host, final int rtpPort, final long sessionId) {
+        return offer(host, rtpPort, sessionId, null);
+    }
+
+    /** As above, RTP/SAVP with {@code key} when it is set. */
+    static String offer(final String host, final int rtpPort, final long sessionId, final SrtpMasterKey key) {
         return "v=0" + CRLF
             + "o=load " + sessionId + " " + sessionId + " IN IP4 " + host + CRLF
             + "s=voxgate-load" + CRLF
             + "c=IN IP4 " + host + CRLF
             + "t=0 0" + CRLF
-            + String.format(Locale.ROOT, "m=audio %d RTP/AVP 0 101", rtpPort) + CRLF
+            + String.format(Locale.ROOT, "m=audio %d %s 0 101", rtpPort, key == null ? "RTP/AVP" : "RTP/SAVP") + CRLF
+            + (key == null ? "" : "a=crypto:" + SdesCryptoAttribute.of(1, SrtpCryptoSuite.AES_CM_128_HMAC_SHA1_80, key).sdpValue()
+                + CRLF)
             + "a=rtpmap:0 PCMU/8000" + CRLF
             + "a=rtpmap:101 telephone-event/8000" + CRLF
             + "a=fmtp:101 0-15" + CRLF

@@ -3,7 +3,9 @@ package io.voxgate.benchmarks.load.sip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.voxgate.sip.srtp.SrtpMasterKey;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import org.junit.jupiter.api.Test;
 
 class SipRequestsTest {
@@ -34,6 +36,17 @@ class SipRequestsTest {
         assertTrue(sdp.contains("a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\n"), sdp);
         assertTrue(sdp.contains("a=ptime:20\r\n"), sdp);
         assertTrue(sdp.contains("c=IN IP4 127.0.0.1\r\n"), sdp);
+    }
+
+    @Test
+    void shouldOfferSavpWithOneSdesLineWhoseKeyTheAnswerParserReadsBack() {
+        final SrtpMasterKey key = SrtpMasterKey.generate(new SecureRandom());
+        final String sdp = SipRequests.offer("127.0.0.1", 41234, 99, key);
+        assertTrue(sdp.contains("m=audio 41234 RTP/SAVP 0 101\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" + key.base64()
+            + "\r\n"), sdp);
+        final SdpAnswer parsed = SdpAnswer.parse(sdp);
+        assertTrue(parsed.pcmu());
+        assertTrue(parsed.crypto().masterKey().sameAs(key));
     }
 
     @Test
