@@ -1,8 +1,8 @@
 package io.voxgate.app.config;
 
 import io.voxgate.core.audio.AudioFormat;
-import io.voxgate.websocket.http.EventLoopTransport;
 import io.voxgate.sip.sdp.SrtpPolicy;
+import io.voxgate.websocket.http.EventLoopTransport;
 import io.voxgate.websocket.http.TrustedProxies;
 import java.io.IOException;
 import java.io.Reader;

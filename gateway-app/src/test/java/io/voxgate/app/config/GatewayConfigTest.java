@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.uring.IoUring;
 import io.voxgate.core.audio.AudioFormat;
-import io.voxgate.websocket.http.EventLoopTransport;
 import io.voxgate.sip.sdp.SrtpPolicy;
+import io.voxgate.websocket.http.EventLoopTransport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
