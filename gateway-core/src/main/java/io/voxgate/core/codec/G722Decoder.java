@@ -13,7 +13,7 @@ import org.agrona.DirectBuffer;
  * <p>Threading: one decoder per stream, confined to its thread; state carries across calls. Ownership: reads and
  * writes only the given ranges. Nothing allocates after construction.
  */
-public final class G722Decoder {
+public final class G722Decoder implements FrameDecoder {
     private final int[] sumHistory = new int[G722Tables.TAPS / 2];
     private final int[] differenceHistory = new int[G722Tables.TAPS / 2];
     private final G722SubBand lowerBand = new G722SubBand(true);
@@ -24,7 +24,37 @@ public final class G722Decoder {
         reset();
     }
 
+    @Override
+    public int sampleRateHz() {
+        return G722Encoder.SAMPLE_RATE_HZ;
+    }
+
+    /**
+     * One payload as a {@link FrameDecoder}: every octet is a valid code, so only a payload longer than
+     * {@code maxSamples / 2} octets is refused.
+     */
+    @Override
+    public int decode(final DirectBuffer in, final int offset, final int length, final short[] pcm, final int pcmOffset,
+                      final int maxSamples) {
+        if (length * 2 > maxSamples) {
+            return -1;
+        }
+        return decode(in, offset, length, pcm, pcmOffset);
+    }
+
+    /** G.722 has no concealment of its own; the playout repeats and fades the last frame on PCM instead. */
+    @Override
+    public boolean concealsLoss() {
+        return false;
+    }
+
+    @Override
+    public int conceal(final short[] pcm, final int pcmOffset, final int samples) {
+        return -1;
+    }
+
     /** Returns to the reset state (§6.2.1.1). */
+    @Override
     public void reset() {
         Arrays.fill(sumHistory, 0);
         Arrays.fill(differenceHistory, 0);

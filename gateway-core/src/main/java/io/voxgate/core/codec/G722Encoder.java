@@ -19,7 +19,7 @@ import org.agrona.MutableDirectBuffer;
  * calls, so a stream encoded in any chunking gives the same octets. Ownership: reads and writes only the given
  * ranges, keeps no reference to them. Nothing allocates after construction.
  */
-public final class G722Encoder {
+public final class G722Encoder implements FrameEncoder {
     /** Octets per 20 ms frame of 320 samples. */
     public static final int BYTES_PER_20MS = 160;
 
@@ -32,7 +32,30 @@ public final class G722Encoder {
         reset();
     }
 
+    /** The G.722 sampling rate. */
+    public static final int SAMPLE_RATE_HZ = 16_000;
+
+    @Override
+    public int sampleRateHz() {
+        return SAMPLE_RATE_HZ;
+    }
+
+    /**
+     * One frame as a {@link FrameEncoder}: {@code samples / 2} octets.
+     *
+     * @return the octets written, or -1 when {@code maxBytes} cannot hold them or the count is odd
+     */
+    @Override
+    public int encode(final short[] pcm, final int pcmOffset, final int samples, final MutableDirectBuffer out,
+                      final int outOffset, final int maxBytes) {
+        if ((samples & 1) != 0 || samples / 2 > maxBytes) {
+            return -1;
+        }
+        return encode(pcm, pcmOffset, out, outOffset, samples);
+    }
+
     /** Returns to the reset state (§6.2.1.1): empty filter, reset predictors and scale factors. */
+    @Override
     public void reset() {
         Arrays.fill(history, 0);
         lowerBand.reset();

@@ -54,4 +54,25 @@ final class Tones {
         }
         return Math.sqrt(sum / (pcm.length - from));
     }
+
+    /** The frequency, in steps of {@code stepHz} from {@code stepHz} up to half the rate, holding most of the power. */
+    static double dominantFrequencyHz(final short[] pcm, final int from, final int rateHz, final double stepHz) {
+        double bestHz = 0;
+        double bestPower = -1;
+        for (double f = stepHz; f < rateHz / 2.0; f += stepHz) {
+            double re = 0;
+            double im = 0;
+            final double w = 2 * Math.PI * f / rateHz;
+            for (int i = from; i < pcm.length; i++) {
+                re += pcm[i] * Math.cos(w * i);
+                im += pcm[i] * Math.sin(w * i);
+            }
+            final double power = re * re + im * im;
+            if (power > bestPower) {
+                bestPower = power;
+                bestHz = f;
+            }
+        }
+        return bestHz;
+    }
 }
