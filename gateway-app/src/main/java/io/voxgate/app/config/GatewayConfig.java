@@ -1,6 +1,7 @@
 package io.voxgate.app.config;
 
 import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.sip.sdp.RtpAudioCodec;
 import io.voxgate.websocket.http.TrustedProxies;
 import java.io.IOException;
 import java.io.Reader;
@@ -156,6 +157,9 @@ public final class GatewayConfig {
                 break;
             case SIP_TRANSPORT:
                 transports(text);
+                break;
+            case CODECS:
+                RtpAudioCodec.parseList(text);
                 break;
             case SIP_ALLOW:
                 allowList(text);
@@ -421,6 +425,11 @@ public final class GatewayConfig {
     /** {@code --sip-transport}, lower case, in the order given. */
     public Set<String> sipTransports() {
         return transports(text(GatewayOption.SIP_TRANSPORT));
+    }
+
+    /** {@code --codecs}: the SIP audio codecs in order of preference. */
+    public List<RtpAudioCodec> codecs() {
+        return RtpAudioCodec.parseList(text(GatewayOption.CODECS));
     }
 
     /** {@code --sip-tls-cert}, when set. */

@@ -5,6 +5,7 @@ import io.voxgate.sip.sdp.SdpNegotiation;
 import io.voxgate.sip.sdp.SdpNegotiator;
 import io.voxgate.sip.sdp.SdpParser;
 import io.voxgate.sip.sdp.SessionDescription;
+import io.voxgate.sip.sdp.SrtpPolicy;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -124,7 +125,8 @@ final class InviteHandler {
         AudioFormat callerFormat = AudioFormat.MULAW_8K;
         if (offer != null) {
             // A dry run tells 400/488 apart before any port is reserved.
-            final SdpNegotiation probe = new SdpNegotiator("127.0.0.1", 9, 0).answer(offer);
+            final SdpNegotiation probe = new SdpNegotiator("127.0.0.1", 9, 0, SrtpPolicy.OFF, null, config.policy.codecs())
+                .answer(offer);
             if (!probe.accepted()) {
                 final boolean malformed = probe.outcome() == SdpNegotiation.Outcome.MALFORMED;
                 counters.reject(malformed ? RejectReason.MALFORMED : RejectReason.MEDIA);
@@ -196,7 +198,8 @@ final class InviteHandler {
                 return;
             }
             try {
-                final SdpNegotiator negotiator = new SdpNegotiator(localAddress, admission.rtpPort(), random.nextLong());
+                final SdpNegotiator negotiator = new SdpNegotiator(localAddress, admission.rtpPort(), random.nextLong(),
+                    SrtpPolicy.OFF, null, config.policy.codecs());
                 call.negotiator = negotiator;
                 if (offer != null) {
                     final SdpNegotiation answer = negotiator.answer(offer);

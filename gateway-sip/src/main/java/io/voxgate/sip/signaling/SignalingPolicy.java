@@ -1,10 +1,12 @@
 package io.voxgate.sip.signaling;
 
+import io.voxgate.sip.sdp.CodecPreferences;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -58,6 +60,7 @@ public final class SignalingPolicy {
     private final long idleCloseMs;
     private final Path tlsCa;
     private final int timerT1Ms;
+    private final CodecPreferences codecs;
 
     private SignalingPolicy(final Builder b) {
         this.ready = b.ready;
@@ -72,6 +75,7 @@ public final class SignalingPolicy {
         this.idleCloseMs = b.idleCloseMs;
         this.tlsCa = b.tlsCa;
         this.timerT1Ms = b.timerT1Ms;
+        this.codecs = b.codecs;
     }
 
     /** Every default. */
@@ -144,6 +148,11 @@ public final class SignalingPolicy {
         return timerT1Ms;
     }
 
+    /** Which codecs calls are answered with, in which order ({@code --codecs}), and Opus' PCM rate. */
+    public CodecPreferences codecs() {
+        return codecs;
+    }
+
     @Override
     public String toString() {
         return "required headers " + requiredHeaders.keySet() + ", invites " + invitesPerSecond + "/s (burst " + inviteBurst
@@ -166,6 +175,7 @@ public final class SignalingPolicy {
         private long idleCloseMs = DEFAULT_IDLE_CLOSE_MS;
         private Path tlsCa;
         private int timerT1Ms = DEFAULT_TIMER_T1_MS;
+        private CodecPreferences codecs = CodecPreferences.defaults();
 
         private Builder() {
         }
@@ -222,6 +232,12 @@ public final class SignalingPolicy {
         /** {@code --sip-tls-ca FILE}, or null for the JDK's trust store. */
         public Builder tlsCa(final Path value) {
             this.tlsCa = value;
+            return this;
+        }
+
+        /** Codecs to answer with, in the operator's order; {@link CodecPreferences#defaults()} unless set. */
+        public Builder codecs(final CodecPreferences value) {
+            this.codecs = Objects.requireNonNull(value, "codecs");
             return this;
         }
 
