@@ -40,6 +40,24 @@ class OpusFrameCodecTest {
     }
 
     @Test
+    void shouldDecodeAFullbandSendersHybridPacketsAtSixteenKilohertz() {
+        // A 48 kHz sender (a browser, baresip) codes speech as SILK+CELT hybrid; Concentus alone decodes those to
+        // silence below 48 kHz, so the decoder decodes at 48 kHz and decimates.
+        final short[] tone = Tones.tone(48_000, 1_000, 48_000, 8_000);
+        final OpusFrameEncoder fullband = new OpusFrameEncoder(48_000, 64_000, true);
+        final OpusFrameDecoder decoder = new OpusFrameDecoder(RATE);
+        final UnsafeBuffer packet = new UnsafeBuffer(new byte[OpusFrameEncoder.MAX_PACKET_BYTES]);
+        final short[] out = new short[RATE];
+        for (int frame = 0; frame < 50; frame++) {
+            final int length = fullband.encode(tone, frame * 960, 960, packet, 0, packet.capacity());
+            assertEquals(FRAME, decoder.decode(packet, 0, length, out, frame * FRAME, FRAME));
+        }
+        assertEquals(1_000, Tones.dominantFrequencyHz(out, 3_200, RATE, 10), 10);
+        final double ratio = Tones.rms(out, 3_200) / Tones.rms(tone, 9_600);
+        assertTrue(ratio > 0.8 && ratio < 1.2, "level ratio " + ratio);
+    }
+
+    @Test
     void shouldDecodeAStereoStreamToMono() throws Exception {
         // RFC 7587 §3.1: the SDP always says opus/48000/2; a sender may send stereo whatever we asked for.
         final OpusEncoder stereo = new OpusEncoder(48_000, 2, OpusApplication.OPUS_APPLICATION_AUDIO);
