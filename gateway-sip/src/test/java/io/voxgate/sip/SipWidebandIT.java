@@ -127,7 +127,8 @@ class SipWidebandIT {
     private void assertEchoedTone(final FrameDecoder decoder, final int payloadType, final int timestampStep,
                                   final int rateHz) {
         final List<byte[]> packets = new ArrayList<>(peer.received);
-        assertTrue(packets.size() > FRAMES, "packets received: " + packets.size());
+        // Half the call at least: ticks a loaded loop skips send nothing (counted), so fewer packets than frames is fine.
+        assertTrue(packets.size() > FRAMES / 2, "packets received: " + packets.size());
         final int frame = rateHz / 50;
         final short[] pcm = new short[packets.size() * frame];
         int samples = 0;
