@@ -1,6 +1,7 @@
 package io.voxgate.app.config;
 
 import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.sip.sdp.RtpAudioCodec;
 import io.voxgate.sip.sdp.SrtpPolicy;
 import io.voxgate.websocket.http.EventLoopTransport;
 import io.voxgate.websocket.http.TrustedProxies;
@@ -158,6 +159,9 @@ public final class GatewayConfig {
                 break;
             case SIP_TRANSPORT:
                 transports(text);
+                break;
+            case CODECS:
+                RtpAudioCodec.parseList(text);
                 break;
             case SIP_ALLOW:
                 allowList(text);
@@ -424,6 +428,11 @@ public final class GatewayConfig {
     /** {@code --sip-transport}, lower case, in the order given. */
     public Set<String> sipTransports() {
         return transports(text(GatewayOption.SIP_TRANSPORT));
+    }
+
+    /** {@code --codecs}: the SIP audio codecs in order of preference. */
+    public List<RtpAudioCodec> codecs() {
+        return RtpAudioCodec.parseList(text(GatewayOption.CODECS));
     }
 
     /** {@code --sip-tls-cert}, when set. */

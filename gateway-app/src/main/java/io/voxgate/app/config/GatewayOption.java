@@ -62,6 +62,12 @@ public enum GatewayOption {
     /** SRTP (SDES) on SIP calls; optional by default: encrypted whenever the peer offers it, plain RTP peers still served. */
     SRTP("srtp", OptionKind.CHOICE, "optional", "SRTP for SIP media: optional (SAVP offers get SRTP), required (plain RTP "
         + "offers get 488), off", "optional", "required", "off"),
+    /**
+     * SIP audio codecs in the order calls are answered with; G.711 first because it passes through to the default
+     * mu-law agent with no transcoding, then the wideband codecs for trunks that offer no G.711.
+     */
+    CODECS("codecs", OptionKind.TEXT, "pcmu,pcma,g722,opus", "SIP audio codecs in order of preference: pcmu, pcma, "
+        + "g722, opus (Opus is decoded at the agent's rate)"),
     /** Seconds without RTP before a SIP call is ended; 30 s rides out hold music gaps yet frees dead calls. */
     MEDIA_TIMEOUT("media-timeout", OptionKind.INTEGER, "30", "seconds without RTP before BYE", 1, 3_600),
     /** Vapi REST base URL. */

@@ -28,6 +28,7 @@ import io.voxgate.sip.SipEdge;
 import io.voxgate.sip.SipEdgeConfig;
 import io.voxgate.sip.rtp.RtpTotals;
 import io.voxgate.websocket.http.EventLoopTransport;
+import io.voxgate.sip.sdp.CodecPreferences;
 import io.voxgate.sip.signaling.SignalingPolicy;
 import io.voxgate.websocket.http.HttpEdgeServer;
 import io.voxgate.websocket.http.HttpResponses;
@@ -220,6 +221,7 @@ public final class Gateway implements AutoCloseable {
             config.sipRequiredHeaders().forEach(policy::requireHeader);
             config.sipTlsCa().ifPresent(policy::tlsCa);
             policy.srtp(config.srtp());
+            policy.codecs(new CodecPreferences(config.codecs(), config.agentFormat().sampleRateHz()));
             sipConfig.policy(policy.build());
             config.sipDigestUser().ifPresent(user -> sipConfig.digest(SIP_DIGEST_REALM, user,
                 config.sipDigestPassword().orElseThrow()));

@@ -94,7 +94,7 @@ public final class PolyphaseResampler {
     /**
      * Creates a resampler for one direction of one call.
      *
-     * @param inputRateHz  8000, 16000 or 24000
+     * @param inputRateHz  8000, 16000 or 24000; or 48000 towards any of those
      * @param outputRateHz 8000, 16000 or 24000, different from {@code inputRateHz} (equal rates need no
      *                     resampler: pipelines pass such audio through untouched)
      * @throws IllegalArgumentException naming both rates when the pair is not supported

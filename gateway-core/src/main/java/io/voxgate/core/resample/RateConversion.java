@@ -19,7 +19,8 @@ package io.voxgate.core.resample;
  * and the transition band is symmetric around it, so the filter is a Nyquist (L or M-th band) filter with
  * exact zero taps. On the 8 kHz side the band is 3.4 kHz to 4.6 kHz: content that folds into 0 to 3.4 kHz
  * when decimating to 8 kHz starts at 4.6 kHz, and images of 0 to 3.4 kHz start at 4.6 kHz when interpolating.
- * Between 16 and 24 kHz it is 7.0 kHz to 9.0 kHz (wideband speech reaches 7 kHz). The design attenuation is
+ * Between 16 and 24 kHz it is 7.0 kHz to 9.0 kHz (wideband speech reaches 7 kHz), 48 to 16 kHz alike, 48 to
+ * 24 kHz 10 kHz to 14 kHz. The 48 kHz pairs only decimate (Opus is decoded at 48 kHz). The design attenuation is
  * 72 dB: 2 dB of headroom over the 70 dB requirement for the error of Kaiser's length estimate.
  *
  * <p>Immutable tables built at class initialisation; safe on any thread.
@@ -36,7 +37,13 @@ enum RateConversion {
     /** 16 to 24 kHz, 3/2. */
     UP_16_TO_24(16_000, 24_000, 7_000.0, 9_000.0),
     /** 24 to 16 kHz, 2/3. */
-    DOWN_24_TO_16(24_000, 16_000, 7_000.0, 9_000.0);
+    DOWN_24_TO_16(24_000, 16_000, 7_000.0, 9_000.0),
+    /** 48 to 8 kHz, 1/6: Opus decoded at its full rate, for a narrowband agent. */
+    DOWN_48_TO_8(48_000, 8_000, 3_400.0, 4_600.0),
+    /** 48 to 16 kHz, 1/3: Opus decoded at its full rate, for a wideband agent. */
+    DOWN_48_TO_16(48_000, 16_000, 7_000.0, 9_000.0),
+    /** 48 to 24 kHz, 1/2: Opus decoded at its full rate, for a 24 kHz agent. */
+    DOWN_48_TO_24(48_000, 24_000, 10_000.0, 14_000.0);
 
     /** Design stopband attenuation in dB: the 70 dB requirement plus headroom for Kaiser's estimate. */
     static final double DESIGN_ATTENUATION_DB = 72.0;
@@ -131,7 +138,8 @@ enum RateConversion {
             }
         }
         throw new IllegalArgumentException("unsupported resampling " + inputRateHz + " Hz -> " + outputRateHz
-            + " Hz (supported: 8000<->16000, 8000<->24000, 16000<->24000; equal rates need no resampler)");
+            + " Hz (supported: 8000<->16000, 8000<->24000, 16000<->24000, 48000->8000/16000/24000; equal rates need no "
+            + "resampler)");
     }
 
     private static int gcd(final int a, final int b) {

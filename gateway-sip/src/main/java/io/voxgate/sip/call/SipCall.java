@@ -8,7 +8,9 @@ import io.voxgate.core.call.CallCommandHandler;
 import io.voxgate.core.call.CallCommandProxy;
 import io.voxgate.core.call.CallSession;
 import io.voxgate.core.call.CallerLeg;
+import io.voxgate.core.codec.FrameEncoder;
 import io.voxgate.core.codec.G711Transcoder;
+import io.voxgate.core.codec.Pcm16LittleEndian;
 import io.voxgate.core.jitter.JitterBufferConfig;
 import io.voxgate.core.tick.LoopTicker;
 import io.voxgate.core.tick.PlayoutTickClock;
@@ -28,9 +30,11 @@ import io.voxgate.sip.rtp.SrtpPacketSink;
 import io.voxgate.sip.rtp.SrtpUnprotectStage;
 import io.voxgate.sip.sdp.NegotiatedMedia;
 import io.voxgate.sip.sdp.NegotiatedSrtp;
+import io.voxgate.sip.sdp.RtpAudioCodec;
 import io.voxgate.sip.srtp.SrtpContext;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import org.agrona.DirectBuffer;
@@ -82,6 +86,8 @@ public final class SipCall implements CallerLeg, TickMember, CallCommandHandler<
     private TickMembership tickMembership;
     private final UnsafeBuffer rtcpScratch = new UnsafeBuffer(new byte[512]);
     private final UnsafeBuffer transcoded = new UnsafeBuffer(new byte[RtpSendStage.MAX_PAYLOAD_LENGTH]);
+    /** One outbound frame of PCM for a wideband encoder: 20 ms at up to 24 kHz. */
+    private final short[] outboundPcm = new short[480];
 
     private Channel rtp;
     private Channel rtcp;
@@ -98,6 +104,8 @@ public final class SipCall implements CallerLeg, TickMember, CallCommandHandler<
     private long mediaWatchFromNs;
     private PlayoutTickClock clock;
     private G711Transcoder toWire;
+    private FrameEncoder wideband;
+    private long framesUnencodable;
     private boolean ended;
     private long packetsBeforeAnswer;
     private RtpTotals.Share rtpShare;
@@ -237,23 +245,44 @@ public final class SipCall implements CallerLeg, TickMember, CallCommandHandler<
         if (ended || media != null) {
             return;
         }
+        final RtpAudioCodec codec = negotiated.codec();
+        if (!codec.isG711() && !negotiated.callerFormat().equals(sessionFormat)) {
+            // The session was built for another format than this codec's (only possible for a wideband answer to an
+            // offer of ours, which offers G.711 only); carrying it would play noise.
+            LOG.warn("SIP call {}: {} cannot feed a {} session", callId, codec.rtpmap(), sessionFormat);
+            teardown("codec mismatch", true, true, nowNs);
+            return;
+        }
         media = negotiated;
         final ThreadLocalRandom random = ThreadLocalRandom.current();
         final AudioFormat wire = negotiated.callerFormat();
-        toWire = wire.encoding() == sessionFormat.encoding() ? null
-            : G711Transcoder.between(sessionFormat.encoding().codec(), wire.encoding().codec());
         reception = new RtpReceptionStatistics();
         rtpOut = new SrtpPacketSink(rtpSink, SrtpPacketSink.Kind.RTP);
         rtcpOut = new SrtpPacketSink(rtcpSink, SrtpPacketSink.Kind.RTCP);
-        send = new RtpSendStage(rtpOut, config.idlePolicy(), random.nextInt(), random.nextInt(1 << 16),
-            random.nextLong(1L << 32), wire.samplesPerFrame(), negotiated.audioPayloadType(), wire.encoding().codec().silenceByte());
+        if (codec.isG711()) {
+            toWire = wire.encoding() == sessionFormat.encoding() ? null
+                : G711Transcoder.between(sessionFormat.encoding().codec(), wire.encoding().codec());
+            send = new RtpSendStage(rtpOut, config.idlePolicy(), random.nextInt(), random.nextInt(1 << 16),
+                random.nextLong(1L << 32), wire.samplesPerFrame(), negotiated.audioPayloadType(),
+                wire.encoding().codec().silenceByte());
+        } else {
+            wideband = WidebandCodecs.encoder(codec, sessionFormat);
+            send = new RtpSendStage(rtpOut, config.idlePolicy(), random.nextInt(), random.nextInt(1 << 16),
+                random.nextLong(1L << 32), codec.timestampsPer20Ms(), negotiated.audioPayloadType(),
+                WidebandCodecs.silenceFrame(codec, sessionFormat));
+        }
         send.telephoneEventPayloadType(negotiated.telephoneEventPayloadType());
         send.sendingEnabled(negotiated.localDirection().sends());
         rtpShare = rtpTotals.share();
         rtpSharePublishedNs = nowNs;
         rtcpReporter = new RtcpReporter(send.ssrc(), "voxgate@" + callId.hashCode(), reception, random.nextLong(), nowNs);
-        inbound = new RtpInboundChain(JitterBufferConfig.defaults(), wire, sessionFormat, reception, rtcpReporter,
-            config.symmetricRtp(), 5 * TICK_NS, session::onCallerAudio, session::onCallerDigit);
+        if (codec.isG711()) {
+            inbound = new RtpInboundChain(JitterBufferConfig.defaults(), wire, sessionFormat, reception, rtcpReporter,
+                config.symmetricRtp(), 5 * TICK_NS, session::onCallerAudio, session::onCallerDigit);
+        } else {
+            inbound = new RtpInboundChain(WidebandCodecs.playout(codec, sessionFormat), codec.clockRateHz(), reception,
+                rtcpReporter, config.symmetricRtp(), 5 * TICK_NS, session::onCallerAudio, session::onCallerDigit);
+        }
         inbound.receive().configure(negotiated.remoteRtp(), negotiated.audioPayloadType(), negotiated.telephoneEventPayloadType());
         key(negotiated.srtp(), null);
         rtpSink.target(negotiated.remoteRtp());
@@ -424,6 +453,10 @@ public final class SipCall implements CallerLeg, TickMember, CallCommandHandler<
         if (send == null || ended) {
             return;
         }
+        if (wideband != null) {
+            sendWideband(audio, offset, length);
+            return;
+        }
         if (toWire == null) {
             send.sendAudio(audio, offset, length);
             return;
@@ -431,6 +464,28 @@ public final class SipCall implements CallerLeg, TickMember, CallCommandHandler<
         final int n = Math.min(length, transcoded.capacity());
         toWire.convert(audio, offset, transcoded, 0, n);
         send.sendAudio(transcoded, 0, n);
+    }
+
+    /**
+     * One paced frame of PCM16 for a G.722 or Opus call: encoded once into the packet's payload. A frame shorter than
+     * 20 ms (a turn's tail) is padded with silence, since both codecs code whole frames only.
+     */
+    private void sendWideband(final DirectBuffer audio, final int offset, final int length) {
+        final int frameSamples = sessionFormat.samplesPerFrame();
+        final int samples = Math.min(Pcm16LittleEndian.samplesIn(length), frameSamples);
+        Pcm16LittleEndian.read(audio, offset, outboundPcm, 0, samples);
+        Arrays.fill(outboundPcm, samples, frameSamples, (short) 0);
+        final int n = wideband.encode(outboundPcm, 0, frameSamples, transcoded, 0, transcoded.capacity());
+        if (n <= 0) {
+            framesUnencodable++;
+            return;
+        }
+        send.sendAudio(transcoded, 0, n);
+    }
+
+    /** Agent frames a wideband encoder refused (counted, not sent). */
+    public long framesUnencodable() {
+        return framesUnencodable;
     }
 
     /**

@@ -61,8 +61,21 @@ public final class RtpInboundChain implements RtpReceiveStage.Listener {
     public RtpInboundChain(final JitterBufferConfig jitterConfig, final AudioFormat wireFormat, final AudioFormat sessionFormat,
                            final RtpReceptionStatistics reception, final RtcpReporter rtcp, final boolean symmetricLatching,
                            final long relatchAfterNs, final AudioSink callerAudio, final DigitSink digits) {
-        this.receive = new RtpReceiveStage(this, reception, symmetricLatching, relatchAfterNs, wireFormat.sampleRateHz());
-        this.playout = new RtpPlayoutStage(jitterConfig, wireFormat, sessionFormat);
+        this(new RtpPlayoutStage(jitterConfig, wireFormat, sessionFormat), wireFormat.sampleRateHz(), reception, rtcp,
+            symmetricLatching, relatchAfterNs, callerAudio, digits);
+    }
+
+    /**
+     * The chain for one call whose playout stage the call built itself (a wideband codec's decoder in it).
+     *
+     * @param playout     the playout stage, holding the jitter buffer
+     * @param clockRateHz the negotiated codec's RTP clock (8000 for G.711 and G.722, 48000 for Opus)
+     */
+    public RtpInboundChain(final RtpPlayoutStage playout, final int clockRateHz, final RtpReceptionStatistics reception,
+                           final RtcpReporter rtcp, final boolean symmetricLatching, final long relatchAfterNs,
+                           final AudioSink callerAudio, final DigitSink digits) {
+        this.receive = new RtpReceiveStage(this, reception, symmetricLatching, relatchAfterNs, clockRateHz);
+        this.playout = playout;
         this.session = new SessionNode(callerAudio);
         this.rtcp = rtcp;
         this.digits = digits;

@@ -1,7 +1,9 @@
 package io.voxgate.sip.rtp;
 
+import io.voxgate.core.audio.AudioEncoding;
 import io.voxgate.core.audio.AudioFormat;
 import io.voxgate.core.codec.AudioCodec;
+import io.voxgate.core.codec.FrameDecoder;
 import io.voxgate.core.codec.G711Transcoder;
 import io.voxgate.core.jitter.JitterBuffer;
 import io.voxgate.core.jitter.JitterBufferConfig;
@@ -28,6 +30,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  * and the peer chose PCMA after the session was built for PCMU; then a frame is transcoded A-law to mu-law once,
  * from the slot into this stage's frame (a table lookup per sample).
  *
+ * <p>Wideband codecs (G.722, Opus) are decoded once per frame by the call's own stateful {@link FrameDecoder}
+ * from the slot into PCM, which is handed to the session as PCM16 (its caller format for those codecs). A lost
+ * frame is concealed by the codec where it has concealment of its own (Opus PLC), else by repeating and fading the
+ * last decoded frame as for G.711; a payload the decoder refuses is concealed the same way and counted.
+ *
  * <p>Threading: confined to the call's thread. Ownership: payloads offered are copied into the jitter buffer;
  * {@link #frame()} is a view owned by this stage, valid until the next {@link #offer} or {@link #poll}; do not
  * write to it. Allocates nothing after construction.
@@ -38,6 +45,7 @@ public final class RtpPlayoutStage implements MediaStage {
     private final AudioCodec wireCodec;
     private final AudioCodec sessionCodec;
     private final G711Transcoder toSession;
+    private final FrameDecoder decoder;
     private final int samplesPerFrame;
     private final UnsafeBuffer encoded;
     private final UnsafeBuffer silence;
@@ -47,6 +55,7 @@ public final class RtpPlayoutStage implements MediaStage {
     private long framesConcealed;
     private long framesSilence;
     private long framesSkipped;
+    private long framesUndecodable;
 
     /**
      * A playout stage.
@@ -56,14 +65,36 @@ public final class RtpPlayoutStage implements MediaStage {
      * @param sessionFormat the caller format the session was built with
      */
     public RtpPlayoutStage(final JitterBufferConfig config, final AudioFormat wireFormat, final AudioFormat sessionFormat) {
+        this(config, wireFormat.encoding().codec(), null, sessionFormat);
+    }
+
+    /**
+     * A playout stage for a wideband codec.
+     *
+     * @param config        jitter buffer settings on the codec's RTP clock
+     * @param decoder       the call's decoder, producing PCM at the session format's rate
+     * @param sessionFormat the caller format the session was built with: PCM16 at the decoder's rate
+     */
+    public RtpPlayoutStage(final JitterBufferConfig config, final FrameDecoder decoder, final AudioFormat sessionFormat) {
+        this(config, null, decoder, sessionFormat);
+        if (decoder.sampleRateHz() != sessionFormat.sampleRateHz() || sessionFormat.encoding() != AudioEncoding.PCM16) {
+            throw new IllegalArgumentException("decoder at " + decoder.sampleRateHz() + " Hz cannot feed a " + sessionFormat
+                + " session");
+        }
+    }
+
+    private RtpPlayoutStage(final JitterBufferConfig config, final AudioCodec wireCodec, final FrameDecoder decoder,
+                            final AudioFormat sessionFormat) {
         this.jitter = new JitterBuffer(config);
         this.samplesPerFrame = sessionFormat.samplesPerFrame();
         this.concealer = new LossConcealer(samplesPerFrame, 3);
-        this.wireCodec = wireFormat.encoding().codec();
+        this.decoder = decoder;
         this.sessionCodec = sessionFormat.encoding().codec();
-        this.toSession = wireCodec == sessionCodec ? null : G711Transcoder.between(wireCodec, sessionCodec);
-        this.encoded = new UnsafeBuffer(new byte[Math.max(config.slotCapacityBytes(), samplesPerFrame)]);
-        final byte[] silent = new byte[samplesPerFrame];
+        this.wireCodec = wireCodec == null ? sessionCodec : wireCodec;
+        this.toSession = this.wireCodec == sessionCodec ? null : G711Transcoder.between(this.wireCodec, sessionCodec);
+        final int frameBytes = sessionFormat.bytesPerFrame();
+        this.encoded = new UnsafeBuffer(new byte[Math.max(config.slotCapacityBytes(), frameBytes)]);
+        final byte[] silent = new byte[frameBytes];
         Arrays.fill(silent, sessionCodec.silenceByte());
         this.silence = new UnsafeBuffer(silent);
         this.pcm = new short[Math.max(samplesPerFrame, config.slotCapacityBytes())];
@@ -88,15 +119,12 @@ public final class RtpPlayoutStage implements MediaStage {
                 return played(jitter.payload(), jitter.lastPayloadLength());
             case CONCEALED:
                 framesConcealed++;
-                concealer.conceal(pcm, 0);
-                sessionCodec.encode(pcm, 0, encoded, 0, samplesPerFrame);
-                frame = encoded;
-                return samplesPerFrame;
+                return concealed();
             case SILENCE:
                 framesSilence++;
                 concealer.silence(pcm, 0);
                 frame = silence;
-                return samplesPerFrame;
+                return silence.capacity();
             default:
                 return 0;
         }
@@ -112,7 +140,33 @@ public final class RtpPlayoutStage implements MediaStage {
         }
     }
 
+    /** One frame standing for a lost one: the codec's own concealment where it has one, else the faded repeat. */
+    private int concealed() {
+        if (decoder == null || !decoder.concealsLoss() || decoder.conceal(pcm, 0, samplesPerFrame) != samplesPerFrame) {
+            concealer.conceal(pcm, 0);
+        }
+        sessionCodec.encode(pcm, 0, encoded, 0, samplesPerFrame);
+        frame = encoded;
+        return samplesPerFrame * sessionCodec.bytesPerSample();
+    }
+
+    /** A wideband frame: decoded once from the slot into PCM, handed on as PCM16. */
+    private int decoded(final DirectBuffer payload, final int length) {
+        if (decoder.decode(payload, 0, length, pcm, 0, samplesPerFrame) != samplesPerFrame) {
+            // A payload the codec refuses, or of another duration than the 20 ms we play per tick.
+            framesUndecodable++;
+            return concealed();
+        }
+        concealer.onFrame(pcm, 0);
+        sessionCodec.encode(pcm, 0, encoded, 0, samplesPerFrame);
+        frame = encoded;
+        return samplesPerFrame * sessionCodec.bytesPerSample();
+    }
+
     private int played(final DirectBuffer payload, final int length) {
+        if (decoder != null) {
+            return decoded(payload, length);
+        }
         wireCodec.decode(payload, 0, pcm, 0, length);
         if (length == samplesPerFrame) {
             concealer.onFrame(pcm, 0);
@@ -151,6 +205,11 @@ public final class RtpPlayoutStage implements MediaStage {
         return framesSkipped;
     }
 
+    /** Wideband payloads the decoder refused or that did not hold one 20 ms frame (each concealed). */
+    public long framesUndecodable() {
+        return framesUndecodable;
+    }
+
     /** Silence frames played in gaps. */
     public long framesSilence() {
         return framesSilence;
@@ -167,5 +226,6 @@ public final class RtpPlayoutStage implements MediaStage {
         visitor.counter("frames_concealed", framesConcealed);
         visitor.counter("frames_silence", framesSilence);
         visitor.counter("frames_skipped", framesSkipped);
+        visitor.counter("frames_undecodable", framesUndecodable);
     }
 }

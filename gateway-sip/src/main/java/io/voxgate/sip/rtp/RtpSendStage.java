@@ -59,6 +59,8 @@ public final class RtpSendStage implements MediaStage {
     public static final int INTER_DIGIT_TICKS = 2;
     /** How many times the end packet of an event is sent (RFC 4733 §2.5.1.4). */
     public static final int END_PACKET_COUNT = 3;
+    /** The tick period. */
+    private static final int TICK_MS = 20;
     /** The largest audio payload sent: 60 ms of G.711. */
     public static final int MAX_PAYLOAD_LENGTH = 480;
 
@@ -114,6 +116,19 @@ public final class RtpSendStage implements MediaStage {
     public RtpSendStage(final PacketSink sink, final IdlePolicy idlePolicy, final int ssrc, final int initialSequence,
                         final long initialTimestamp, final int samplesPerFrame, final int audioPayloadType,
                         final byte silenceByte) {
+        this(sink, idlePolicy, ssrc, initialSequence, initialTimestamp, samplesPerFrame, audioPayloadType,
+            filled(samplesPerFrame, silenceByte));
+    }
+
+    /**
+     * A stage for a stream whose codec codes silence as a whole frame (G.722, Opus) rather than a byte per sample.
+     *
+     * @param samplesPerFrame RTP timestamp units per tick (160 for G.722, 960 for Opus at 20 ms)
+     * @param silenceFrame    the payload sent on idle ticks: one 20 ms frame of silence in the negotiated codec
+     */
+    public RtpSendStage(final PacketSink sink, final IdlePolicy idlePolicy, final int ssrc, final int initialSequence,
+                        final long initialTimestamp, final int samplesPerFrame, final int audioPayloadType,
+                        final byte[] silenceFrame) {
         this.sink = sink;
         this.idlePolicy = idlePolicy;
         this.ssrc = ssrc;
@@ -121,9 +136,14 @@ public final class RtpSendStage implements MediaStage {
         this.frameTimestamp = initialTimestamp & 0xFFFF_FFFFL;
         this.samplesPerFrame = samplesPerFrame;
         this.audioPayloadType = audioPayloadType;
-        this.silence = new byte[samplesPerFrame];
-        Arrays.fill(silence, silenceByte);
+        this.silence = silenceFrame.clone();
         this.markerPending = idlePolicy == IdlePolicy.SEND_NOTHING;
+    }
+
+    private static byte[] filled(final int length, final byte value) {
+        final byte[] bytes = new byte[length];
+        Arrays.fill(bytes, value);
+        return bytes;
     }
 
     /** Sets the negotiated telephone-event payload type, or -1 when the peer offered none. */
@@ -277,9 +297,9 @@ public final class RtpSendStage implements MediaStage {
         return true;
     }
 
-    private int ticksOf(final int durationMs) {
-        final int tickMs = samplesPerFrame / 8;
-        return Math.max(1, (durationMs + tickMs - 1) / tickMs);
+    private static int ticksOf(final int durationMs) {
+        // One tick is 20 ms whatever the codec's RTP clock (8 kHz G.711 and G.722, 48 kHz Opus).
+        return Math.max(1, (durationMs + TICK_MS - 1) / TICK_MS);
     }
 
     private void enqueue(final char digit, final int ticks) {

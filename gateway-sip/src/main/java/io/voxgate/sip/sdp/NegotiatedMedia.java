@@ -1,5 +1,6 @@
 package io.voxgate.sip.sdp;
 
+import io.voxgate.core.audio.AudioEncoding;
 import io.voxgate.core.audio.AudioFormat;
 import java.net.InetSocketAddress;
 
@@ -17,11 +18,13 @@ public final class NegotiatedMedia {
     private final InetSocketAddress remoteRtcp;
     private final MediaDirection localDirection;
     private final NegotiatedSrtp srtp;
+    private final RtpAudioCodec codec;
+    private final int peerMaxPlaybackRateHz;
 
     /**
      * The settled stream.
      *
-     * @param callerFormat              {@link AudioFormat#MULAW_8K} or {@link AudioFormat#ALAW_8K}
+     * @param callerFormat              {@link AudioFormat#MULAW_8K} or {@link AudioFormat#ALAW_8K} (the codec is that law)
      * @param audioPayloadType          payload type of the codec on the wire
      * @param telephoneEventPayloadType payload type of RFC 4733 events, or -1
      * @param remoteRtp                 where the peer receives RTP
@@ -42,6 +45,24 @@ public final class NegotiatedMedia {
     public NegotiatedMedia(final AudioFormat callerFormat, final int audioPayloadType, final int telephoneEventPayloadType,
                            final InetSocketAddress remoteRtp, final InetSocketAddress remoteRtcp,
                            final MediaDirection localDirection, final NegotiatedSrtp srtp) {
+        this(callerFormat, audioPayloadType, telephoneEventPayloadType, remoteRtp, remoteRtcp, localDirection, srtp,
+            callerFormat.encoding() == AudioEncoding.ALAW ? RtpAudioCodec.PCMA : RtpAudioCodec.PCMU, 0);
+    }
+
+    /**
+     * The settled stream, with its codec named.
+     *
+     * @param callerFormat          the format the call session sees: the G.711 law itself, or PCM16 for G.722 (16 kHz)
+     *                              and Opus (the agent's rate)
+     * @param codec                 the codec on the wire
+     * @param peerMaxPlaybackRateHz the Opus {@code maxplaybackrate} the peer asked for (RFC 7587 §6.1), or 0
+     */
+    public NegotiatedMedia(final AudioFormat callerFormat, final int audioPayloadType, final int telephoneEventPayloadType,
+                           final InetSocketAddress remoteRtp, final InetSocketAddress remoteRtcp,
+                           final MediaDirection localDirection, final NegotiatedSrtp srtp, final RtpAudioCodec codec,
+                           final int peerMaxPlaybackRateHz) {
+        this.codec = codec;
+        this.peerMaxPlaybackRateHz = peerMaxPlaybackRateHz;
         this.srtp = srtp;
         this.callerFormat = callerFormat;
         this.audioPayloadType = audioPayloadType;
@@ -51,7 +72,17 @@ public final class NegotiatedMedia {
         this.localDirection = localDirection;
     }
 
-    /** The caller's audio format (G.711 at 8 kHz, 20 ms). */
+    /** The codec on the wire. */
+    public RtpAudioCodec codec() {
+        return codec;
+    }
+
+    /** The highest audio rate the peer will play of an Opus stream ({@code maxplaybackrate}), or 0 when it named none. */
+    public int peerMaxPlaybackRateHz() {
+        return peerMaxPlaybackRateHz;
+    }
+
+    /** The format the call session sees: the G.711 law at 8 kHz, or PCM16 for the wideband codecs (20 ms). */
     public AudioFormat callerFormat() {
         return callerFormat;
     }
@@ -92,12 +123,12 @@ public final class NegotiatedMedia {
     /** A copy with another local direction (hold and resume change only that). */
     public NegotiatedMedia withLocalDirection(final MediaDirection direction) {
         return new NegotiatedMedia(callerFormat, audioPayloadType, telephoneEventPayloadType, remoteRtp, remoteRtcp, direction,
-            srtp);
+            srtp, codec, peerMaxPlaybackRateHz);
     }
 
     @Override
     public String toString() {
-        return callerFormat + " pt=" + audioPayloadType + " te=" + telephoneEventPayloadType + " remote=" + remoteRtp
-            + " " + localDirection.attribute() + (srtp == null ? "" : " srtp=" + srtp);
+        return codec.rtpmap() + " as " + callerFormat + " pt=" + audioPayloadType + " te=" + telephoneEventPayloadType
+            + " remote=" + remoteRtp + " " + localDirection.attribute() + (srtp == null ? "" : " srtp=" + srtp);
     }
 }

@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -17,7 +18,8 @@ import java.util.Locale;
  *
  * <p>Rules (RFC 3264 §6, protocols.md §6.3): the answer has the offer's {@code m=} sections in the same
  * order and its {@code t=}; a new {@code o=} owned by the gateway whose version grows by one with every SDP
- * it sends (§8); one audio stream is carried, PCMU preferred over PCMA whatever the offer order, plus
+ * it sends (§8); one audio stream is carried, in the first codec of the operator's
+ * {@link CodecPreferences} that the offer has (by default PCMU, PCMA, G.722, Opus, whatever the offer order), plus
  * telephone-event with the offered payload type; every other stream is rejected with port 0 and the offer's
  * formats; the direction is the offer's mirrored (§6.1); {@code a=ptime:20} asks for 20 ms packets. A
  * re-offer keeps the codec and the port (§8: the answerer may not change them under the peer's feet); a
@@ -46,6 +48,7 @@ public final class SdpNegotiator {
     private final long sessionId;
     private final SrtpPolicy srtpPolicy;
     private final SecureRandom random;
+    private final CodecPreferences codecs;
     private SrtpMasterKey localKey;
     private boolean offeredSecure;
     private long version;
@@ -70,6 +73,17 @@ public final class SdpNegotiator {
      */
     public SdpNegotiator(final String localAddress, final int rtpPort, final long sessionId, final SrtpPolicy srtpPolicy,
                          final SecureRandom random) {
+        this(localAddress, rtpPort, sessionId, srtpPolicy, random, CodecPreferences.defaults());
+    }
+
+    /**
+     * A negotiator for one call with the operator's codec order ({@code --codecs}).
+     *
+     * @param codecs which codecs to answer with, in which order, and Opus' PCM rate
+     */
+    public SdpNegotiator(final String localAddress, final int rtpPort, final long sessionId, final SrtpPolicy srtpPolicy,
+                         final SecureRandom random, final CodecPreferences codecs) {
+        this.codecs = codecs;
         if (srtpPolicy != SrtpPolicy.OFF && random == null) {
             throw new IllegalArgumentException("SRTP needs a SecureRandom for the master key");
         }
@@ -92,16 +106,23 @@ public final class SdpNegotiator {
     }
 
     /**
-     * The gateway's offer for an INVITE without SDP: PCMU, PCMA and telephone-event, sendrecv; RTP/SAVP with one
-     * {@code a=crypto} line when SRTP is {@link SrtpPolicy#REQUIRED}.
+     * The gateway's offer for an INVITE without SDP: the G.711 laws of the codec order (PCMU and PCMA when it has
+     * neither) and telephone-event, sendrecv; RTP/SAVP with one {@code a=crypto} line when SRTP is
+     * {@link SrtpPolicy#REQUIRED}. Only G.711 is offered because the call's session is built before the answer
+     * arrives, for G.711.
      */
     public synchronized String offer() {
         final StringBuilder sb = sessionHeader("0 0");
         offeredSecure = srtpPolicy == SrtpPolicy.REQUIRED;
-        sb.append("m=audio ").append(rtpPort).append(offeredSecure ? " RTP/SAVP " : " RTP/AVP ").append(PT_PCMU)
-            .append(' ').append(PT_PCMA).append(' ').append(PT_TELEPHONE_EVENT_OFFERED).append(CRLF);
-        sb.append("a=rtpmap:0 PCMU/8000").append(CRLF);
-        sb.append("a=rtpmap:8 PCMA/8000").append(CRLF);
+        final List<RtpAudioCodec> offered = offeredCodecs();
+        sb.append("m=audio ").append(rtpPort).append(offeredSecure ? " RTP/SAVP " : " RTP/AVP ");
+        for (final RtpAudioCodec codec : offered) {
+            sb.append(codec.staticPayloadType()).append(' ');
+        }
+        sb.append(PT_TELEPHONE_EVENT_OFFERED).append(CRLF);
+        for (final RtpAudioCodec codec : offered) {
+            sb.append("a=rtpmap:").append(codec.staticPayloadType()).append(' ').append(codec.rtpmap()).append(CRLF);
+        }
         sb.append("a=rtpmap:").append(PT_TELEPHONE_EVENT_OFFERED).append(" telephone-event/8000").append(CRLF);
         sb.append("a=fmtp:").append(PT_TELEPHONE_EVENT_OFFERED).append(" 0-15").append(CRLF);
         sb.append("a=ptime:20").append(CRLF);
@@ -127,9 +148,10 @@ public final class SdpNegotiator {
             sb.append(' ').append(te);
         }
         sb.append(CRLF);
-        sb.append("a=rtpmap:").append(pt).append(' ').append(rtpmap(current.callerFormat())).append(CRLF);
+        sb.append("a=rtpmap:").append(pt).append(' ').append(current.codec().rtpmap()).append(CRLF);
+        appendCodecParameters(sb, Integer.toString(pt), current.codec());
         if (te >= 0) {
-            sb.append("a=rtpmap:").append(te).append(" telephone-event/8000").append(CRLF);
+            sb.append("a=rtpmap:").append(te).append(" telephone-event/").append(current.codec().clockRateHz()).append(CRLF);
             sb.append("a=fmtp:").append(te).append(" 0-15").append(CRLF);
         }
         sb.append("a=ptime:20").append(CRLF);
@@ -149,7 +171,7 @@ public final class SdpNegotiator {
             if (offeredSecure ? !m.isSecureRtpAudio() : !m.isRtpAudio()) {
                 continue;
             }
-            final String codec = chooseCodec(m);
+            final String codec = chooseCodec(m, offeredCodecs());
             if (codec == null) {
                 continue;
             }
@@ -160,7 +182,7 @@ public final class SdpNegotiator {
             if (!isUnicastOrHold(remote[0].getAddress())) {
                 return SdpNegotiation.notAcceptable(NOT_UNICAST);
             }
-            final String te = telephoneEvent(m);
+            final String te = telephoneEvent(m, codecOf(m, codec).clockRateHz());
             final MediaDirection peer = answer.directionOf(m);
             final MediaDirection local = isHoldAddress(remote[0]) ? MediaDirection.INACTIVE : peer.mirror();
             NegotiatedSrtp srtp = null;
@@ -189,7 +211,7 @@ public final class SdpNegotiator {
             String codec = null;
             SdesAnswerer.Result sdes = null;
             if (chosen == null && carries(m, current)) {
-                codec = current == null ? chooseCodec(m) : wanted(m, wanted);
+                codec = current == null ? chooseCodec(m, codecs.order()) : wanted(m, wanted);
                 if (codec != null && m.isSecureRtpAudio()) {
                     sdes = SdesAnswerer.answer(m, localKey());
                     if (sdes.srtp() == null) {
@@ -211,7 +233,7 @@ public final class SdpNegotiator {
                 sb.append(CRLF);
                 continue;
             }
-            final String te = telephoneEvent(m);
+            final String te = telephoneEvent(m, codecOf(m, codec).clockRateHz());
             final MediaDirection offered = offer.directionOf(m);
             final MediaDirection local = isHoldAddress(remote[0]) ? holdAnswer(offered) : offered.mirror();
             chosen = media(codec, m, te, remote, local, sdes == null ? null : sdes.srtp());
@@ -220,9 +242,10 @@ public final class SdpNegotiator {
                 sb.append(' ').append(te);
             }
             sb.append(CRLF);
-            sb.append("a=rtpmap:").append(codec).append(' ').append(rtpmap(chosen.callerFormat())).append(CRLF);
+            sb.append("a=rtpmap:").append(codec).append(' ').append(chosen.codec().rtpmap()).append(CRLF);
+            appendCodecParameters(sb, codec, chosen.codec());
             if (te != null) {
-                sb.append("a=rtpmap:").append(te).append(" telephone-event/8000").append(CRLF);
+                sb.append("a=rtpmap:").append(te).append(" telephone-event/").append(chosen.codec().clockRateHz()).append(CRLF);
                 sb.append("a=fmtp:").append(te).append(" 0-15").append(CRLF);
             }
             sb.append("a=ptime:20").append(CRLF);
@@ -242,7 +265,7 @@ public final class SdpNegotiator {
             if (transport != null) {
                 return SdpNegotiation.notAcceptable(transport);
             }
-            return SdpNegotiation.notAcceptable(current == null ? "no PCMU or PCMA audio stream offered"
+            return SdpNegotiation.notAcceptable(current == null ? "no audio stream with a codec of " + codecs.order()
                 : "re-offer drops the call's codec");
         }
         return SdpNegotiation.accepted(sb.toString(), chosen);
@@ -313,9 +336,27 @@ public final class SdpNegotiator {
         return sb;
     }
 
-    /** The rtpmap encoding of a negotiated format ({@code PCMU/8000}), named by its codec. */
-    private static String rtpmap(final AudioFormat format) {
-        return format.encoding().codec().name() + "/" + format.sampleRateHz();
+    /** The G.711 codecs of the order, which our own offers carry; PCMU and PCMA when it names neither. */
+    private List<RtpAudioCodec> offeredCodecs() {
+        final List<RtpAudioCodec> g711 = new ArrayList<>(2);
+        for (final RtpAudioCodec codec : codecs.order()) {
+            if (codec.isG711()) {
+                g711.add(codec);
+            }
+        }
+        return g711.isEmpty() ? List.of(RtpAudioCodec.PCMU, RtpAudioCodec.PCMA) : g711;
+    }
+
+    /**
+     * The codec's {@code a=fmtp} in our SDP: for Opus (RFC 7587 §7) mono both ways and the rate we play and capture at,
+     * which is the agent's; G.711 and G.722 have none.
+     */
+    private void appendCodecParameters(final StringBuilder sb, final String payloadType, final RtpAudioCodec codec) {
+        if (codec == RtpAudioCodec.OPUS) {
+            final int rate = codecs.opusRateHz();
+            sb.append("a=fmtp:").append(payloadType).append(" maxplaybackrate=").append(rate).append(";sprop-maxcapturerate=")
+                .append(rate).append(";stereo=0;sprop-stereo=0").append(CRLF);
+        }
     }
 
     private static MediaDirection holdAnswer(final MediaDirection offered) {
@@ -323,54 +364,73 @@ public final class SdpNegotiator {
         return offered.sends() ? MediaDirection.RECVONLY : MediaDirection.INACTIVE;
     }
 
-    private static NegotiatedMedia media(final String codec, final MediaDescription m, final String te,
-                                         final InetSocketAddress[] remote, final MediaDirection local,
-                                         final NegotiatedSrtp srtp) {
-        final boolean alaw = Integer.parseInt(codec) == PT_PCMA || isNamed(m, codec, "PCMA");
-        return new NegotiatedMedia(alaw ? AudioFormat.ALAW_8K : AudioFormat.MULAW_8K, Integer.parseInt(codec),
-            te == null ? -1 : Integer.parseInt(te), remote[0], remote[1], local, srtp);
+    private NegotiatedMedia media(final String format, final MediaDescription m, final String te,
+                                  final InetSocketAddress[] remote, final MediaDirection local, final NegotiatedSrtp srtp) {
+        final RtpAudioCodec codec = codecOf(m, format);
+        final AudioFormat session = codecs.sessionFormat(codec);
+        return new NegotiatedMedia(session, Integer.parseInt(format), te == null ? -1 : Integer.parseInt(te), remote[0],
+            remote[1], local, srtp, codec, codec == RtpAudioCodec.OPUS ? maxPlaybackRate(m.fmtp(format)) : 0);
     }
 
-    /** PCMU if offered (statically or by rtpmap), else PCMA, else {@code null}. */
-    private static String chooseCodec(final MediaDescription m) {
-        String pcma = null;
-        for (final String f : m.formats()) {
-            if (isCodec(m, f, "PCMU", PT_PCMU)) {
-                return f;
-            }
-            if (pcma == null && isCodec(m, f, "PCMA", PT_PCMA)) {
-                pcma = f;
+    /** The first codec of {@code order} that {@code m} carries: its format (payload type), or {@code null}. */
+    private static String chooseCodec(final MediaDescription m, final List<RtpAudioCodec> order) {
+        for (final RtpAudioCodec codec : order) {
+            for (final String f : m.formats()) {
+                final int pt = parsePayloadType(f);
+                if (pt >= 0 && codec.matches(pt, m.rtpmap(f))) {
+                    return f;
+                }
             }
         }
-        return pcma;
+        return null;
+    }
+
+    /** The codec format {@code format} of {@code m} stands for; PCMU for a payload type we do not know. */
+    private static RtpAudioCodec codecOf(final MediaDescription m, final String format) {
+        final int pt = parsePayloadType(format);
+        for (final RtpAudioCodec codec : RtpAudioCodec.values()) {
+            if (codec.matches(pt, m.rtpmap(format))) {
+                return codec;
+            }
+        }
+        return RtpAudioCodec.PCMU;
+    }
+
+    /** The {@code maxplaybackrate} of an Opus fmtp (RFC 7587 §6.1), or 0 when absent or not a number. */
+    static int maxPlaybackRate(final String fmtp) {
+        if (fmtp == null) {
+            return 0;
+        }
+        for (final String parameter : fmtp.split(";", -1)) {
+            final int eq = parameter.indexOf('=');
+            if (eq > 0 && parameter.substring(0, eq).trim().equalsIgnoreCase("maxplaybackrate")) {
+                final String value = parameter.substring(eq + 1).trim();
+                if (value.isEmpty() || value.length() > 6 || !value.chars().allMatch(Character::isDigit)) {
+                    return 0;
+                }
+                return Integer.parseInt(value);
+            }
+        }
+        return 0;
     }
 
     private static String wanted(final MediaDescription m, final String payloadType) {
         return m.formats().contains(payloadType) ? payloadType : null;
     }
 
-    private static boolean isCodec(final MediaDescription m, final String format, final String name, final int staticPt) {
-        final int pt = parsePayloadType(format);
-        if (pt < 0) {
-            return false;
-        }
-        return m.rtpmap(format) == null ? pt == staticPt : isNamed(m, format, name);
-    }
-
-    private static boolean isNamed(final MediaDescription m, final String format, final String name) {
-        final String map = m.rtpmap(format);
-        if (map == null) {
-            return false;
-        }
-        final String upper = map.toUpperCase(Locale.ROOT);
-        return upper.equals(name + "/8000") || upper.equals(name + "/8000/1");
-    }
-
-    private static String telephoneEvent(final MediaDescription m) {
+    /**
+     * The offer's telephone-event on the audio codec's clock (RFC 4733 §2.1: events share the stream's timestamps,
+     * so an Opus call needs {@code telephone-event/48000}), or {@code null}.
+     */
+    private static String telephoneEvent(final MediaDescription m, final int clockRateHz) {
+        final String wanted = "telephone-event/" + clockRateHz;
         for (final String f : m.formats()) {
             final String map = m.rtpmap(f);
-            if (map != null && map.toLowerCase(Locale.ROOT).startsWith("telephone-event/8000") && parsePayloadType(f) >= 96) {
-                return f;
+            if (map != null && map.toLowerCase(Locale.ROOT).startsWith(wanted) && parsePayloadType(f) >= 96) {
+                final String rest = map.substring(wanted.length());
+                if (rest.isEmpty() || "/1".equals(rest)) {
+                    return f;
+                }
             }
         }
         return null;

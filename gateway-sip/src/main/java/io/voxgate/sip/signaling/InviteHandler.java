@@ -168,7 +168,7 @@ final class InviteHandler {
 
     /** A negotiator under {@code --srtp}; its SDES keys come from the signalling's {@link SecureRandom}. */
     private SdpNegotiator newNegotiator(final String localAddress, final int rtpPort, final long sessionId) {
-        return new SdpNegotiator(localAddress, rtpPort, sessionId, config.policy.srtp(), random);
+        return new SdpNegotiator(localAddress, rtpPort, sessionId, config.policy.srtp(), random, config.policy.codecs());
     }
 
     /** Why a parsed offer got 488: {@code --srtp required} without an SRTP stream offered, or no usable media. */

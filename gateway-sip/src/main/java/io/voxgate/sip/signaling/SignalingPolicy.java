@@ -1,11 +1,13 @@
 package io.voxgate.sip.signaling;
 
+import io.voxgate.sip.sdp.CodecPreferences;
 import io.voxgate.sip.sdp.SrtpPolicy;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -61,6 +63,7 @@ public final class SignalingPolicy {
     private final Path tlsCa;
     private final int timerT1Ms;
     private final SrtpPolicy srtp;
+    private final CodecPreferences codecs;
 
     private SignalingPolicy(final Builder b) {
         this.ready = b.ready;
@@ -76,6 +79,7 @@ public final class SignalingPolicy {
         this.tlsCa = b.tlsCa;
         this.timerT1Ms = b.timerT1Ms;
         this.srtp = b.srtp;
+        this.codecs = b.codecs;
     }
 
     /** Every default. */
@@ -153,6 +157,11 @@ public final class SignalingPolicy {
         return srtp;
     }
 
+    /** Which codecs calls are answered with, in which order ({@code --codecs}), and Opus' PCM rate. */
+    public CodecPreferences codecs() {
+        return codecs;
+    }
+
     @Override
     public String toString() {
         return "required headers " + requiredHeaders.keySet() + ", invites " + invitesPerSecond + "/s (burst " + inviteBurst
@@ -176,6 +185,7 @@ public final class SignalingPolicy {
         private Path tlsCa;
         private int timerT1Ms = DEFAULT_TIMER_T1_MS;
         private SrtpPolicy srtp = SrtpPolicy.DEFAULT;
+        private CodecPreferences codecs = CodecPreferences.defaults();
 
         private Builder() {
         }
@@ -232,6 +242,12 @@ public final class SignalingPolicy {
         /** {@code --sip-tls-ca FILE}, or null for the JDK's trust store. */
         public Builder tlsCa(final Path value) {
             this.tlsCa = value;
+            return this;
+        }
+
+        /** Codecs to answer with, in the operator's order; {@link CodecPreferences#defaults()} unless set. */
+        public Builder codecs(final CodecPreferences value) {
+            this.codecs = Objects.requireNonNull(value, "codecs");
             return this;
         }
 

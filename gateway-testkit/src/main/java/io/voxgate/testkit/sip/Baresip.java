@@ -20,7 +20,9 @@ import java.util.stream.Stream;
  * parameters, so the same driver serves SRTP, G.722 or Opus calls.
  *
  * <p>Use: {@code Baresip.in(dir).source(wav).codecs("pcmu").mediaEncryption("srtp-mand").trust(caPem)
- * .call("sip:echo@127.0.0.1:5061;transport=tls", 6)}, then read {@link Result#heard()}.
+ * .call("sip:echo@127.0.0.1:5061;transport=tls", 6)}, or {@code Baresip.in(dir).source(wav, 16000)
+ * .codecs("G722/16000/1").call("sip:echo@127.0.0.1:5060", 6)}, then read {@link Result#heard()}. No sound device is
+ * involved: the player is the {@code aubridge} module, the recording the decoder's output.
  *
  * <p>Threading: one call at a time per instance; {@link #call} blocks until baresip exits (bounded).
  */
@@ -30,6 +32,7 @@ public final class Baresip {
 
     private final Path dir;
     private Path source;
+    private int sourceRateHz = 8_000;
     private String codecs = "pcmu";
     private String mediaEncryption;
     private Path caFile;
@@ -44,19 +47,29 @@ public final class Baresip {
         return new Baresip(dir);
     }
 
-    /** Whether baresip and the modules the driver needs are installed. */
-    public static boolean available() {
-        return Files.isExecutable(BINARY) && Stream.of("aufile.so", "sndfile.so", "srtp.so", "g711.so", "menu.so")
+    /**
+     * Whether baresip and the modules every call needs are installed, with the {@code extraModules} a test needs
+     * besides (e.g. {@code srtp.so}, {@code g722.so}, {@code opus.so}).
+     */
+    public static boolean available(final String... extraModules) {
+        return Files.isExecutable(BINARY)
+            && Stream.concat(Stream.of("aufile.so", "aubridge.so", "sndfile.so", "g711.so", "menu.so"), Stream.of(extraModules))
             .allMatch(m -> Files.exists(MODULES.resolve(m)));
     }
 
-    /** The WAV file (16-bit PCM, mono) baresip sends as its microphone. */
+    /** The WAV file (16-bit PCM, mono, 8 kHz) baresip sends as its microphone. */
     public Baresip source(final Path wav) {
+        return source(wav, 8_000);
+    }
+
+    /** The microphone: a mono 16-bit WAV at {@code rateHz}; baresip resamples it to the codec's rate. */
+    public Baresip source(final Path wav, final int rateHz) {
         this.source = wav;
+        this.sourceRateHz = rateHz;
         return this;
     }
 
-    /** {@code audio_codecs}, e.g. {@code pcmu}, {@code g722}, {@code opus/48000/2}. */
+    /** {@code audio_codecs}, e.g. {@code pcmu}, {@code G722/16000/1}, {@code opus/48000/2}. */
     public Baresip codecs(final String value) {
         this.codecs = value;
         return this;
@@ -128,8 +141,11 @@ public final class Baresip {
         line(c, "audio_source", "aufile," + source);
         line(c, "audio_player", "aubridge,voxgate-test");
         line(c, "audio_alert", "aubridge,voxgate-test");
-        line(c, "ausrc_srate", "8000");
+        line(c, "ausrc_srate", Integer.toString(sourceRateHz));
         line(c, "ausrc_channels", "1");
+        line(c, "auplay_srate", Integer.toString(sourceRateHz));
+        line(c, "auplay_channels", "1");
+        line(c, "rtp_timeout", "0");
         line(c, "audio_buffer", "20-160");
         line(c, "rtcp_mux", "no");
         line(c, "jitter_buffer_delay", "2-10");
@@ -143,11 +159,15 @@ public final class Baresip {
         line(c, "module_tmp", "account.so");
         line(c, "module_app", "menu.so");
         line(c, "snd_path", recordings.toString());
+        line(c, "opus_bitrate", "32000");
+        line(c, "opus_stereo", "no");
+        line(c, "opus_sprop_stereo", "no");
         return c.toString();
     }
 
     private String account(final int port) {
-        final StringBuilder a = new StringBuilder("<sip:baresip@127.0.0.1:").append(port).append(";transport=tls>");
+        final StringBuilder a = new StringBuilder("<sip:baresip@127.0.0.1:").append(port)
+            .append(caFile != null ? ";transport=tls>" : ">");
         a.append(";regint=0;answermode=manual;ptime=20;audio_codecs=").append(codecs);
         if (mediaEncryption != null) {
             a.append(";mediaenc=").append(mediaEncryption);

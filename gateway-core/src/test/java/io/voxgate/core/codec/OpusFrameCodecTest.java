@@ -1,0 +1,152 @@
+package io.voxgate.core.codec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.jaredmdobson.concentus.OpusApplication;
+import io.github.jaredmdobson.concentus.OpusEncoder;
+import java.nio.ByteBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+/** {@link OpusFrameEncoder} and {@link OpusFrameDecoder}: RFC 7587 mono streams through Concentus. */
+class OpusFrameCodecTest {
+    private static final int RATE = 16_000;
+    private static final int FRAME = 320;
+
+    @Test
+    void shouldCarryAToneAtItsFrequencyAndLevel() {
+        final short[] tone = Tones.tone(RATE, 1_000, RATE, 8_000);
+        final short[] decoded = roundTrip(tone, new OpusFrameEncoder(RATE, OpusFrameEncoder.DEFAULT_BITRATE_BPS, false),
+            new OpusFrameDecoder(RATE));
+        assertEquals(1_000, Tones.dominantFrequencyHz(decoded, 3_200, RATE, 10), 10);
+        final double ratio = Tones.rms(decoded, 3_200) / Tones.rms(tone, 3_200);
+        assertTrue(ratio > 0.8 && ratio < 1.2, "level ratio " + ratio);
+    }
+
+    @Test
+    void shouldDecodeAtTheAgentsRateWhateverTheEncodersRate() {
+        final short[] tone = Tones.tone(RATE, 700, RATE, 8_000);
+        final OpusFrameEncoder encoder = new OpusFrameEncoder(RATE, OpusFrameEncoder.DEFAULT_BITRATE_BPS, false);
+        final OpusFrameDecoder decoder = new OpusFrameDecoder(24_000);
+        final UnsafeBuffer packet = new UnsafeBuffer(new byte[OpusFrameEncoder.MAX_PACKET_BYTES]);
+        final short[] out = new short[24_000];
+        for (int frame = 0; frame < RATE / FRAME; frame++) {
+            final int length = encoder.encode(tone, frame * FRAME, FRAME, packet, 0, packet.capacity());
+            assertEquals(480, decoder.decode(packet, 0, length, out, frame * 480, 480));
+        }
+        assertEquals(700, Tones.dominantFrequencyHz(out, 4_800, 24_000, 10), 10);
+    }
+
+    @Test
+    void shouldDecodeAFullbandSendersHybridPacketsAtSixteenKilohertz() {
+        // A 48 kHz sender (a browser, baresip) codes speech as SILK+CELT hybrid; Concentus alone decodes those to
+        // silence below 48 kHz, so the decoder decodes at 48 kHz and decimates.
+        final short[] tone = Tones.tone(48_000, 1_000, 48_000, 8_000);
+        final OpusFrameEncoder fullband = new OpusFrameEncoder(48_000, 64_000, true);
+        final OpusFrameDecoder decoder = new OpusFrameDecoder(RATE);
+        final UnsafeBuffer packet = new UnsafeBuffer(new byte[OpusFrameEncoder.MAX_PACKET_BYTES]);
+        final short[] out = new short[RATE];
+        for (int frame = 0; frame < 50; frame++) {
+            final int length = fullband.encode(tone, frame * 960, 960, packet, 0, packet.capacity());
+            assertEquals(FRAME, decoder.decode(packet, 0, length, out, frame * FRAME, FRAME));
+        }
+        assertEquals(1_000, Tones.dominantFrequencyHz(out, 3_200, RATE, 10), 10);
+        final double ratio = Tones.rms(out, 3_200) / Tones.rms(tone, 9_600);
+        assertTrue(ratio > 0.8 && ratio < 1.2, "level ratio " + ratio);
+    }
+
+    @Test
+    void shouldDecodeAStereoStreamToMono() throws Exception {
+        // RFC 7587 §3.1: the SDP always says opus/48000/2; a sender may send stereo whatever we asked for.
+        final OpusEncoder stereo = new OpusEncoder(48_000, 2, OpusApplication.OPUS_APPLICATION_AUDIO);
+        final short[] tone = Tones.tone(48_000, 500, 48_000, 8_000);
+        final short[] interleaved = new short[tone.length * 2];
+        for (int i = 0; i < tone.length; i++) {
+            interleaved[2 * i] = tone[i];
+            interleaved[2 * i + 1] = tone[i];
+        }
+        final OpusFrameDecoder decoder = new OpusFrameDecoder(RATE);
+        final byte[] packet = new byte[OpusFrameEncoder.MAX_PACKET_BYTES];
+        final short[] out = new short[RATE];
+        for (int frame = 0; frame < 50; frame++) {
+            final int length = stereo.encode(interleaved, frame * 960 * 2, 960, packet, 0, packet.length);
+            assertEquals(FRAME, decoder.decode(new UnsafeBuffer(packet), 0, length, out, frame * FRAME, FRAME));
+        }
+        assertEquals(500, Tones.dominantFrequencyHz(out, 3_200, RATE, 10), 10);
+    }
+
+    @Test
+    void shouldConcealALostFrameWithOpusPlcAtTheFramesLength() {
+        final short[] tone = Tones.tone(RATE, 1_000, RATE, 8_000);
+        final OpusFrameEncoder encoder = new OpusFrameEncoder(RATE, OpusFrameEncoder.DEFAULT_BITRATE_BPS, false);
+        final OpusFrameDecoder decoder = new OpusFrameDecoder(RATE);
+        final UnsafeBuffer packet = new UnsafeBuffer(new byte[OpusFrameEncoder.MAX_PACKET_BYTES]);
+        final short[] out = new short[FRAME];
+        for (int frame = 0; frame < 20; frame++) {
+            final int length = encoder.encode(tone, frame * FRAME, FRAME, packet, 0, packet.capacity());
+            decoder.decode(packet, 0, length, out, 0, FRAME);
+        }
+        assertTrue(decoder.concealsLoss());
+        final short[] concealed = new short[FRAME];
+        assertEquals(FRAME, decoder.conceal(concealed, 0, FRAME));
+        assertTrue(Tones.rms(concealed, 0) > 1_000, "PLC continues the tone, rms " + Tones.rms(concealed, 0));
+    }
+
+    @Test
+    void shouldRefuseAMalformedPacketAndCountIt() {
+        final OpusFrameDecoder decoder = new OpusFrameDecoder(RATE);
+        // TOC of a code 3 packet (arbitrary frame count) with a frame count byte of 0: RFC 6716 §3.2.5 forbids it.
+        final UnsafeBuffer bad = new UnsafeBuffer(new byte[] {(byte) 0x0B, 0});
+        assertEquals(-1, decoder.decode(bad, 0, 2, new short[FRAME], 0, FRAME));
+        assertEquals(-1, decoder.decode(bad, 0, 0, new short[FRAME], 0, FRAME));
+        assertEquals(2, decoder.packetsMalformed());
+    }
+
+    @Test
+    void shouldReadAnOffHeapPayload() {
+        final short[] tone = Tones.tone(FRAME * 10, 1_000, RATE, 8_000);
+        final OpusFrameEncoder encoder = new OpusFrameEncoder(RATE, OpusFrameEncoder.DEFAULT_BITRATE_BPS, false);
+        final OpusFrameDecoder decoder = new OpusFrameDecoder(RATE);
+        final UnsafeBuffer direct = new UnsafeBuffer(ByteBuffer.allocateDirect(OpusFrameEncoder.MAX_PACKET_BYTES));
+        final short[] out = new short[FRAME];
+        for (int frame = 0; frame < 10; frame++) {
+            final int length = encoder.encode(tone, frame * FRAME, FRAME, direct, 0, direct.capacity());
+            assertEquals(FRAME, decoder.decode(direct, 0, length, out, 0, FRAME));
+        }
+    }
+
+    @Test
+    void shouldKeepTwentyMillisecondPacketsSmallAtThirtyTwoKilobits() {
+        final OpusFrameEncoder encoder = new OpusFrameEncoder(RATE, OpusFrameEncoder.DEFAULT_BITRATE_BPS, false);
+        final UnsafeBuffer packet = new UnsafeBuffer(new byte[OpusFrameEncoder.MAX_PACKET_BYTES]);
+        final short[] tone = Tones.tone(FRAME, 1_000, RATE, 8_000);
+        final int length = encoder.encode(tone, 0, FRAME, packet, 0, packet.capacity());
+        assertTrue(length > 0 && length <= 80 + 2, "32 kbit/s x 20 ms is 80 octets, was " + length);
+    }
+
+    @Test
+    void shouldRefuseAFrameSizeOpusDoesNotHave() {
+        final OpusFrameEncoder encoder = new OpusFrameEncoder(RATE, OpusFrameEncoder.DEFAULT_BITRATE_BPS, false);
+        assertEquals(-1, encoder.encode(new short[FRAME], 0, 100, new UnsafeBuffer(new byte[400]), 0, 400));
+        assertEquals(1, encoder.framesRefused());
+    }
+
+    @Test
+    void shouldRefuseARateOpusDoesNotHave() {
+        assertThrows(IllegalArgumentException.class, () -> new OpusFrameDecoder(44_100));
+        assertThrows(IllegalArgumentException.class, () -> new OpusFrameEncoder(44_100, 32_000, false));
+    }
+
+    private static short[] roundTrip(final short[] pcm, final OpusFrameEncoder encoder, final OpusFrameDecoder decoder) {
+        final UnsafeBuffer packet = new UnsafeBuffer(new byte[OpusFrameEncoder.MAX_PACKET_BYTES]);
+        final short[] out = new short[pcm.length];
+        for (int at = 0; at + FRAME <= pcm.length; at += FRAME) {
+            final int length = encoder.encode(pcm, at, FRAME, packet, 0, packet.capacity());
+            assertTrue(length > 0);
+            assertEquals(FRAME, decoder.decode(packet, 0, length, out, at, FRAME));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,81 @@
+package io.voxgate.sip.call;
+
+import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.core.codec.FrameDecoder;
+import io.voxgate.core.codec.FrameEncoder;
+import io.voxgate.core.codec.G722Decoder;
+import io.voxgate.core.codec.G722Encoder;
+import io.voxgate.core.codec.OpusFrameDecoder;
+import io.voxgate.core.codec.OpusFrameEncoder;
+import io.voxgate.core.jitter.JitterBufferConfig;
+import io.voxgate.sip.rtp.RtpPlayoutStage;
+import io.voxgate.sip.sdp.RtpAudioCodec;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * What a G.722 or Opus call needs on its RTP path, built at answer time: the call's own encoder and decoder (both
+ * stateful, one per call), the playout stage on the codec's RTP clock, and the silence frame the send stage repeats
+ * between agent turns.
+ *
+ * <p>Threading: stateless; the objects it builds are confined to the call's thread.
+ */
+final class WidebandCodecs {
+    /**
+     * Jitter-buffer slot size for wideband payloads: G.722 is 160 octets per 20 ms, Opus at our 32 kbit/s about 80
+     * and at 128 kbit/s 320; longer payloads are dropped and counted by the buffer.
+     */
+    static final int SLOT_CAPACITY_BYTES = 400;
+    /** Frames of silence run through a fresh encoder before the one kept, so it is the codec's steady silence. */
+    private static final int SILENCE_WARM_UP_FRAMES = 5;
+
+    private WidebandCodecs() {
+    }
+
+    /** The call's encoder, taking PCM at the session's rate. */
+    static FrameEncoder encoder(final RtpAudioCodec codec, final AudioFormat session) {
+        switch (codec) {
+            case G722:
+                return new G722Encoder();
+            case OPUS:
+                return new OpusFrameEncoder(session.sampleRateHz(), OpusFrameEncoder.DEFAULT_BITRATE_BPS, false);
+            default:
+                throw new IllegalArgumentException(codec + " is no wideband codec");
+        }
+    }
+
+    /** The call's decoder, producing PCM at the session's rate. */
+    static FrameDecoder decoder(final RtpAudioCodec codec, final AudioFormat session) {
+        switch (codec) {
+            case G722:
+                return new G722Decoder();
+            case OPUS:
+                return new OpusFrameDecoder(session.sampleRateHz());
+            default:
+                throw new IllegalArgumentException(codec + " is no wideband codec");
+        }
+    }
+
+    /** The playout stage: jitter buffer on the codec's RTP clock, the call's decoder behind it. */
+    static RtpPlayoutStage playout(final RtpAudioCodec codec, final AudioFormat session) {
+        final JitterBufferConfig config = JitterBufferConfig.builder().clockRateHz(codec.clockRateHz())
+            .slotCapacityBytes(SLOT_CAPACITY_BYTES).build();
+        return new RtpPlayoutStage(config, decoder(codec, session), session);
+    }
+
+    /** One 20 ms frame of digital silence in the codec, as a fresh encoder settles on it. */
+    static byte[] silenceFrame(final RtpAudioCodec codec, final AudioFormat session) {
+        final FrameEncoder encoder = encoder(codec, session);
+        final short[] silence = new short[session.samplesPerFrame()];
+        final UnsafeBuffer out = new UnsafeBuffer(new byte[SLOT_CAPACITY_BYTES]);
+        int length = 0;
+        for (int i = 0; i < SILENCE_WARM_UP_FRAMES; i++) {
+            length = encoder.encode(silence, 0, silence.length, out, 0, out.capacity());
+        }
+        if (length <= 0) {
+            throw new IllegalStateException(codec + " encoder refused a frame of silence");
+        }
+        final byte[] frame = new byte[length];
+        out.getBytes(0, frame);
+        return frame;
+    }
+}

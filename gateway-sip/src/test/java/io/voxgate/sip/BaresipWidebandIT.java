@@ -1,0 +1,147 @@
+package io.voxgate.sip;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.voxgate.core.agent.EchoAgent;
+import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.core.call.CallRegistry;
+import io.voxgate.core.call.CallSessionConfig;
+import io.voxgate.sip.sdp.CodecPreferences;
+import io.voxgate.sip.sdp.RtpAudioCodec;
+import io.voxgate.sip.signaling.SignalingPolicy;
+import io.voxgate.testkit.sip.Baresip;
+import io.voxgate.testkit.sip.FreePorts;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real user agent on a wideband trunk: baresip (plain UDP, no SRTP) calls the gateway offering only G.722, then
+ * only Opus, plays 1 kHz tone bursts as its microphone and records what it hears; the core echo agent (16 kHz) sends
+ * the caller's audio back. The echo must be there and clean: the loudest 200 ms of the recording carry the tone at
+ * 1 kHz within 20 Hz, within 6 dB of the level sent, with everything else at least 20 dB below it.
+ */
+class BaresipWidebandIT {
+    private static final int RATE = 16_000;
+    private static final int AMPLITUDE = 8_000;
+
+    private final int sipPort = FreePorts.udpAndTcp();
+    private final int rtpPort = FreePorts.rtpPair();
+    private final int baresipPort = FreePorts.udpAndTcp();
+    private final Semaphore callsEnded = new Semaphore(0);
+    private final List<String> codecs = new CopyOnWriteArrayList<>();
+    private SipEdge edge;
+
+    @TempDir
+    Path dir;
+
+    private void start() {
+        final CallRegistry registry = new CallRegistry(4, (callId, e, stats) -> {
+            codecs.add(stats.toString());
+            callsEnded.release();
+        });
+        final SignalingPolicy policy = SignalingPolicy.builder()
+            .codecs(new CodecPreferences(RtpAudioCodec.parseList(RtpAudioCodec.DEFAULT_ORDER), RATE)).build();
+        edge = TestMediaLoops.edge(SipEdgeConfig.builder().bindAddress("127.0.0.1").sipPort(sipPort).rtpPorts(rtpPort, rtpPort + 3)
+            .portQuarantineMs(0).mediaThreads(1).sipThreads(2).policy(policy).build(), registry,
+            call -> new EchoAgent(AudioFormat.PCM16_16K), CallSessionConfig.defaults());
+        edge.start();
+    }
+
+    @AfterEach
+    void stop() {
+        if (edge != null) {
+            edge.stop();
+        }
+    }
+
+    @Test
+    void shouldEchoBaresipCleanlyOverG722() throws Exception {
+        assertCleanEcho("G722/16000/1");
+    }
+
+    @Test
+    void shouldEchoBaresipCleanlyOverOpus() throws Exception {
+        assertCleanEcho("opus/48000/2");
+    }
+
+    private void assertCleanEcho(final String codec) throws Exception {
+        assumeTrue(Baresip.available("g722.so", "opus.so"), "baresip (with g722, opus, aufile, aubridge, sndfile) is not installed");
+        final Baresip baresip = Baresip.in(dir).codecs(codec).source(toneBursts(dir.resolve("tone.wav")), RATE)
+            .sipPort(baresipPort);
+        start();
+        final Baresip.Result r = baresip.call("sip:echo@127.0.0.1:" + sipPort, 6);
+        assertTrue(callsEnded.tryAcquire(10, TimeUnit.SECONDS), "the call ended; baresip said:\n" + r.log);
+        final Path heard = r.heard();
+        assertNotNull(heard, "baresip recorded nothing; it said:\n" + r.log);
+        final int[] format = new int[1];
+        final short[] pcm = Baresip.readWav(heard, format);
+        final int rate = format[0];
+        final int window = rate / 5;
+        int best = 0;
+        double bestEnergy = -1;
+        for (int at = 0; at + window <= pcm.length; at += window / 4) {
+            double energy = 0;
+            for (int i = at; i < at + window; i++) {
+                energy += (double) pcm[i] * pcm[i];
+            }
+            if (energy > bestEnergy) {
+                bestEnergy = energy;
+                best = at;
+            }
+        }
+        final double rms = Math.sqrt(bestEnergy / window);
+        final double sent = AMPLITUDE / Math.sqrt(2);
+        assertTrue(rms > sent / 2 && rms < sent * 2, codec + ": echo level " + rms + " against " + sent + "\n" + r.log);
+        final double[] tone = toneAndRest(pcm, best, window, rate, 1_000);
+        assertEquals(1_000, tone[2], 20, codec + ": echoed frequency");
+        final double cleanDb = 10 * Math.log10(tone[0] / Math.max(tone[1], 1e-9));
+        assertTrue(cleanDb > 20, codec + ": tone " + cleanDb + " dB over the rest");
+    }
+
+    /** 5 s of a 1 kHz tone at {@link #AMPLITUDE}, 400 ms on and 400 ms off, as a mono 16 kHz WAV. */
+    private static Path toneBursts(final Path wav) {
+        final short[] samples = new short[RATE * 5];
+        for (int i = 0; i < samples.length; i++) {
+            final boolean on = i / (RATE * 2 / 5) % 2 == 0;
+            samples[i] = (short) (on ? Math.round(AMPLITUDE * Math.sin(2 * Math.PI * 1_000 * i / RATE)) : 0);
+        }
+        Baresip.writeWav(wav, samples, RATE);
+        return wav;
+    }
+
+    /** Power of the strongest frequency near {@code expectedHz}, power of everything else, and that frequency. */
+    private static double[] toneAndRest(final short[] pcm, final int from, final int length, final int rate,
+                                        final int expectedHz) {
+        double total = 0;
+        for (int i = 0; i < length; i++) {
+            total += (double) pcm[from + i] * pcm[from + i];
+        }
+        double bestPower = -1;
+        double bestHz = 0;
+        for (int f = expectedHz - 100; f <= expectedHz + 100; f += 5) {
+            double re = 0;
+            double im = 0;
+            final double w = 2 * Math.PI * f / rate;
+            for (int i = 0; i < length; i++) {
+                re += pcm[from + i] * Math.cos(w * i);
+                im += pcm[from + i] * Math.sin(w * i);
+            }
+            // |X(f)|^2 * 2 / N is the time-domain energy of a sinusoid at f over the window.
+            final double power = (re * re + im * im) * 2 / length;
+            if (power > bestPower) {
+                bestPower = power;
+                bestHz = f;
+            }
+        }
+        return new double[] {bestPower, Math.max(total - bestPower, 0), bestHz};
+    }
+}
