@@ -5,6 +5,7 @@ import io.voxgate.websocket.http.TrustedProxies;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -165,6 +166,9 @@ public final class GatewayConfig {
                 break;
             case SIP_REQUIRE_HEADER:
                 requiredHeaders(text);
+                break;
+            case HEP_URL:
+                hepTarget(text);
                 break;
             default:
                 break;
@@ -506,6 +510,30 @@ public final class GatewayConfig {
     /** {@code --cdr-file}, when set. */
     public Optional<Path> cdrFile() {
         return Optional.ofNullable(text(GatewayOption.CDR_FILE)).map(Path::of);
+    }
+
+    /** {@code --hep-url}: the capture node's address, resolved once at startup, when set. */
+    public Optional<InetSocketAddress> hepUrl() {
+        return Optional.ofNullable(text(GatewayOption.HEP_URL)).map(GatewayConfig::hepTarget);
+    }
+
+    private static InetSocketAddress hepTarget(final String text) {
+        final URI uri;
+        try {
+            uri = new URI(text);
+        } catch (final URISyntaxException ex) {
+            throw new IllegalArgumentException("--hep-url: '" + text + "' is not a URL, e.g. udp://10.0.0.5:9060", ex);
+        }
+        if (!"udp".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 1
+            || uri.getRawPath() != null && !uri.getRawPath().isEmpty()) {
+            throw new IllegalArgumentException("--hep-url: '" + text + "' must be udp://HOST:PORT, e.g. udp://10.0.0.5:9060");
+        }
+        final String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
+        final InetSocketAddress target = new InetSocketAddress(host, uri.getPort());
+        if (target.isUnresolved()) {
+            throw new IllegalArgumentException("--hep-url: " + host + " does not resolve");
+        }
+        return target;
     }
 
     /** {@code --vapi-assistant-file}, when set. */

@@ -26,6 +26,7 @@ import io.voxgate.core.call.CallSessionConfig;
 import io.voxgate.core.tick.LoopTickers;
 import io.voxgate.sip.SipEdge;
 import io.voxgate.sip.SipEdgeConfig;
+import io.voxgate.sip.hep.HepSender;
 import io.voxgate.sip.rtp.RtpTotals;
 import io.voxgate.websocket.http.EventLoopTransport;
 import io.voxgate.sip.signaling.SignalingPolicy;
@@ -91,6 +92,7 @@ public final class Gateway implements AutoCloseable {
     private final HttpEdgeServer http;
     private final HttpEdgeServer admin;
     private final SipEdge sip;
+    private final HepSender hep;
     private final CdrWriter cdr;
 
     private Gateway(final GatewayConfig config, final String publicUrl, final Secrets secrets) {
@@ -222,12 +224,23 @@ public final class Gateway implements AutoCloseable {
             if (config.sipTlsCert().isPresent() && config.sipTlsKey().isPresent()) {
                 sipConfig.tls(config.sipTlsCert().get(), config.sipTlsKey().get());
             }
+            this.hep = config.hepUrl().map(target -> new HepSender(target, HepSender.DEFAULT_CAPTURE_ID)).orElse(null);
+            if (hep != null) {
+                sipConfig.messageMirror(hep);
+                metrics.counter("voxgate_hep_packets_sent", "SIP messages mirrored to --hep-url", hep::packetsSent);
+                metrics.counter("voxgate_hep_packets_dropped", "SIP messages not mirrored: the HEP sender fell behind (ring full)",
+                    hep::packetsDropped);
+                metrics.counter("voxgate_hep_packets_oversize", "SIP messages not mirrored: larger than one HEP datagram",
+                    hep::packetsOversize);
+                metrics.counter("voxgate_hep_send_errors", "HEP packets lost to a failed send", hep::sendErrors);
+            }
             this.sip = new SipEdge(sipConfig.build(), opener, tickers, mediaLoops);
             metrics.counter("voxgate_sip_calls_refused_no_ports", "SIP calls refused for want of RTP ports", sip::callsRefusedNoPorts);
             registerRtpCounters(metrics, sip.rtpTotals());
             metrics.sipSignaling(sip.signalingCounters());
         } else {
             this.sip = null;
+            this.hep = null;
         }
         this.cdr = config.cdrFile().map(CdrWriter::new).orElse(null);
         if (cdr != null) {
@@ -292,6 +305,9 @@ public final class Gateway implements AutoCloseable {
         try {
             gateway.admin.start();
             gateway.http.start();
+            if (gateway.hep != null) {
+                gateway.hep.start();
+            }
             if (gateway.sip != null) {
                 gateway.sip.start();
             }
@@ -442,6 +458,9 @@ public final class Gateway implements AutoCloseable {
         scraper.shutdownNow();
         if (sip != null) {
             sip.close();
+        }
+        if (hep != null) {
+            hep.close();
         }
         http.close();
         admin.close();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.voxgate.core.audio.AudioFormat;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -233,5 +234,19 @@ class GatewayConfigTest {
             env("TWILIO_AUTH_TOKEN", "sekrit-token-123", "VAPI_API_KEY", "sekrit-key-456"));
         assertFalse(config.toString().contains("sekrit"), config.toString());
         assertTrue(config.toString().contains("TWILIO_AUTH_TOKEN=set"), config.toString());
+    }
+
+    @Test
+    void shouldTakeAHepUrlOfUdpHostAndPortIpv4OrIpv6() {
+        assertEquals(new InetSocketAddress("127.0.0.1", 9060),
+            GatewayConfig.load(flags(GatewayOption.HEP_URL, "udp://127.0.0.1:9060"), null, env()).hepUrl().orElseThrow());
+        assertEquals(new InetSocketAddress("::1", 9060),
+            GatewayConfig.load(flags(GatewayOption.HEP_URL, "udp://[::1]:9060"), null, env()).hepUrl().orElseThrow());
+    }
+
+    @Test
+    void shouldRejectAHepUrlThatIsNotUdpWithAPort() {
+        assertTrue(rejected(flags(GatewayOption.HEP_URL, "tcp://127.0.0.1:9060")).getMessage().startsWith("--hep-url: "));
+        assertTrue(rejected(flags(GatewayOption.HEP_URL, "udp://127.0.0.1")).getMessage().contains("udp://HOST:PORT"));
     }
 }

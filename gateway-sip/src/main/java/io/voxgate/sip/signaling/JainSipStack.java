@@ -1,6 +1,7 @@
 package io.voxgate.sip.signaling;
 
 import java.text.ParseException;
+import java.time.Clock;
 import java.util.Properties;
 import java.util.TooManyListenersException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -64,9 +65,14 @@ final class JainSipStack {
             headers = factory.createHeaderFactory();
             addresses = factory.createAddressFactory();
             SourceGate.register(name, gate);
+            if (config.mirror != SipMessageMirror.NONE) {
+                SipMessageCapture.register(name, new SipMessageCapture(config.mirror, Clock.systemUTC(),
+                    SipMessageCapture.wildcardStandIn(config.externalAddress)));
+            }
             stack = factory.createSipStack(properties());
         } catch (final PeerUnavailableException ex) {
             SourceGate.unregister(name);
+            SipMessageCapture.unregister(name);
             throw new IllegalStateException("cannot create the jain-sip stack: " + ex.getMessage(), ex);
         }
         try {
@@ -156,6 +162,7 @@ final class JainSipStack {
             provider = null;
         }
         SourceGate.unregister(name);
+        SipMessageCapture.unregister(name);
     }
 
     SipProvider provider() {
