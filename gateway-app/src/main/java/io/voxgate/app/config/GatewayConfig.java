@@ -1,5 +1,6 @@
 package io.voxgate.app.config;
 
+import io.voxgate.app.cdr.CdrPoster;
 import io.voxgate.core.audio.AudioFormat;
 import io.voxgate.websocket.http.TrustedProxies;
 import java.io.IOException;
@@ -170,6 +171,9 @@ public final class GatewayConfig {
             case HEP_URL:
                 hepTarget(text);
                 break;
+            case CDR_URL:
+                cdrUri(text);
+                break;
             default:
                 break;
         }
@@ -182,6 +186,9 @@ public final class GatewayConfig {
         }
         if (values.containsKey(GatewayOption.SIP_DIGEST_USER) && secrets.sipDigestPassword().isEmpty()) {
             throw new IllegalArgumentException("--sip-digest-user: " + Secrets.VOXGATE_SIP_DIGEST_PASSWORD + " is not set");
+        }
+        if (values.containsKey(GatewayOption.CDR_URL) && secrets.cdrSecret().isEmpty()) {
+            throw new IllegalArgumentException("--cdr-url: " + Secrets.VOXGATE_CDR_SECRET + " is not set (records are signed with it)");
         }
         if (!isLoopback(adminBind()) && secrets.adminToken().isEmpty()) {
             throw new IllegalArgumentException(GatewayOption.ADMIN_BIND.flag() + ": " + adminBind()
@@ -510,6 +517,19 @@ public final class GatewayConfig {
     /** {@code --cdr-file}, when set. */
     public Optional<Path> cdrFile() {
         return Optional.ofNullable(text(GatewayOption.CDR_FILE)).map(Path::of);
+    }
+
+    /** {@code --cdr-url}, when set. */
+    public Optional<URI> cdrUrl() {
+        return Optional.ofNullable(text(GatewayOption.CDR_URL)).map(GatewayConfig::cdrUri);
+    }
+
+    private static URI cdrUri(final String text) {
+        try {
+            return CdrPoster.checkUrl(new URI(text));
+        } catch (final URISyntaxException ex) {
+            throw new IllegalArgumentException("--cdr-url: '" + text + "' is not a URL", ex);
+        }
     }
 
     /** {@code --hep-url}: the capture node's address, resolved once at startup, when set. */

@@ -102,6 +102,9 @@ public enum GatewayOption {
         "connections at once from one source address (trusted proxies exempt)", 1, 1_000_000),
     /** Call detail records: one JSON line per ended call; off by default because the operator chooses the disk. */
     CDR_FILE("cdr-file", OptionKind.TEXT, null, "file that gets one JSON line per ended call (reopened on SIGHUP)"),
+    /** Where each call detail record is also POSTed, HMAC-signed with VOXGATE_CDR_SECRET; off by default. */
+    CDR_URL("cdr-url", OptionKind.TEXT, null, "https URL each call detail record is POSTed to, signed with VOXGATE_CDR_SECRET "
+        + "(http only to loopback)"),
     /** HEP3 capture node (Homer, heplify-server) every SIP message is mirrored to; off by default. */
     HEP_URL("hep-url", OptionKind.TEXT, null, "udp://HOST:PORT of a HEP3 capture node (Homer) that gets a copy of every SIP message"),
     /** Log line format. */

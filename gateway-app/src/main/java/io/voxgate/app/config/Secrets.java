@@ -25,6 +25,8 @@ public final class Secrets {
     public static final String VOXGATE_SIP_DIGEST_PASSWORD = "VOXGATE_SIP_DIGEST_PASSWORD";
     /** Bearer token of the admin listener's calls API. */
     public static final String VOXGATE_ADMIN_TOKEN = "VOXGATE_ADMIN_TOKEN";
+    /** HMAC-SHA256 key that signs the call detail records POSTed to {@code --cdr-url}. */
+    public static final String VOXGATE_CDR_SECRET = "VOXGATE_CDR_SECRET";
 
     private final String twilioAuthToken;
     private final String vapiApiKey;
@@ -33,10 +35,12 @@ public final class Secrets {
     private final String vapiWebhookSecret;
     private final String sipDigestPassword;
     private final String adminToken;
+    private final String cdrSecret;
 
     private Secrets(final String twilioAuthToken, final String vapiApiKey, final String vapiAssistantId,
                     final byte[] tokenSecret, final String vapiWebhookSecret, final String sipDigestPassword,
-                    final String adminToken) {
+                    final String adminToken, final String cdrSecret) {
+        this.cdrSecret = cdrSecret;
         this.sipDigestPassword = sipDigestPassword;
         this.adminToken = adminToken;
         this.twilioAuthToken = twilioAuthToken;
@@ -58,14 +62,15 @@ public final class Secrets {
         }
         return new Secrets(nonBlank(env.get(TWILIO_AUTH_TOKEN)), nonBlank(env.get(VAPI_API_KEY)),
             nonBlank(env.get(VAPI_ASSISTANT_ID)), tokenSecret, nonBlank(env.get(VAPI_WEBHOOK_SECRET)),
-            nonBlank(env.get(VOXGATE_SIP_DIGEST_PASSWORD)), nonBlank(env.get(VOXGATE_ADMIN_TOKEN)));
+            nonBlank(env.get(VOXGATE_SIP_DIGEST_PASSWORD)), nonBlank(env.get(VOXGATE_ADMIN_TOKEN)),
+            nonBlank(env.get(VOXGATE_CDR_SECRET)));
     }
 
     /** Secrets for a self-contained run (demo, tests): the given Twilio token and a random token key. */
     public static Secrets forLocalRun(final String twilioAuthToken) {
         final byte[] tokenSecret = new byte[32];
         new SecureRandom().nextBytes(tokenSecret);
-        return new Secrets(twilioAuthToken, null, null, tokenSecret, null, null, null);
+        return new Secrets(twilioAuthToken, null, null, tokenSecret, null, null, null, null);
     }
 
     /** Twilio's auth token, when set. */
@@ -98,6 +103,11 @@ public final class Secrets {
         return Optional.ofNullable(adminToken);
     }
 
+    /** The CDR signing key, when set. */
+    public Optional<String> cdrSecret() {
+        return Optional.ofNullable(cdrSecret);
+    }
+
     /** Key for per-call media-stream tokens (a copy). */
     public byte[] tokenSecret() {
         return tokenSecret.clone();
@@ -112,7 +122,8 @@ public final class Secrets {
         return "Secrets[" + TWILIO_AUTH_TOKEN + "=" + presence(twilioAuthToken) + ", " + VAPI_API_KEY + "="
             + presence(vapiApiKey) + ", " + VAPI_ASSISTANT_ID + "=" + presence(vapiAssistantId) + ", "
             + VAPI_WEBHOOK_SECRET + "=" + presence(vapiWebhookSecret) + ", " + VOXGATE_SIP_DIGEST_PASSWORD + "="
-            + presence(sipDigestPassword) + ", " + VOXGATE_ADMIN_TOKEN + "=" + presence(adminToken) + "]";
+            + presence(sipDigestPassword) + ", " + VOXGATE_ADMIN_TOKEN + "=" + presence(adminToken) + ", " + VOXGATE_CDR_SECRET
+            + "=" + presence(cdrSecret) + "]";
     }
 
     private static String presence(final String value) {

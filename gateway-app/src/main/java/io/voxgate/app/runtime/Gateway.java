@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.NettyRuntime;
 import io.voxgate.app.admin.BearerToken;
 import io.voxgate.app.admin.CallsApi;
+import io.voxgate.app.cdr.CdrPoster;
 import io.voxgate.app.cdr.CdrWriter;
 import io.voxgate.app.config.GatewayConfig;
 import io.voxgate.app.config.Secrets;
@@ -242,9 +243,21 @@ public final class Gateway implements AutoCloseable {
             this.sip = null;
             this.hep = null;
         }
-        this.cdr = config.cdrFile().map(CdrWriter::new).orElse(null);
+        final CdrPoster cdrPoster = config.cdrUrl().map(url -> new CdrPoster(url,
+            secrets.cdrSecret().orElseThrow().getBytes(StandardCharsets.UTF_8), () -> System.currentTimeMillis() / 1_000L))
+            .orElse(null);
+        this.cdr = config.cdrFile().isPresent() || cdrPoster != null
+            ? new CdrWriter(config.cdrFile().orElse(null), cdrPoster, config.agent()) : null;
+        if (cdrPoster != null) {
+            metrics.counter("voxgate_cdr_posts_sent", "Call detail records accepted (2xx) by --cdr-url", cdrPoster::recordsPosted);
+            metrics.counter("voxgate_cdr_posts_dropped", "Call detail records not POSTed: the poster fell behind (queue full)",
+                cdrPoster::recordsDropped);
+            metrics.counter("voxgate_cdr_posts_failed", "Call detail records whose POST failed (no answer, non-2xx)",
+                cdrPoster::postsFailed);
+        }
         if (cdr != null) {
-            metrics.counter("voxgate_cdr_records_written", "Call detail records appended to --cdr-file", cdr::recordsWritten);
+            metrics.counter("voxgate_cdr_records_written", "Call detail records formatted (and appended to --cdr-file)",
+                cdr::recordsWritten);
             metrics.counter("voxgate_cdr_records_dropped", "Call detail records dropped: the writer fell behind", cdr::recordsDropped);
             metrics.counter("voxgate_cdr_write_errors", "Call detail records lost to a failed write", cdr::writeErrors);
         }

@@ -249,4 +249,17 @@ class GatewayConfigTest {
         assertTrue(rejected(flags(GatewayOption.HEP_URL, "tcp://127.0.0.1:9060")).getMessage().startsWith("--hep-url: "));
         assertTrue(rejected(flags(GatewayOption.HEP_URL, "udp://127.0.0.1")).getMessage().contains("udp://HOST:PORT"));
     }
+
+    @Test
+    void shouldRefuseACdrUrlWithoutItsSigningSecret() {
+        final IllegalArgumentException ex = rejected(flags(GatewayOption.CDR_URL, "https://cdr.example.com/records"));
+        assertTrue(ex.getMessage().startsWith("--cdr-url: ") && ex.getMessage().contains("VOXGATE_CDR_SECRET"), ex.getMessage());
+        assertEquals("https://cdr.example.com/records", GatewayConfig.load(flags(GatewayOption.CDR_URL,
+            "https://cdr.example.com/records"), null, env("VOXGATE_CDR_SECRET", "s")).cdrUrl().orElseThrow().toString());
+    }
+
+    @Test
+    void shouldRefuseAPlainHttpCdrUrlOffLoopback() {
+        assertTrue(rejected(flags(GatewayOption.CDR_URL, "http://cdr.example.com/records")).getMessage().contains("https"));
+    }
 }

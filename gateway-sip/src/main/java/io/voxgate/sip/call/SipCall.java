@@ -10,6 +10,7 @@ import io.voxgate.core.call.CallSession;
 import io.voxgate.core.call.CallerLeg;
 import io.voxgate.core.codec.G711Transcoder;
 import io.voxgate.core.jitter.JitterBufferConfig;
+import io.voxgate.core.jitter.JitterBufferStats;
 import io.voxgate.core.tick.LoopTicker;
 import io.voxgate.core.tick.PlayoutTickClock;
 import io.voxgate.core.tick.TickMember;
@@ -351,6 +352,22 @@ public final class SipCall implements CallerLeg, TickMember, CallCommandHandler<
     private void publishRtpTotals() {
         rtpShare.publish(inbound.playout().jitter().stats(), inbound.receive().packetsInvalid(), send.packetsSent(),
             clock.ticksSkipped());
+        publishCallerMedia();
+    }
+
+    /**
+     * The caller's media as the call record reads it: frames whose packets never arrived (those that came too late
+     * are counted apart), late drops, concealment, RFC 3550 jitter and the jitter buffer's delay. No round trip: the
+     * gateway does not yet read the peer's receiver reports for it.
+     */
+    private void publishCallerMedia() {
+        if (session == null) {
+            return;
+        }
+        final JitterBufferStats jitter = inbound.playout().jitter().stats();
+        final long neverArrived = Math.max(0, jitter.framesLost() - jitter.packetsLate());
+        session.stats().callerMedia().publish(jitter.packetsAccepted() + neverArrived, neverArrived, jitter.packetsLate(),
+            jitter.framesConcealed(), jitter.interarrivalJitterNs() / 1_000, -1, jitter.currentDelayNs() / 1_000);
     }
 
     private void sendRtcp(final int length) {
@@ -440,6 +457,10 @@ public final class SipCall implements CallerLeg, TickMember, CallCommandHandler<
         }
         if (rtcpReporter != null && rtcp.isActive()) {
             sendRtcp(rtcpReporter.writeBye(rtcpScratch, 0));
+        }
+        if (inbound != null) {
+            // Before the session ends: its end is what reports the call, media figures included.
+            publishCallerMedia();
         }
         if (endSession && session != null) {
             session.end(reason, nowNs);
