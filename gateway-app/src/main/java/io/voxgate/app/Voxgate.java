@@ -42,6 +42,10 @@ public final class Voxgate {
                 out.print(cli.usage());
                 return;
             }
+            if (cli.versionRequested()) {
+                out.print(CommandLine.version());
+                return;
+            }
             config = GatewayConfig.load(cli.flags(), cli.configFile(), System.getenv());
             if ("run".equals(cli.command())) {
                 config.requireRunnable();

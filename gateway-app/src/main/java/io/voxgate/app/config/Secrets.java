@@ -1,6 +1,8 @@
 package io.voxgate.app.config;
 
 import java.security.SecureRandom;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -27,6 +29,9 @@ public final class Secrets {
     public static final String VOXGATE_ADMIN_TOKEN = "VOXGATE_ADMIN_TOKEN";
     /** HMAC-SHA256 key that signs the call detail records POSTed to {@code --cdr-url}. */
     public static final String VOXGATE_CDR_SECRET = "VOXGATE_CDR_SECRET";
+
+    /** Every variable this class reads, with what it is for: the launcher's help lists them. */
+    public static final Map<String, String> VARIABLES = variables();
 
     private final String twilioAuthToken;
     private final String vapiApiKey;
@@ -111,6 +116,19 @@ public final class Secrets {
     /** Key for per-call media-stream tokens (a copy). */
     public byte[] tokenSecret() {
         return tokenSecret.clone();
+    }
+
+    private static Map<String, String> variables() {
+        final Map<String, String> out = new LinkedHashMap<>();
+        out.put(TWILIO_AUTH_TOKEN, "Twilio auth token: checks X-Twilio-Signature (required when the Twilio edge runs)");
+        out.put(VAPI_API_KEY, "Vapi private API key (--agent vapi)");
+        out.put(VAPI_ASSISTANT_ID, "saved Vapi assistant to call (--agent vapi, or --vapi-assistant-file)");
+        out.put(VAPI_WEBHOOK_SECRET, "credential Vapi presents on POST /webhook/vapi (see --vapi-webhook-auth)");
+        out.put(VOXGATE_TOKEN_SECRET, "key of the per-call media-stream tokens (random per process when unset)");
+        out.put(VOXGATE_SIP_DIGEST_PASSWORD, "password of --sip-digest-user");
+        out.put(VOXGATE_ADMIN_TOKEN, "bearer token of the admin calls API (required for a non-loopback --admin-bind)");
+        out.put(VOXGATE_CDR_SECRET, "HMAC-SHA256 key signing the records POSTed to --cdr-url");
+        return Collections.unmodifiableMap(out);
     }
 
     private static String nonBlank(final String value) {
