@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,6 +106,38 @@ class DistributionIT {
         builder.environment().keySet().removeIf(name -> name.startsWith("TWILIO_") || name.startsWith("VOXGATE_")
             || name.startsWith("VAPI_"));
         return builder.start();
+    }
+
+    @Test
+    void shouldRunSipOnlyWithoutTwilioSettingsAndDrainOnSigterm(@TempDir final Path dir) throws Exception {
+        final Path log = dir.resolve("run.log");
+        final int sipPort;
+        try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            sipPort = probe.getLocalPort();
+        }
+        final Process run = launch(dir, log, "run", "--sip-port", Integer.toString(sipPort), "--sip-transport", "udp",
+            "--bind", "127.0.0.1", "--http-port", "0", "--admin-port", "0", "--agent", "echo");
+        final long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        String output = "";
+        while (run.isAlive() && !output.contains("Voxgate listening") && System.nanoTime() < giveUp) {
+            TimeUnit.MILLISECONDS.sleep(200);
+            output = Files.readString(log, StandardCharsets.UTF_8);
+        }
+        assertTrue(output.contains("Voxgate listening"), "a SIP-only run starts:\n" + output);
+        assertTrue(output.contains("(no Twilio edge)") && output.contains("sip port " + sipPort), output);
+        run.destroy();
+        assertTrue(run.waitFor(60, TimeUnit.SECONDS), "drained and exited after SIGTERM");
+        assertEquals(0, run.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void shouldExitTwoNamingTheOptionsWhenNoEdgeIsConfigured(@TempDir final Path dir) throws Exception {
+        final Path log = dir.resolve("run.log");
+        final Process run = launch(dir, log, "run");
+        assertTrue(run.waitFor(60, TimeUnit.SECONDS));
+        final String output = Files.readString(log, StandardCharsets.UTF_8);
+        assertEquals(2, run.exitValue(), output);
+        assertTrue(output.contains("--public-url or --sip-port: no edge configured"), output);
     }
 
     @Test

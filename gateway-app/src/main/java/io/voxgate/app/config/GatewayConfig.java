@@ -214,17 +214,24 @@ public final class GatewayConfig {
     }
 
     /**
-     * Checks what {@code run} needs beyond valid values: a public URL, and a Twilio auth token unless signature
-     * checks are explicitly disabled.
+     * Checks what {@code run} needs beyond valid values: at least one edge, and each configured edge complete. The
+     * Twilio edge runs when {@code --public-url} is given and then needs {@code TWILIO_AUTH_TOKEN} (unless signature
+     * checks are explicitly disabled); the SIP edge runs when {@code --sip-port} is given. A SIP-only node needs no
+     * Twilio setting at all.
      *
      * @throws IllegalArgumentException naming the missing option or variable
      */
     public void requireRunnable() {
-        if (publicUrl().isEmpty()) {
-            throw new IllegalArgumentException(GatewayOption.PUBLIC_URL.flag()
-                + ": required for run (or set VOXGATE_PUBLIC_URL), e.g. https://voice.example.com");
+        if (publicUrl().isEmpty() && sipPort().isEmpty()) {
+            throw new IllegalArgumentException(GatewayOption.PUBLIC_URL.flag() + " or " + GatewayOption.SIP_PORT.flag()
+                + ": no edge configured; give --public-url https://HOST (Twilio, or VOXGATE_PUBLIC_URL) and/or --sip-port PORT (SIP)");
         }
-        if (secrets.twilioAuthToken().isEmpty() && !insecureNoSignature()) {
+        if (publicUrl().isEmpty() && secrets.twilioAuthToken().isPresent()) {
+            throw new IllegalArgumentException(GatewayOption.PUBLIC_URL.flag() + ": " + Secrets.TWILIO_AUTH_TOKEN
+                + " is set but the Twilio edge needs its public URL too, e.g. https://voice.example.com (or unset the token "
+                + "for a SIP-only node)");
+        }
+        if (publicUrl().isPresent() && secrets.twilioAuthToken().isEmpty() && !insecureNoSignature()) {
             throw new IllegalArgumentException(Secrets.TWILIO_AUTH_TOKEN
                 + " is not set: Twilio signatures cannot be checked. Set it, or pass --insecure-no-signature for a local experiment");
         }

@@ -134,20 +134,20 @@ public final class Gateway implements AutoCloseable {
             .withOutboundLeadMs(config.outboundLeadMs())
             .withBargeInVad(config.bargeInVad() && !"echo".equals(config.agent()))
             .withBargeInConfirmMs(config.bargeInConfirmMs());
-        final TwilioEdgeConfig twilioConfig = TwilioEdgeConfig.builder()
+        final CallOpener opener = new CallOpener(registry, agents, sessions, SystemNanoClock.INSTANCE);
+        final EventLoopTransport transport = EventLoopTransport.detect();
+        this.acceptLoop = transport.newGroup(1, "voxgate-accept");
+        // One loop per core: the media path never blocks, and fewer loops serve more calls per wake-up.
+        this.mediaLoops = transport.newGroup(NettyRuntime.availableProcessors(), "voxgate-media");
+        // No public URL, no Twilio edge: a SIP-only node serves health and the Vapi webhook on its HTTP port.
+        this.twilio = publicUrl == null ? null : new TwilioEdge(TwilioEdgeConfig.builder()
             .publicUrl(publicUrl)
             .authToken(secrets.twilioAuthToken().orElse(null))
             .signatureValidation(!config.insecureNoSignature())
             .trustForwardedHeaders(config.trustedProxies().any())
             .streamAuthentication(StreamAuthentication.parse(config.streamAuth()))
             .callTokenSecret(secrets.tokenSecret())
-            .build();
-        final CallOpener opener = new CallOpener(registry, agents, sessions, SystemNanoClock.INSTANCE);
-        final EventLoopTransport transport = EventLoopTransport.detect();
-        this.acceptLoop = transport.newGroup(1, "voxgate-accept");
-        // One loop per core: the media path never blocks, and fewer loops serve more calls per wake-up.
-        this.mediaLoops = transport.newGroup(NettyRuntime.availableProcessors(), "voxgate-media");
-        this.twilio = new TwilioEdge(twilioConfig, opener, tickers);
+            .build(), opener, tickers);
         // Without a configured credential nothing can authenticate, so every webhook request is refused (401).
         final VapiWebhookEndpoint webhook = secrets.vapiWebhookSecret().map(secret -> new VapiWebhookEndpoint(
             VapiWebhookConfig.of(config.vapiWebhookAuth(), secret),
@@ -165,7 +165,7 @@ public final class Gateway implements AutoCloseable {
             .route("/healthz", Gateway::health, HttpMethod.GET)
             .route("/readyz", this::publicReadiness, HttpMethod.GET)
             .route(VapiWebhookEndpoint.PATH, (ctx, req) -> vapiWebhook(webhook, ctx, req), HttpMethod.POST);
-        this.http = twilio.register(server).build();
+        this.http = (twilio == null ? server : twilio.register(server)).build();
         // Its own single loop: a scrape, a calls API request (or a flood of them) never runs on a loop that carries calls.
         final CallsApi calls = new CallsApi(registry, new BearerToken(secrets.adminToken().orElse(null)), config.agent(),
             SystemNanoClock.INSTANCE::nanoTime, System::currentTimeMillis);
@@ -182,18 +182,20 @@ public final class Gateway implements AutoCloseable {
         metrics.counter("voxgate_admin_hangups_requested", "Calls hung up through the calls API", calls::hangUpsRequested);
         metrics.counter("voxgate_admin_hangups_refused_busy", "Calls API hang-ups refused: the call's command ring was full",
             calls::hangUpsRefusedRingFull);
-        metrics.counter("voxgate_twilio_dtmf_out_refused", "Agent DTMF for Twilio calls, which cannot carry it (dropped)",
-            twilio.stats()::dtmfDigitsOutRefused);
         metrics.counter("voxgate_calls_failed", "calls ended because a command or a media tick threw in them (a bug)",
             registry::callsFailed);
         metrics.counter("voxgate_media_ticks_failed", "media ticks that threw; each ended its call only", tickers::memberFailures);
-        metrics.counter("voxgate_twilio_streams_refused_not_admitted",
-            "Media streams refused: CallSid not admitted by this node's webhook, or already streamed",
-            () -> twilio.stats().upgradesRejectedNotAdmitted() + twilio.stats().streamsRejectedNotAdmitted());
-        metrics.counter("voxgate_twilio_webhooks_repeated", "Voice webhooks for a live call, answered with its recorded TwiML",
-            twilio.stats()::webhooksRepeated);
-        metrics.counter("voxgate_twilio_webhooks_refused_record_full", "Voice webhooks refused: record of admitted calls full",
-            twilio.stats()::webhooksRefusedRecordFull);
+        if (twilio != null) {
+            metrics.counter("voxgate_twilio_dtmf_out_refused", "Agent DTMF for Twilio calls, which cannot carry it (dropped)",
+                twilio.stats()::dtmfDigitsOutRefused);
+            metrics.counter("voxgate_twilio_streams_refused_not_admitted",
+                "Media streams refused: CallSid not admitted by this node's webhook, or already streamed",
+                () -> twilio.stats().upgradesRejectedNotAdmitted() + twilio.stats().streamsRejectedNotAdmitted());
+            metrics.counter("voxgate_twilio_webhooks_repeated", "Voice webhooks for a live call, answered with its recorded TwiML",
+                twilio.stats()::webhooksRepeated);
+            metrics.counter("voxgate_twilio_webhooks_refused_record_full", "Voice webhooks refused: record of admitted calls full",
+                twilio.stats()::webhooksRefusedRecordFull);
+        }
         metrics.counter("voxgate_http_requests_not_found", "HTTP requests for unknown paths", http::requestsNotFound);
         metrics.counter("voxgate_websocket_upgrades_refused", "WebSocket upgrades refused", http::webSocketRefusals);
         metrics.counter("voxgate_http_requests_timed_out", "HTTP requests not complete within --request-timeout (408)",
@@ -295,7 +297,8 @@ public final class Gateway implements AutoCloseable {
     /**
      * Builds and starts a node from {@code config}.
      *
-     * @param publicUrl the public URL Twilio signs over (the configured one, or the demo's loopback URL)
+     * @param publicUrl the public URL Twilio signs over (the configured one, or the demo's loopback URL); {@code null}
+     *                  starts no Twilio edge (a SIP-only node)
      * @throws IllegalStateException naming the listener when one cannot start (e.g. its port is in use)
      */
     public static Gateway start(final GatewayConfig config, final String publicUrl, final Secrets secrets) {
@@ -330,11 +333,12 @@ public final class Gateway implements AutoCloseable {
         }
         gateway.sweeper.scheduleAtFixedRate(() -> gateway.registry.expire(SystemNanoClock.INSTANCE.nanoTime()),
             SWEEP_INTERVAL_MS, SWEEP_INTERVAL_MS, TimeUnit.MILLISECONDS);
-        LOG.info("Voxgate listening: http {}:{}, admin {}:{}{}, agent {} ({}), max calls {}", config.bindAddress(),
-            gateway.http.port(), config.adminBind(), gateway.admin.port(),
+        LOG.info("Voxgate listening: http {}:{}{}, admin {}:{}{}, agent {} ({}), max calls {}", config.bindAddress(),
+            gateway.http.port(), gateway.twilio == null ? " (no Twilio edge)" : " (Twilio edge)", config.adminBind(),
+            gateway.admin.port(),
             gateway.sip == null ? "" : ", sip port " + config.sipPort().getAsInt(), config.agent(), config.agentFormat(),
             config.maxCalls());
-        if (config.insecureNoSignature()) {
+        if (config.insecureNoSignature() && gateway.twilio != null) {
             LOG.warn("Twilio signature checks are DISABLED (--insecure-no-signature): anyone can place calls through this "
                 + "gateway. Use this only for local experiments.");
         }

@@ -262,4 +262,20 @@ class GatewayConfigTest {
     void shouldRefuseAPlainHttpCdrUrlOffLoopback() {
         assertTrue(rejected(flags(GatewayOption.CDR_URL, "http://cdr.example.com/records")).getMessage().contains("https"));
     }
+
+    @Test
+    void shouldRunSipOnlyWithoutAnyTwilioSetting() {
+        final GatewayConfig config = GatewayConfig.load(flags(GatewayOption.SIP_PORT, "5060"), null, env());
+
+        config.requireRunnable();
+
+        assertTrue(config.publicUrl().isEmpty(), "no public URL: no Twilio edge");
+    }
+
+    @Test
+    void shouldRefuseToRunWithNoEdgeConfigured() {
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            GatewayConfig.load(flags(), null, env())::requireRunnable);
+        assertTrue(ex.getMessage().startsWith("--public-url or --sip-port: no edge configured"), ex.getMessage());
+    }
 }
