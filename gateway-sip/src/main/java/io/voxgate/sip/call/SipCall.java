@@ -357,8 +357,8 @@ public final class SipCall implements CallerLeg, TickMember, CallCommandHandler<
 
     /**
      * The caller's media as the call record reads it: frames whose packets never arrived (those that came too late
-     * are counted apart), late drops, concealment, RFC 3550 jitter and the jitter buffer's delay. No round trip: the
-     * gateway does not yet read the peer's receiver reports for it.
+     * are counted apart), late drops, concealment, RFC 3550 jitter, the round trip from the peer's RTCP reports (-1
+     * while it sent none) and the jitter buffer's delay.
      */
     private void publishCallerMedia() {
         if (session == null) {
@@ -367,7 +367,8 @@ public final class SipCall implements CallerLeg, TickMember, CallCommandHandler<
         final JitterBufferStats jitter = inbound.playout().jitter().stats();
         final long neverArrived = Math.max(0, jitter.framesLost() - jitter.packetsLate());
         session.stats().callerMedia().publish(jitter.packetsAccepted() + neverArrived, neverArrived, jitter.packetsLate(),
-            jitter.framesConcealed(), jitter.interarrivalJitterNs() / 1_000, -1, jitter.currentDelayNs() / 1_000);
+            jitter.framesConcealed(), jitter.interarrivalJitterNs() / 1_000, rtcpReporter == null ? -1 : rtcpReporter.roundTripUs(),
+            jitter.currentDelayNs() / 1_000);
     }
 
     private void sendRtcp(final int length) {
@@ -393,7 +394,7 @@ public final class SipCall implements CallerLeg, TickMember, CallCommandHandler<
                                 final long nowNs) {
         // RTCP only from the RTP peer: a report from anyone else could fake loss figures or a BYE.
         if (rtcpReporter != null && !ended && inbound.receive().acceptsRtcpFrom(sender, media.remoteRtcp())) {
-            rtcpReporter.onRtcp(buffer, offset, length, nowNs);
+            rtcpReporter.onRtcp(buffer, offset, length, nowNs, System.currentTimeMillis());
         }
     }
 
