@@ -42,6 +42,10 @@ public final class Voxgate {
                 out.print(cli.usage());
                 return;
             }
+            if (cli.versionRequested()) {
+                out.print(CommandLine.version());
+                return;
+            }
             config = GatewayConfig.load(cli.flags(), cli.configFile(), System.getenv());
             if ("run".equals(cli.command())) {
                 config.requireRunnable();
@@ -64,7 +68,7 @@ public final class Voxgate {
         LOG.info("starting with {}", config);
         final Gateway gateway;
         try {
-            gateway = Gateway.start(config, config.publicUrl().orElseThrow().toString(), config.secrets());
+            gateway = Gateway.start(config, config.publicUrl().map(Object::toString).orElse(null), config.secrets());
         } catch (final RuntimeException ex) {
             err.println("voxgate: cannot start: " + ex.getMessage());
             System.exit(EXIT_CONFIG);

@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
@@ -91,6 +94,70 @@ class DistributionIT {
         assertTrue(verify.waitFor(60, TimeUnit.SECONDS), "systemd-analyze verify ended");
         assertEquals(0, verify.exitValue(), output);
         assertEquals("", output.strip(), "systemd-analyze verify says nothing about a clean unit");
+    }
+
+    /** Runs {@code bin/voxgate args} without any Twilio or Voxgate variable in its environment; output in {@code log}. */
+    private static Process launch(final Path dir, final Path log, final String... args) throws IOException {
+        final List<String> command = new ArrayList<>();
+        command.add(home.resolve("bin/voxgate").toString());
+        command.addAll(List.of(args));
+        final ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+        builder.environment().keySet().removeIf(name -> name.startsWith("TWILIO_") || name.startsWith("VOXGATE_")
+            || name.startsWith("VAPI_"));
+        return builder.start();
+    }
+
+    @Test
+    void shouldRunSipOnlyWithoutTwilioSettingsAndDrainOnSigterm(@TempDir final Path dir) throws Exception {
+        final Path log = dir.resolve("run.log");
+        final int sipPort;
+        try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            sipPort = probe.getLocalPort();
+        }
+        final Process run = launch(dir, log, "run", "--sip-port", Integer.toString(sipPort), "--sip-transport", "udp",
+            "--bind", "127.0.0.1", "--http-port", "0", "--admin-port", "0", "--agent", "echo");
+        final long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        String output = "";
+        while (run.isAlive() && !output.contains("Voxgate listening") && System.nanoTime() < giveUp) {
+            TimeUnit.MILLISECONDS.sleep(200);
+            output = Files.readString(log, StandardCharsets.UTF_8);
+        }
+        assertTrue(output.contains("Voxgate listening"), "a SIP-only run starts:\n" + output);
+        assertTrue(output.contains("(no Twilio edge)") && output.contains("sip port " + sipPort), output);
+        run.destroy();
+        assertTrue(run.waitFor(60, TimeUnit.SECONDS), "drained and exited after SIGTERM");
+        assertEquals(0, run.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void shouldExitTwoNamingTheOptionsWhenNoEdgeIsConfigured(@TempDir final Path dir) throws Exception {
+        final Path log = dir.resolve("run.log");
+        final Process run = launch(dir, log, "run");
+        assertTrue(run.waitFor(60, TimeUnit.SECONDS));
+        final String output = Files.readString(log, StandardCharsets.UTF_8);
+        assertEquals(2, run.exitValue(), output);
+        assertTrue(output.contains("--public-url or --sip-port: no edge configured"), output);
+    }
+
+    @Test
+    void shouldReadOptionsGivenBeforeTheCommand(@TempDir final Path dir) throws Exception {
+        final Path log = dir.resolve("demo.log");
+        final Process demo = launch(dir, log, "--max-calls=0", "demo");
+        assertTrue(demo.waitFor(60, TimeUnit.SECONDS));
+        final String output = Files.readString(log, StandardCharsets.UTF_8);
+        assertEquals(2, demo.exitValue(), output);
+        assertTrue(output.contains("--max-calls: 0 is outside"), "the option before demo reached the demo: " + output);
+    }
+
+    @Test
+    void shouldPrintTheVersionAndCommit(@TempDir final Path dir) throws Exception {
+        final Path log = dir.resolve("version.log");
+        final Process version = launch(dir, log, "--version");
+        assertTrue(version.waitFor(60, TimeUnit.SECONDS));
+        final String output = Files.readString(log, StandardCharsets.UTF_8);
+        assertEquals(0, version.exitValue(), output);
+        assertTrue(output.matches("(?s)voxgate \\S+ \\(commit ([0-9a-f]{7,40}|unknown)\\), Java .*"), output);
     }
 
     private static String findOnPath(final String name) {

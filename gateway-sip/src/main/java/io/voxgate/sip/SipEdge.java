@@ -125,7 +125,7 @@ public final class SipEdge implements AutoCloseable {
         signaling = new SipSignaling(new SignalingConfig(config.bindAddress(), config.sipPort(), config.transports(),
             config.tlsPort(), keyStore, keyStorePassword, config.externalIp(), config.allowList(), config.digestRealm(),
             config.digestUser(), config.digestPassword(), config.answerDelayMs(), config.retryAfterSeconds(),
-            config.sipThreads(), config.policy()), new Handler(), signalingCounters);
+            config.sipThreads(), config.policy(), config.messageMirror()), new Handler(), signalingCounters);
         try {
             signaling.start();
         } catch (final IllegalStateException ex) {

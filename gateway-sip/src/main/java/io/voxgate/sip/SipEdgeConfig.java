@@ -2,6 +2,7 @@ package io.voxgate.sip;
 
 import io.voxgate.sip.rtp.RtpSendStage;
 import io.voxgate.sip.signaling.SignalingPolicy;
+import io.voxgate.sip.signaling.SipMessageMirror;
 import io.voxgate.sip.signaling.SourceAllowList;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * The SIP edge's settings, validated once by {@link Builder#build()}: every error names the command-line option
@@ -59,6 +61,7 @@ public final class SipEdgeConfig {
     private final int mediaThreads;
     private final int sipThreads;
     private final SignalingPolicy policy;
+    private final SipMessageMirror messageMirror;
 
     private SipEdgeConfig(final Builder b, final List<String> transports, final SourceAllowList allowList) {
         this.bindAddress = b.bindAddress;
@@ -83,6 +86,7 @@ public final class SipEdgeConfig {
         this.mediaThreads = b.mediaThreads;
         this.sipThreads = b.sipThreads;
         this.policy = b.policy;
+        this.messageMirror = b.messageMirror;
     }
 
     /** A builder with every default set; only {@link Builder#sipPort} must be given. */
@@ -200,6 +204,11 @@ public final class SipEdgeConfig {
         return policy;
     }
 
+    /** Where every SIP message sent or received is copied (HEP capture); {@link SipMessageMirror#NONE} by default. */
+    public SipMessageMirror messageMirror() {
+        return messageMirror;
+    }
+
     @Override
     public String toString() {
         return "sip " + bindAddress + ":" + sipPort + " " + transports + (transports.contains("tls") ? " tls:" + tlsPort : "")
@@ -231,6 +240,7 @@ public final class SipEdgeConfig {
         private int mediaThreads = Runtime.getRuntime().availableProcessors();
         private int sipThreads = DEFAULT_SIP_THREADS;
         private SignalingPolicy policy = SignalingPolicy.defaults();
+        private SipMessageMirror messageMirror = SipMessageMirror.NONE;
 
         private Builder() {
         }
@@ -355,6 +365,12 @@ public final class SipEdgeConfig {
         /** jain-sip message threads. */
         public Builder sipThreads(final int value) {
             this.sipThreads = value;
+            return this;
+        }
+
+        /** Copies every SIP message sent or received to {@code mirror} ({@code --hep-url}). */
+        public Builder messageMirror(final SipMessageMirror mirror) {
+            this.messageMirror = Objects.requireNonNull(mirror, "mirror");
             return this;
         }
 

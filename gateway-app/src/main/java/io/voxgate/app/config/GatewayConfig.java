@@ -1,5 +1,6 @@
 package io.voxgate.app.config;
 
+import io.voxgate.app.cdr.CdrPoster;
 import io.voxgate.core.audio.AudioFormat;
 import io.voxgate.sip.sdp.RtpAudioCodec;
 import io.voxgate.sip.sdp.SrtpPolicy;
@@ -8,6 +9,7 @@ import io.voxgate.websocket.http.TrustedProxies;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -172,6 +174,12 @@ public final class GatewayConfig {
             case SIP_REQUIRE_HEADER:
                 requiredHeaders(text);
                 break;
+            case HEP_URL:
+                hepTarget(text);
+                break;
+            case CDR_URL:
+                cdrUri(text);
+                break;
             default:
                 break;
         }
@@ -184,6 +192,9 @@ public final class GatewayConfig {
         }
         if (values.containsKey(GatewayOption.SIP_DIGEST_USER) && secrets.sipDigestPassword().isEmpty()) {
             throw new IllegalArgumentException("--sip-digest-user: " + Secrets.VOXGATE_SIP_DIGEST_PASSWORD + " is not set");
+        }
+        if (values.containsKey(GatewayOption.CDR_URL) && secrets.cdrSecret().isEmpty()) {
+            throw new IllegalArgumentException("--cdr-url: " + Secrets.VOXGATE_CDR_SECRET + " is not set (records are signed with it)");
         }
         if (!isLoopback(adminBind()) && secrets.adminToken().isEmpty()) {
             throw new IllegalArgumentException(GatewayOption.ADMIN_BIND.flag() + ": " + adminBind()
@@ -210,17 +221,24 @@ public final class GatewayConfig {
     }
 
     /**
-     * Checks what {@code run} needs beyond valid values: a public URL, and a Twilio auth token unless signature
-     * checks are explicitly disabled.
+     * Checks what {@code run} needs beyond valid values: at least one edge, and each configured edge complete. The
+     * Twilio edge runs when {@code --public-url} is given and then needs {@code TWILIO_AUTH_TOKEN} (unless signature
+     * checks are explicitly disabled); the SIP edge runs when {@code --sip-port} is given. A SIP-only node needs no
+     * Twilio setting at all.
      *
      * @throws IllegalArgumentException naming the missing option or variable
      */
     public void requireRunnable() {
-        if (publicUrl().isEmpty()) {
-            throw new IllegalArgumentException(GatewayOption.PUBLIC_URL.flag()
-                + ": required for run (or set VOXGATE_PUBLIC_URL), e.g. https://voice.example.com");
+        if (publicUrl().isEmpty() && sipPort().isEmpty()) {
+            throw new IllegalArgumentException(GatewayOption.PUBLIC_URL.flag() + " or " + GatewayOption.SIP_PORT.flag()
+                + ": no edge configured; give --public-url https://HOST (Twilio, or VOXGATE_PUBLIC_URL) and/or --sip-port PORT (SIP)");
         }
-        if (secrets.twilioAuthToken().isEmpty() && !insecureNoSignature()) {
+        if (publicUrl().isEmpty() && secrets.twilioAuthToken().isPresent()) {
+            throw new IllegalArgumentException(GatewayOption.PUBLIC_URL.flag() + ": " + Secrets.TWILIO_AUTH_TOKEN
+                + " is set but the Twilio edge needs its public URL too, e.g. https://voice.example.com (or unset the token "
+                + "for a SIP-only node)");
+        }
+        if (publicUrl().isPresent() && secrets.twilioAuthToken().isEmpty() && !insecureNoSignature()) {
             throw new IllegalArgumentException(Secrets.TWILIO_AUTH_TOKEN
                 + " is not set: Twilio signatures cannot be checked. Set it, or pass --insecure-no-signature for a local experiment");
         }
@@ -523,6 +541,43 @@ public final class GatewayConfig {
     /** {@code --cdr-file}, when set. */
     public Optional<Path> cdrFile() {
         return Optional.ofNullable(text(GatewayOption.CDR_FILE)).map(Path::of);
+    }
+
+    /** {@code --cdr-url}, when set. */
+    public Optional<URI> cdrUrl() {
+        return Optional.ofNullable(text(GatewayOption.CDR_URL)).map(GatewayConfig::cdrUri);
+    }
+
+    private static URI cdrUri(final String text) {
+        try {
+            return CdrPoster.checkUrl(new URI(text));
+        } catch (final URISyntaxException ex) {
+            throw new IllegalArgumentException("--cdr-url: '" + text + "' is not a URL", ex);
+        }
+    }
+
+    /** {@code --hep-url}: the capture node's address, resolved once at startup, when set. */
+    public Optional<InetSocketAddress> hepUrl() {
+        return Optional.ofNullable(text(GatewayOption.HEP_URL)).map(GatewayConfig::hepTarget);
+    }
+
+    private static InetSocketAddress hepTarget(final String text) {
+        final URI uri;
+        try {
+            uri = new URI(text);
+        } catch (final URISyntaxException ex) {
+            throw new IllegalArgumentException("--hep-url: '" + text + "' is not a URL, e.g. udp://10.0.0.5:9060", ex);
+        }
+        if (!"udp".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 1
+            || uri.getRawPath() != null && !uri.getRawPath().isEmpty()) {
+            throw new IllegalArgumentException("--hep-url: '" + text + "' must be udp://HOST:PORT, e.g. udp://10.0.0.5:9060");
+        }
+        final String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
+        final InetSocketAddress target = new InetSocketAddress(host, uri.getPort());
+        if (target.isUnresolved()) {
+            throw new IllegalArgumentException("--hep-url: " + host + " does not resolve");
+        }
+        return target;
     }
 
     /** {@code --vapi-assistant-file}, when set. */

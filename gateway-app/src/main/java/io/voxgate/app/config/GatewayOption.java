@@ -117,6 +117,11 @@ public enum GatewayOption {
      */
     IO_TRANSPORT("io-transport", OptionKind.CHOICE, "auto", "event loop I/O: auto (epoll where available, else nio), "
         + "epoll, io_uring or nio; an unavailable choice is a config error", "auto", "epoll", "io_uring", "nio"),
+    /** Where each call detail record is also POSTed, HMAC-signed with VOXGATE_CDR_SECRET; off by default. */
+    CDR_URL("cdr-url", OptionKind.TEXT, null, "https URL each call detail record is POSTed to, signed with VOXGATE_CDR_SECRET "
+        + "(http only to loopback)"),
+    /** HEP3 capture node (Homer, heplify-server) every SIP message is mirrored to; off by default. */
+    HEP_URL("hep-url", OptionKind.TEXT, null, "udp://HOST:PORT of a HEP3 capture node (Homer) that gets a copy of every SIP message"),
     /** Log line format. */
     LOG_FORMAT("log-format", OptionKind.CHOICE, "text", "log format", "text", "json");
 

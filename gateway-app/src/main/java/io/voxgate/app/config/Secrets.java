@@ -1,6 +1,8 @@
 package io.voxgate.app.config;
 
 import java.security.SecureRandom;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -25,6 +27,11 @@ public final class Secrets {
     public static final String VOXGATE_SIP_DIGEST_PASSWORD = "VOXGATE_SIP_DIGEST_PASSWORD";
     /** Bearer token of the admin listener's calls API. */
     public static final String VOXGATE_ADMIN_TOKEN = "VOXGATE_ADMIN_TOKEN";
+    /** HMAC-SHA256 key that signs the call detail records POSTed to {@code --cdr-url}. */
+    public static final String VOXGATE_CDR_SECRET = "VOXGATE_CDR_SECRET";
+
+    /** Every variable this class reads, with what it is for: the launcher's help lists them. */
+    public static final Map<String, String> VARIABLES = variables();
 
     private final String twilioAuthToken;
     private final String vapiApiKey;
@@ -33,10 +40,12 @@ public final class Secrets {
     private final String vapiWebhookSecret;
     private final String sipDigestPassword;
     private final String adminToken;
+    private final String cdrSecret;
 
     private Secrets(final String twilioAuthToken, final String vapiApiKey, final String vapiAssistantId,
                     final byte[] tokenSecret, final String vapiWebhookSecret, final String sipDigestPassword,
-                    final String adminToken) {
+                    final String adminToken, final String cdrSecret) {
+        this.cdrSecret = cdrSecret;
         this.sipDigestPassword = sipDigestPassword;
         this.adminToken = adminToken;
         this.twilioAuthToken = twilioAuthToken;
@@ -58,14 +67,15 @@ public final class Secrets {
         }
         return new Secrets(nonBlank(env.get(TWILIO_AUTH_TOKEN)), nonBlank(env.get(VAPI_API_KEY)),
             nonBlank(env.get(VAPI_ASSISTANT_ID)), tokenSecret, nonBlank(env.get(VAPI_WEBHOOK_SECRET)),
-            nonBlank(env.get(VOXGATE_SIP_DIGEST_PASSWORD)), nonBlank(env.get(VOXGATE_ADMIN_TOKEN)));
+            nonBlank(env.get(VOXGATE_SIP_DIGEST_PASSWORD)), nonBlank(env.get(VOXGATE_ADMIN_TOKEN)),
+            nonBlank(env.get(VOXGATE_CDR_SECRET)));
     }
 
     /** Secrets for a self-contained run (demo, tests): the given Twilio token and a random token key. */
     public static Secrets forLocalRun(final String twilioAuthToken) {
         final byte[] tokenSecret = new byte[32];
         new SecureRandom().nextBytes(tokenSecret);
-        return new Secrets(twilioAuthToken, null, null, tokenSecret, null, null, null);
+        return new Secrets(twilioAuthToken, null, null, tokenSecret, null, null, null, null);
     }
 
     /** Twilio's auth token, when set. */
@@ -98,9 +108,27 @@ public final class Secrets {
         return Optional.ofNullable(adminToken);
     }
 
+    /** The CDR signing key, when set. */
+    public Optional<String> cdrSecret() {
+        return Optional.ofNullable(cdrSecret);
+    }
+
     /** Key for per-call media-stream tokens (a copy). */
     public byte[] tokenSecret() {
         return tokenSecret.clone();
+    }
+
+    private static Map<String, String> variables() {
+        final Map<String, String> out = new LinkedHashMap<>();
+        out.put(TWILIO_AUTH_TOKEN, "Twilio auth token: checks X-Twilio-Signature (required when the Twilio edge runs)");
+        out.put(VAPI_API_KEY, "Vapi private API key (--agent vapi)");
+        out.put(VAPI_ASSISTANT_ID, "saved Vapi assistant to call (--agent vapi, or --vapi-assistant-file)");
+        out.put(VAPI_WEBHOOK_SECRET, "credential Vapi presents on POST /webhook/vapi (see --vapi-webhook-auth)");
+        out.put(VOXGATE_TOKEN_SECRET, "key of the per-call media-stream tokens (random per process when unset)");
+        out.put(VOXGATE_SIP_DIGEST_PASSWORD, "password of --sip-digest-user");
+        out.put(VOXGATE_ADMIN_TOKEN, "bearer token of the admin calls API (required for a non-loopback --admin-bind)");
+        out.put(VOXGATE_CDR_SECRET, "HMAC-SHA256 key signing the records POSTed to --cdr-url");
+        return Collections.unmodifiableMap(out);
     }
 
     private static String nonBlank(final String value) {
@@ -112,7 +140,8 @@ public final class Secrets {
         return "Secrets[" + TWILIO_AUTH_TOKEN + "=" + presence(twilioAuthToken) + ", " + VAPI_API_KEY + "="
             + presence(vapiApiKey) + ", " + VAPI_ASSISTANT_ID + "=" + presence(vapiAssistantId) + ", "
             + VAPI_WEBHOOK_SECRET + "=" + presence(vapiWebhookSecret) + ", " + VOXGATE_SIP_DIGEST_PASSWORD + "="
-            + presence(sipDigestPassword) + ", " + VOXGATE_ADMIN_TOKEN + "=" + presence(adminToken) + "]";
+            + presence(sipDigestPassword) + ", " + VOXGATE_ADMIN_TOKEN + "=" + presence(adminToken) + ", " + VOXGATE_CDR_SECRET
+            + "=" + presence(cdrSecret) + "]";
     }
 
     private static String presence(final String value) {

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.NettyRuntime;
 import io.voxgate.app.admin.BearerToken;
 import io.voxgate.app.admin.CallsApi;
+import io.voxgate.app.cdr.CdrPoster;
 import io.voxgate.app.cdr.CdrWriter;
 import io.voxgate.app.config.GatewayConfig;
 import io.voxgate.app.config.Secrets;
@@ -26,6 +27,7 @@ import io.voxgate.core.call.CallSessionConfig;
 import io.voxgate.core.tick.LoopTickers;
 import io.voxgate.sip.SipEdge;
 import io.voxgate.sip.SipEdgeConfig;
+import io.voxgate.sip.hep.HepSender;
 import io.voxgate.sip.rtp.RtpTotals;
 import io.voxgate.websocket.http.EventLoopTransport;
 import io.voxgate.sip.sdp.CodecPreferences;
@@ -93,6 +95,7 @@ public final class Gateway implements AutoCloseable {
     private final HttpEdgeServer http;
     private final HttpEdgeServer admin;
     private final SipEdge sip;
+    private final HepSender hep;
     private final CdrWriter cdr;
 
     private Gateway(final GatewayConfig config, final String publicUrl, final Secrets secrets) {
@@ -133,14 +136,6 @@ public final class Gateway implements AutoCloseable {
             .withOutboundLeadMs(config.outboundLeadMs())
             .withBargeInVad(config.bargeInVad() && !"echo".equals(config.agent()))
             .withBargeInConfirmMs(config.bargeInConfirmMs());
-        final TwilioEdgeConfig twilioConfig = TwilioEdgeConfig.builder()
-            .publicUrl(publicUrl)
-            .authToken(secrets.twilioAuthToken().orElse(null))
-            .signatureValidation(!config.insecureNoSignature())
-            .trustForwardedHeaders(config.trustedProxies().any())
-            .streamAuthentication(StreamAuthentication.parse(config.streamAuth()))
-            .callTokenSecret(secrets.tokenSecret())
-            .build();
         final CallOpener opener = new CallOpener(registry, agents, sessions, SystemNanoClock.INSTANCE);
         final EventLoopTransport transport = config.ioTransport();
         LOG.info("I/O transport: {}", transport.label());
@@ -148,7 +143,15 @@ public final class Gateway implements AutoCloseable {
         this.acceptLoop = transport.newGroup(1, "voxgate-accept");
         // One loop per core: the media path never blocks, and fewer loops serve more calls per wake-up.
         this.mediaLoops = transport.newGroup(NettyRuntime.availableProcessors(), "voxgate-media");
-        this.twilio = new TwilioEdge(twilioConfig, opener, tickers);
+        // No public URL, no Twilio edge: a SIP-only node serves health and the Vapi webhook on its HTTP port.
+        this.twilio = publicUrl == null ? null : new TwilioEdge(TwilioEdgeConfig.builder()
+            .publicUrl(publicUrl)
+            .authToken(secrets.twilioAuthToken().orElse(null))
+            .signatureValidation(!config.insecureNoSignature())
+            .trustForwardedHeaders(config.trustedProxies().any())
+            .streamAuthentication(StreamAuthentication.parse(config.streamAuth()))
+            .callTokenSecret(secrets.tokenSecret())
+            .build(), opener, tickers);
         // Without a configured credential nothing can authenticate, so every webhook request is refused (401).
         final VapiWebhookEndpoint webhook = secrets.vapiWebhookSecret().map(secret -> new VapiWebhookEndpoint(
             VapiWebhookConfig.of(config.vapiWebhookAuth(), secret),
@@ -166,7 +169,7 @@ public final class Gateway implements AutoCloseable {
             .route("/healthz", Gateway::health, HttpMethod.GET)
             .route("/readyz", this::publicReadiness, HttpMethod.GET)
             .route(VapiWebhookEndpoint.PATH, (ctx, req) -> vapiWebhook(webhook, ctx, req), HttpMethod.POST);
-        this.http = twilio.register(server).build();
+        this.http = (twilio == null ? server : twilio.register(server)).build();
         // Its own single loop: a scrape, a calls API request (or a flood of them) never runs on a loop that carries calls.
         final CallsApi calls = new CallsApi(registry, new BearerToken(secrets.adminToken().orElse(null)), config.agent(),
             SystemNanoClock.INSTANCE::nanoTime, System::currentTimeMillis);
@@ -183,18 +186,20 @@ public final class Gateway implements AutoCloseable {
         metrics.counter("voxgate_admin_hangups_requested", "Calls hung up through the calls API", calls::hangUpsRequested);
         metrics.counter("voxgate_admin_hangups_refused_busy", "Calls API hang-ups refused: the call's command ring was full",
             calls::hangUpsRefusedRingFull);
-        metrics.counter("voxgate_twilio_dtmf_out_refused", "Agent DTMF for Twilio calls, which cannot carry it (dropped)",
-            twilio.stats()::dtmfDigitsOutRefused);
         metrics.counter("voxgate_calls_failed", "calls ended because a command or a media tick threw in them (a bug)",
             registry::callsFailed);
         metrics.counter("voxgate_media_ticks_failed", "media ticks that threw; each ended its call only", tickers::memberFailures);
-        metrics.counter("voxgate_twilio_streams_refused_not_admitted",
-            "Media streams refused: CallSid not admitted by this node's webhook, or already streamed",
-            () -> twilio.stats().upgradesRejectedNotAdmitted() + twilio.stats().streamsRejectedNotAdmitted());
-        metrics.counter("voxgate_twilio_webhooks_repeated", "Voice webhooks for a live call, answered with its recorded TwiML",
-            twilio.stats()::webhooksRepeated);
-        metrics.counter("voxgate_twilio_webhooks_refused_record_full", "Voice webhooks refused: record of admitted calls full",
-            twilio.stats()::webhooksRefusedRecordFull);
+        if (twilio != null) {
+            metrics.counter("voxgate_twilio_dtmf_out_refused", "Agent DTMF for Twilio calls, which cannot carry it (dropped)",
+                twilio.stats()::dtmfDigitsOutRefused);
+            metrics.counter("voxgate_twilio_streams_refused_not_admitted",
+                "Media streams refused: CallSid not admitted by this node's webhook, or already streamed",
+                () -> twilio.stats().upgradesRejectedNotAdmitted() + twilio.stats().streamsRejectedNotAdmitted());
+            metrics.counter("voxgate_twilio_webhooks_repeated", "Voice webhooks for a live call, answered with its recorded TwiML",
+                twilio.stats()::webhooksRepeated);
+            metrics.counter("voxgate_twilio_webhooks_refused_record_full", "Voice webhooks refused: record of admitted calls full",
+                twilio.stats()::webhooksRefusedRecordFull);
+        }
         metrics.counter("voxgate_http_requests_not_found", "HTTP requests for unknown paths", http::requestsNotFound);
         metrics.counter("voxgate_websocket_upgrades_refused", "WebSocket upgrades refused", http::webSocketRefusals);
         metrics.counter("voxgate_http_requests_timed_out", "HTTP requests not complete within --request-timeout (408)",
@@ -228,16 +233,39 @@ public final class Gateway implements AutoCloseable {
             if (config.sipTlsCert().isPresent() && config.sipTlsKey().isPresent()) {
                 sipConfig.tls(config.sipTlsCert().get(), config.sipTlsKey().get());
             }
+            this.hep = config.hepUrl().map(target -> new HepSender(target, HepSender.DEFAULT_CAPTURE_ID)).orElse(null);
+            if (hep != null) {
+                sipConfig.messageMirror(hep);
+                metrics.counter("voxgate_hep_packets_sent", "SIP messages mirrored to --hep-url", hep::packetsSent);
+                metrics.counter("voxgate_hep_packets_dropped", "SIP messages not mirrored: the HEP sender fell behind (ring full)",
+                    hep::packetsDropped);
+                metrics.counter("voxgate_hep_packets_oversize", "SIP messages not mirrored: larger than one HEP datagram",
+                    hep::packetsOversize);
+                metrics.counter("voxgate_hep_send_errors", "HEP packets lost to a failed send", hep::sendErrors);
+            }
             this.sip = new SipEdge(sipConfig.build(), opener, tickers, mediaLoops);
             metrics.counter("voxgate_sip_calls_refused_no_ports", "SIP calls refused for want of RTP ports", sip::callsRefusedNoPorts);
             registerRtpCounters(metrics, sip.rtpTotals());
             metrics.sipSignaling(sip.signalingCounters());
         } else {
             this.sip = null;
+            this.hep = null;
         }
-        this.cdr = config.cdrFile().map(CdrWriter::new).orElse(null);
+        final CdrPoster cdrPoster = config.cdrUrl().map(url -> new CdrPoster(url,
+            secrets.cdrSecret().orElseThrow().getBytes(StandardCharsets.UTF_8), () -> System.currentTimeMillis() / 1_000L))
+            .orElse(null);
+        this.cdr = config.cdrFile().isPresent() || cdrPoster != null
+            ? new CdrWriter(config.cdrFile().orElse(null), cdrPoster, config.agent()) : null;
+        if (cdrPoster != null) {
+            metrics.counter("voxgate_cdr_posts_sent", "Call detail records accepted (2xx) by --cdr-url", cdrPoster::recordsPosted);
+            metrics.counter("voxgate_cdr_posts_dropped", "Call detail records not POSTed: the poster fell behind (queue full)",
+                cdrPoster::recordsDropped);
+            metrics.counter("voxgate_cdr_posts_failed", "Call detail records whose POST failed (no answer, non-2xx)",
+                cdrPoster::postsFailed);
+        }
         if (cdr != null) {
-            metrics.counter("voxgate_cdr_records_written", "Call detail records appended to --cdr-file", cdr::recordsWritten);
+            metrics.counter("voxgate_cdr_records_written", "Call detail records formatted (and appended to --cdr-file)",
+                cdr::recordsWritten);
             metrics.counter("voxgate_cdr_records_dropped", "Call detail records dropped: the writer fell behind", cdr::recordsDropped);
             metrics.counter("voxgate_cdr_write_errors", "Call detail records lost to a failed write", cdr::writeErrors);
         }
@@ -276,7 +304,8 @@ public final class Gateway implements AutoCloseable {
     /**
      * Builds and starts a node from {@code config}.
      *
-     * @param publicUrl the public URL Twilio signs over (the configured one, or the demo's loopback URL)
+     * @param publicUrl the public URL Twilio signs over (the configured one, or the demo's loopback URL); {@code null}
+     *                  starts no Twilio edge (a SIP-only node)
      * @throws IllegalStateException naming the listener when one cannot start (e.g. its port is in use)
      */
     public static Gateway start(final GatewayConfig config, final String publicUrl, final Secrets secrets) {
@@ -299,6 +328,9 @@ public final class Gateway implements AutoCloseable {
         try {
             gateway.admin.start();
             gateway.http.start();
+            if (gateway.hep != null) {
+                gateway.hep.start();
+            }
             if (gateway.sip != null) {
                 gateway.sip.start();
             }
@@ -308,11 +340,12 @@ public final class Gateway implements AutoCloseable {
         }
         gateway.sweeper.scheduleAtFixedRate(() -> gateway.registry.expire(SystemNanoClock.INSTANCE.nanoTime()),
             SWEEP_INTERVAL_MS, SWEEP_INTERVAL_MS, TimeUnit.MILLISECONDS);
-        LOG.info("Voxgate listening: http {}:{}, admin {}:{}{}, agent {} ({}), max calls {}", config.bindAddress(),
-            gateway.http.port(), config.adminBind(), gateway.admin.port(),
+        LOG.info("Voxgate listening: http {}:{}{}, admin {}:{}{}, agent {} ({}), max calls {}", config.bindAddress(),
+            gateway.http.port(), gateway.twilio == null ? " (no Twilio edge)" : " (Twilio edge)", config.adminBind(),
+            gateway.admin.port(),
             gateway.sip == null ? "" : ", sip port " + config.sipPort().getAsInt(), config.agent(), config.agentFormat(),
             config.maxCalls());
-        if (config.insecureNoSignature()) {
+        if (config.insecureNoSignature() && gateway.twilio != null) {
             LOG.warn("Twilio signature checks are DISABLED (--insecure-no-signature): anyone can place calls through this "
                 + "gateway. Use this only for local experiments.");
         }
@@ -460,6 +493,9 @@ public final class Gateway implements AutoCloseable {
         scraper.shutdownNow();
         if (sip != null) {
             sip.close();
+        }
+        if (hep != null) {
+            hep.close();
         }
         http.close();
         admin.close();

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.concurrent.TimeUnit;
 import org.agrona.DirectBuffer;
@@ -54,10 +55,16 @@ class CdrWriterTest {
 
     /** A call of {@code frames} 20 ms frames through a registry whose end observer is {@code writer}. */
     private void endCall(final CdrWriter writer, final String callId, final int frames) {
+        endCall(writer, "twilio", callId, Map.of(), frames, session -> { });
+    }
+
+    /** As above on {@code edge}, with the call's metadata, and {@code beforeEnd} run on its session just before it ends. */
+    private void endCall(final CdrWriter writer, final String edge, final String callId, final Map<String, String> metadata,
+                         final int frames, final Consumer<CallSession> beforeEnd) {
         final CallRegistry registry = new CallRegistry(10, writer::onCallEnded);
         final CallSession session = new CallOpener(registry, call -> new EchoAgent(AudioFormat.MULAW_8K),
-            CallSessionConfig.defaults().withBargeInVad(false), () -> now).forEdge("twilio", UnaryOperator.identity())
-            .open(callId, Map.of(), AudioFormat.MULAW_8K, leg, Runnable::run, now).session();
+            CallSessionConfig.defaults().withBargeInVad(false), () -> now).forEdge(edge, UnaryOperator.identity())
+            .open(callId, metadata, AudioFormat.MULAW_8K, leg, Runnable::run, now).session();
         session.start(now);
         final UnsafeBuffer frame = new UnsafeBuffer(new byte[160]);
         for (int i = 0; i < frames; i++) {
@@ -65,6 +72,7 @@ class CdrWriterTest {
             session.onCallerAudio(frame, 0, 160, now);
             session.onTick(now);
         }
+        beforeEnd.accept(session);
         session.end("caller hung up \"now\"", now);
     }
 
@@ -120,6 +128,55 @@ class CdrWriterTest {
             assertEquals(1, lines.size());
             assertTrue(lines.get(0).contains("\"callId\":\"CA2\""), lines.get(0));
             assertEquals(1, Files.readAllLines(rotated).size());
+        }
+    }
+
+    @Test
+    void shouldWriteEveryFieldOfATwilioCallWithTheUnknownMediaFiguresAsNull() throws Exception {
+        final Path file = dir.resolve("cdr.jsonl");
+        try (CdrWriter writer = new CdrWriter(file, null, "echo")) {
+            endCall(writer, "twilio", "CA1", Map.of("From", "+14155550123", "To", "+14155550100"), 50, session -> { });
+
+            final JsonNode cdr = new ObjectMapper().readTree(awaitLines(file, 1).get(0));
+
+            for (final String field : List.of("callId", "edge", "from", "to", "agent", "startedAt", "answeredAt", "endedAt",
+                "durationMs", "endReason", "endedBy", "codec", "framesIn", "framesOut", "framesLost", "lateDrops", "concealed",
+                "jitterMs", "rttMs", "mos", "agentConnectMs", "agentFirstAudioP50Ms", "agentFirstAudioMaxMs", "agentTurns",
+                "bargeIns", "dtmfIn", "dtmfOut")) {
+                assertTrue(cdr.has(field), field + " in " + cdr);
+            }
+            assertEquals("+14155550123", cdr.get("from").asText());
+            assertEquals("+14155550100", cdr.get("to").asText());
+            assertEquals("echo", cdr.get("agent").asText());
+            assertEquals("mulaw/8000", cdr.get("codec").asText());
+            assertEquals("caller", cdr.get("endedBy").asText(), cdr.toString());
+            assertTrue(cdr.get("jitterMs").isNull() && cdr.get("rttMs").isNull() && cdr.get("mos").isNull(),
+                "a Twilio call has no RTP of its own to measure: " + cdr);
+            assertTrue(cdr.get("agentFirstAudioP50Ms").isNull(), "no caller turn ended: " + cdr);
+            assertEquals(0, cdr.get("agentTurns").asLong());
+        }
+    }
+
+    @Test
+    void shouldWriteTheCallersMediaFiguresAndTheirEModelMos() throws Exception {
+        final Path file = dir.resolve("cdr.jsonl");
+        try (CdrWriter writer = new CdrWriter(file, null, "parrot")) {
+            // 1,000 frames expected, 20 never arrived and 10 too late: 3 % loss; jitter 4.5 ms, buffer 60 ms, no RTCP.
+            endCall(writer, "sip", "call@host", Map.of(), 10, session -> session.stats().callerMedia()
+                .publish(1_000, 20, 10, 30, 4_500, -1, 60_000));
+
+            final JsonNode cdr = new ObjectMapper().readTree(awaitLines(file, 1).get(0));
+
+            assertEquals("sip", cdr.get("edge").asText());
+            assertEquals(20, cdr.get("framesLost").asLong());
+            assertEquals(10, cdr.get("lateDrops").asLong());
+            assertEquals(30, cdr.get("concealed").asLong());
+            assertEquals(4.5, cdr.get("jitterMs").asDouble());
+            assertTrue(cdr.get("rttMs").isNull(), cdr.toString());
+            // G.711 without Appendix I concealment at 3 % loss and 80 ms (60 ms buffer + one frame): G.107 by hand.
+            final double r = 93.2 - 0.024 * 80 - 95.0 * 3 / (3 + 4.3);
+            assertEquals(1 + 0.035 * r + r * (r - 60) * (100 - r) * 7e-6, cdr.get("mos").asDouble(), 0.006, cdr.toString());
+            assertEquals(2.69, cdr.get("mos").asDouble(), 0.006, "two decimals");
         }
     }
 }

@@ -10,6 +10,7 @@ import io.voxgate.core.audio.AudioFormat;
 import io.voxgate.sip.sdp.SrtpPolicy;
 import io.voxgate.websocket.http.EventLoopTransport;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -265,5 +266,48 @@ class GatewayConfigTest {
             env("TWILIO_AUTH_TOKEN", "sekrit-token-123", "VAPI_API_KEY", "sekrit-key-456"));
         assertFalse(config.toString().contains("sekrit"), config.toString());
         assertTrue(config.toString().contains("TWILIO_AUTH_TOKEN=set"), config.toString());
+    }
+
+    @Test
+    void shouldTakeAHepUrlOfUdpHostAndPortIpv4OrIpv6() {
+        assertEquals(new InetSocketAddress("127.0.0.1", 9060),
+            GatewayConfig.load(flags(GatewayOption.HEP_URL, "udp://127.0.0.1:9060"), null, env()).hepUrl().orElseThrow());
+        assertEquals(new InetSocketAddress("::1", 9060),
+            GatewayConfig.load(flags(GatewayOption.HEP_URL, "udp://[::1]:9060"), null, env()).hepUrl().orElseThrow());
+    }
+
+    @Test
+    void shouldRejectAHepUrlThatIsNotUdpWithAPort() {
+        assertTrue(rejected(flags(GatewayOption.HEP_URL, "tcp://127.0.0.1:9060")).getMessage().startsWith("--hep-url: "));
+        assertTrue(rejected(flags(GatewayOption.HEP_URL, "udp://127.0.0.1")).getMessage().contains("udp://HOST:PORT"));
+    }
+
+    @Test
+    void shouldRefuseACdrUrlWithoutItsSigningSecret() {
+        final IllegalArgumentException ex = rejected(flags(GatewayOption.CDR_URL, "https://cdr.example.com/records"));
+        assertTrue(ex.getMessage().startsWith("--cdr-url: ") && ex.getMessage().contains("VOXGATE_CDR_SECRET"), ex.getMessage());
+        assertEquals("https://cdr.example.com/records", GatewayConfig.load(flags(GatewayOption.CDR_URL,
+            "https://cdr.example.com/records"), null, env("VOXGATE_CDR_SECRET", "s")).cdrUrl().orElseThrow().toString());
+    }
+
+    @Test
+    void shouldRefuseAPlainHttpCdrUrlOffLoopback() {
+        assertTrue(rejected(flags(GatewayOption.CDR_URL, "http://cdr.example.com/records")).getMessage().contains("https"));
+    }
+
+    @Test
+    void shouldRunSipOnlyWithoutAnyTwilioSetting() {
+        final GatewayConfig config = GatewayConfig.load(flags(GatewayOption.SIP_PORT, "5060"), null, env());
+
+        config.requireRunnable();
+
+        assertTrue(config.publicUrl().isEmpty(), "no public URL: no Twilio edge");
+    }
+
+    @Test
+    void shouldRefuseToRunWithNoEdgeConfigured() {
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            GatewayConfig.load(flags(), null, env())::requireRunnable);
+        assertTrue(ex.getMessage().startsWith("--public-url or --sip-port: no edge configured"), ex.getMessage());
     }
 }

@@ -77,6 +77,8 @@ public final class CallSession implements AgentListener {
      * arrives every 20 ms, so a shorter gap between ticks is not silence.
      */
     private static final long TICK_RESUME_MIN_NS = 60_000_000L;
+    /** No caller turn is waiting for the agent's answer. */
+    private static final long NO_TURN = Long.MIN_VALUE;
 
     private enum BargeInSource { AGENT, VAD, COMMAND }
 
@@ -111,6 +113,9 @@ public final class CallSession implements AgentListener {
     private long pauseOnsetNs;
     private long pausedAtNs;
     private long callerSoundUntilNs;
+    /** When the caller's last utterance ended, until the agent's first audio after it; {@link #NO_TURN} otherwise. */
+    private long callerTurnEndedNs = NO_TURN;
+    private final long callerVadHangoverNs;
     private String hangUpAfterPlayout;
     private String endReason;
 
@@ -163,6 +168,7 @@ public final class CallSession implements AgentListener {
         this.liveness = new CallLiveness(call.callId(), call.edge(), nowNs, config.maxCallDurationSeconds() * 1_000_000_000L,
             config.idleTimeoutSeconds() * 1_000_000_000L, proxy, stats);
         this.callerVad = new VadTapStage(callerFormat, config.vadConfig());
+        this.callerVadHangoverNs = config.vadConfig().hangoverMs() * 1_000_000L;
         this.inbound = AudioPipeline.create(callerFormat, agentFormat, this::handToAgent);
         this.outbound = AudioPipeline.create(agentFormat, callerFormat, queue::offer);
         this.releaseFrame = new UnsafeBuffer(new byte[queue.frameBytes()]);
@@ -195,7 +201,10 @@ public final class CallSession implements AgentListener {
         stats.bytesFromCaller += length;
         liveness.callerAudioAt(nowNs);
         final VadState vad = callerVad.onAudio(audio, offset, length);
-        if (vad == VadState.ONSET) {
+        if (vad == VadState.OFFSET) {
+            callerTurnEndedNs = nowNs - callerVadHangoverNs;
+        } else if (vad == VadState.ONSET) {
+            callerTurnEndedNs = NO_TURN;
             stats.vadOnsets++;
             if (config.bargeInVad() && state == CallState.ACTIVE) {
                 onCallerOnset(nowNs);
@@ -343,6 +352,10 @@ public final class CallSession implements AgentListener {
         }
         stats.framesFromAgent++;
         stats.bytesFromAgent += length;
+        if (callerTurnEndedNs != NO_TURN) {
+            stats.recordAgentFirstAudio(nowNs - callerTurnEndedNs);
+            callerTurnEndedNs = NO_TURN;
+        }
         turnInterrupted = false;
         outbound.onAudio(audio, offset, length, nowNs);
         releaseDue(nowNs);

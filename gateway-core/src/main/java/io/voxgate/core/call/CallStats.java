@@ -34,6 +34,7 @@ public final class CallStats {
     private final String edge;
     private final IntCountsHistogram inboundLatencyUs = new IntCountsHistogram(MAX_RECORDED_US, CALL_HISTOGRAM_DIGITS);
     private final IntCountsHistogram outboundLatencyUs = new IntCountsHistogram(MAX_RECORDED_US, CALL_HISTOGRAM_DIGITS);
+    private final IntCountsHistogram agentFirstAudioUs = new IntCountsHistogram(MAX_RECORDED_US, CALL_HISTOGRAM_DIGITS);
     private CallLatencyRecorders.Recorders threadLatency;
 
     long framesFromCaller;
@@ -105,6 +106,10 @@ public final class CallStats {
         threadLatency().recordOutbound(us);
     }
 
+    void recordAgentFirstAudio(final long latencyNs) {
+        agentFirstAudioUs.recordValue(clampUs(latencyNs));
+    }
+
     void recordBargeInReaction(final long reactionNs) {
         threadLatency().recordBargeInReaction(clampUs(reactionNs));
     }
@@ -150,6 +155,15 @@ public final class CallStats {
      */
     public AbstractHistogram outboundLatencyUs() {
         return outboundLatencyUs;
+    }
+
+    /**
+     * This call's agent response time per caller turn: from the end of the caller's utterance (the VAD's offset less
+     * its hangover) to the first agent audio after it; a turn the caller resumes before the agent answers is not
+     * counted. One significant digit; read it on the call's thread.
+     */
+    public AbstractHistogram agentFirstAudioUs() {
+        return agentFirstAudioUs;
     }
 
     /** Times the agent's turn paused on a VAD onset over it (a suspected barge-in). */

@@ -221,6 +221,41 @@ class CallSessionTest {
     }
 
     @Test
+    void shouldRecordTheAgentsFirstAudioAfterEachCallerTurnFromTheEndOfTheUtterance() {
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);
+        final CallSession session = session(agent, CallSessionConfig.defaults());
+        session.start(nowNs);
+        speak(session, quiet(500));
+        speak(session, Signals.voiced(8_000, 600, 140, 9_000));
+        final long utteranceEndNs = nowNs;
+        // The VAD's hangover (300 ms) runs out inside this silence; the agent answers 700 ms after the words ended.
+        speak(session, quiet(700));
+
+        agent.listener.onAgentAudio(agentBurst(1_600), 0, 1_600, nowNs);
+        agent.listener.onAgentAudio(agentBurst(1_600), 0, 1_600, nowNs + 20 * MS);
+
+        assertEquals(1, session.stats().agentFirstAudioUs().getTotalCount(), "one turn, one value: the first audio only");
+        final long recordedMs = session.stats().agentFirstAudioUs().getMaxValue() / 1_000;
+        assertTrue(Math.abs(recordedMs - (nowNs - utteranceEndNs) / MS) <= 60,
+            "measured from the end of the words, not from the VAD's offset: " + recordedMs + " ms");
+    }
+
+    @Test
+    void shouldNotCountATurnTheCallerResumedBeforeTheAgentAnswered() {
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);
+        final CallSession session = session(agent, CallSessionConfig.defaults());
+        session.start(nowNs);
+        speak(session, quiet(500));
+        speak(session, Signals.voiced(8_000, 600, 140, 9_000));
+        speak(session, quiet(500));
+        speak(session, Signals.voiced(8_000, 600, 140, 9_000));
+
+        agent.listener.onAgentAudio(agentBurst(1_600), 0, 1_600, nowNs);
+
+        assertEquals(0, session.stats().agentFirstAudioUs().getTotalCount(), "the caller is still talking: no turn ended");
+    }
+
+    @Test
     void shouldNotBargeInOnACough() {
         final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);
         final CallSession session = session(agent, CallSessionConfig.defaults());

@@ -12,6 +12,7 @@ import io.voxgate.core.codec.FrameEncoder;
 import io.voxgate.core.codec.G711Transcoder;
 import io.voxgate.core.codec.Pcm16LittleEndian;
 import io.voxgate.core.jitter.JitterBufferConfig;
+import io.voxgate.core.jitter.JitterBufferStats;
 import io.voxgate.core.tick.LoopTicker;
 import io.voxgate.core.tick.PlayoutTickClock;
 import io.voxgate.core.tick.TickMember;
@@ -414,6 +415,23 @@ public final class SipCall implements CallerLeg, TickMember, CallCommandHandler<
         rtpShare.publish(inbound.playout().jitter().stats(), inbound.receive().packetsInvalid(), send.packetsSent(),
             clock.ticksSkipped());
         rtpShare.publishSrtp(inbound.srtp(), rtpOut.packetsRefused() + rtcpOut.packetsRefused());
+        publishCallerMedia();
+    }
+
+    /**
+     * The caller's media as the call record reads it: frames whose packets never arrived (those that came too late
+     * are counted apart), late drops, concealment, RFC 3550 jitter, the round trip from the peer's RTCP reports (-1
+     * while it sent none) and the jitter buffer's delay.
+     */
+    private void publishCallerMedia() {
+        if (session == null) {
+            return;
+        }
+        final JitterBufferStats jitter = inbound.playout().jitter().stats();
+        final long neverArrived = Math.max(0, jitter.framesLost() - jitter.packetsLate());
+        session.stats().callerMedia().publish(jitter.packetsAccepted() + neverArrived, neverArrived, jitter.packetsLate(),
+            jitter.framesConcealed(), jitter.interarrivalJitterNs() / 1_000, rtcpReporter == null ? -1 : rtcpReporter.roundTripUs(),
+            jitter.currentDelayNs() / 1_000);
     }
 
     private void sendRtcp(final int length) {
@@ -441,7 +459,7 @@ public final class SipCall implements CallerLeg, TickMember, CallCommandHandler<
         if (rtcpReporter != null && !ended && inbound.receive().acceptsRtcpFrom(sender, media.remoteRtcp())) {
             final int plain = inbound.srtp().onRtcpPort(buffer, offset, length);
             if (plain >= 0) {
-                rtcpReporter.onRtcp(buffer, offset, plain, nowNs);
+                rtcpReporter.onRtcp(buffer, offset, plain, nowNs, System.currentTimeMillis());
             }
         }
     }
@@ -532,6 +550,10 @@ public final class SipCall implements CallerLeg, TickMember, CallCommandHandler<
         }
         if (rtcpReporter != null && rtcp.isActive()) {
             sendRtcp(rtcpReporter.writeBye(rtcpScratch, 0));
+        }
+        if (inbound != null) {
+            // Before the session ends: its end is what reports the call, media figures included.
+            publishCallerMedia();
         }
         if (endSession && session != null) {
             session.end(reason, nowNs);

@@ -34,6 +34,7 @@ public final class RtcpReporter {
     private long packetsReceived;
     private long packetsMalformed;
     private long byesReceived;
+    private long roundTripUs = -1;
 
     /**
      * Reporter for one local source.
@@ -118,6 +119,16 @@ public final class RtcpReporter {
 
     /** Reads one received compound packet; remembers the peer's last SR for LSR/DLSR. Malformed input is counted. */
     public void onRtcp(final DirectBuffer buffer, final int offset, final int length, final long nowNs) {
+        onRtcp(buffer, offset, length, nowNs, -1);
+    }
+
+    /**
+     * As above, and with the arrival's wall-clock time, measures the round trip from a report block about our source
+     * (RFC 3550 6.4.1: arrival less LSR less DLSR, all in the middle 32 bits of NTP time).
+     *
+     * @param unixTimeMs the arrival's wall-clock time, or -1 to leave the round trip alone
+     */
+    public void onRtcp(final DirectBuffer buffer, final int offset, final int length, final long nowNs, final long unixTimeMs) {
         if (!RtcpPackets.isValidCompound(buffer, offset, length)) {
             packetsMalformed++;
             return;
@@ -128,6 +139,13 @@ public final class RtcpReporter {
         while (at < end) {
             final int pt = buffer.getByte(at + 1) & 0xFF;
             final int packetLength = ((buffer.getShort(at + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF) + 1) * 4;
+            if (unixTimeMs >= 0 && (pt == RtcpPackets.PT_SR || pt == RtcpPackets.PT_RR)) {
+                final int blocksAt = at + 8 + (pt == RtcpPackets.PT_SR ? RtcpPackets.SENDER_INFO_LENGTH : 0);
+                final int blocks = buffer.getByte(at) & 0x1F;
+                for (int i = 0; i < blocks && blocksAt + (i + 1) * RtcpPackets.REPORT_BLOCK_LENGTH <= at + packetLength; i++) {
+                    roundTrip(buffer, blocksAt + i * RtcpPackets.REPORT_BLOCK_LENGTH, unixTimeMs);
+                }
+            }
             if (pt == RtcpPackets.PT_SR && packetLength >= 8 + RtcpPackets.SENDER_INFO_LENGTH) {
                 // LSR is the middle 32 bits of the SR's NTP timestamp (RFC 3550 §6.4.1).
                 lastSrMiddle = buffer.getInt(at + 10, ByteOrder.BIG_ENDIAN) & 0xFFFF_FFFFL;
@@ -138,6 +156,25 @@ public final class RtcpReporter {
             }
             at += packetLength;
         }
+    }
+
+    private void roundTrip(final DirectBuffer buffer, final int block, final long unixTimeMs) {
+        final long lsr = buffer.getInt(block + 16, ByteOrder.BIG_ENDIAN) & 0xFFFF_FFFFL;
+        if (buffer.getInt(block, ByteOrder.BIG_ENDIAN) != ssrc || lsr == 0) {
+            return;
+        }
+        final long dlsr = buffer.getInt(block + 20, ByteOrder.BIG_ENDIAN) & 0xFFFF_FFFFL;
+        final long arrival = RtcpPackets.ntpTimestamp(unixTimeMs) >>> 16 & 0xFFFF_FFFFL;
+        final long units = arrival - lsr - dlsr & 0xFFFF_FFFFL;
+        // Beyond a minute is a wrapped difference (clock step, forged block), not a round trip.
+        if (units < 60L * 65_536L) {
+            roundTripUs = units * 1_000_000L / 65_536L;
+        }
+    }
+
+    /** The last round-trip time measured from the peer's reports, microseconds, or -1 while none was. */
+    public long roundTripUs() {
+        return roundTripUs;
     }
 
     private void writeReportBlock(final MutableDirectBuffer buffer, final int offset, final long nowNs) {

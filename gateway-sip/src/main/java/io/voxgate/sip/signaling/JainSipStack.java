@@ -1,6 +1,7 @@
 package io.voxgate.sip.signaling;
 
 import java.text.ParseException;
+import java.time.Clock;
 import java.util.Properties;
 import java.util.TooManyListenersException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -66,10 +67,15 @@ final class JainSipStack {
             addresses = factory.createAddressFactory();
             SourceGate.register(name, gate);
             ReloadableKeyManager.register(name, tlsKeys);
+            if (config.mirror != SipMessageMirror.NONE) {
+                SipMessageCapture.register(name, new SipMessageCapture(config.mirror, Clock.systemUTC(),
+                    SipMessageCapture.wildcardStandIn(config.externalAddress)));
+            }
             stack = factory.createSipStack(properties());
         } catch (final PeerUnavailableException ex) {
             SourceGate.unregister(name);
             ReloadableKeyManager.unregister(name);
+            SipMessageCapture.unregister(name);
             throw new IllegalStateException("cannot create the jain-sip stack: " + ex.getMessage(), ex);
         }
         try {
@@ -160,6 +166,7 @@ final class JainSipStack {
         }
         SourceGate.unregister(name);
         ReloadableKeyManager.unregister(name);
+        SipMessageCapture.unregister(name);
     }
 
     /** The TLS listener's certificate, replaceable while the stack runs. */

@@ -25,6 +25,7 @@ public final class SignalingConfig {
     final int retryAfterSeconds;
     final int threadPoolSize;
     final SignalingPolicy policy;
+    final SipMessageMirror mirror;
 
     /**
      * Signalling settings.
@@ -59,6 +60,17 @@ public final class SignalingConfig {
                            final SourceAllowList allowList, final String digestRealm, final String digestUser,
                            final String digestPassword, final long answerDelayMs, final int retryAfterSeconds,
                            final int threadPoolSize, final SignalingPolicy policy) {
+        this(bindAddress, sipPort, transports, tlsPort, tlsKeyStore, tlsKeyStorePassword, externalAddress, allowList, digestRealm,
+            digestUser, digestPassword, answerDelayMs, retryAfterSeconds, threadPoolSize, policy, SipMessageMirror.NONE);
+    }
+
+    /** As above, with every message the stack sends or receives copied to {@code mirror} (HEP capture). */
+    public SignalingConfig(final String bindAddress, final int sipPort, final List<String> transports, final int tlsPort,
+                           final Path tlsKeyStore, final char[] tlsKeyStorePassword, final String externalAddress,
+                           final SourceAllowList allowList, final String digestRealm, final String digestUser,
+                           final String digestPassword, final long answerDelayMs, final int retryAfterSeconds,
+                           final int threadPoolSize, final SignalingPolicy policy, final SipMessageMirror mirror) {
+        this.mirror = mirror;
         this.bindAddress = bindAddress;
         this.sipPort = sipPort;
         this.transports = List.copyOf(transports);

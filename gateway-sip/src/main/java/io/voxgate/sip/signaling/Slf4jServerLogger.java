@@ -1,6 +1,7 @@
 package io.voxgate.sip.signaling;
 
 import gov.nist.core.ServerLogger;
+import gov.nist.javax.sip.SipStackImpl;
 import gov.nist.javax.sip.message.SIPMessage;
 import java.util.Properties;
 import javax.sip.SipStack;
@@ -9,13 +10,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Routes jain-sip's message trace to slf4j at TRACE (logger {@code io.voxgate.sip.signaling.messages}),
- * first line only: full messages carry Authorization headers, which must never reach logs.
+ * first line only: full messages carry Authorization headers, which must never reach logs. When the stack mirrors
+ * its messages (HEP), each one is also handed to the stack's {@link SipMessageCapture}.
  *
  * <p>jain-sip instantiates it by class name (stack property {@code gov.nist.javax.sip.SERVER_LOGGER}).
  * Threading: safe on any thread.
  */
 public final class Slf4jServerLogger implements ServerLogger {
     private static final Logger LOG = LoggerFactory.getLogger("io.voxgate.sip.signaling.messages");
+
+    private volatile SipMessageCapture capture;
 
     /** Created by jain-sip. */
     public Slf4jServerLogger() {
@@ -44,7 +48,11 @@ public final class Slf4jServerLogger implements ServerLogger {
         trace(message, from, to, sender);
     }
 
-    private static void trace(final SIPMessage message, final String from, final String to, final boolean sender) {
+    private void trace(final SIPMessage message, final String from, final String to, final boolean sender) {
+        final SipMessageCapture c = capture;
+        if (c != null) {
+            c.capture(message, from, to);
+        }
         if (LOG.isTraceEnabled()) {
             LOG.trace("{} {} -> {}: {} (Call-ID {})", sender ? "sent" : "received", from, to, message.getFirstLine().trim(),
                 message.getCallId() == null ? "-" : message.getCallId().getCallId());
@@ -63,6 +71,6 @@ public final class Slf4jServerLogger implements ServerLogger {
 
     @Override
     public void setSipStack(final SipStack sipStack) {
-        // Not needed for tracing.
+        capture = SipMessageCapture.forStack(((SipStackImpl) sipStack).getStackName());
     }
 }

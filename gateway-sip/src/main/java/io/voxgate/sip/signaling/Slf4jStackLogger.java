@@ -11,11 +11,18 @@ import org.slf4j.LoggerFactory;
  * never needs log4j and its verbosity is set like every other logger. Its debug output may quote whole messages, so SDES
  * keys ({@code a=crypto ... inline:}) are redacted from every line.
  *
+ * <p>jain-sip hands each message to its server logger ({@link Slf4jServerLogger}) only while this logger says
+ * {@code TRACE_MESSAGES} is enabled, a level jain-sip shares with INFO. So while the stack mirrors its messages
+ * (HEP capture, {@link SipMessageCapture}) that level is reported enabled whatever slf4j's level is; the stack's INFO
+ * lines still go through slf4j's level check and are dropped there, at the price of building them.
+ *
  * <p>jain-sip instantiates it by class name (stack property {@code gov.nist.javax.sip.STACK_LOGGER}) through
- * its public no-argument constructor. Threading: stateless apart from the slf4j logger; safe on any thread.
+ * its public no-argument constructor. Threading: set up by jain-sip before use; then read-only and safe on any thread.
  */
 public final class Slf4jStackLogger implements StackLogger {
     private static final Logger LOG = LoggerFactory.getLogger("io.voxgate.sip.signaling.jainsip");
+
+    private volatile boolean capturing;
 
     /** Created by jain-sip. */
     public Slf4jStackLogger() {
@@ -74,6 +81,9 @@ public final class Slf4jStackLogger implements StackLogger {
 
     @Override
     public boolean isLoggingEnabled(final int logLevel) {
+        if (logLevel == TRACE_MESSAGES && capturing) {
+            return true;
+        }
         if (logLevel >= TRACE_TRACE) {
             return LOG.isTraceEnabled();
         }
@@ -121,7 +131,9 @@ public final class Slf4jStackLogger implements StackLogger {
 
     @Override
     public void setStackProperties(final Properties stackProperties) {
-        // Configuration comes from slf4j, not from stack properties.
+        // Verbosity comes from slf4j; the stack name says only whether this stack's messages are captured.
+        final String stackName = stackProperties.getProperty("javax.sip.STACK_NAME");
+        capturing = stackName != null && SipMessageCapture.forStack(stackName) != null;
     }
 
     @Override

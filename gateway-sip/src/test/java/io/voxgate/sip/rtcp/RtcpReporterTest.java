@@ -66,6 +66,38 @@ class RtcpReporterTest {
     }
 
     @Test
+    void shouldMeasureTheRoundTripFromAReportBlockAboutOurSource() {
+        final RtcpReporter reporter = new RtcpReporter(0x11, "gw@test", reception, 42, 0);
+        final long sentAtMs = 1_764_950_400_000L;
+        reporter.writeReport(buf, 0, SEC, sentAtMs, 50, 8000, 12345);
+        final long ourSrMiddle = buf.getLong(8, ByteOrder.BIG_ENDIAN) >>> 16 & 0xFFFF_FFFFL;
+        // The peer held our SR 500 ms before reporting (DLSR), and its report arrived 620 ms after we sent the SR.
+        final UnsafeBuffer rr = new UnsafeBuffer(new byte[32]);
+        RtcpPackets.writeHeader(rr, 0, 1, RtcpPackets.PT_RR, 32);
+        rr.putInt(4, 0x22, ByteOrder.BIG_ENDIAN);
+        rr.putInt(8, 0x11, ByteOrder.BIG_ENDIAN);
+        rr.putInt(8 + 16, (int) ourSrMiddle, ByteOrder.BIG_ENDIAN);
+        rr.putInt(8 + 20, 32_768, ByteOrder.BIG_ENDIAN);
+
+        reporter.onRtcp(rr, 0, 32, 2 * SEC, sentAtMs + 620);
+
+        assertEquals(120_000, reporter.roundTripUs(), 100, "620 ms less the 500 ms the peer held it");
+    }
+
+    @Test
+    void shouldLeaveTheRoundTripUnknownForABlockAboutAnotherSource() {
+        final RtcpReporter reporter = new RtcpReporter(0x11, "gw@test", reception, 42, 0);
+        final UnsafeBuffer rr = new UnsafeBuffer(new byte[32]);
+        RtcpPackets.writeHeader(rr, 0, 1, RtcpPackets.PT_RR, 32);
+        rr.putInt(8, 0x99, ByteOrder.BIG_ENDIAN);
+        rr.putInt(8 + 16, 0x1234_5678, ByteOrder.BIG_ENDIAN);
+
+        reporter.onRtcp(rr, 0, 32, SEC, 1_764_950_400_000L);
+
+        assertEquals(-1, reporter.roundTripUs());
+    }
+
+    @Test
     void shouldEndWithAByeOnTeardown() {
         final RtcpReporter reporter = new RtcpReporter(0x11, "gw@test", reception, 42, 0);
         final int length = reporter.writeBye(buf, 0);
