@@ -1,5 +1,6 @@
 package io.voxgate.core.agent;
 
+import io.voxgate.core.transfer.TransferRequest;
 import org.agrona.DirectBuffer;
 
 /**
@@ -27,6 +28,15 @@ public interface AgentListener {
      * (Twilio Media Streams).
      */
     void onAgentDigits(String digits, long nowNs);
+
+    /**
+     * The agent asks for the caller to be transferred as {@code request} says (the adapter built it with
+     * {@link TransferRequest#of}, which checks the target, and answers the agent itself when that fails). The outcome
+     * comes back through {@link VoiceAgent#onTransferUpdate}. The default ignores it (a listener that only records
+     * audio).
+     */
+    default void onAgentTransferRequest(final TransferRequest request, final long nowNs) {
+    }
 
     /** Something the agent said about the conversation (transcript, model output, status); off the media path. */
     void onAgentEvent(AgentEvent event);

@@ -1,5 +1,6 @@
 package io.voxgate.core.call;
 
+import io.voxgate.core.transfer.TransferCounters;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,6 +38,7 @@ public final class CallRegistry {
     private final ConcurrentHashMap<CallKey, CallLiveness> calls;
     private final AtomicInteger active = new AtomicInteger();
     private final CallLatencyRecorders latency = new CallLatencyRecorders();
+    private final TransferCounters transfers = new TransferCounters();
     private volatile boolean draining;
     private volatile long drainDeadlineNs = Long.MAX_VALUE;
 
@@ -135,6 +137,11 @@ public final class CallRegistry {
             return true;
         }
         return false;
+    }
+
+    /** Transfers of every call on this node, started and per outcome (for the metrics). */
+    public TransferCounters transfers() {
+        return transfers;
     }
 
     /** Gateway-added latency of every call on this node, per edge, recorded per call thread (for the metrics). */

@@ -11,6 +11,8 @@ import io.voxgate.core.pipeline.AudioSink;
 import io.voxgate.core.pipeline.PacedOutboundQueue;
 import io.voxgate.core.pipeline.PreConnectBuffer;
 import io.voxgate.core.pipeline.VadTapStage;
+import io.voxgate.core.transfer.TransferRequest;
+import io.voxgate.core.transfer.TransferState;
 import io.voxgate.core.vad.VadState;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.NanoClock;
@@ -24,6 +26,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  *                        \-> VAD tap (barge-in)
  * outbound: agent bytes  -> [decode -> resample -> encode] -> paced outbound queue -> CallerLeg.sendToCaller
  * digits  : caller DTMF -> agent.onCallerDigit;  agent DTMF (onAgentDigits) -> checked -> CallerLeg.sendDigits
+ * transfer: TRANSFER command or onAgentTransferRequest -> CallerLeg.startTransfer -> onTransferProgress (edge)
+ *           -> agent.onTransferUpdate; SUCCEEDED ends the call
  * </pre>
  *
  * <h2>How an edge drives it</h2>
@@ -113,6 +117,8 @@ public final class CallSession implements AgentListener {
     private long callerSoundUntilNs;
     private String hangUpAfterPlayout;
     private String endReason;
+    private TransferRequest transfer;
+    private TransferState transferState;
 
     /**
      * Builds a call at setup, allocating everything it will need; nothing is sent anywhere yet. Only the
@@ -401,6 +407,77 @@ public final class CallSession implements AgentListener {
         }
     }
 
+    @Override
+    public void onAgentTransferRequest(final TransferRequest request, final long nowNs) {
+        transfer(request, nowNs);
+    }
+
+    /**
+     * The caller's edge reports how transfer {@code transferId} goes (see {@link CallerLeg#startTransfer}): the state
+     * moves forward only, reports for another transfer or after the final state are ignored, and every change is
+     * told to the agent. {@link TransferState#SUCCEEDED} ends the call ({@link EndedBy#TRANSFER}) and hangs up the
+     * leg; any other final state keeps the call with its agent.
+     *
+     * @param detail why, in a few safe words (a status line, a deadline)
+     */
+    public void onTransferProgress(final String transferId, final TransferState next, final String detail,
+                                   final long nowNs) {
+        if (transfer == null || !transfer.id().equals(transferId) || transferState.isFinal() || state == CallState.ENDED
+            || !next.isFinal() && next.ordinal() <= transferState.ordinal()) {
+            return;
+        }
+        moveTransfer(next, detail, nowNs);
+        if (next == TransferState.SUCCEEDED) {
+            finish("transferred", nowNs, true, EndedBy.TRANSFER);
+        }
+    }
+
+    /** Hands {@code request} to the leg unless the call cannot take it now: one transfer at a time, while connected. */
+    private void transfer(final TransferRequest request, final long nowNs) {
+        stats.transfersRequested++;
+        registry.transfers().countRequested();
+        if (transferState != null && !transferState.isFinal()) {
+            stats.transfersRefusedBusy++;
+            registry.transfers().countEnded(TransferState.NOT_POSSIBLE);
+            tellAgent(request, TransferState.NOT_POSSIBLE, "another transfer is under way", nowNs);
+            return;
+        }
+        transfer = request;
+        transferState = TransferState.REQUESTED;
+        stats.transfer = request;
+        stats.transferStartedNs = nowNs;
+        stats.transferAcceptedNs = -1;
+        stats.transferEndedNs = -1;
+        stats.transferDetail = "";
+        stats.transferState = TransferState.REQUESTED;
+        tellAgent(request, TransferState.REQUESTED, "", nowNs);
+        if (state != CallState.ACTIVE && state != CallState.CONNECTING_AGENT) {
+            moveTransfer(TransferState.NOT_POSSIBLE, "the call is not connected", nowNs);
+        } else if (!leg.startTransfer(request, nowNs)) {
+            moveTransfer(TransferState.NOT_POSSIBLE, "the caller's edge cannot transfer this call", nowNs);
+        }
+    }
+
+    private void moveTransfer(final TransferState next, final String detail, final long nowNs) {
+        transferState = next;
+        stats.transferDetail = detail == null ? "" : detail;
+        stats.transferState = next;
+        if (next == TransferState.ACCEPTED) {
+            stats.transferAcceptedNs = nowNs;
+        }
+        if (next.isFinal()) {
+            stats.transferEndedNs = nowNs;
+            registry.transfers().countEnded(next);
+        }
+        tellAgent(transfer, next, stats.transferDetail, nowNs);
+    }
+
+    private void tellAgent(final TransferRequest request, final TransferState next, final String detail, final long nowNs) {
+        if (!agentClosed) {
+            agent.onTransferUpdate(request, next, detail, nowNs);
+        }
+    }
+
     CallLiveness liveness() {
         return liveness;
     }
@@ -417,6 +494,9 @@ public final class CallSession implements AgentListener {
                 break;
             case CALLER_HUNG_UP:
                 finish(command.reason(), nowNs, false, EndedBy.CALLER);
+                break;
+            case TRANSFER:
+                transfer(command.transfer(), nowNs);
                 break;
             default:
                 bargeIn(nowNs, BargeInSource.COMMAND);
@@ -545,6 +625,13 @@ public final class CallSession implements AgentListener {
         }
         finishing = true;
         paused = false;
+        if (transferState != null && !transferState.isFinal()) {
+            transferState = TransferState.CALL_ENDED;
+            stats.transferState = TransferState.CALL_ENDED;
+            stats.transferDetail = reason;
+            stats.transferEndedNs = nowNs;
+            registry.transfers().countEnded(TransferState.CALL_ENDED);
+        }
         endReason = reason;
         stats.endReason = reason;
         stats.endedBy = endedBy;

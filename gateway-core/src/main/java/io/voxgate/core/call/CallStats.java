@@ -2,6 +2,8 @@ package io.voxgate.core.call;
 
 import io.voxgate.core.pipeline.PacedOutboundQueue;
 import io.voxgate.core.pipeline.PreConnectBuffer;
+import io.voxgate.core.transfer.TransferRequest;
+import io.voxgate.core.transfer.TransferState;
 import org.HdrHistogram.AbstractHistogram;
 import org.HdrHistogram.IntCountsHistogram;
 
@@ -64,6 +66,15 @@ public final class CallStats {
     long bargeInPausedNs;
     long vadOnsets;
     long agentEvents;
+    long transfersRequested;
+    long transfersRefusedBusy;
+    /** The call's latest transfer (written once per transfer, read racily by the admin API), or null. */
+    volatile TransferRequest transfer;
+    volatile TransferState transferState;
+    volatile String transferDetail = "";
+    long transferStartedNs;
+    long transferAcceptedNs = -1;
+    long transferEndedNs = -1;
     long latenciesClamped;
     long agentConnectNs = -1;
     long startedNs;
@@ -305,6 +316,46 @@ public final class CallStats {
     /** Caller utterances the local VAD confirmed. */
     public long vadOnsets() {
         return vadOnsets;
+    }
+
+    /** Transfers asked for in this call (by an operator or the agent). */
+    public long transfersRequested() {
+        return transfersRequested;
+    }
+
+    /** Transfers refused because another was still under way. */
+    public long transfersRefusedBusy() {
+        return transfersRefusedBusy;
+    }
+
+    /** The call's latest transfer, or {@code null} when none was asked for. */
+    public TransferRequest transfer() {
+        return transfer;
+    }
+
+    /** Where the latest transfer stands, or {@code null} when none was asked for. */
+    public TransferState transferState() {
+        return transferState;
+    }
+
+    /** Why the latest transfer is where it is, in a few safe words (a status line, a deadline); empty at first. */
+    public String transferDetail() {
+        return transferDetail;
+    }
+
+    /** When the latest transfer was handed to the edge (the calls' time base). */
+    public long transferStartedNs() {
+        return transferStartedNs;
+    }
+
+    /** When the caller's side accepted the latest transfer, or -1. */
+    public long transferAcceptedNs() {
+        return transferAcceptedNs;
+    }
+
+    /** When the latest transfer reached its final state, or -1. */
+    public long transferEndedNs() {
+        return transferEndedNs;
     }
 
     /** Conversation events the agent reported. */

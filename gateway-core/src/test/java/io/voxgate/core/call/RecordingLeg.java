@@ -1,5 +1,6 @@
 package io.voxgate.core.call;
 
+import io.voxgate.core.transfer.TransferRequest;
 import org.agrona.DirectBuffer;
 
 /** A test caller leg that records what the session sends, in preallocated arrays. */
@@ -76,6 +77,18 @@ final class RecordingLeg implements CallerLeg {
             digits.append(requested);
         }
         return acceptDigits;
+    }
+
+    /** Transfers handed to the leg; null entries never. */
+    final java.util.List<TransferRequest> transfers = new java.util.ArrayList<>();
+    boolean acceptTransfers = true;
+
+    @Override
+    public boolean startTransfer(final TransferRequest request, final long nowNs) {
+        if (acceptTransfers) {
+            transfers.add(request);
+        }
+        return acceptTransfers;
     }
 
     @Override

@@ -67,6 +67,15 @@ final class ScriptedAgent implements VoiceAgent {
         digits.append(digit);
     }
 
+    /** Transfer states told to the agent, as {@code state:detail}. */
+    final java.util.List<String> transferUpdates = new java.util.ArrayList<>();
+
+    @Override
+    public void onTransferUpdate(final io.voxgate.core.transfer.TransferRequest request,
+                                 final io.voxgate.core.transfer.TransferState state, final String detail, final long nowNs) {
+        transferUpdates.add(state.label() + ":" + detail);
+    }
+
     @Override
     public void close(final String reason, final long nowNs) {
         closes++;
