@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  */
 final class SipResponses {
     /** Methods the gateway implements, for Allow headers and 405 responses. */
-    static final String ALLOWED_METHODS = "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE";
+    static final String ALLOWED_METHODS = "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, NOTIFY";
     private static final Logger LOG = LoggerFactory.getLogger(SipResponses.class);
 
     private final MessageFactory messages;
