@@ -17,6 +17,7 @@ import io.prometheus.metrics.model.snapshots.Quantile;
 import io.prometheus.metrics.model.snapshots.Quantiles;
 import io.voxgate.core.call.CallRegistry;
 import io.voxgate.core.call.CallStats;
+import io.voxgate.core.transfer.TransferState;
 import io.voxgate.sip.signaling.RejectReason;
 import io.voxgate.sip.signaling.SipCounters;
 import java.io.ByteArrayOutputStream;
@@ -114,6 +115,18 @@ public final class GatewayMetrics {
                 cb.call(registry.callsExpiredMaxDuration(), "max_duration");
                 cb.call(registry.callsExpiredIdle(), "idle");
                 cb.call(registry.callsEndedByDrain(), "drain");
+            }).register(prometheus);
+        CounterWithCallback.builder().name("voxgate_transfers_requested")
+            .help("Transfers asked for (operator or agent); those not yet counted in voxgate_transfers are under way")
+            .callback(cb -> cb.call(registry.transfers().requested())).register(prometheus);
+        CounterWithCallback.builder().name("voxgate_transfers").help("Transfers that ended, by outcome")
+            .labelNames("outcome")
+            .callback(cb -> {
+                for (final TransferState outcome : TransferState.values()) {
+                    if (outcome.isFinal()) {
+                        cb.call(registry.transfers().ended(outcome), outcome.label());
+                    }
+                }
             }).register(prometheus);
         perEdgeCounter("voxgate_calls_ended", "Calls that ended, by edge", t -> t.callsEnded);
         perEdgeCounter("voxgate_frames_from_caller", "Caller audio frames received, by edge", t -> t.framesFromCaller);

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.NettyRuntime;
 import io.voxgate.app.admin.BearerToken;
 import io.voxgate.app.admin.CallsApi;
+import io.voxgate.app.admin.TransferApi;
 import io.voxgate.app.cdr.CdrWriter;
 import io.voxgate.app.config.GatewayConfig;
 import io.voxgate.app.config.Secrets;
@@ -164,8 +165,10 @@ public final class Gateway implements AutoCloseable {
             .route(VapiWebhookEndpoint.PATH, (ctx, req) -> vapiWebhook(webhook, ctx, req), HttpMethod.POST);
         this.http = twilio.register(server).build();
         // Its own single loop: a scrape, a calls API request (or a flood of them) never runs on a loop that carries calls.
+        final TransferApi transfers = new TransferApi(registry);
         final CallsApi calls = new CallsApi(registry, new BearerToken(secrets.adminToken().orElse(null)), config.agent(),
-            SystemNanoClock.INSTANCE::nanoTime, System::currentTimeMillis);
+            SystemNanoClock.INSTANCE::nanoTime, System::currentTimeMillis)
+            .action(TransferApi.NAME, transfers, HttpMethod.POST);
         this.admin = calls.register(HttpEdgeServer.builder()
             .bindAddress(config.adminBind())
             .port(config.adminPort())
@@ -179,6 +182,11 @@ public final class Gateway implements AutoCloseable {
         metrics.counter("voxgate_admin_hangups_requested", "Calls hung up through the calls API", calls::hangUpsRequested);
         metrics.counter("voxgate_admin_hangups_refused_busy", "Calls API hang-ups refused: the call's command ring was full",
             calls::hangUpsRefusedRingFull);
+        metrics.counter("voxgate_admin_transfers_requested", "Transfers queued through the calls API", transfers::requested);
+        metrics.counter("voxgate_admin_transfers_refused_invalid",
+            "Calls API transfers refused: body, target or announcement unusable (400)", transfers::refusedInvalid);
+        metrics.counter("voxgate_admin_transfers_refused_busy",
+            "Calls API transfers refused: the call's command ring was full (503)", transfers::refusedRingFull);
         metrics.counter("voxgate_twilio_dtmf_out_refused", "Agent DTMF for Twilio calls, which cannot carry it (dropped)",
             twilio.stats()::dtmfDigitsOutRefused);
         metrics.counter("voxgate_calls_failed", "calls ended because a command or a media tick threw in them (a bug)",
