@@ -149,6 +149,7 @@ public final class GatewayConfig {
                 publicUri(text);
                 break;
             case VAPI_API_URL:
+            case TWILIO_API_URL:
                 httpUri(option, text);
                 break;
             case RTP_PORTS:
@@ -496,6 +497,11 @@ public final class GatewayConfig {
     /** {@code --media-timeout} in seconds. */
     public int mediaTimeoutSeconds() {
         return integer(GatewayOption.MEDIA_TIMEOUT);
+    }
+
+    /** {@code --twilio-api-url}. */
+    public URI twilioApiUrl() {
+        return httpUri(GatewayOption.TWILIO_API_URL, text(GatewayOption.TWILIO_API_URL));
     }
 
     /** {@code --vapi-api-url}. */

@@ -61,6 +61,9 @@ public enum GatewayOption {
     SIP_TLS_CA("sip-tls-ca", OptionKind.TEXT, null, "PEM file of CA certificates trusted for outgoing SIP TLS"),
     /** Seconds without RTP before a SIP call is ended; 30 s rides out hold music gaps yet frees dead calls. */
     MEDIA_TIMEOUT("media-timeout", OptionKind.INTEGER, "30", "seconds without RTP before BYE", 1, 3_600),
+    /** Twilio REST base URL for transfers (the Calls API); the SDK's own by default, a local stand-in in tests. */
+    TWILIO_API_URL("twilio-api-url", OptionKind.TEXT, "https://api.twilio.com",
+        "Twilio REST base URL for transfers (needs env TWILIO_ACCOUNT_SID)"),
     /** Vapi REST base URL. */
     VAPI_API_URL("vapi-api-url", OptionKind.TEXT, "https://api.vapi.ai", "Vapi REST base URL"),
     /** An inline assistant (Vapi's CreateAssistantDTO JSON) for calls, used when VAPI_ASSISTANT_ID is not set. */

@@ -33,6 +33,7 @@ import io.voxgate.sip.signaling.SignalingPolicy;
 import io.voxgate.websocket.http.HttpEdgeServer;
 import io.voxgate.websocket.http.HttpResponses;
 import io.voxgate.websocket.twilio.TwilioEdge;
+import io.voxgate.websocket.twilio.rest.TwilioCallUpdates;
 import io.voxgate.websocket.twilio.TwilioEdgeConfig;
 import io.voxgate.websocket.twilio.stream.StreamAuthentication;
 import io.voxgate.websocket.vapi.BargeInTarget;
@@ -89,6 +90,7 @@ public final class Gateway implements AutoCloseable {
     private final ExecutorService scraper;
     private final VapiAgentFactory vapi;
     private final TwilioEdge twilio;
+    private final TwilioCallUpdates twilioCalls;
     private final HttpEdgeServer http;
     private final HttpEdgeServer admin;
     private final SipEdge sip;
@@ -146,6 +148,11 @@ public final class Gateway implements AutoCloseable {
         // One loop per core: the media path never blocks, and fewer loops serve more calls per wake-up.
         this.mediaLoops = transport.newGroup(NettyRuntime.availableProcessors(), "voxgate-media");
         this.twilio = new TwilioEdge(twilioConfig, opener, tickers);
+        // Transfers of Twilio calls need the account as well as its token; without it they end as not possible.
+        this.twilioCalls = secrets.twilioAccountSid().isPresent() && secrets.twilioAuthToken().isPresent()
+            ? new TwilioCallUpdates(secrets.twilioAccountSid().get(), secrets.twilioAuthToken().get(), config.twilioApiUrl())
+            : null;
+        twilio.callUpdates(twilioCalls);
         // Without a configured credential nothing can authenticate, so every webhook request is refused (401).
         final VapiWebhookEndpoint webhook = secrets.vapiWebhookSecret().map(secret -> new VapiWebhookEndpoint(
             VapiWebhookConfig.of(config.vapiWebhookAuth(), secret),
@@ -187,6 +194,10 @@ public final class Gateway implements AutoCloseable {
             "Calls API transfers refused: body, target or announcement unusable (400)", transfers::refusedInvalid);
         metrics.counter("voxgate_admin_transfers_refused_busy",
             "Calls API transfers refused: the call's command ring was full (503)", transfers::refusedRingFull);
+        metrics.counter("voxgate_twilio_call_updates_sent", "Twilio calls updated with <Dial> TwiML through the REST API (transfers)",
+            () -> twilioCalls == null ? 0 : twilioCalls.updatesSent());
+        metrics.counter("voxgate_twilio_call_updates_failed", "Twilio call updates refused, unanswered or not sent (queue full)",
+            () -> twilioCalls == null ? 0 : twilioCalls.updatesFailed());
         metrics.counter("voxgate_twilio_dtmf_out_refused", "Agent DTMF for Twilio calls, which cannot carry it (dropped)",
             twilio.stats()::dtmfDigitsOutRefused);
         metrics.counter("voxgate_calls_failed", "calls ended because a command or a media tick threw in them (a bug)",
@@ -455,6 +466,9 @@ public final class Gateway implements AutoCloseable {
         admin.close();
         if (vapi != null) {
             vapi.close();
+        }
+        if (twilioCalls != null) {
+            twilioCalls.close();
         }
         if (cdr != null) {
             cdr.close();
