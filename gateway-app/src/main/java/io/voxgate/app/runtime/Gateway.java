@@ -115,6 +115,12 @@ public final class Gateway implements AutoCloseable {
             agents = vapi;
             metrics.counter("voxgate_vapi_agents_connected", "Vapi calls whose transport socket opened", vapiStats::agentsConnected);
             metrics.counter("voxgate_vapi_create_retries", "Vapi POST /call retries", vapiStats::createRetries);
+            metrics.counter("voxgate_vapi_transfers_requested", "Transfers the assistant asked for (transfer-update)",
+                vapiStats::transfersRequested);
+            metrics.counter("voxgate_vapi_transfers_refused_invalid", "Assistant transfers to a target that is no sip:/tel: URI",
+                vapiStats::transfersRefusedInvalid);
+            metrics.counter("voxgate_vapi_transfer_failures_told", "Failed transfers told to the assistant (system message)",
+                vapiStats::transferFailuresTold);
             metrics.counter("voxgate_vapi_creates_lost", "Vapi POST /call requests with no answer (timeout, connection lost), not repeated",
                 vapiStats::createsLost);
             metrics.counter("voxgate_vapi_api_connections_opened", "Connections opened to the Vapi API (TCP and TLS handshakes)",
