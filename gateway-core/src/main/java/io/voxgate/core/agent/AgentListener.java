@@ -43,4 +43,13 @@ public interface AgentListener {
 
     /** The agent ended the call or failed; {@code reason} is short and safe to log. */
     void onAgentClosed(String reason, long nowNs);
+
+    /**
+     * The agent's connection failed mid-call (socket dropped, its server failing, a timeout) without the agent
+     * hanging up: the call may replace the agent instead of ending. Like {@link #onAgentClosed}, no listener call of
+     * this agent follows it. The default treats it as a close.
+     */
+    default void onAgentLost(final String reason, final long nowNs) {
+        onAgentClosed(reason, nowNs);
+    }
 }

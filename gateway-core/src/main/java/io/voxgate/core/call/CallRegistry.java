@@ -39,6 +39,7 @@ public final class CallRegistry {
     private final AtomicInteger active = new AtomicInteger();
     private final CallLatencyRecorders latency = new CallLatencyRecorders();
     private final TransferCounters transfers = new TransferCounters();
+    private final AgentRecoveryCounters agentRecovery = new AgentRecoveryCounters();
     private volatile boolean draining;
     private volatile long drainDeadlineNs = Long.MAX_VALUE;
 
@@ -137,6 +138,11 @@ public final class CallRegistry {
             return true;
         }
         return false;
+    }
+
+    /** Agent connections lost mid-call on this node and what became of them (for the metrics). */
+    public AgentRecoveryCounters agentRecovery() {
+        return agentRecovery;
     }
 
     /** Transfers of every call on this node, started and per outcome (for the metrics). */

@@ -67,6 +67,11 @@ public final class CallStats {
     long vadOnsets;
     long agentEvents;
     long transfersRequested;
+    long agentLosses;
+    long agentReconnects;
+    long agentReconnectAttempts;
+    long lastReconnectToAudioNs = -1;
+    volatile String agentFallback;
     long transfersRefusedBusy;
     /** The call's latest transfer (written once per transfer, read racily by the admin API), or null. */
     volatile TransferRequest transfer;
@@ -316,6 +321,31 @@ public final class CallStats {
     /** Caller utterances the local VAD confirmed. */
     public long vadOnsets() {
         return vadOnsets;
+    }
+
+    /** Times the agent's connection failed mid-call. */
+    public long agentLosses() {
+        return agentLosses;
+    }
+
+    /** Times a new agent took over after a failure (reconnected within the window). */
+    public long agentReconnects() {
+        return agentReconnects;
+    }
+
+    /** New agents tried after failures, those that failed included. */
+    public long agentReconnectAttempts() {
+        return agentReconnectAttempts;
+    }
+
+    /** From the latest failure to the new agent's first audio, ns; -1 when none came. */
+    public long lastReconnectToAudioNs() {
+        return lastReconnectToAudioNs;
+    }
+
+    /** The fallback taken when reconnecting failed ({@code hangup}, {@code transfer}, {@code agent:NAME}), or null. */
+    public String agentFallback() {
+        return agentFallback;
     }
 
     /** Transfers asked for in this call (by an operator or the agent). */

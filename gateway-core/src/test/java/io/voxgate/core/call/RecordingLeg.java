@@ -1,6 +1,8 @@
 package io.voxgate.core.call;
 
 import io.voxgate.core.transfer.TransferRequest;
+import java.util.ArrayList;
+import java.util.List;
 import org.agrona.DirectBuffer;
 
 /** A test caller leg that records what the session sends, in preallocated arrays. */
@@ -79,8 +81,8 @@ final class RecordingLeg implements CallerLeg {
         return acceptDigits;
     }
 
-    /** Transfers handed to the leg; null entries never. */
-    final java.util.List<TransferRequest> transfers = new java.util.ArrayList<>();
+    /** Transfers handed to the leg, in order. */
+    final List<TransferRequest> transfers = new ArrayList<>();
     boolean acceptTransfers = true;
 
     @Override

@@ -4,6 +4,10 @@ import io.voxgate.core.agent.AgentCall;
 import io.voxgate.core.agent.AgentListener;
 import io.voxgate.core.agent.VoiceAgent;
 import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.core.transfer.TransferRequest;
+import io.voxgate.core.transfer.TransferState;
+import java.util.ArrayList;
+import java.util.List;
 import org.agrona.DirectBuffer;
 
 /**
@@ -68,11 +72,11 @@ final class ScriptedAgent implements VoiceAgent {
     }
 
     /** Transfer states told to the agent, as {@code state:detail}. */
-    final java.util.List<String> transferUpdates = new java.util.ArrayList<>();
+    final List<String> transferUpdates = new ArrayList<>();
 
     @Override
-    public void onTransferUpdate(final io.voxgate.core.transfer.TransferRequest request,
-                                 final io.voxgate.core.transfer.TransferState state, final String detail, final long nowNs) {
+    public void onTransferUpdate(final TransferRequest request, final TransferState state, final String detail,
+                                 final long nowNs) {
         transferUpdates.add(state.label() + ":" + detail);
     }
 
