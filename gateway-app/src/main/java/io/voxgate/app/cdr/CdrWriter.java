@@ -40,7 +40,9 @@ public final class CdrWriter implements CallReportListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CdrWriter.class);
     private static final int RECORD = 1;
     private static final int MAX_TEXT_BYTES = 256;
-    private static final int LONGS = 12;
+    private static final int LONGS = 13;
+    /** Texts per record: call id, edge, end reason, agent fallback, transfer outcome. */
+    private static final int TEXTS = 5;
 
     private final Path file;
     private final RingBuffer ring;
@@ -68,7 +70,10 @@ public final class CdrWriter implements CallReportListener, AutoCloseable {
         final byte[] id = text(callId);
         final byte[] edgeBytes = text(edge);
         final byte[] reason = text(stats.endReason() == null ? "" : stats.endReason());
-        final int length = LONGS * Long.BYTES + 3 * Integer.BYTES + id.length + edgeBytes.length + reason.length;
+        final byte[] fallback = text(stats.agentFallback() == null ? "" : stats.agentFallback());
+        final byte[] transfer = text(stats.transferState() == null ? "" : stats.transferState().label());
+        final int length = LONGS * Long.BYTES + TEXTS * Integer.BYTES + id.length + edgeBytes.length + reason.length
+            + fallback.length + transfer.length;
         final int index = ring.tryClaim(RECORD, length);
         if (index <= 0) {
             recordsDropped.incrementAndGet();
@@ -83,12 +88,13 @@ public final class CdrWriter implements CallReportListener, AutoCloseable {
                 + stats.framesDroppedAtEnd() + stats.framesDroppedOverflow(),
             stats.bargeIns(), stats.bargeInsFromVad(), stats.bargeInsFromAgent(), stats.digitsToAgent(), stats.digitsToCaller(),
             stats.agentConnectNs() < 0 ? -1 : stats.agentConnectNs() / 1_000_000L,
-            stats.inboundLatencyUs().getTotalCount() == 0 ? -1 : stats.inboundLatencyUs().getValueAtPercentile(99)};
+            stats.inboundLatencyUs().getTotalCount() == 0 ? -1 : stats.inboundLatencyUs().getValueAtPercentile(99),
+            stats.agentReconnects()};
         for (final long field : fields) {
             buffer.putLong(at, field);
             at += Long.BYTES;
         }
-        for (final byte[] t : new byte[][] {id, edgeBytes, reason}) {
+        for (final byte[] t : new byte[][] {id, edgeBytes, reason, fallback, transfer}) {
             buffer.putInt(at, t.length);
             buffer.putBytes(at + Integer.BYTES, t);
             at += Integer.BYTES + t.length;
@@ -156,8 +162,8 @@ public final class CdrWriter implements CallReportListener, AutoCloseable {
             f[i] = buffer.getLong(at);
             at += Long.BYTES;
         }
-        final String[] t = new String[3];
-        for (int i = 0; i < 3; i++) {
+        final String[] t = new String[TEXTS];
+        for (int i = 0; i < TEXTS; i++) {
             final int n = buffer.getInt(at);
             t[i] = buffer.getStringWithoutLengthUtf8(at + Integer.BYTES, n);
             at += Integer.BYTES + n;
@@ -180,7 +186,10 @@ public final class CdrWriter implements CallReportListener, AutoCloseable {
         number("dtmfIn", f[8]).append(',');
         number("dtmfOut", f[9]).append(',');
         number("agentConnectMs", f[10]).append(',');
-        number("gatewayLatencyInboundP99Us", f[11]);
+        number("gatewayLatencyInboundP99Us", f[11]).append(',');
+        number("agentReconnects", f[12]).append(',');
+        string("agentFallback", t[3]).append(',');
+        string("transfer", t[4]);
         line.append("}\n");
         try {
             if (out == null) {

@@ -1,6 +1,7 @@
 package io.voxgate.app.config;
 
 import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.core.transfer.TransferRequest;
 import io.voxgate.websocket.http.TrustedProxies;
 import java.io.IOException;
 import java.io.Reader;
@@ -167,6 +168,9 @@ public final class GatewayConfig {
             case SIP_REQUIRE_HEADER:
                 requiredHeaders(text);
                 break;
+            case AGENT_FALLBACK:
+                agentFallback(text);
+                break;
             default:
                 break;
         }
@@ -184,6 +188,9 @@ public final class GatewayConfig {
             throw new IllegalArgumentException(GatewayOption.ADMIN_BIND.flag() + ": " + adminBind()
                 + " is not a loopback address and " + Secrets.VOXGATE_ADMIN_TOKEN + " is not set: set the token, or bind "
                 + "the admin listener to 127.0.0.1 or ::1");
+        }
+        if (agentFallback()[1].startsWith("vapi:") && !"vapi".equals(agent())) {
+            throw new IllegalArgumentException(GatewayOption.AGENT_FALLBACK.flag() + ": agent:vapi:<assistantId> needs --agent vapi");
         }
         for (final GatewayOption file : new GatewayOption[] {GatewayOption.SIP_TLS_CERT, GatewayOption.SIP_TLS_KEY,
             GatewayOption.SIP_TLS_CA, GatewayOption.VAPI_ASSISTANT_FILE}) {
@@ -557,6 +564,43 @@ public final class GatewayConfig {
     /** {@code --barge-in-confirm-ms}. */
     public int bargeInConfirmMs() {
         return integer(GatewayOption.BARGE_IN_CONFIRM_MS);
+    }
+
+    /** {@code --agent-reconnect-ms}. */
+    public int agentReconnectMs() {
+        return integer(GatewayOption.AGENT_RECONNECT_MS);
+    }
+
+    /**
+     * {@code --agent-fallback} as {@code [kind, argument]}: {@code hangup} (no argument), {@code transfer} and its URI,
+     * or {@code agent} and {@code echo}, {@code parrot} or {@code vapi:<assistantId>}.
+     */
+    public String[] agentFallback() {
+        return agentFallback(text(GatewayOption.AGENT_FALLBACK));
+    }
+
+    private static String[] agentFallback(final String text) {
+        if ("hangup".equals(text)) {
+            return new String[] {"hangup", ""};
+        }
+        if (text.startsWith("transfer:")) {
+            final String target = text.substring("transfer:".length());
+            try {
+                TransferRequest.of(target, null, TransferRequest.Origin.OPERATOR);
+            } catch (final IllegalArgumentException ex) {
+                throw new IllegalArgumentException(GatewayOption.AGENT_FALLBACK.flag() + ": transfer target: "
+                    + ex.getMessage().replace("\"to\"", "the target"));
+            }
+            return new String[] {"transfer", target};
+        }
+        if (text.startsWith("agent:")) {
+            final String agent = text.substring("agent:".length());
+            if ("echo".equals(agent) || "parrot".equals(agent) || agent.matches("vapi:[A-Za-z0-9_-]{1,64}")) {
+                return new String[] {"agent", agent};
+            }
+        }
+        throw new IllegalArgumentException(GatewayOption.AGENT_FALLBACK.flag()
+            + " must be hangup, transfer:<sip:|tel: URI> or agent:echo|parrot|vapi:<assistantId>");
     }
 
     /** {@code --log-format}: text or json. */

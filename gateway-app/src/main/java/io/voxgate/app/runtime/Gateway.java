@@ -19,6 +19,7 @@ import io.voxgate.app.metrics.CallReportListener;
 import io.voxgate.app.metrics.GatewayMetrics;
 import io.voxgate.core.agent.EmbeddedAgents;
 import io.voxgate.core.agent.VoiceAgentFactory;
+import io.voxgate.core.call.AgentRecovery;
 import io.voxgate.core.call.CallCommand;
 import io.voxgate.core.call.CallCommandProxy;
 import io.voxgate.core.call.CallOpener;
@@ -91,6 +92,7 @@ public final class Gateway implements AutoCloseable {
     private final VapiAgentFactory vapi;
     private final TwilioEdge twilio;
     private final TwilioCallUpdates twilioCalls;
+    private final VapiAgentFactory vapiFallback;
     private final HttpEdgeServer http;
     private final HttpEdgeServer admin;
     private final SipEdge sip;
@@ -113,6 +115,12 @@ public final class Gateway implements AutoCloseable {
             config.vapiDtmfMessage().ifPresent(vapiConfig::dtmfMessage);
             vapi = new VapiAgentFactory(vapiConfig.build(), vapiStats, vapiRecords);
             agents = vapi;
+            final String fallbackAgent = config.agentFallback()[1];
+            // A second assistant for calls whose first one could not be reconnected: same account, same counters.
+            vapiFallback = fallbackAgent.startsWith("vapi:")
+                ? new VapiAgentFactory(vapiConfig.assistantId(fallbackAgent.substring("vapi:".length())).build(), vapiStats,
+                    vapiRecords)
+                : null;
             metrics.counter("voxgate_vapi_agents_connected", "Vapi calls whose transport socket opened", vapiStats::agentsConnected);
             metrics.counter("voxgate_vapi_create_retries", "Vapi POST /call retries", vapiStats::createRetries);
             metrics.counter("voxgate_vapi_transfers_requested", "Transfers the assistant asked for (transfer-update)",
@@ -133,6 +141,7 @@ public final class Gateway implements AutoCloseable {
                 vapiStats::orphanCallsEnded);
         } else {
             vapi = null;
+            vapiFallback = null;
             agents = EmbeddedAgents.factory(config.agent(), config.agentFormat());
         }
         // The echo agent returns the caller's own voice: local VAD would take every new utterance for a barge-in.
@@ -148,7 +157,22 @@ public final class Gateway implements AutoCloseable {
             .streamAuthentication(StreamAuthentication.parse(config.streamAuth()))
             .callTokenSecret(secrets.tokenSecret())
             .build();
-        final CallOpener opener = new CallOpener(registry, agents, sessions, SystemNanoClock.INSTANCE);
+        final CallOpener opener = new CallOpener(registry, agents, sessions, SystemNanoClock.INSTANCE)
+            .withRecovery(agentRecovery(config));
+        metrics.counter("voxgate_agent_connections_lost", "Agent connections that failed mid-call (not a hang-up)",
+            registry.agentRecovery()::lost);
+        metrics.counter("voxgate_agent_reconnects", "Calls whose agent came back within --agent-reconnect-ms",
+            registry.agentRecovery()::reconnected);
+        metrics.counter("voxgate_agent_reconnects_failed", "Calls whose agent did not come back within --agent-reconnect-ms",
+            registry.agentRecovery()::reconnectsFailed);
+        metrics.counter("voxgate_agent_fallback_hangups", "Calls hung up after a failed reconnect (--agent-fallback hangup)",
+            () -> registry.agentRecovery().fallbacks(AgentRecovery.Fallback.HANGUP));
+        metrics.counter("voxgate_agent_fallback_transfers", "Calls transferred after a failed reconnect (--agent-fallback transfer:)",
+            () -> registry.agentRecovery().fallbacks(AgentRecovery.Fallback.TRANSFER));
+        metrics.counter("voxgate_agent_fallback_agents", "Fallback agents tried after a failed reconnect (--agent-fallback agent:)",
+            () -> registry.agentRecovery().fallbacks(AgentRecovery.Fallback.AGENT));
+        metrics.counter("voxgate_agent_fallback_agents_connected", "Fallback agents that connected",
+            registry.agentRecovery()::fallbackAgentsConnected);
         final EventLoopTransport transport = EventLoopTransport.detect();
         this.acceptLoop = transport.newGroup(1, "voxgate-accept");
         // One loop per core: the media path never blocks, and fewer loops serve more calls per wake-up.
@@ -461,6 +485,21 @@ public final class Gateway implements AutoCloseable {
         close();
     }
 
+    /** {@code --agent-reconnect-ms} and {@code --agent-fallback} as the calls' recovery policy. */
+    private AgentRecovery agentRecovery(final GatewayConfig settings) {
+        final AgentRecovery reconnect = AgentRecovery.reconnect(settings.agentReconnectMs());
+        final String[] fallback = settings.agentFallback();
+        switch (fallback[0]) {
+            case "transfer":
+                return reconnect.thenTransfer(fallback[1]);
+            case "agent":
+                return reconnect.thenAgent(fallback[1], vapiFallback != null ? vapiFallback
+                    : EmbeddedAgents.factory(fallback[1], settings.agentFormat()));
+            default:
+                return reconnect;
+        }
+    }
+
     @Override
     public void close() {
         sweeper.shutdownNow();
@@ -472,6 +511,9 @@ public final class Gateway implements AutoCloseable {
         admin.close();
         if (vapi != null) {
             vapi.close();
+        }
+        if (vapiFallback != null) {
+            vapiFallback.close();
         }
         if (twilioCalls != null) {
             twilioCalls.close();

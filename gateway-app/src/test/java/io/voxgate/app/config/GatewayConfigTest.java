@@ -1,5 +1,6 @@
 package io.voxgate.app.config;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -233,5 +234,22 @@ class GatewayConfigTest {
             env("TWILIO_AUTH_TOKEN", "sekrit-token-123", "VAPI_API_KEY", "sekrit-key-456"));
         assertFalse(config.toString().contains("sekrit"), config.toString());
         assertTrue(config.toString().contains("TWILIO_AUTH_TOKEN=set"), config.toString());
+    }
+
+    @Test
+    void shouldReadEachAgentFallback() {
+        assertArrayEquals(new String[] {"hangup", ""}, GatewayConfig.load(flags(), null, env()).agentFallback());
+        assertArrayEquals(new String[] {"transfer", "tel:+14155550111"},
+            GatewayConfig.load(flags(GatewayOption.AGENT_FALLBACK, "transfer:tel:+14155550111"), null, env()).agentFallback());
+        assertArrayEquals(new String[] {"agent", "parrot"},
+            GatewayConfig.load(flags(GatewayOption.AGENT_FALLBACK, "agent:parrot"), null, env()).agentFallback());
+        assertEquals(6_000, GatewayConfig.load(flags(), null, env()).agentReconnectMs());
+    }
+
+    @Test
+    void shouldRefuseAnUnusableAgentFallback() {
+        assertTrue(rejected(flags(GatewayOption.AGENT_FALLBACK, "voicemail")).getMessage().contains("--agent-fallback"));
+        assertTrue(rejected(flags(GatewayOption.AGENT_FALLBACK, "transfer:http://x")).getMessage().contains("--agent-fallback"));
+        assertTrue(rejected(flags(GatewayOption.AGENT_FALLBACK, "agent:vapi:asst-2")).getMessage().contains("--agent vapi"));
     }
 }

@@ -19,6 +19,7 @@ import io.voxgate.core.agent.AgentCall;
 import io.voxgate.core.agent.AgentListener;
 import io.voxgate.core.agent.VoiceAgent;
 import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.core.call.CallSession;
 import io.voxgate.core.transfer.TransferRequest;
 import io.voxgate.core.transfer.TransferState;
 import io.voxgate.websocket.http.PeerText;
@@ -68,6 +69,9 @@ final class VapiAgent implements VoiceAgent, VapiFrameDecoder.FrameSink {
 
     private enum State { NEW, CREATING, OPENING, OPEN, PROMPTING, ABANDONED, ENDING, CLOSED }
 
+    /** Told to a replacement assistant when its socket opens. */
+    static final String RESUMED_NOTE = "This call was resumed: the connection to the previous assistant failed mid-call"
+        + " and the caller heard a hold tone for a moment. Continue the conversation; do not start it over.";
     private final VapiAgentFactory factory;
     private final VapiConfig config;
     private final VapiAgentStats stats;
@@ -188,10 +192,14 @@ final class VapiAgent implements VoiceAgent, VapiFrameDecoder.FrameSink {
 
     /** An {@code add-message} control message with a system {@code content}, asking the assistant to respond. */
     private byte[] systemMessage(final String content) {
+        return systemMessage(content, true);
+    }
+
+    private byte[] systemMessage(final String content, final boolean respond) {
         final ObjectNode message = factory.json().createObjectNode();
         message.put("type", "add-message");
         message.putObject("message").put("role", "system").put("content", content);
-        message.put("triggerResponseEnabled", true);
+        message.put("triggerResponseEnabled", respond);
         return message.toString().getBytes(StandardCharsets.UTF_8);
     }
 
@@ -467,6 +475,10 @@ final class VapiAgent implements VoiceAgent, VapiFrameDecoder.FrameSink {
         final long now = factory.nanoTime();
         stats.connected(now - connectStartNs);
         LOG.info("vapi socket open call={} connectMs={}", call.callId(), TimeUnit.NANOSECONDS.toMillis(now - connectStartNs));
+        if ("true".equals(call.metadata().get(CallSession.RESUMED_KEY))) {
+            // The assistant's variables say so too (voxgateResumed); the note gives it the context in words.
+            sendText(systemMessage(RESUMED_NOTE, false));
+        }
         listener.onAgentConnected(now);
     }
 
@@ -623,7 +635,12 @@ final class VapiAgent implements VoiceAgent, VapiFrameDecoder.FrameSink {
         } else if (socket != null) {
             socket.close();
         }
-        listener.onAgentClosed(reason.wireName(), factory.nanoTime());
+        if (reason.lostConnection() || reason == VapiCloseReason.SOCKET_CLOSED && closeCode != CLOSE_NORMAL) {
+            // Not Vapi hanging up: the call may replace this agent (--agent-reconnect-ms).
+            listener.onAgentLost(reason.wireName(), factory.nanoTime());
+        } else {
+            listener.onAgentClosed(reason.wireName(), factory.nanoTime());
+        }
     }
 
     private void finish(final VapiCloseReason reason) {
