@@ -26,13 +26,14 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(90)
 class AgentTransferIT {
 
+    /** A caller talking to an assistant that listens: nothing of the agent's is queued when the transfer comes. */
     private static CallPlan longCall() {
         return CallPlan.builder().audio(SimulatedAudio.tone(440, 20_000, 8_000)).hangUp(false).build();
     }
 
     @Test
     void shouldTransferWhenTheAssistantsTransferToolFires() throws Exception {
-        try (TwilioVapiRig rig = TwilioVapiRig.with(StandInScript.echo()).bargeInVad(false).twilioApi().start()) {
+        try (TwilioVapiRig rig = TwilioVapiRig.with(StandInScript.silent()).bargeInVad(false).twilioApi().start()) {
             final CallPlan plan = longCall();
             rig.twilioApi.callInProgress(plan.callSid());
             rig.twilioApi.onUpdate((callSid, twiml) -> rig.simulator.endStream(callSid));
@@ -57,7 +58,7 @@ class AgentTransferIT {
 
     @Test
     void shouldTellTheAssistantWhenItsTransferFailsAndKeepTheCall() throws Exception {
-        try (TwilioVapiRig rig = TwilioVapiRig.with(StandInScript.echo()).bargeInVad(false).twilioApi().start()) {
+        try (TwilioVapiRig rig = TwilioVapiRig.with(StandInScript.silent()).bargeInVad(false).twilioApi().start()) {
             final CallPlan plan = longCall();
             rig.twilioApi.callCompleted(plan.callSid());
             final CompletableFuture<SimulatedCallResult> call = rig.simulator.call(plan);

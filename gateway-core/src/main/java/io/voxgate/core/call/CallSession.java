@@ -29,8 +29,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  *                        \-> VAD tap (barge-in)
  * outbound: agent bytes  -> [decode -> resample -> encode] -> paced outbound queue -> CallerLeg.sendToCaller
  * digits  : caller DTMF -> agent.onCallerDigit;  agent DTMF (onAgentDigits) -> checked -> CallerLeg.sendDigits
- * transfer: TRANSFER command or onAgentTransferRequest -> CallerLeg.startTransfer -> onTransferProgress (edge)
- *           -> agent.onTransferUpdate; SUCCEEDED ends the call
+ * transfer: TRANSFER command or onAgentTransferRequest -> (the agent's queued words play out) ->
+ *           CallerLeg.startTransfer -> onTransferProgress (edge) -> agent.onTransferUpdate; SUCCEEDED ends the call
  * </pre>
  *
  * <h2>How an edge drives it</h2>
@@ -93,6 +93,11 @@ public final class CallSession implements AgentListener {
     private static final long RECONNECT_RETRY_NS = 250_000_000L;
     /** After a new agent connected, the beep goes on this long at most waiting for its first words. */
     private static final long HOLD_AFTER_RECONNECT_NS = 2_000_000_000L;
+    /**
+     * Longest a transfer waits for the agent's queued words to play out before it goes to the leg: long enough for a
+     * "please hold while I transfer you", short enough that an agent that keeps talking cannot hold it up.
+     */
+    private static final long MAX_TRANSFER_PLAYOUT_WAIT_NS = 5_000_000_000L;
     /** Frames of beep kept queued: above the Twilio lead (80 ms), so pacing, not refilling, sets the rhythm. */
     private static final int HOLD_QUEUED_FRAMES = 6;
 
@@ -133,6 +138,9 @@ public final class CallSession implements AgentListener {
     private String endReason;
     private TransferRequest transfer;
     private TransferState transferState;
+    /** A transfer waiting for the agent's last words to play out before it goes to the leg, or null. */
+    private TransferRequest transferAfterPlayout;
+    private long transferPlayoutDeadlineNs;
     private VoiceAgentFactory agents;
     private AgentRecovery recovery = AgentRecovery.NONE;
     /** A failed agent is being replaced: a new one is connecting or due to be tried at {@link #retryAtNs}. */
@@ -288,6 +296,10 @@ public final class CallSession implements AgentListener {
             feedHold(nowNs);
         }
         releaseDue(nowNs);
+        if (transferAfterPlayout != null && (nowNs >= transferPlayoutDeadlineNs
+            || !queue.hasPending() && !queue.callerHearingAudio(nowNs))) {
+            handTransferToLeg(transferAfterPlayout, nowNs);
+        }
         if (hangUpAfterPlayout != null && !queue.hasPending() && !queue.callerHearingAudio(nowNs)) {
             finish(hangUpAfterPlayout, nowNs, true, EndedBy.AGENT);
         }
@@ -310,6 +322,9 @@ public final class CallSession implements AgentListener {
         }
         if (reconnecting) {
             return Math.min(queue.nextReleaseNs(), Math.min(retryAtNs, reconnectDeadlineNs));
+        }
+        if (transferAfterPlayout != null) {
+            return Math.min(queue.nextReleaseNs(), Math.min(queue.playoutEndNs(), transferPlayoutDeadlineNs));
         }
         return queue.nextReleaseNs();
     }
@@ -553,7 +568,18 @@ public final class CallSession implements AgentListener {
         tellAgent(request, TransferState.REQUESTED, "", nowNs);
         if (state != CallState.ACTIVE && state != CallState.CONNECTING_AGENT) {
             moveTransfer(TransferState.NOT_POSSIBLE, "the call is not connected", nowNs);
-        } else if (!leg.startTransfer(request, nowNs)) {
+        } else if (!holding && (queue.hasPending() || queue.callerHearingAudio(nowNs))) {
+            // An agent says "let me transfer you" and then asks: the REFER or the call update would cut it off.
+            transferAfterPlayout = request;
+            transferPlayoutDeadlineNs = nowNs + MAX_TRANSFER_PLAYOUT_WAIT_NS;
+        } else {
+            handTransferToLeg(request, nowNs);
+        }
+    }
+
+    private void handTransferToLeg(final TransferRequest request, final long nowNs) {
+        transferAfterPlayout = null;
+        if (!leg.startTransfer(request, nowNs)) {
             moveTransfer(TransferState.NOT_POSSIBLE, "the caller's edge cannot transfer this call", nowNs);
         }
     }
@@ -832,6 +858,7 @@ public final class CallSession implements AgentListener {
         paused = false;
         reconnecting = false;
         holding = false;
+        transferAfterPlayout = null;
         if (transferState != null && !transferState.isFinal()) {
             transferState = TransferState.CALL_ENDED;
             stats.transferState = TransferState.CALL_ENDED;

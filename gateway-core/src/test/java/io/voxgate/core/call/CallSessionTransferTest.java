@@ -3,14 +3,17 @@ package io.voxgate.core.call;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.voxgate.core.audio.AudioFormat;
 import io.voxgate.core.transfer.TransferRequest;
 import io.voxgate.core.transfer.TransferState;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 class CallSessionTransferTest {
@@ -150,5 +153,26 @@ class CallSessionTransferTest {
 
         assertEquals(List.of(request), leg.transfers);
         assertNull(session.endReason());
+    }
+
+    @Test
+    void shouldLetTheAgentsQueuedWordsPlayOutBeforeHandingTheTransferToTheLeg() {
+        final CallSession session = activeCall();
+        final byte[] words = new byte[1_600];
+        Arrays.fill(words, (byte) 0x15);
+        agent.listener.onAgentAudio(new UnsafeBuffer(words), 0, words.length, T0);
+        final TransferRequest request = request();
+
+        command(session, CallCommand.transfer(request));
+
+        assertEquals(List.of(), leg.transfers, "\"let me transfer you\" is still playing");
+        long now = T0;
+        while (leg.transfers.isEmpty() && now < T0 + 1_000 * MS) {
+            now += 20 * MS;
+            session.onTick(now);
+        }
+        assertEquals(List.of(request), leg.transfers);
+        assertEquals(10, leg.framesSent, "every word was sent first");
+        assertTrue(now >= T0 + 180 * MS, "not before the last frame played: " + (now - T0) / MS + " ms");
     }
 }
