@@ -5,8 +5,11 @@ import io.netty.channel.EventLoopGroup;
 import io.voxgate.core.call.CallAdmission;
 import io.voxgate.core.call.CallOpener;
 import io.voxgate.core.tick.LoopTickers;
+import io.voxgate.core.transfer.TransferRequest;
+import io.voxgate.core.transfer.TransferState;
 import io.voxgate.sip.call.SipCall;
 import io.voxgate.sip.call.SipCallCommand;
+import io.voxgate.sip.call.SipCallEndListener;
 import io.voxgate.sip.dtmf.DtmfEvents;
 import io.voxgate.sip.rtp.RtpPortAllocator;
 import io.voxgate.sip.rtp.RtpSendStage;
@@ -256,6 +259,24 @@ public final class SipEdge implements AutoCloseable {
         return calls.get(callId);
     }
 
+    /** What a call tells the edge: its end (teardown, on its loop) and its REFER. */
+    private final SipCallEndListener callEnds = new SipCallEndListener() {
+        @Override
+        public void onCallEnded(final SipCall call, final String reason, final boolean signalHangUp, final long nowNs) {
+            callEnded(call, reason, signalHangUp, nowNs);
+        }
+
+        @Override
+        public boolean refer(final SipCall call, final TransferRequest request) {
+            final SipSignaling s = signaling;
+            if (s == null || stopping) {
+                return false;
+            }
+            s.refer(call.callId(), request);
+            return true;
+        }
+    };
+
     /** Called by a call's teardown on its loop. */
     private void callEnded(final SipCall call, final String reason, final boolean signalHangUp, final long nowNs) {
         ports.release(call.rtpPort(), nowNs);
@@ -358,7 +379,7 @@ public final class SipEdge implements AutoCloseable {
                 outcome.complete(Admission.reject(503, config.retryAfterSeconds(), "no RTP ports free"));
                 return;
             }
-            final SipCall call = new SipCall(inbound.callId(), loop, tickers.tickerOf(loop), port, SipEdge.this::callEnded,
+            final SipCall call = new SipCall(inbound.callId(), loop, tickers.tickerOf(loop), port, callEnds,
                 rtpTotals, config, inbound.callerFormat(), clock);
             call.bind(transport, rtpBindAddress, bound -> {
                 if (bound) {
@@ -417,6 +438,12 @@ public final class SipEdge implements AutoCloseable {
         @Override
         public void onMediaChanged(final String callId, final NegotiatedMedia media) {
             command(callId, SipCallCommand.mediaChanged(media));
+        }
+
+        @Override
+        public void onTransferProgress(final String callId, final String transferId, final TransferState state,
+                                       final String detail) {
+            command(callId, SipCallCommand.transferProgress(transferId, state, detail));
         }
 
         @Override

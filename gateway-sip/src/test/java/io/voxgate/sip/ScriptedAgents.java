@@ -8,6 +8,8 @@ import io.voxgate.core.audio.AudioFormat;
 import io.voxgate.core.call.CallRegistry;
 import io.voxgate.core.call.CallSession;
 import io.voxgate.core.call.CallSessionConfig;
+import io.voxgate.core.transfer.TransferRequest;
+import io.voxgate.core.transfer.TransferState;
 import io.voxgate.sip.call.SipCall;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +77,8 @@ final class ScriptedAgents implements VoiceAgentFactory {
         volatile SipCall call;
         volatile boolean started;
         volatile String endReason;
+        /** Transfer states told to the agent, as {@code state:detail}. */
+        final List<String> transferUpdates = new CopyOnWriteArrayList<>();
 
         Echo(final AgentCall agentCall, final AudioFormat agentFormat) {
             this.agentCall = agentCall;
@@ -113,6 +117,12 @@ final class ScriptedAgents implements VoiceAgentFactory {
         @Override
         public void onCallerDigit(final char digit, final long nowNs) {
             digits.append(digit);
+        }
+
+        @Override
+        public void onTransferUpdate(final TransferRequest request, final TransferState state, final String detail,
+                                     final long nowNs) {
+            transferUpdates.add(state.label() + ":" + detail);
         }
 
         @Override

@@ -20,14 +20,19 @@ import io.voxgate.websocket.http.HttpEdgeServer;
 import io.voxgate.websocket.http.HttpResponses;
 import io.voxgate.websocket.twilio.TwilioEdge;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
  * The calls API of the admin listener: {@code GET /calls} lists the calls running on this node, {@code GET
- * /calls/{id}} shows one, {@code DELETE /calls/{id}} hangs one up. Every request needs the bearer token
+ * /calls/{id}} shows one (with its latest transfer), {@code DELETE /calls/{id}} hangs one up, and sub-resources
+ * {@code /calls/{id}/{name}} ({@link #action}; transfer: {@link TransferApi}) act on one. Every request needs the bearer token
  * ({@link BearerToken}); without it the answer is 401 and counted.
  *
  * <p>How a call is read: its {@link CallStats} are written by the call's own thread and read here racily, the way a
@@ -62,6 +67,11 @@ public final class CallsApi {
     private final LongAdder requestsUnauthorized = new LongAdder();
     private final LongAdder hangUpsRequested = new LongAdder();
     private final LongAdder hangUpsRefusedRingFull = new LongAdder();
+    private final Map<String, ActionRoute> actions = new LinkedHashMap<>();
+
+    /** A sub-resource and the methods it answers. */
+    private record ActionRoute(CallAction action, Set<HttpMethod> methods) {
+    }
 
     /**
      * The API over {@code registry}.
@@ -81,10 +91,25 @@ public final class CallsApi {
         this.epochMillis = epochMillis;
     }
 
+    /**
+     * Adds {@code /calls/{id}/{name}} answering {@code methods} with {@code action}; before {@link #register}.
+     *
+     * @throws IllegalArgumentException when {@code name} is taken or holds a slash
+     */
+    public CallsApi action(final String name, final CallAction action, final HttpMethod... methods) {
+        if (name.isEmpty() || name.indexOf('/') >= 0 || actions.containsKey(name)) {
+            throw new IllegalArgumentException("call action " + name + " is empty, holds a slash or is taken");
+        }
+        actions.put(name, new ActionRoute(action, Set.of(methods)));
+        return this;
+    }
+
     /** Adds the API's routes to the admin listener being built. */
     public HttpEdgeServer.Builder register(final HttpEdgeServer.Builder admin) {
+        final Set<HttpMethod> methods = new LinkedHashSet<>(List.of(HttpMethod.GET, HttpMethod.DELETE));
+        actions.values().forEach(a -> methods.addAll(a.methods()));
         return admin.route(PATH, this::list, HttpMethod.GET)
-            .routePrefix(PATH + "/", this::one, HttpMethod.GET, HttpMethod.DELETE);
+            .routePrefix(PATH + "/", this::one, methods.toArray(new HttpMethod[0]));
     }
 
     private void list(final ChannelHandlerContext ctx, final FullHttpRequest request) {
@@ -104,10 +129,25 @@ public final class CallsApi {
             return;
         }
         final String path = new QueryStringDecoder(request.uri()).path();
-        final String id = path.substring(PATH.length() + 1);
-        final String edge = id.isEmpty() || id.length() > MAX_ID_CHARS || id.indexOf('/') >= 0 ? null : edgeOf(id);
+        final String rest = path.substring(PATH.length() + 1);
+        final int slash = rest.indexOf('/');
+        final String id = slash < 0 ? rest : rest.substring(0, slash);
+        final ActionRoute action = slash < 0 ? null : actions.get(rest.substring(slash + 1));
+        if (slash >= 0 && action == null) {
+            send(ctx, request, HttpResponseStatus.NOT_FOUND, error("no such call resource"));
+            return;
+        }
+        if (action == null ? HttpMethod.POST.equals(request.method()) : !action.methods().contains(request.method())) {
+            send(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, error("method not allowed"));
+            return;
+        }
+        final String edge = id.isEmpty() || id.length() > MAX_ID_CHARS ? null : edgeOf(id);
         if (edge == null) {
             send(ctx, request, HttpResponseStatus.NOT_FOUND, error("no such call"));
+            return;
+        }
+        if (action != null) {
+            action.action().handle(ctx, request, edge, id);
             return;
         }
         if (HttpMethod.DELETE.equals(request.method())) {
@@ -160,6 +200,10 @@ public final class CallsApi {
         final CallerMediaQuality media = stats.callerMedia();
         call.putObject("loss").put("lost", media.framesLost()).put("late", media.lateDrops())
             .put("concealed", media.concealed()).put("ratio", media.lossRatio());
+        final ObjectNode transfer = TransferApi.describe(stats);
+        if (transfer != null) {
+            call.set("transfer", transfer);
+        }
         return call;
     }
 

@@ -75,7 +75,8 @@ public final class CdrWriter implements CallReportListener, AutoCloseable {
     private static final int DTMF_IN = 19;
     private static final int DTMF_OUT = 20;
     private static final int INBOUND_P99_US = 21;
-    private static final int LONGS = 22;
+    private static final int AGENT_RECONNECTS = 22;
+    private static final int LONGS = 23;
     // Text fields, in ring order.
     private static final int CALL_ID = 0;
     private static final int EDGE = 1;
@@ -84,7 +85,9 @@ public final class CdrWriter implements CallReportListener, AutoCloseable {
     private static final int END_REASON = 4;
     private static final int ENDED_BY = 5;
     private static final int CODEC = 6;
-    private static final int TEXTS = 7;
+    private static final int AGENT_FALLBACK = 7;
+    private static final int TRANSFER = 8;
+    private static final int TEXTS = 9;
 
     private final Path file;
     private final CdrPoster poster;
@@ -134,6 +137,8 @@ public final class CdrWriter implements CallReportListener, AutoCloseable {
         text[END_REASON] = text(stats.endReason());
         text[ENDED_BY] = text(stats.endedBy() == null ? null : stats.endedBy().label());
         text[CODEC] = text(stats.codec());
+        text[AGENT_FALLBACK] = text(stats.agentFallback());
+        text[TRANSFER] = text(stats.transferState() == null ? null : stats.transferState().label());
         int length = LONGS * Long.BYTES;
         for (final byte[] t : text) {
             length += Integer.BYTES + t.length;
@@ -208,6 +213,8 @@ public final class CdrWriter implements CallReportListener, AutoCloseable {
                 return stats.digitsToCaller();
             case INBOUND_P99_US:
                 return stats.inboundLatencyUs().getTotalCount() == 0 ? -1 : stats.inboundLatencyUs().getValueAtPercentile(99);
+            case AGENT_RECONNECTS:
+                return stats.agentReconnects();
             default:
                 throw new IllegalArgumentException("no CDR field " + field);
         }
@@ -349,6 +356,9 @@ public final class CdrWriter implements CallReportListener, AutoCloseable {
         number("dtmfIn", numbers[DTMF_IN]);
         number("dtmfOut", numbers[DTMF_OUT]);
         number("gatewayLatencyInboundP99Us", numbers[INBOUND_P99_US]);
+        number("agentReconnects", numbers[AGENT_RECONNECTS]);
+        string("agentFallback", texts[AGENT_FALLBACK].isEmpty() ? null : texts[AGENT_FALLBACK]);
+        string("transfer", texts[TRANSFER].isEmpty() ? null : texts[TRANSFER]);
         line.setLength(line.length() - 1);
         line.append('}');
     }

@@ -2,6 +2,7 @@ package io.voxgate.app.config;
 
 import io.voxgate.app.cdr.CdrPoster;
 import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.core.transfer.TransferRequest;
 import io.voxgate.sip.sdp.RtpAudioCodec;
 import io.voxgate.sip.sdp.SrtpPolicy;
 import io.voxgate.websocket.http.EventLoopTransport;
@@ -154,6 +155,7 @@ public final class GatewayConfig {
                 publicUri(text);
                 break;
             case VAPI_API_URL:
+            case TWILIO_API_URL:
                 httpUri(option, text);
                 break;
             case RTP_PORTS:
@@ -179,6 +181,8 @@ public final class GatewayConfig {
                 break;
             case CDR_URL:
                 cdrUri(text);
+            case AGENT_FALLBACK:
+                agentFallback(text);
                 break;
             default:
                 break;
@@ -202,6 +206,9 @@ public final class GatewayConfig {
                 + "the admin listener to 127.0.0.1 or ::1");
         }
         ioTransport();
+        if (agentFallback()[1].startsWith("vapi:") && !"vapi".equals(agent())) {
+            throw new IllegalArgumentException(GatewayOption.AGENT_FALLBACK.flag() + ": agent:vapi:<assistantId> needs --agent vapi");
+        }
         for (final GatewayOption file : new GatewayOption[] {GatewayOption.SIP_TLS_CERT, GatewayOption.SIP_TLS_KEY,
             GatewayOption.SIP_TLS_CA, GatewayOption.VAPI_ASSISTANT_FILE}) {
             final String path = values.get(file);
@@ -533,6 +540,11 @@ public final class GatewayConfig {
         return integer(GatewayOption.MEDIA_TIMEOUT);
     }
 
+    /** {@code --twilio-api-url}. */
+    public URI twilioApiUrl() {
+        return httpUri(GatewayOption.TWILIO_API_URL, text(GatewayOption.TWILIO_API_URL));
+    }
+
     /** {@code --vapi-api-url}. */
     public URI vapiApiUrl() {
         return httpUri(GatewayOption.VAPI_API_URL, text(GatewayOption.VAPI_API_URL));
@@ -636,6 +648,43 @@ public final class GatewayConfig {
         } catch (final IllegalArgumentException ex) {
             throw new IllegalArgumentException(GatewayOption.IO_TRANSPORT.flag() + ": " + ex.getMessage(), ex);
         }
+    }
+
+    /** {@code --agent-reconnect-ms}. */
+    public int agentReconnectMs() {
+        return integer(GatewayOption.AGENT_RECONNECT_MS);
+    }
+
+    /**
+     * {@code --agent-fallback} as {@code [kind, argument]}: {@code hangup} (no argument), {@code transfer} and its URI,
+     * or {@code agent} and {@code echo}, {@code parrot} or {@code vapi:<assistantId>}.
+     */
+    public String[] agentFallback() {
+        return agentFallback(text(GatewayOption.AGENT_FALLBACK));
+    }
+
+    private static String[] agentFallback(final String text) {
+        if ("hangup".equals(text)) {
+            return new String[] {"hangup", ""};
+        }
+        if (text.startsWith("transfer:")) {
+            final String target = text.substring("transfer:".length());
+            try {
+                TransferRequest.of(target, null, TransferRequest.Origin.OPERATOR);
+            } catch (final IllegalArgumentException ex) {
+                throw new IllegalArgumentException(GatewayOption.AGENT_FALLBACK.flag() + ": transfer target: "
+                    + ex.getMessage().replace("\"to\"", "the target"));
+            }
+            return new String[] {"transfer", target};
+        }
+        if (text.startsWith("agent:")) {
+            final String agent = text.substring("agent:".length());
+            if ("echo".equals(agent) || "parrot".equals(agent) || agent.matches("vapi:[A-Za-z0-9_-]{1,64}")) {
+                return new String[] {"agent", agent};
+            }
+        }
+        throw new IllegalArgumentException(GatewayOption.AGENT_FALLBACK.flag()
+            + " must be hangup, transfer:<sip:|tel: URI> or agent:echo|parrot|vapi:<assistantId>");
     }
 
     /** {@code --log-format}: text or json. */

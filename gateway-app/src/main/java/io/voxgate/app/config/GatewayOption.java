@@ -33,6 +33,15 @@ public enum GatewayOption {
     /** The agent's audio format; mu-law 8 kHz by default because it passes through with no transcoding. */
     AGENT_FORMAT("agent-format", OptionKind.CHOICE, "mulaw/8000", "audio format the agent speaks",
         "mulaw/8000", "pcm16/16000", "pcm16/24000"),
+    /**
+     * How long a call whose agent connection failed mid-call tries to get a new agent, the caller hearing a hold beep
+     * meanwhile; 6 s covers a new Vapi call (5 s create deadline with a retry inside) before many callers give up.
+     */
+    AGENT_RECONNECT_MS("agent-reconnect-ms", OptionKind.INTEGER, "6000",
+        "ms a call tries to replace a failed agent connection (hold beep meanwhile); 0: end the call", 0, 60_000),
+    /** What a call does when no agent came back; hang up by default, the one choice that needs nothing else. */
+    AGENT_FALLBACK("agent-fallback", OptionKind.TEXT, "hangup",
+        "after a failed reconnect: hangup, transfer:<sip:|tel: URI>, or agent:echo|parrot|vapi:<assistantId>"),
     /** Calls at once over both edges; 1000 fits comfortably in the default heap (about 100 KiB per call). */
     MAX_CALLS("max-calls", OptionKind.INTEGER, "1000", "concurrent calls, both edges together", 1, 100_000),
     /** SIP port; the SIP edge starts only when it is given. */
@@ -70,6 +79,9 @@ public enum GatewayOption {
         + "g722, opus (Opus is decoded at the agent's rate)"),
     /** Seconds without RTP before a SIP call is ended; 30 s rides out hold music gaps yet frees dead calls. */
     MEDIA_TIMEOUT("media-timeout", OptionKind.INTEGER, "30", "seconds without RTP before BYE", 1, 3_600),
+    /** Twilio REST base URL for transfers (the Calls API); the SDK's own by default, a local stand-in in tests. */
+    TWILIO_API_URL("twilio-api-url", OptionKind.TEXT, "https://api.twilio.com",
+        "Twilio REST base URL for transfers (needs env TWILIO_ACCOUNT_SID)"),
     /** Vapi REST base URL. */
     VAPI_API_URL("vapi-api-url", OptionKind.TEXT, "https://api.vapi.ai", "Vapi REST base URL"),
     /** An inline assistant (Vapi's CreateAssistantDTO JSON) for calls, used when VAPI_ASSISTANT_ID is not set. */

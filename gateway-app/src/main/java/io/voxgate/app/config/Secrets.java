@@ -15,6 +15,8 @@ import java.util.Optional;
 public final class Secrets {
     /** Twilio's auth token: the HMAC key of {@code X-Twilio-Signature}. */
     public static final String TWILIO_AUTH_TOKEN = "TWILIO_AUTH_TOKEN";
+    /** The Twilio account whose calls the REST API updates (transfers); not secret, but kept beside its token. */
+    public static final String TWILIO_ACCOUNT_SID = "TWILIO_ACCOUNT_SID";
     /** Vapi private API key for {@code POST /call}. */
     public static final String VAPI_API_KEY = "VAPI_API_KEY";
     /** The saved Vapi assistant to call; not secret, but it travels with the key. */
@@ -41,11 +43,13 @@ public final class Secrets {
     private final String sipDigestPassword;
     private final String adminToken;
     private final String cdrSecret;
+    private final String twilioAccountSid;
 
     private Secrets(final String twilioAuthToken, final String vapiApiKey, final String vapiAssistantId,
                     final byte[] tokenSecret, final String vapiWebhookSecret, final String sipDigestPassword,
-                    final String adminToken, final String cdrSecret) {
+                    final String adminToken, final String cdrSecret, final String twilioAccountSid) {
         this.cdrSecret = cdrSecret;
+        this.twilioAccountSid = twilioAccountSid;
         this.sipDigestPassword = sipDigestPassword;
         this.adminToken = adminToken;
         this.twilioAuthToken = twilioAuthToken;
@@ -68,14 +72,14 @@ public final class Secrets {
         return new Secrets(nonBlank(env.get(TWILIO_AUTH_TOKEN)), nonBlank(env.get(VAPI_API_KEY)),
             nonBlank(env.get(VAPI_ASSISTANT_ID)), tokenSecret, nonBlank(env.get(VAPI_WEBHOOK_SECRET)),
             nonBlank(env.get(VOXGATE_SIP_DIGEST_PASSWORD)), nonBlank(env.get(VOXGATE_ADMIN_TOKEN)),
-            nonBlank(env.get(VOXGATE_CDR_SECRET)));
+            nonBlank(env.get(VOXGATE_CDR_SECRET)), nonBlank(env.get(TWILIO_ACCOUNT_SID)));
     }
 
     /** Secrets for a self-contained run (demo, tests): the given Twilio token and a random token key. */
     public static Secrets forLocalRun(final String twilioAuthToken) {
         final byte[] tokenSecret = new byte[32];
         new SecureRandom().nextBytes(tokenSecret);
-        return new Secrets(twilioAuthToken, null, null, tokenSecret, null, null, null, null);
+        return new Secrets(twilioAuthToken, null, null, tokenSecret, null, null, null, null, null);
     }
 
     /** Twilio's auth token, when set. */
@@ -103,6 +107,11 @@ public final class Secrets {
         return Optional.ofNullable(sipDigestPassword);
     }
 
+    /** {@code TWILIO_ACCOUNT_SID}, when set: with the auth token, Twilio calls can be transferred (REST API). */
+    public Optional<String> twilioAccountSid() {
+        return Optional.ofNullable(twilioAccountSid);
+    }
+
     /** The calls API's bearer token, when set. */
     public Optional<String> adminToken() {
         return Optional.ofNullable(adminToken);
@@ -128,6 +137,7 @@ public final class Secrets {
         out.put(VOXGATE_SIP_DIGEST_PASSWORD, "password of --sip-digest-user");
         out.put(VOXGATE_ADMIN_TOKEN, "bearer token of the admin calls API (required for a non-loopback --admin-bind)");
         out.put(VOXGATE_CDR_SECRET, "HMAC-SHA256 key signing the records POSTed to --cdr-url");
+        out.put(TWILIO_ACCOUNT_SID, "Twilio account whose live calls a transfer updates through the REST API");
         return Collections.unmodifiableMap(out);
     }
 

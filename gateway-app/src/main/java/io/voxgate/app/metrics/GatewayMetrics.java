@@ -2,9 +2,9 @@ package io.voxgate.app.metrics;
 
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.core.metrics.SummaryWithCallback;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
-import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
@@ -12,11 +12,12 @@ import io.prometheus.metrics.model.snapshots.Exemplars;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricMetadata;
-import io.prometheus.metrics.model.snapshots.Unit;
 import io.prometheus.metrics.model.snapshots.Quantile;
 import io.prometheus.metrics.model.snapshots.Quantiles;
+import io.prometheus.metrics.model.snapshots.Unit;
 import io.voxgate.core.call.CallRegistry;
 import io.voxgate.core.call.CallStats;
+import io.voxgate.core.transfer.TransferState;
 import io.voxgate.sip.rtp.RtpTotals;
 import io.voxgate.sip.signaling.RejectReason;
 import io.voxgate.sip.signaling.SipCounters;
@@ -124,6 +125,18 @@ public final class GatewayMetrics {
                 cb.call(registry.callsExpiredMaxDuration(), "max_duration");
                 cb.call(registry.callsExpiredIdle(), "idle");
                 cb.call(registry.callsEndedByDrain(), "drain");
+            }).register(prometheus);
+        CounterWithCallback.builder().name("voxgate_transfers_requested")
+            .help("Transfers asked for (operator or agent); those not yet counted in voxgate_transfers are under way")
+            .callback(cb -> cb.call(registry.transfers().requested())).register(prometheus);
+        CounterWithCallback.builder().name("voxgate_transfers").help("Transfers that ended, by outcome")
+            .labelNames("outcome")
+            .callback(cb -> {
+                for (final TransferState outcome : TransferState.values()) {
+                    if (outcome.isFinal()) {
+                        cb.call(registry.transfers().ended(outcome), outcome.label());
+                    }
+                }
             }).register(prometheus);
         perEdgeCounter("voxgate_calls_ended", "Calls that ended, by edge", t -> t.callsEnded);
         perEdgeCounter("voxgate_frames_from_caller", "Caller audio frames received, by edge", t -> t.framesFromCaller);

@@ -1,16 +1,17 @@
 package io.voxgate.app.runtime;
 
 import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.NettyRuntime;
 import io.voxgate.app.admin.BearerToken;
 import io.voxgate.app.admin.CallsApi;
+import io.voxgate.app.admin.TransferApi;
 import io.voxgate.app.cdr.CdrPoster;
 import io.voxgate.app.cdr.CdrWriter;
 import io.voxgate.app.config.GatewayConfig;
@@ -19,6 +20,7 @@ import io.voxgate.app.metrics.CallReportListener;
 import io.voxgate.app.metrics.GatewayMetrics;
 import io.voxgate.core.agent.EmbeddedAgents;
 import io.voxgate.core.agent.VoiceAgentFactory;
+import io.voxgate.core.call.AgentRecovery;
 import io.voxgate.core.call.CallCommand;
 import io.voxgate.core.call.CallCommandProxy;
 import io.voxgate.core.call.CallOpener;
@@ -29,13 +31,14 @@ import io.voxgate.sip.SipEdge;
 import io.voxgate.sip.SipEdgeConfig;
 import io.voxgate.sip.hep.HepSender;
 import io.voxgate.sip.rtp.RtpTotals;
-import io.voxgate.websocket.http.EventLoopTransport;
 import io.voxgate.sip.sdp.CodecPreferences;
 import io.voxgate.sip.signaling.SignalingPolicy;
+import io.voxgate.websocket.http.EventLoopTransport;
 import io.voxgate.websocket.http.HttpEdgeServer;
 import io.voxgate.websocket.http.HttpResponses;
 import io.voxgate.websocket.twilio.TwilioEdge;
 import io.voxgate.websocket.twilio.TwilioEdgeConfig;
+import io.voxgate.websocket.twilio.rest.TwilioCallUpdates;
 import io.voxgate.websocket.twilio.stream.StreamAuthentication;
 import io.voxgate.websocket.vapi.BargeInTarget;
 import io.voxgate.websocket.vapi.VapiAgentFactory;
@@ -92,6 +95,8 @@ public final class Gateway implements AutoCloseable {
     private final ExecutorService scraper;
     private final VapiAgentFactory vapi;
     private final TwilioEdge twilio;
+    private final TwilioCallUpdates twilioCalls;
+    private final VapiAgentFactory vapiFallback;
     private final HttpEdgeServer http;
     private final HttpEdgeServer admin;
     private final SipEdge sip;
@@ -115,8 +120,20 @@ public final class Gateway implements AutoCloseable {
             config.vapiDtmfMessage().ifPresent(vapiConfig::dtmfMessage);
             vapi = new VapiAgentFactory(vapiConfig.build(), vapiStats, vapiRecords);
             agents = vapi;
+            final String fallbackAgent = config.agentFallback()[1];
+            // A second assistant for calls whose first one could not be reconnected: same account, same counters.
+            vapiFallback = fallbackAgent.startsWith("vapi:")
+                ? new VapiAgentFactory(vapiConfig.assistantId(fallbackAgent.substring("vapi:".length())).build(), vapiStats,
+                    vapiRecords)
+                : null;
             metrics.counter("voxgate_vapi_agents_connected", "Vapi calls whose transport socket opened", vapiStats::agentsConnected);
             metrics.counter("voxgate_vapi_create_retries", "Vapi POST /call retries", vapiStats::createRetries);
+            metrics.counter("voxgate_vapi_transfers_requested", "Transfers the assistant asked for (transfer-update)",
+                vapiStats::transfersRequested);
+            metrics.counter("voxgate_vapi_transfers_refused_invalid", "Assistant transfers to a target that is no sip:/tel: URI",
+                vapiStats::transfersRefusedInvalid);
+            metrics.counter("voxgate_vapi_transfer_failures_told", "Failed transfers told to the assistant (system message)",
+                vapiStats::transferFailuresTold);
             metrics.counter("voxgate_vapi_creates_lost", "Vapi POST /call requests with no answer (timeout, connection lost), not repeated",
                 vapiStats::createsLost);
             metrics.counter("voxgate_vapi_api_connections_opened", "Connections opened to the Vapi API (TCP and TLS handshakes)",
@@ -129,6 +146,7 @@ public final class Gateway implements AutoCloseable {
                 vapiStats::orphanCallsEnded);
         } else {
             vapi = null;
+            vapiFallback = null;
             agents = EmbeddedAgents.factory(config.agent(), config.agentFormat());
         }
         // The echo agent returns the caller's own voice: local VAD would take every new utterance for a barge-in.
@@ -136,7 +154,22 @@ public final class Gateway implements AutoCloseable {
             .withOutboundLeadMs(config.outboundLeadMs())
             .withBargeInVad(config.bargeInVad() && !"echo".equals(config.agent()))
             .withBargeInConfirmMs(config.bargeInConfirmMs());
-        final CallOpener opener = new CallOpener(registry, agents, sessions, SystemNanoClock.INSTANCE);
+        final CallOpener opener = new CallOpener(registry, agents, sessions, SystemNanoClock.INSTANCE)
+            .withRecovery(agentRecovery(config));
+        metrics.counter("voxgate_agent_connections_lost", "Agent connections that failed mid-call (not a hang-up)",
+            registry.agentRecovery()::lost);
+        metrics.counter("voxgate_agent_reconnects", "Calls whose agent came back within --agent-reconnect-ms",
+            registry.agentRecovery()::reconnected);
+        metrics.counter("voxgate_agent_reconnects_failed", "Calls whose agent did not come back within --agent-reconnect-ms",
+            registry.agentRecovery()::reconnectsFailed);
+        metrics.counter("voxgate_agent_fallback_hangups", "Calls hung up after a failed reconnect (--agent-fallback hangup)",
+            () -> registry.agentRecovery().fallbacks(AgentRecovery.Fallback.HANGUP));
+        metrics.counter("voxgate_agent_fallback_transfers", "Calls transferred after a failed reconnect (--agent-fallback transfer:)",
+            () -> registry.agentRecovery().fallbacks(AgentRecovery.Fallback.TRANSFER));
+        metrics.counter("voxgate_agent_fallback_agents", "Fallback agents tried after a failed reconnect (--agent-fallback agent:)",
+            () -> registry.agentRecovery().fallbacks(AgentRecovery.Fallback.AGENT));
+        metrics.counter("voxgate_agent_fallback_agents_connected", "Fallback agents that connected",
+            registry.agentRecovery()::fallbackAgentsConnected);
         final EventLoopTransport transport = config.ioTransport();
         LOG.info("I/O transport: {}", transport.label());
         metrics.ioTransport(transport.label());
@@ -152,6 +185,13 @@ public final class Gateway implements AutoCloseable {
             .streamAuthentication(StreamAuthentication.parse(config.streamAuth()))
             .callTokenSecret(secrets.tokenSecret())
             .build(), opener, tickers);
+        // Transfers of Twilio calls need the account as well as its token; without it they end as not possible.
+        this.twilioCalls = secrets.twilioAccountSid().isPresent() && secrets.twilioAuthToken().isPresent()
+            ? new TwilioCallUpdates(secrets.twilioAccountSid().get(), secrets.twilioAuthToken().get(), config.twilioApiUrl())
+            : null;
+        if (twilio != null) {
+            twilio.callUpdates(twilioCalls);
+        }
         // Without a configured credential nothing can authenticate, so every webhook request is refused (401).
         final VapiWebhookEndpoint webhook = secrets.vapiWebhookSecret().map(secret -> new VapiWebhookEndpoint(
             VapiWebhookConfig.of(config.vapiWebhookAuth(), secret),
@@ -171,8 +211,10 @@ public final class Gateway implements AutoCloseable {
             .route(VapiWebhookEndpoint.PATH, (ctx, req) -> vapiWebhook(webhook, ctx, req), HttpMethod.POST);
         this.http = (twilio == null ? server : twilio.register(server)).build();
         // Its own single loop: a scrape, a calls API request (or a flood of them) never runs on a loop that carries calls.
+        final TransferApi transfers = new TransferApi(registry);
         final CallsApi calls = new CallsApi(registry, new BearerToken(secrets.adminToken().orElse(null)), config.agent(),
-            SystemNanoClock.INSTANCE::nanoTime, System::currentTimeMillis);
+            SystemNanoClock.INSTANCE::nanoTime, System::currentTimeMillis)
+            .action(TransferApi.NAME, transfers, HttpMethod.POST);
         this.admin = calls.register(HttpEdgeServer.builder()
             .bindAddress(config.adminBind())
             .port(config.adminPort())
@@ -186,6 +228,15 @@ public final class Gateway implements AutoCloseable {
         metrics.counter("voxgate_admin_hangups_requested", "Calls hung up through the calls API", calls::hangUpsRequested);
         metrics.counter("voxgate_admin_hangups_refused_busy", "Calls API hang-ups refused: the call's command ring was full",
             calls::hangUpsRefusedRingFull);
+        metrics.counter("voxgate_admin_transfers_requested", "Transfers queued through the calls API", transfers::requested);
+        metrics.counter("voxgate_admin_transfers_refused_invalid",
+            "Calls API transfers refused: body, target or announcement unusable (400)", transfers::refusedInvalid);
+        metrics.counter("voxgate_admin_transfers_refused_busy",
+            "Calls API transfers refused: the call's command ring was full (503)", transfers::refusedRingFull);
+        metrics.counter("voxgate_twilio_call_updates_sent", "Twilio calls updated with <Dial> TwiML through the REST API (transfers)",
+            () -> twilioCalls == null ? 0 : twilioCalls.updatesSent());
+        metrics.counter("voxgate_twilio_call_updates_failed", "Twilio call updates refused, unanswered or not sent (queue full)",
+            () -> twilioCalls == null ? 0 : twilioCalls.updatesFailed());
         metrics.counter("voxgate_calls_failed", "calls ended because a command or a media tick threw in them (a bug)",
             registry::callsFailed);
         metrics.counter("voxgate_media_ticks_failed", "media ticks that threw; each ended its call only", tickers::memberFailures);
@@ -487,6 +538,21 @@ public final class Gateway implements AutoCloseable {
         close();
     }
 
+    /** {@code --agent-reconnect-ms} and {@code --agent-fallback} as the calls' recovery policy. */
+    private AgentRecovery agentRecovery(final GatewayConfig settings) {
+        final AgentRecovery reconnect = AgentRecovery.reconnect(settings.agentReconnectMs());
+        final String[] fallback = settings.agentFallback();
+        switch (fallback[0]) {
+            case "transfer":
+                return reconnect.thenTransfer(fallback[1]);
+            case "agent":
+                return reconnect.thenAgent(fallback[1], vapiFallback != null ? vapiFallback
+                    : EmbeddedAgents.factory(fallback[1], settings.agentFormat()));
+            default:
+                return reconnect;
+        }
+    }
+
     @Override
     public void close() {
         sweeper.shutdownNow();
@@ -501,6 +567,12 @@ public final class Gateway implements AutoCloseable {
         admin.close();
         if (vapi != null) {
             vapi.close();
+        }
+        if (vapiFallback != null) {
+            vapiFallback.close();
+        }
+        if (twilioCalls != null) {
+            twilioCalls.close();
         }
         if (cdr != null) {
             cdr.close();

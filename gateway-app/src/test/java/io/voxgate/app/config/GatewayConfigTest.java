@@ -1,5 +1,6 @@
 package io.voxgate.app.config;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -309,5 +310,22 @@ class GatewayConfigTest {
         final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
             GatewayConfig.load(flags(), null, env())::requireRunnable);
         assertTrue(ex.getMessage().startsWith("--public-url or --sip-port: no edge configured"), ex.getMessage());
+    }
+
+    @Test
+    void shouldReadEachAgentFallback() {
+        assertArrayEquals(new String[] {"hangup", ""}, GatewayConfig.load(flags(), null, env()).agentFallback());
+        assertArrayEquals(new String[] {"transfer", "tel:+14155550111"},
+            GatewayConfig.load(flags(GatewayOption.AGENT_FALLBACK, "transfer:tel:+14155550111"), null, env()).agentFallback());
+        assertArrayEquals(new String[] {"agent", "parrot"},
+            GatewayConfig.load(flags(GatewayOption.AGENT_FALLBACK, "agent:parrot"), null, env()).agentFallback());
+        assertEquals(6_000, GatewayConfig.load(flags(), null, env()).agentReconnectMs());
+    }
+
+    @Test
+    void shouldRefuseAnUnusableAgentFallback() {
+        assertTrue(rejected(flags(GatewayOption.AGENT_FALLBACK, "voicemail")).getMessage().contains("--agent-fallback"));
+        assertTrue(rejected(flags(GatewayOption.AGENT_FALLBACK, "transfer:http://x")).getMessage().contains("--agent-fallback"));
+        assertTrue(rejected(flags(GatewayOption.AGENT_FALLBACK, "agent:vapi:asst-2")).getMessage().contains("--agent vapi"));
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.voxgate.app.config.GatewayOption;
 import io.voxgate.testkit.twilio.CallPlan;
 import io.voxgate.testkit.twilio.SimulatedAudio;
 import io.voxgate.testkit.twilio.SimulatedCallResult;
@@ -107,7 +108,8 @@ final class TwilioToVapiFailureIT {
 
     @Test
     void shouldCloseTheTwilioStreamCleanlyWhenTheVapiSocketDrops() throws Exception {
-        try (TwilioVapiRig rig = TwilioVapiRig.with(StandInScript.echo().withDropAfterFrames(25)).bargeInVad(false).start()) {
+        try (TwilioVapiRig rig = TwilioVapiRig.with(StandInScript.echo().withDropAfterFrames(25)).bargeInVad(false)
+            .flag(GatewayOption.AGENT_RECONNECT_MS, "0").start()) {
             final CallPlan plan = waitForTheGatewayToHangUp();
 
             final SimulatedCallResult result = rig.call(plan);

@@ -7,6 +7,7 @@ import io.voxgate.core.call.CallStats;
 import io.voxgate.testkit.twilio.CallPlan;
 import io.voxgate.testkit.twilio.SimulatedCallResult;
 import io.voxgate.testkit.twilio.SimulatorListener;
+import io.voxgate.testkit.twilio.TwilioApiStandIn;
 import io.voxgate.testkit.twilio.TwilioCallSimulator;
 import io.voxgate.testkit.vapi.StandInScript;
 import io.voxgate.testkit.vapi.VapiStandIn;
@@ -43,6 +44,10 @@ final class TwilioVapiRig implements AutoCloseable {
     final VapiStandIn standIn;
     final Gateway gateway;
     final TwilioCallSimulator simulator;
+    /** Twilio's REST API for transfers, when the builder asked for it; else null. */
+    final TwilioApiStandIn twilioApi;
+    /** The account the gateway and {@link #twilioApi} share. */
+    static final String ACCOUNT_SID = "AC" + "0123456789abcdef".repeat(2);
     private final Map<String, CompletableFuture<EndedCall>> ended = new ConcurrentHashMap<>();
 
     /** What the gateway counted for a call when it left the registry. */
@@ -52,8 +57,9 @@ final class TwilioVapiRig implements AutoCloseable {
     private TwilioVapiRig(final Builder b) throws IOException, InterruptedException {
         standIn = VapiStandIn.builder().apiKey(apiKey).assistant(ASSISTANT, b.script)
             .bindAddress(InetAddress.getLoopbackAddress()).port(0).start();
+        final String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+        twilioApi = b.twilioApi ? new TwilioApiStandIn(ACCOUNT_SID, token) : null;
         try {
-            final String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
             final int port = freeLoopbackPort();
             final String url = "http://127.0.0.1:" + port;
             final Map<String, String> env = new HashMap<>();
@@ -69,11 +75,19 @@ final class TwilioVapiRig implements AutoCloseable {
             flags.put(GatewayOption.VAPI_API_URL, standIn.apiUrl());
             flags.put(GatewayOption.AGENT_FORMAT, b.agentFormat);
             flags.put(GatewayOption.BARGE_IN_VAD, Boolean.toString(b.bargeInVad));
+            if (twilioApi != null) {
+                env.put(Secrets.TWILIO_ACCOUNT_SID, ACCOUNT_SID);
+                flags.put(GatewayOption.TWILIO_API_URL, twilioApi.baseUrl());
+            }
+            flags.putAll(b.flags);
             gateway = Gateway.start(GatewayConfig.load(flags, null, env), url, Secrets.fromEnvironment(env), this::onCallEnded);
             simulator = TwilioCallSimulator.builder().gateway("127.0.0.1", port).publicUrl(url).authToken(token)
                 .listener(b.listener).build();
         } catch (final RuntimeException ex) {
             standIn.close();
+            if (twilioApi != null) {
+                twilioApi.close();
+            }
             throw ex;
         }
     }
@@ -109,6 +123,9 @@ final class TwilioVapiRig implements AutoCloseable {
             gateway.close();
         } finally {
             standIn.close();
+            if (twilioApi != null) {
+                twilioApi.close();
+            }
         }
     }
 
@@ -126,6 +143,8 @@ final class TwilioVapiRig implements AutoCloseable {
         private boolean wrongKey;
         private boolean bargeInVad = true;
         private SimulatorListener listener = SimulatorListener.NONE;
+        private boolean twilioApi;
+        private final Map<GatewayOption, String> flags = new EnumMap<>(GatewayOption.class);
 
         private Builder(final StandInScript script) {
             this.script = script;
@@ -161,6 +180,18 @@ final class TwilioVapiRig implements AutoCloseable {
         /** Per-frame hooks of the simulated caller. */
         Builder listener(final SimulatorListener hooks) {
             this.listener = hooks;
+            return this;
+        }
+
+        /** A stand-in of Twilio's REST API ({@link #twilioApi}) and the account to reach it: Twilio calls can be transferred. */
+        Builder twilioApi() {
+            this.twilioApi = true;
+            return this;
+        }
+
+        /** Sets {@code option} for the gateway. */
+        Builder flag(final GatewayOption option, final String value) {
+            flags.put(option, value);
             return this;
         }
 

@@ -1,5 +1,6 @@
 package io.voxgate.core.agent;
 
+import io.voxgate.core.transfer.TransferRequest;
 import org.agrona.DirectBuffer;
 
 /**
@@ -28,9 +29,27 @@ public interface AgentListener {
      */
     void onAgentDigits(String digits, long nowNs);
 
+    /**
+     * The agent asks for the caller to be transferred as {@code request} says (the adapter built it with
+     * {@link TransferRequest#of}, which checks the target, and answers the agent itself when that fails). The outcome
+     * comes back through {@link VoiceAgent#onTransferUpdate}. The default ignores it (a listener that only records
+     * audio).
+     */
+    default void onAgentTransferRequest(final TransferRequest request, final long nowNs) {
+    }
+
     /** Something the agent said about the conversation (transcript, model output, status); off the media path. */
     void onAgentEvent(AgentEvent event);
 
     /** The agent ended the call or failed; {@code reason} is short and safe to log. */
     void onAgentClosed(String reason, long nowNs);
+
+    /**
+     * The agent's connection failed mid-call (socket dropped, its server failing, a timeout) without the agent
+     * hanging up: the call may replace the agent instead of ending. Like {@link #onAgentClosed}, no listener call of
+     * this agent follows it. The default treats it as a close.
+     */
+    default void onAgentLost(final String reason, final long nowNs) {
+        onAgentClosed(reason, nowNs);
+    }
 }

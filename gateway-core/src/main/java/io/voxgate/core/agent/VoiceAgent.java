@@ -1,6 +1,8 @@
 package io.voxgate.core.agent;
 
 import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.core.transfer.TransferRequest;
+import io.voxgate.core.transfer.TransferState;
 import org.agrona.DirectBuffer;
 
 /**
@@ -33,6 +35,16 @@ public interface VoiceAgent {
 
     /** A DTMF digit the caller pressed: {@code 0-9 * # A-D}. */
     void onCallerDigit(char digit, long nowNs);
+
+    /**
+     * How a transfer of this call goes: each state it reaches, {@code detail} saying why in a few safe words (e.g.
+     * {@code "486 Busy Here"}, {@code "no final NOTIFY in 32000 ms"}). A final failure ({@link TransferState#isFailure()})
+     * means the caller is still here, listening to this agent, which should say so; a success is followed by the
+     * call's end. The default ignores it (an embedded agent has nobody to tell).
+     */
+    default void onTransferUpdate(final TransferRequest request, final TransferState state, final String detail,
+                                  final long nowNs) {
+    }
 
     /** The caller hung up or the gateway ends the call; idempotent, and no listener calls follow it. */
     void close(String reason, long nowNs);

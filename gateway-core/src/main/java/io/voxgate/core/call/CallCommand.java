@@ -1,5 +1,6 @@
 package io.voxgate.core.call;
 
+import io.voxgate.core.transfer.TransferRequest;
 import java.util.Objects;
 
 /**
@@ -15,7 +16,9 @@ public final class CallCommand {
         /** The caller's side already hung up (SIP BYE, Twilio stop): close the agent and end, without hanging up. */
         CALLER_HUNG_UP,
         /** Treat as an accepted barge-in: flush what the agent has queued and clear the caller's playback. */
-        BARGE_IN
+        BARGE_IN,
+        /** Hand the caller to {@link #transfer()}'s target through the caller's edge (SIP REFER, Twilio call update). */
+        TRANSFER
     }
 
     /** Ends the call because it ran longer than the configured maximum duration. */
@@ -31,10 +34,21 @@ public final class CallCommand {
 
     private final Kind kind;
     private final String reason;
+    private final TransferRequest transfer;
 
     private CallCommand(final Kind kind, final String reason) {
+        this(kind, reason, null);
+    }
+
+    private CallCommand(final Kind kind, final String reason, final TransferRequest transfer) {
         this.kind = kind;
         this.reason = reason;
+        this.transfer = transfer;
+    }
+
+    /** Asks the call to transfer the caller as {@code request} says (an operator or the agent asked for it). */
+    public static CallCommand transfer(final TransferRequest request) {
+        return new CallCommand(Kind.TRANSFER, "transfer", Objects.requireNonNull(request, "request"));
     }
 
     /** Asks the call to hang up with {@code reason} (short, safe to log). */
@@ -57,8 +71,13 @@ public final class CallCommand {
         return reason;
     }
 
+    /** The transfer of a {@link Kind#TRANSFER} command, else {@code null}. */
+    public TransferRequest transfer() {
+        return transfer;
+    }
+
     @Override
     public String toString() {
-        return kind + "(" + reason + ")";
+        return transfer != null ? kind + "(" + transfer.id() + ")" : kind + "(" + reason + ")";
     }
 }

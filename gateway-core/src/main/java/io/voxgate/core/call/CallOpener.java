@@ -30,6 +30,7 @@ public final class CallOpener {
     private final CallSessionConfig config;
     private final NanoClock clock;
     private final String edge;
+    private final AgentRecovery recovery;
 
     /**
      * The node's opener, not yet bound to an edge.
@@ -42,16 +43,22 @@ public final class CallOpener {
     public CallOpener(final CallRegistry registry, final VoiceAgentFactory agents, final CallSessionConfig config,
                       final NanoClock clock) {
         this(Objects.requireNonNull(registry, "registry"), Objects.requireNonNull(agents, "agents"),
-            Objects.requireNonNull(config, "config"), Objects.requireNonNull(clock, "clock"), null);
+            Objects.requireNonNull(config, "config"), Objects.requireNonNull(clock, "clock"), null, AgentRecovery.NONE);
     }
 
     private CallOpener(final CallRegistry registry, final VoiceAgentFactory agents, final CallSessionConfig config,
-                       final NanoClock clock, final String edge) {
+                       final NanoClock clock, final String edge, final AgentRecovery recovery) {
         this.registry = registry;
         this.agents = agents;
         this.config = config;
         this.clock = clock;
         this.edge = edge;
+        this.recovery = recovery;
+    }
+
+    /** This opener with its calls recovering from a failed agent connection as {@code agentRecovery} says. */
+    public CallOpener withRecovery(final AgentRecovery agentRecovery) {
+        return new CallOpener(registry, agents, config, clock, edge, Objects.requireNonNull(agentRecovery, "agentRecovery"));
     }
 
     /**
@@ -60,7 +67,7 @@ public final class CallOpener {
      */
     public CallOpener forEdge(final String edge, final UnaryOperator<CallSessionConfig> adjust) {
         return new CallOpener(registry, agents, Objects.requireNonNull(adjust.apply(config), "adjusted config"), clock,
-            Objects.requireNonNull(edge, "edge"));
+            Objects.requireNonNull(edge, "edge"), recovery);
     }
 
     /**
@@ -82,6 +89,7 @@ public final class CallOpener {
         final AgentCall call = new AgentCall(callId, edge, metadata, executor);
         final VoiceAgent agent = agents.create(call);
         final CallSession session = new CallSession(call, callerFormat, leg, agent, registry, config, clock, nowNs);
+        session.recovery(agents, recovery);
         final CallAdmission.Verdict verdict = registry.tryRegister(session);
         if (verdict == CallAdmission.Verdict.ACCEPTED) {
             return CallAdmission.accepted(session);

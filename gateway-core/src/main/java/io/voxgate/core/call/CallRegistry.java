@@ -1,5 +1,6 @@
 package io.voxgate.core.call;
 
+import io.voxgate.core.transfer.TransferCounters;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,6 +38,8 @@ public final class CallRegistry {
     private final ConcurrentHashMap<CallKey, CallLiveness> calls;
     private final AtomicInteger active = new AtomicInteger();
     private final CallLatencyRecorders latency = new CallLatencyRecorders();
+    private final TransferCounters transfers = new TransferCounters();
+    private final AgentRecoveryCounters agentRecovery = new AgentRecoveryCounters();
     private volatile boolean draining;
     private volatile long drainDeadlineNs = Long.MAX_VALUE;
 
@@ -135,6 +138,16 @@ public final class CallRegistry {
             return true;
         }
         return false;
+    }
+
+    /** Agent connections lost mid-call on this node and what became of them (for the metrics). */
+    public AgentRecoveryCounters agentRecovery() {
+        return agentRecovery;
+    }
+
+    /** Transfers of every call on this node, started and per outcome (for the metrics). */
+    public TransferCounters transfers() {
+        return transfers;
     }
 
     /** Gateway-added latency of every call on this node, per edge, recorded per call thread (for the metrics). */

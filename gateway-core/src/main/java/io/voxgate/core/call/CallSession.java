@@ -5,13 +5,18 @@ import io.voxgate.core.agent.AgentEvent;
 import io.voxgate.core.agent.AgentListener;
 import io.voxgate.core.agent.DtmfDigits;
 import io.voxgate.core.agent.VoiceAgent;
+import io.voxgate.core.agent.VoiceAgentFactory;
 import io.voxgate.core.audio.AudioFormat;
 import io.voxgate.core.pipeline.AudioPipeline;
 import io.voxgate.core.pipeline.AudioSink;
 import io.voxgate.core.pipeline.PacedOutboundQueue;
 import io.voxgate.core.pipeline.PreConnectBuffer;
 import io.voxgate.core.pipeline.VadTapStage;
+import io.voxgate.core.transfer.TransferRequest;
+import io.voxgate.core.transfer.TransferState;
 import io.voxgate.core.vad.VadState;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -24,6 +29,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  *                        \-> VAD tap (barge-in)
  * outbound: agent bytes  -> [decode -> resample -> encode] -> paced outbound queue -> CallerLeg.sendToCaller
  * digits  : caller DTMF -> agent.onCallerDigit;  agent DTMF (onAgentDigits) -> checked -> CallerLeg.sendDigits
+ * transfer: TRANSFER command or onAgentTransferRequest -> (the agent's queued words play out) ->
+ *           CallerLeg.startTransfer -> onTransferProgress (edge) -> agent.onTransferUpdate; SUCCEEDED ends the call
  * </pre>
  *
  * <h2>How an edge drives it</h2>
@@ -80,12 +87,28 @@ public final class CallSession implements AgentListener {
     /** No caller turn is waiting for the agent's answer. */
     private static final long NO_TURN = Long.MIN_VALUE;
 
+    /** Metadata key that tells a replacement agent the call was resumed after its predecessor's connection failed. */
+    public static final String RESUMED_KEY = "voxgateResumed";
+    /** Metadata key: how many times the call's agent connection has failed so far. */
+    public static final String RESUMED_COUNT_KEY = "voxgateAgentLosses";
+    /** A new agent that failed to connect is tried again this long after, while the window lasts. */
+    private static final long RECONNECT_RETRY_NS = 250_000_000L;
+    /** After a new agent connected, the beep goes on this long at most waiting for its first words. */
+    private static final long HOLD_AFTER_RECONNECT_NS = 2_000_000_000L;
+    /**
+     * Longest a transfer waits for the agent's queued words to play out before it goes to the leg: long enough for a
+     * "please hold while I transfer you", short enough that an agent that keeps talking cannot hold it up.
+     */
+    private static final long MAX_TRANSFER_PLAYOUT_WAIT_NS = 5_000_000_000L;
+    /** Frames of beep kept queued: above the Twilio lead (80 ms), so pacing, not refilling, sets the rhythm. */
+    private static final int HOLD_QUEUED_FRAMES = 6;
+
     private enum BargeInSource { AGENT, VAD, COMMAND }
 
     private final AgentCall call;
     private final AudioFormat callerFormat;
     private final CallerLeg leg;
-    private final VoiceAgent agent;
+    private VoiceAgent agent;
     private final CallRegistry registry;
     private final CallSessionConfig config;
     private final NanoClock clock;
@@ -118,6 +141,24 @@ public final class CallSession implements AgentListener {
     private final long callerVadHangoverNs;
     private String hangUpAfterPlayout;
     private String endReason;
+    private TransferRequest transfer;
+    private TransferState transferState;
+    /** A transfer waiting for the agent's last words to play out before it goes to the leg, or null. */
+    private TransferRequest transferAfterPlayout;
+    private long transferPlayoutDeadlineNs;
+    private VoiceAgentFactory agents;
+    private AgentRecovery recovery = AgentRecovery.NONE;
+    /** A failed agent is being replaced: a new one is connecting or due to be tried at {@link #retryAtNs}. */
+    private boolean reconnecting;
+    /** The caller hears the {@link HoldPrompt} until the new agent's first audio. */
+    private boolean holding;
+    private boolean fallbackStarted;
+    private boolean fallbackTransfer;
+    private long lostAtNs;
+    private long reconnectDeadlineNs;
+    private long retryAtNs = Long.MAX_VALUE;
+    private long holdUntilNs = Long.MAX_VALUE;
+    private int holdOffset;
 
     /**
      * Builds a call at setup, allocating everything it will need; nothing is sent anywhere yet. Only the
@@ -176,6 +217,12 @@ public final class CallSession implements AgentListener {
         this.bargeInSpeechNs = config.bargeInSpeechMs() * 1_000_000L;
     }
 
+    /** Sets how this call survives a failed agent connection (the opener, before {@link #start}). */
+    void recovery(final VoiceAgentFactory agentFactory, final AgentRecovery agentRecovery) {
+        this.agents = agentFactory;
+        this.recovery = agentRecovery;
+    }
+
     private static <T> T required(final T value, final String name) {
         if (value == null) {
             throw new IllegalArgumentException(name + " must not be null");
@@ -206,14 +253,17 @@ public final class CallSession implements AgentListener {
         } else if (vad == VadState.ONSET) {
             callerTurnEndedNs = NO_TURN;
             stats.vadOnsets++;
-            if (config.bargeInVad() && state == CallState.ACTIVE) {
+            if (config.bargeInVad() && state == CallState.ACTIVE && !holding) {
                 onCallerOnset(nowNs);
             }
         }
         if (paused) {
             followPause(nowNs);
         }
-        if (state == CallState.ACTIVE) {
+        if (reconnecting) {
+            // The new agent is not connected yet, and what the caller says over the hold beep is not for it.
+            stats.framesDroppedNotConnected++;
+        } else if (state == CallState.ACTIVE) {
             inbound.onAudio(audio, offset, length, nowNs);
         } else if (!preConnect.offer(audio, offset, length, nowNs)) {
             stats.framesDroppedNotConnected++;
@@ -222,7 +272,7 @@ public final class CallSession implements AgentListener {
 
     /** A DTMF digit the caller pressed ({@code 0-9 * # A-D}); delivered to the agent once it is connected. */
     public void onCallerDigit(final char digit, final long nowNs) {
-        if (state == CallState.ACTIVE) {
+        if (state == CallState.ACTIVE && !reconnecting) {
             stats.digitsToAgent++;
             agent.onCallerDigit(digit, nowNs);
         } else {
@@ -243,7 +293,22 @@ public final class CallSession implements AgentListener {
             // Only the caller's audio can tell whether the sound goes on; when none arrives, the sound has stopped.
             resume(nowNs);
         }
+        if (reconnecting && nowNs >= reconnectDeadlineNs) {
+            giveUpReconnecting(nowNs);
+        } else if (reconnecting && nowNs >= retryAtNs) {
+            attemptReconnect(nowNs);
+        }
+        if (holding && !reconnecting && nowNs >= holdUntilNs) {
+            stopHold(nowNs);
+        }
+        if (holding) {
+            feedHold(nowNs);
+        }
         releaseDue(nowNs);
+        if (transferAfterPlayout != null && (nowNs >= transferPlayoutDeadlineNs
+            || !queue.hasPending() && !queue.callerHearingAudio(nowNs))) {
+            handTransferToLeg(transferAfterPlayout, nowNs);
+        }
         if (hangUpAfterPlayout != null && !queue.hasPending() && !queue.callerHearingAudio(nowNs)) {
             finish(hangUpAfterPlayout, nowNs, true, EndedBy.AGENT);
         }
@@ -263,6 +328,12 @@ public final class CallSession implements AgentListener {
         }
         if (paused) {
             return Math.min(queue.nextReleaseNs(), callerSoundUntilNs + bargeInConfirmNs);
+        }
+        if (reconnecting) {
+            return Math.min(queue.nextReleaseNs(), Math.min(retryAtNs, reconnectDeadlineNs));
+        }
+        if (transferAfterPlayout != null) {
+            return Math.min(queue.nextReleaseNs(), Math.min(queue.playoutEndNs(), transferPlayoutDeadlineNs));
         }
         return queue.nextReleaseNs();
     }
@@ -333,6 +404,18 @@ public final class CallSession implements AgentListener {
 
     @Override
     public void onAgentConnected(final long nowNs) {
+        if (reconnecting && state == CallState.ACTIVE) {
+            reconnecting = false;
+            stats.agentReconnects++;
+            if (fallbackStarted) {
+                registry.agentRecovery().countFallbackAgentConnected();
+            } else {
+                registry.agentRecovery().countReconnected();
+            }
+            // The beep goes on until the new agent speaks, for a little while at most (it may wait for the caller).
+            holdUntilNs = nowNs + HOLD_AFTER_RECONNECT_NS;
+            return;
+        }
         if (state != CallState.CONNECTING_AGENT) {
             return;
         }
@@ -349,6 +432,14 @@ public final class CallSession implements AgentListener {
         if (state != CallState.ACTIVE && state != CallState.CONNECTING_AGENT) {
             stats.framesDroppedEnded++;
             return;
+        }
+        if (reconnecting) {
+            stats.framesDroppedNotConnected++;
+            return;
+        }
+        if (holding) {
+            stopHold(nowNs);
+            stats.lastReconnectToAudioNs = nowNs - lostAtNs;
         }
         stats.framesFromAgent++;
         stats.bytesFromAgent += length;
@@ -400,6 +491,11 @@ public final class CallSession implements AgentListener {
         if (state.isTerminating()) {
             return;
         }
+        if (reconnecting) {
+            // The new agent could not connect: try again shortly, while the window lasts.
+            retryAtNs = Math.min(reconnectDeadlineNs, nowNs + RECONNECT_RETRY_NS);
+            return;
+        }
         if (paused) {
             // The agent is gone: nobody will confirm, and its last words are still worth hearing.
             resume(nowNs);
@@ -412,6 +508,213 @@ public final class CallSession implements AgentListener {
         } else {
             finish(reason, nowNs, true, EndedBy.AGENT);
         }
+    }
+
+    /**
+     * The agent's connection failed mid-call. With a reconnect window ({@link AgentRecovery#reconnectMs()}) and an
+     * active call, the caller hears the {@link HoldPrompt} at once while a new agent is opened (the call's metadata,
+     * marked resumed); otherwise, or before the call was active, it is a close.
+     */
+    @Override
+    public void onAgentLost(final String reason, final long nowNs) {
+        if (state != CallState.ACTIVE || recovery.reconnectMs() == 0 || agents == null || finishing || fallbackTransfer) {
+            onAgentClosed(reason, nowNs);
+            return;
+        }
+        agentClosed = true;
+        if (reconnecting) {
+            onAgentClosed(reason, nowNs);
+            return;
+        }
+        stats.agentLosses++;
+        registry.agentRecovery().countLost();
+        lostAtNs = nowNs;
+        reconnectDeadlineNs = nowNs + recovery.reconnectMs() * 1_000_000L;
+        reconnecting = true;
+        startHold(nowNs);
+        attemptReconnect(nowNs);
+    }
+
+    @Override
+    public void onAgentTransferRequest(final TransferRequest request, final long nowNs) {
+        transfer(request, nowNs);
+    }
+
+    /**
+     * The caller's edge reports how transfer {@code transferId} goes (see {@link CallerLeg#startTransfer}): the state
+     * moves forward only, reports for another transfer or after the final state are ignored, and every change is
+     * told to the agent. {@link TransferState#SUCCEEDED} ends the call ({@link EndedBy#TRANSFER}) and hangs up the
+     * leg; any other final state keeps the call with its agent.
+     *
+     * @param detail why, in a few safe words (a status line, a deadline)
+     */
+    public void onTransferProgress(final String transferId, final TransferState next, final String detail,
+                                   final long nowNs) {
+        if (transfer == null || !transfer.id().equals(transferId) || transferState.isFinal() || state == CallState.ENDED
+            || !next.isFinal() && next.ordinal() <= transferState.ordinal()) {
+            return;
+        }
+        moveTransfer(next, detail, nowNs);
+        if (next == TransferState.SUCCEEDED) {
+            finish("transferred", nowNs, true, EndedBy.TRANSFER);
+        }
+    }
+
+    /** Hands {@code request} to the leg unless the call cannot take it now: one transfer at a time, while connected. */
+    private void transfer(final TransferRequest request, final long nowNs) {
+        stats.transfersRequested++;
+        registry.transfers().countRequested();
+        if (transferState != null && !transferState.isFinal()) {
+            stats.transfersRefusedBusy++;
+            registry.transfers().countEnded(TransferState.NOT_POSSIBLE);
+            tellAgent(request, TransferState.NOT_POSSIBLE, "another transfer is under way", nowNs);
+            return;
+        }
+        transfer = request;
+        transferState = TransferState.REQUESTED;
+        stats.transfer = request;
+        stats.transferStartedNs = nowNs;
+        stats.transferAcceptedNs = -1;
+        stats.transferEndedNs = -1;
+        stats.transferDetail = "";
+        stats.transferState = TransferState.REQUESTED;
+        tellAgent(request, TransferState.REQUESTED, "", nowNs);
+        if (state != CallState.ACTIVE && state != CallState.CONNECTING_AGENT) {
+            moveTransfer(TransferState.NOT_POSSIBLE, "the call is not connected", nowNs);
+        } else if (!holding && (queue.hasPending() || queue.callerHearingAudio(nowNs))) {
+            // An agent says "let me transfer you" and then asks: the REFER or the call update would cut it off.
+            transferAfterPlayout = request;
+            transferPlayoutDeadlineNs = nowNs + MAX_TRANSFER_PLAYOUT_WAIT_NS;
+        } else {
+            handTransferToLeg(request, nowNs);
+        }
+    }
+
+    private void handTransferToLeg(final TransferRequest request, final long nowNs) {
+        transferAfterPlayout = null;
+        if (!leg.startTransfer(request, nowNs)) {
+            moveTransfer(TransferState.NOT_POSSIBLE, "the caller's edge cannot transfer this call", nowNs);
+        }
+    }
+
+    private void moveTransfer(final TransferState next, final String detail, final long nowNs) {
+        transferState = next;
+        stats.transferDetail = detail == null ? "" : detail;
+        stats.transferState = next;
+        if (next == TransferState.ACCEPTED) {
+            stats.transferAcceptedNs = nowNs;
+        }
+        if (next.isFinal()) {
+            stats.transferEndedNs = nowNs;
+            registry.transfers().countEnded(next);
+        }
+        tellAgent(transfer, next, stats.transferDetail, nowNs);
+        if (fallbackTransfer && next.isFailure()) {
+            // The fallback after a lost agent: with no agent and no transfer, nobody is left to talk to the caller.
+            finish("agent lost; transfer " + next.label(), nowNs, true, EndedBy.GATEWAY);
+        }
+    }
+
+    private void tellAgent(final TransferRequest request, final TransferState next, final String detail, final long nowNs) {
+        if (!agentClosed) {
+            agent.onTransferUpdate(request, next, detail, nowNs);
+        }
+    }
+
+    /** Opens a new agent (the primary's factory, or the fallback's once it was chosen) for the resumed call. */
+    private void attemptReconnect(final long nowNs) {
+        retryAtNs = Long.MAX_VALUE;
+        stats.agentReconnectAttempts++;
+        final VoiceAgentFactory factory = fallbackStarted ? recovery.fallbackAgents() : agents;
+        final Map<String, String> metadata = new LinkedHashMap<>(call.metadata());
+        metadata.put(RESUMED_KEY, "true");
+        metadata.put(RESUMED_COUNT_KEY, Long.toString(stats.agentLosses));
+        final AgentCall resumed = new AgentCall(call.callId(), call.edge(), metadata, call.executor());
+        final VoiceAgent next;
+        try {
+            next = factory.create(resumed);
+        } catch (final RuntimeException ex) {
+            retryAtNs = Math.min(reconnectDeadlineNs, nowNs + RECONNECT_RETRY_NS);
+            return;
+        }
+        if (!inbound.to().equals(next.audioFormat())) {
+            // The pipelines are built for the first agent's format; an agent speaking another cannot take over.
+            next.close("format differs", nowNs);
+            reconnectDeadlineNs = nowNs;
+            return;
+        }
+        agent = next;
+        agentClosed = false;
+        next.connect(resumed, this, nowNs);
+    }
+
+    /** The window passed without a working agent: the fallback, once; after the fallback, hang up. */
+    private void giveUpReconnecting(final long nowNs) {
+        reconnecting = false;
+        retryAtNs = Long.MAX_VALUE;
+        if (!agentClosed) {
+            agentClosed = true;
+            agent.close("reconnect window passed", nowNs);
+        }
+        if (fallbackStarted) {
+            finish("agent lost; fallback agent failed", nowNs, true, EndedBy.GATEWAY);
+            return;
+        }
+        registry.agentRecovery().countReconnectFailed();
+        fallbackStarted = true;
+        final AgentRecovery.Fallback fallback = recovery.fallback();
+        registry.agentRecovery().countFallback(fallback);
+        switch (fallback) {
+            case TRANSFER:
+                stats.agentFallback = fallback.label();
+                fallbackTransfer = true;
+                transfer(TransferRequest.of(recovery.transferTarget(), null, TransferRequest.Origin.OPERATOR), nowNs);
+                break;
+            case AGENT:
+                stats.agentFallback = fallback.label() + ":" + recovery.fallbackAgentName();
+                reconnecting = true;
+                reconnectDeadlineNs = nowNs + recovery.reconnectMs() * 1_000_000L;
+                attemptReconnect(nowNs);
+                break;
+            default:
+                stats.agentFallback = fallback.label();
+                finish("agent lost", nowNs, true, EndedBy.GATEWAY);
+                break;
+        }
+    }
+
+    /** The caller stops hearing the old agent and hears the hold beep instead, from the next frame. */
+    private void startHold(final long nowNs) {
+        if (paused) {
+            paused = false;
+            stats.recordBargeInPause(nowNs - pausedAtNs);
+        }
+        queue.flush(nowNs);
+        leg.clearCallerPlayback(nowNs);
+        holding = true;
+        holdOffset = 0;
+        holdUntilNs = Long.MAX_VALUE;
+        feedHold(nowNs);
+    }
+
+    /** Keeps a few frames of the beep queued, so the caller's stream never runs dry while on hold. */
+    private void feedHold(final long nowNs) {
+        final HoldPrompt prompt = HoldPrompt.of(callerFormat);
+        final int frameBytes = queue.frameBytes();
+        while (queue.pendingBytes() < HOLD_QUEUED_FRAMES * frameBytes) {
+            if (queue.offer(prompt.cycle(), holdOffset, frameBytes, nowNs) < frameBytes) {
+                return;
+            }
+            holdOffset = (holdOffset + frameBytes) % prompt.cycleBytes();
+        }
+    }
+
+    /** The new agent speaks (or the hold has lasted long enough): the beep stops mid-cycle, the agent is heard next. */
+    private void stopHold(final long nowNs) {
+        holding = false;
+        holdUntilNs = Long.MAX_VALUE;
+        queue.flush(nowNs);
+        leg.clearCallerPlayback(nowNs);
     }
 
     CallLiveness liveness() {
@@ -430,6 +733,9 @@ public final class CallSession implements AgentListener {
                 break;
             case CALLER_HUNG_UP:
                 finish(command.reason(), nowNs, false, EndedBy.CALLER);
+                break;
+            case TRANSFER:
+                transfer(command.transfer(), nowNs);
                 break;
             default:
                 bargeIn(nowNs, BargeInSource.COMMAND);
@@ -509,6 +815,11 @@ public final class CallSession implements AgentListener {
     }
 
     private void bargeIn(final long nowNs, final BargeInSource source) {
+        if (holding) {
+            // Nothing of an agent is playing: the caller hears the hold beep, which is not theirs to interrupt.
+            stats.bargeInsIgnoredSilent++;
+            return;
+        }
         if (paused && state == CallState.ACTIVE) {
             paused = false;
             turnInterrupted = true;
@@ -558,6 +869,16 @@ public final class CallSession implements AgentListener {
         }
         finishing = true;
         paused = false;
+        reconnecting = false;
+        holding = false;
+        transferAfterPlayout = null;
+        if (transferState != null && !transferState.isFinal()) {
+            transferState = TransferState.CALL_ENDED;
+            stats.transferState = TransferState.CALL_ENDED;
+            stats.transferDetail = reason;
+            stats.transferEndedNs = nowNs;
+            registry.transfers().countEnded(TransferState.CALL_ENDED);
+        }
         endReason = reason;
         stats.endReason = reason;
         stats.endedBy = endedBy;

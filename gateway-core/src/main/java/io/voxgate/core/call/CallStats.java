@@ -2,6 +2,8 @@ package io.voxgate.core.call;
 
 import io.voxgate.core.pipeline.PacedOutboundQueue;
 import io.voxgate.core.pipeline.PreConnectBuffer;
+import io.voxgate.core.transfer.TransferRequest;
+import io.voxgate.core.transfer.TransferState;
 import org.HdrHistogram.AbstractHistogram;
 import org.HdrHistogram.IntCountsHistogram;
 
@@ -65,6 +67,20 @@ public final class CallStats {
     long bargeInPausedNs;
     long vadOnsets;
     long agentEvents;
+    long transfersRequested;
+    long agentLosses;
+    long agentReconnects;
+    long agentReconnectAttempts;
+    long lastReconnectToAudioNs = -1;
+    volatile String agentFallback;
+    long transfersRefusedBusy;
+    /** The call's latest transfer (written once per transfer, read racily by the admin API), or null. */
+    volatile TransferRequest transfer;
+    volatile TransferState transferState;
+    volatile String transferDetail = "";
+    long transferStartedNs;
+    long transferAcceptedNs = -1;
+    long transferEndedNs = -1;
     long latenciesClamped;
     long agentConnectNs = -1;
     long startedNs;
@@ -319,6 +335,71 @@ public final class CallStats {
     /** Caller utterances the local VAD confirmed. */
     public long vadOnsets() {
         return vadOnsets;
+    }
+
+    /** Times the agent's connection failed mid-call. */
+    public long agentLosses() {
+        return agentLosses;
+    }
+
+    /** Times a new agent took over after a failure (reconnected within the window). */
+    public long agentReconnects() {
+        return agentReconnects;
+    }
+
+    /** New agents tried after failures, those that failed included. */
+    public long agentReconnectAttempts() {
+        return agentReconnectAttempts;
+    }
+
+    /** From the latest failure to the new agent's first audio, ns; -1 when none came. */
+    public long lastReconnectToAudioNs() {
+        return lastReconnectToAudioNs;
+    }
+
+    /** The fallback taken when reconnecting failed ({@code hangup}, {@code transfer}, {@code agent:NAME}), or null. */
+    public String agentFallback() {
+        return agentFallback;
+    }
+
+    /** Transfers asked for in this call (by an operator or the agent). */
+    public long transfersRequested() {
+        return transfersRequested;
+    }
+
+    /** Transfers refused because another was still under way. */
+    public long transfersRefusedBusy() {
+        return transfersRefusedBusy;
+    }
+
+    /** The call's latest transfer, or {@code null} when none was asked for. */
+    public TransferRequest transfer() {
+        return transfer;
+    }
+
+    /** Where the latest transfer stands, or {@code null} when none was asked for. */
+    public TransferState transferState() {
+        return transferState;
+    }
+
+    /** Why the latest transfer is where it is, in a few safe words (a status line, a deadline); empty at first. */
+    public String transferDetail() {
+        return transferDetail;
+    }
+
+    /** When the latest transfer was handed to the edge (the calls' time base). */
+    public long transferStartedNs() {
+        return transferStartedNs;
+    }
+
+    /** When the caller's side accepted the latest transfer, or -1. */
+    public long transferAcceptedNs() {
+        return transferAcceptedNs;
+    }
+
+    /** When the latest transfer reached its final state, or -1. */
+    public long transferEndedNs() {
+        return transferEndedNs;
     }
 
     /** Conversation events the agent reported. */

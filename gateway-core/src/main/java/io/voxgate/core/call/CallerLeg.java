@@ -1,5 +1,6 @@
 package io.voxgate.core.call;
 
+import io.voxgate.core.transfer.TransferRequest;
 import org.agrona.DirectBuffer;
 
 /**
@@ -45,6 +46,18 @@ public interface CallerLeg {
      *         counts its own refusals.
      */
     boolean sendDigits(String digits, long nowNs);
+
+    /**
+     * Starts handing the caller to {@code request}'s target (SIP: REFER in the dialog; Twilio: the call updated with
+     * {@code <Dial>}). Returns at once; the edge reports how it goes with {@link CallSession#onTransferProgress} on the
+     * call's thread, ending in a final {@link io.voxgate.core.transfer.TransferState}. When that is
+     * {@code SUCCEEDED} the session ends the call and calls {@link #hangUp} (SIP: the BYE after the 2xx sipfrag).
+     *
+     * @return whether the edge started it; false (the default) when it cannot transfer at all
+     */
+    default boolean startTransfer(final TransferRequest request, final long nowNs) {
+        return false;
+    }
 
     /** The session ended the call (agent hang-up, timeout, drain): hang up the caller's leg with {@code reason}. */
     void hangUp(String reason, long nowNs);

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * Which side ended a call, for the call detail record: the caller (SIP BYE, Twilio {@code stop}, socket closed), the
- * agent (it hung up), the gateway (a timeout, drain, or a bug in the call) or an operator (the admin API).
+ * agent (it hung up), the gateway (a timeout, drain, or a bug in the call), an operator (the admin API) or a transfer that succeeded.
  *
  * <p>Immutable; safe on any thread.
  */
@@ -16,7 +16,9 @@ public enum EndedBy {
     /** The gateway ended the call: maximum duration, idle or media timeout, drain, or a failure in the call. */
     GATEWAY,
     /** An operator hung up through the admin API. */
-    OPERATOR;
+    OPERATOR,
+    /** The caller was transferred elsewhere (SIP REFER that succeeded, Twilio call updated with {@code <Dial>}). */
+    TRANSFER;
 
     /** The lower-case name written in records ({@code caller}, {@code agent}, ...). */
     public String label() {

@@ -1,5 +1,8 @@
 package io.voxgate.core.call;
 
+import io.voxgate.core.transfer.TransferRequest;
+import java.util.ArrayList;
+import java.util.List;
 import org.agrona.DirectBuffer;
 
 /** A test caller leg that records what the session sends, in preallocated arrays. */
@@ -76,6 +79,18 @@ final class RecordingLeg implements CallerLeg {
             digits.append(requested);
         }
         return acceptDigits;
+    }
+
+    /** Transfers handed to the leg, in order. */
+    final List<TransferRequest> transfers = new ArrayList<>();
+    boolean acceptTransfers = true;
+
+    @Override
+    public boolean startTransfer(final TransferRequest request, final long nowNs) {
+        if (acceptTransfers) {
+            transfers.add(request);
+        }
+        return acceptTransfers;
     }
 
     @Override

@@ -4,6 +4,10 @@ import io.voxgate.core.agent.AgentCall;
 import io.voxgate.core.agent.AgentListener;
 import io.voxgate.core.agent.VoiceAgent;
 import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.core.transfer.TransferRequest;
+import io.voxgate.core.transfer.TransferState;
+import java.util.ArrayList;
+import java.util.List;
 import org.agrona.DirectBuffer;
 
 /**
@@ -65,6 +69,15 @@ final class ScriptedAgent implements VoiceAgent {
     @Override
     public void onCallerDigit(final char digit, final long nowNs) {
         digits.append(digit);
+    }
+
+    /** Transfer states told to the agent, as {@code state:detail}. */
+    final List<String> transferUpdates = new ArrayList<>();
+
+    @Override
+    public void onTransferUpdate(final TransferRequest request, final TransferState state, final String detail,
+                                 final long nowNs) {
+        transferUpdates.add(state.label() + ":" + detail);
     }
 
     @Override

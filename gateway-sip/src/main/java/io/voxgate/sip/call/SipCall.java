@@ -14,6 +14,7 @@ import io.voxgate.core.codec.Pcm16LittleEndian;
 import io.voxgate.core.jitter.JitterBufferConfig;
 import io.voxgate.core.jitter.JitterBufferStats;
 import io.voxgate.core.tick.LoopTicker;
+import io.voxgate.core.transfer.TransferRequest;
 import io.voxgate.core.tick.PlayoutTickClock;
 import io.voxgate.core.tick.TickMember;
 import io.voxgate.core.tick.TickMembership;
@@ -218,6 +219,11 @@ public final class SipCall implements CallerLeg, TickMember, CallCommandHandler<
                 break;
             case DIGITS:
                 sendDigits(command.text(), nowNs);
+                break;
+            case TRANSFER_PROGRESS:
+                if (session != null && !ended) {
+                    session.onTransferProgress(command.transferId(), command.transferState(), command.text(), nowNs);
+                }
                 break;
             default:
                 break;
@@ -522,6 +528,20 @@ public final class SipCall implements CallerLeg, TickMember, CallCommandHandler<
             return false;
         }
         return send.queueDigits(digits, DIGIT_DURATION_MS);
+    }
+
+    /**
+     * Blind transfer by REFER in the call's dialog (RFC 3515). The announcement, if any, is not spoken here: the
+     * agent hears of the transfer first ({@code VoiceAgent.onTransferUpdate}, REQUESTED) and may say it.
+     *
+     * @return false before media is answered or after the call ended
+     */
+    @Override
+    public boolean startTransfer(final TransferRequest request, final long nowNs) {
+        if (ended || media == null) {
+            return false;
+        }
+        return ends.refer(this, request);
     }
 
     @Override

@@ -1,11 +1,12 @@
 package io.voxgate.sip.call;
 
+import io.voxgate.core.transfer.TransferState;
 import io.voxgate.sip.sdp.NegotiatedMedia;
 import java.util.Objects;
 
 /**
  * What signalling (or the edge) asks of a SIP call from another thread, through the call's
- * {@link io.voxgate.core.call.CallCommandProxy}: answered, media changed, ended, hang up, send digits.
+ * {@link io.voxgate.core.call.CallCommandProxy}: answered, media changed, ended, hang up, send digits, transfer progress.
  *
  * <p>Immutable; safe on any thread.
  */
@@ -21,17 +22,44 @@ public final class SipCallCommand {
         /** The gateway ends the call (shutdown, admin). */
         HANG_UP,
         /** Send RFC 4733 digits to the caller. */
-        DIGITS
+        DIGITS,
+        /** Signalling reports how the call's REFER goes. */
+        TRANSFER_PROGRESS
     }
 
     private final Kind kind;
     private final NegotiatedMedia media;
     private final String text;
+    private final String transferId;
+    private final TransferState transferState;
 
     private SipCallCommand(final Kind kind, final NegotiatedMedia media, final String text) {
+        this(kind, media, text, null, null);
+    }
+
+    private SipCallCommand(final Kind kind, final NegotiatedMedia media, final String text, final String transferId,
+                           final TransferState transferState) {
         this.kind = kind;
         this.media = media;
         this.text = text;
+        this.transferId = transferId;
+        this.transferState = transferState;
+    }
+
+    /** Transfer {@code transferId} reached {@code state}, for {@code detail}. */
+    public static SipCallCommand transferProgress(final String transferId, final TransferState state, final String detail) {
+        return new SipCallCommand(Kind.TRANSFER_PROGRESS, null, Objects.requireNonNull(detail, "detail"),
+            Objects.requireNonNull(transferId, "transferId"), Objects.requireNonNull(state, "state"));
+    }
+
+    /** The transfer of TRANSFER_PROGRESS, else {@code null}. */
+    public String transferId() {
+        return transferId;
+    }
+
+    /** The state of TRANSFER_PROGRESS, else {@code null}. */
+    public TransferState transferState() {
+        return transferState;
     }
 
     /** Offer/answer completed with {@code media}. */
@@ -69,7 +97,7 @@ public final class SipCallCommand {
         return media;
     }
 
-    /** The reason of ENDED and HANG_UP, or the digits of DIGITS. */
+    /** The reason of ENDED and HANG_UP, the digits of DIGITS, or the detail of TRANSFER_PROGRESS. */
     public String text() {
         return text;
     }

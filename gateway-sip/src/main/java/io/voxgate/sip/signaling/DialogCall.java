@@ -64,6 +64,13 @@ final class DialogCall {
     /** Timer H (64*T1 after the 200): the ACK never came, the dialog is given up. */
     ScheduledFuture<?> ackTimer;
     ScheduledFuture<?> sessionTimer;
+    /** The transfer whose REFER is outstanding or whose NOTIFYs are awaited, or null. */
+    String transferId;
+    long referSentNs;
+    long referCseq;
+    boolean referAccepted;
+    /** The transfer's deadline (no final NOTIFY by then: timed out). */
+    ScheduledFuture<?> transferTimer;
 
     DialogCall(final String callId, final InetAddress source, final ServerTransaction inviteTransaction, final Request invite,
                final String toTag, final boolean offerless, final String transport) {
@@ -88,6 +95,16 @@ final class DialogCall {
         if (sessionTimer != null) {
             sessionTimer.cancel(false);
             sessionTimer = null;
+        }
+        clearTransfer();
+    }
+
+    void clearTransfer() {
+        transferId = null;
+        referAccepted = false;
+        if (transferTimer != null) {
+            transferTimer.cancel(false);
+            transferTimer = null;
         }
     }
 

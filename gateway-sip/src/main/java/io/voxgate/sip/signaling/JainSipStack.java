@@ -123,6 +123,9 @@ final class JainSipStack {
         p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "false");
         p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", Integer.toString(MAX_MESSAGE_SIZE));
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
+        // A REFER's transaction ends soon after its 202, while its NOTIFYs keep coming: they are matched by dialog
+        // (ReferTransfers), so jain-sip must hand them over instead of answering 481 for want of a SUBSCRIBE.
+        p.setProperty("gov.nist.javax.sip.DELIVER_UNSOLICITED_NOTIFY", "true");
         // Transports behind the source gate (allow list, connection caps, read deadline) and the allow list as the
         // valve for UDP: jain-sip's own NIO processors enforce neither MAX_CONNECTIONS nor READ_TIMEOUT.
         p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", GuardedMessageProcessorFactory.class.getName());

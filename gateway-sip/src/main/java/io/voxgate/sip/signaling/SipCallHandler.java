@@ -1,5 +1,6 @@
 package io.voxgate.sip.signaling;
 
+import io.voxgate.core.transfer.TransferState;
 import io.voxgate.sip.sdp.NegotiatedMedia;
 import java.util.concurrent.CompletionStage;
 
@@ -28,6 +29,12 @@ public interface SipCallHandler {
 
     /** A re-INVITE or UPDATE changed the media (hold, resume, new remote address). */
     void onMediaChanged(String callId, NegotiatedMedia media);
+
+    /**
+     * How a transfer started with {@link SipSignaling#refer} goes: {@code ACCEPTED} (the REFER's 2xx), {@code TRYING}
+     * (a 1xx sipfrag), then one final state; {@code detail} is a status line or a deadline in a few safe words.
+     */
+    void onTransferProgress(String callId, String transferId, TransferState state, String detail);
 
     /**
      * The call ended on the signalling side: caller BYE, CANCEL, no ACK, session timer expiry, a refused answer,

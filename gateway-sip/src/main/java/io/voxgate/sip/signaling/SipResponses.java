@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 final class SipResponses {
     /** Methods the gateway implements, for Allow headers and 405 responses. */
-    static final String ALLOWED_METHODS = "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, PRACK";
+    static final String ALLOWED_METHODS = "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, PRACK, NOTIFY";
     private static final Logger LOG = LoggerFactory.getLogger(SipResponses.class);
 
     private final MessageFactory messages;

@@ -2,6 +2,8 @@ package io.voxgate.sip.signaling;
 
 import gov.nist.javax.sip.DialogTimeoutEvent;
 import gov.nist.javax.sip.SipListenerExt;
+import io.voxgate.core.transfer.TransferRequest;
+import io.voxgate.core.transfer.TransferState;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -24,6 +26,7 @@ import javax.sip.ResponseEvent;
 import javax.sip.ServerTransaction;
 import javax.sip.TimeoutEvent;
 import javax.sip.TransactionTerminatedEvent;
+import javax.sip.header.CSeqHeader;
 import javax.sip.header.RequireHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -33,9 +36,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The SIP user agent server of the trunk edge, on jain-sip: starts the stack ({@link JainSipStack}) and hands each
  * request to the handler for its method and RFC: new INVITEs to {@link InviteHandler}, ACK/BYE/CANCEL to
- * {@link DialogRequests}, PRACK to {@link ReliableProvisionalResponses}, re-INVITE/UPDATE and RFC 4028 refreshes
- * to {@link SessionModification} and {@link SessionTimer}, OPTIONS to {@link OptionsHandler}; every response goes
- * through {@link SipResponses}. The edge sees only jain-sip-free types ({@link SipCallHandler}).
+ * {@link DialogRequests}, PRACK to {@link ReliableProvisionalResponses}, a transfer's REFER and NOTIFYs to
+ * {@link ReferTransfers}, re-INVITE/UPDATE and RFC 4028 refreshes to {@link SessionModification} and
+ * {@link SessionTimer}, OPTIONS to {@link OptionsHandler}; every response goes through {@link SipResponses}. The
+ * edge sees only jain-sip-free types ({@link SipCallHandler}).
  *
  * <p>Threading: jain-sip delivers events one at a time (non-reentrant listener) on its own threads; timers,
  * edge-initiated hang-ups and the answers to admitted INVITEs run on one signalling timer thread (the edge admits
@@ -77,6 +81,7 @@ public final class SipSignaling implements SipListenerExt {
     private SessionModification modifications;
     private OptionsHandler options;
     private ReliableProvisionalResponses provisionals;
+    private ReferTransfers transfers;
 
     /**
      * Signalling for one edge.
@@ -151,6 +156,8 @@ public final class SipSignaling implements SipListenerExt {
         provisionals.answerWith(invites::answer);
         invites.draining(draining);
         inDialog = new DialogRequests(handler, dialogs, responses);
+        transfers = new ReferTransfers(handler, dialogs, responses, advertised, s.provider(), timers,
+            64L * config.policy.timerT1Ms());
         options = new OptionsHandler(responses, () -> !draining && config.policy.ready().getAsBoolean(),
             config.retryAfterSeconds);
         LOG.info("SIP signalling listening: {}", config);
@@ -244,6 +251,21 @@ public final class SipSignaling implements SipListenerExt {
         } catch (final GeneralSecurityException | IOException ex) {
             throw new IllegalStateException("the new TLS key store cannot be used: " + ex.getMessage(), ex);
         }
+    }
+
+    /**
+     * Transfers the call by REFER (RFC 3515) to {@code request}'s target; how it goes reaches the handler's
+     * {@link SipCallHandler#onTransferProgress}, at the latest 64*T1 after the REFER. Safe on any thread; the work runs
+     * on the signalling timer thread.
+     */
+    public void refer(final String callId, final TransferRequest request) {
+        final ScheduledExecutorService t = timers;
+        if (t == null) {
+            handler.onTransferProgress(callId, request.id(), TransferState.NOT_POSSIBLE,
+                "SIP signalling is stopped");
+            return;
+        }
+        t.execute(() -> transfers.refer(callId, request));
     }
 
     /** Calls with signalling state. */
@@ -341,6 +363,9 @@ public final class SipSignaling implements SipListenerExt {
                 case Request.PRACK:
                     provisionals.onPrack(event);
                     break;
+                case Request.NOTIFY:
+                    transfers.onNotify(event);
+                    break;
                 default:
                     counters.reject(RejectReason.METHOD);
                     final ServerTransaction st = responses.transactionFor(event);
@@ -386,13 +411,23 @@ public final class SipSignaling implements SipListenerExt {
 
     @Override
     public void processResponse(final ResponseEvent event) {
-        modifications.onResponse(event);
+        final CSeqHeader cseq = (CSeqHeader) event.getResponse().getHeader(CSeqHeader.NAME);
+        if (cseq != null && Request.REFER.equals(cseq.getMethod())) {
+            transfers.onResponse(event);
+        } else {
+            modifications.onResponse(event);
+        }
     }
 
     @Override
     public void processTimeout(final TimeoutEvent event) {
         if (!event.isServerTransaction()) {
-            modifications.onTimeout(event.getClientTransaction().getRequest());
+            final Request request = event.getClientTransaction().getRequest();
+            if (Request.REFER.equals(request.getMethod())) {
+                transfers.onTimeout(request);
+            } else {
+                modifications.onTimeout(request);
+            }
         }
     }
 

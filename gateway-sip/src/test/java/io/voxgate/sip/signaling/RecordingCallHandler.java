@@ -1,5 +1,6 @@
 package io.voxgate.sip.signaling;
 
+import io.voxgate.core.transfer.TransferState;
 import io.voxgate.sip.sdp.NegotiatedMedia;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +49,15 @@ final class RecordingCallHandler implements SipCallHandler {
     @Override
     public void onMediaChanged(final String callId, final NegotiatedMedia media) {
         mediaChanges.add(media);
+    }
+
+    /** Transfer progress as {@code callId transferId state detail}. */
+    final List<String> transfers = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onTransferProgress(final String callId, final String transferId, final TransferState state,
+                                   final String detail) {
+        transfers.add(callId + " " + transferId + " " + state + " " + detail);
     }
 
     @Override

@@ -112,6 +112,53 @@ public final class SippMessageLog {
         return span <= 0 ? Double.NaN : setupMicros.length * 1_000_000.0 / span;
     }
 
+    /** Every message of {@code log} in order, with when SIPp sent or received it, for timing one call's steps. */
+    public static Timeline timeline(final String log) {
+        final Matcher m = ENTRY.matcher(log);
+        final LocalDateTime epoch = LocalDateTime.of(2000, 1, 1, 0, 0);
+        final List<long[]> times = new ArrayList<>();
+        final List<String> lines = new ArrayList<>();
+        while (m.find()) {
+            times.add(new long[] {ChronoUnit.MICROS.between(epoch, LocalDateTime.parse(m.group(1), TIME))});
+            lines.add(m.group(2) + " " + m.group(3).trim());
+        }
+        return new Timeline(times, lines);
+    }
+
+    /**
+     * The messages of one SIPp run as {@code sent FIRST-LINE} or {@code received FIRST-LINE}, with SIPp's timestamps.
+     *
+     * <p>Immutable; safe on any thread.
+     */
+    public static final class Timeline {
+        private final List<long[]> micros;
+        private final List<String> lines;
+
+        private Timeline(final List<long[]> micros, final List<String> lines) {
+            this.micros = micros;
+            this.lines = lines;
+        }
+
+        /**
+         * When the {@code occurrence}-th (from 1) message whose {@code sent|received FIRST-LINE} starts with
+         * {@code prefix} was logged, in microseconds from SIPp's clock; -1 when there is none.
+         */
+        public long at(final String prefix, final int occurrence) {
+            int seen = 0;
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).startsWith(prefix) && ++seen == occurrence) {
+                    return micros.get(i)[0];
+                }
+            }
+            return -1;
+        }
+
+        /** Microseconds from the first message starting with {@code from} to the first starting with {@code to}. */
+        public long between(final String from, final String to) {
+            return at(to, 1) - at(from, 1);
+        }
+    }
+
     @Override
     public String toString() {
         return answered() + " answered at " + String.format("%.1f", setupRatePerSecond()) + "/s, INVITE->200 p50 "

@@ -433,13 +433,7 @@ final class SimulatedCall {
         tickNo++;
         final long planFrames = (plan.audio().durationMs() + plan.listenAfterMs()) / 20L;
         if (plan.hangUp() && tickNo >= planFrames) {
-            ticking = false;
-            ticker.remove(sender);
-            stopSent = true;
-            send(text("{\"event\":\"stop\",\"sequenceNumber\":\"" + (++sequenceNumber) + "\",\"stop\":{\"accountSid\":\""
-                + sim.accountSid() + "\",\"callSid\":\"" + plan.callSid() + "\"},\"streamSid\":\"" + streamSid + "\"}"));
-            stream.flush();
-            closeTimeout = loop.schedule(this::onCloseTimeout, sim.closeTimeoutMs(), TimeUnit.MILLISECONDS);
+            sendStop();
             return;
         }
         if (!plan.hangUp() && tickNo >= planFrames + sim.closeTimeoutMs() / 20) {
@@ -448,6 +442,34 @@ final class SimulatedCall {
             error = "gateway did not hang up within " + sim.closeTimeoutMs() + " ms after the plan ended";
             stream.close();
         }
+    }
+
+    /** Stops streaming and sends {@code stop}; the gateway then closes the WebSocket (or the close timeout fires). */
+    private void sendStop() {
+        ticking = false;
+        ticker.remove(sender);
+        stopSent = true;
+        send(text("{\"event\":\"stop\",\"sequenceNumber\":\"" + (++sequenceNumber) + "\",\"stop\":{\"accountSid\":\""
+            + sim.accountSid() + "\",\"callSid\":\"" + plan.callSid() + "\"},\"streamSid\":\"" + streamSid + "\"}"));
+        stream.flush();
+        closeTimeout = loop.schedule(this::onCloseTimeout, sim.closeTimeoutMs(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Ends the stream now, as Twilio does when the call leaves {@code <Connect><Stream>} (a REST update gave it new
+     * TwiML): {@code stop}, then the close. Any thread; does nothing once the stream stopped or before it started.
+     */
+    void endStreamAsTwilio() {
+        loop.execute(() -> {
+            if (ticking && !stopSent && stream != null && stream.isActive()) {
+                sendStop();
+            }
+        });
+    }
+
+    /** The plan's CallSid. */
+    String callSid() {
+        return plan.callSid();
     }
 
     /**

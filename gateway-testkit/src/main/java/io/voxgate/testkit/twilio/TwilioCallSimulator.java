@@ -41,6 +41,7 @@ public final class TwilioCallSimulator implements AutoCloseable {
 
     private final InetSocketAddress gateway;
     private final URI publicUrl;
+    private final Map<String, SimulatedCall> live = new ConcurrentHashMap<>();
     private final TwilioRequestSigner signer;
     private final String accountSid;
     private final EventLoopTransport transport;
@@ -76,8 +77,25 @@ public final class TwilioCallSimulator implements AutoCloseable {
     /** Places one call; the future completes when the call is over (never exceptionally: failures are in the result). */
     public CompletableFuture<SimulatedCallResult> call(final CallPlan plan) {
         final SimulatedCall call = new SimulatedCall(this, plan, group.next());
+        live.put(plan.callSid(), call);
+        call.result().whenComplete((r, e) -> live.remove(plan.callSid(), call));
         call.start();
         return call.result();
+    }
+
+    /**
+     * Ends call {@code callSid}'s stream the way Twilio does when the call is given new TwiML (a REST update):
+     * {@code stop}, then the WebSocket closes.
+     *
+     * @return false when no such call is streaming
+     */
+    public boolean endStream(final String callSid) {
+        final SimulatedCall call = live.get(callSid);
+        if (call == null) {
+            return false;
+        }
+        call.endStreamAsTwilio();
+        return true;
     }
 
     InetSocketAddress gateway() {

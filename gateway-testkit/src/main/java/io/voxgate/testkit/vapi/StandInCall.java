@@ -161,6 +161,19 @@ public final class StandInCall {
         return true;
     }
 
+    /**
+     * Drops the transport socket without a close frame, as a network failure or a crashed server would; false when it
+     * is not open.
+     */
+    public boolean drop() {
+        final Channel ch = channel();
+        if (ch == null || !ch.isActive()) {
+            return false;
+        }
+        ch.close();
+        return true;
+    }
+
     /** Sends audio to the client as one binary frame; false when the socket is not open. */
     public boolean sendBinary(final byte[] audio) {
         final Channel ch = channel();

@@ -6,6 +6,7 @@ import io.voxgate.core.call.CallOpener;
 import io.voxgate.core.call.CallSession;
 import io.voxgate.core.tick.LoopTickers;
 import io.voxgate.websocket.http.HttpEdgeServer;
+import io.voxgate.websocket.twilio.rest.TwilioCallUpdates;
 import io.voxgate.websocket.twilio.stream.MediaStreamRoute;
 import io.voxgate.websocket.twilio.webhook.AdmittedCalls;
 import io.voxgate.websocket.twilio.webhook.CallTokens;
@@ -39,6 +40,7 @@ public final class TwilioEdge {
     private final TwilioSignatures signatures;
     private final CallTokens callTokens;
     private final AdmittedCalls admittedCalls;
+    private TwilioCallUpdates callUpdates;
 
     /**
      * The Twilio edge of a node: each accepted stream becomes a call opened by {@code opener}; the webhook refuses a
@@ -68,6 +70,17 @@ public final class TwilioEdge {
     }
 
     /**
+     * Lets this edge's calls be transferred through Twilio's Calls REST API; before {@link #register}. Without it a
+     * transfer of a Twilio call ends as not possible.
+     *
+     * @return this edge
+     */
+    public TwilioEdge callUpdates(final TwilioCallUpdates updates) {
+        this.callUpdates = updates;
+        return this;
+    }
+
+    /**
      * Adds this edge's three routes to {@code server}.
      *
      * @return {@code server}
@@ -78,7 +91,8 @@ public final class TwilioEdge {
                 new VoiceWebhookRoute(config, admission, signatures, callTokens, admittedCalls, stats.webhook()), HttpMethod.POST)
             .route(TwilioEdgeConfig.STREAM_STATUS_PATH, new StreamStatusRoute(signatures, stats.webhook()), HttpMethod.POST)
             .webSocketRoute(TwilioEdgeConfig.MEDIA_PATH_PREFIX,
-                new MediaStreamRoute(config, signatures, admittedCalls, callTokens, opener, tickers, stats.stream()));
+                new MediaStreamRoute(config, signatures, admittedCalls, callTokens, opener, tickers, stats.stream(),
+                    callUpdates));
     }
 
     /** The edge's configuration. */

@@ -19,6 +19,9 @@ import io.voxgate.core.agent.AgentCall;
 import io.voxgate.core.agent.AgentListener;
 import io.voxgate.core.agent.VoiceAgent;
 import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.core.call.CallSession;
+import io.voxgate.core.transfer.TransferRequest;
+import io.voxgate.core.transfer.TransferState;
 import io.voxgate.websocket.http.PeerText;
 import java.io.IOException;
 import java.net.URI;
@@ -66,6 +69,9 @@ final class VapiAgent implements VoiceAgent, VapiFrameDecoder.FrameSink {
 
     private enum State { NEW, CREATING, OPENING, OPEN, PROMPTING, ABANDONED, ENDING, CLOSED }
 
+    /** Told to a replacement assistant when its socket opens. */
+    static final String RESUMED_NOTE = "This call was resumed: the connection to the previous assistant failed mid-call"
+        + " and the caller heard a hold tone for a moment. Continue the conversation; do not start it over.";
     private final VapiAgentFactory factory;
     private final VapiConfig config;
     private final VapiAgentStats stats;
@@ -149,6 +155,52 @@ final class VapiAgent implements VoiceAgent, VapiFrameDecoder.FrameSink {
         }
         sendText(template.replace(VapiConfig.DIGIT_PLACEHOLDER, String.valueOf(digit)).getBytes(StandardCharsets.UTF_8));
         stats.digitForwarded();
+    }
+
+    /**
+     * Tells the assistant how a transfer went when it failed: the caller is still on the line, listening to it. A
+     * system {@code add-message} that asks for a response, so the assistant says so instead of falling silent.
+     */
+    @Override
+    public void onTransferUpdate(final TransferRequest request, final TransferState transferState, final String detail,
+                                 final long nowNs) {
+        if (state != State.OPEN || !transferState.isFailure()) {
+            return;
+        }
+        stats.transferFailureTold();
+        sendText(systemMessage("The transfer to " + request.target() + " did not go through (" + transferState.label()
+            + (detail.isEmpty() ? "" : ": " + detail) + "). The caller is still on the line with you: tell them, and"
+            + " offer another way to help."));
+    }
+
+    /** The assistant's transfer tool fired: hand it to the call, or tell the assistant why the target is unusable. */
+    private void onTransferRequested(final String target, final String announcement) {
+        final TransferRequest request;
+        try {
+            request = TransferRequest.of(target, announcement, TransferRequest.Origin.AGENT);
+        } catch (final IllegalArgumentException ex) {
+            stats.transferRefusedInvalid();
+            LOG.info("vapi transfer refused call={}: {}", call.callId(), ex.getMessage());
+            sendText(systemMessage("The transfer could not be made: " + ex.getMessage()
+                + ". The caller is still on the line with you."));
+            return;
+        }
+        stats.transferRequested();
+        LOG.info("vapi asks for {} call={}", request, call.callId());
+        listener.onAgentTransferRequest(request, factory.nanoTime());
+    }
+
+    /** An {@code add-message} control message with a system {@code content}, asking the assistant to respond. */
+    private byte[] systemMessage(final String content) {
+        return systemMessage(content, true);
+    }
+
+    private byte[] systemMessage(final String content, final boolean respond) {
+        final ObjectNode message = factory.json().createObjectNode();
+        message.put("type", "add-message");
+        message.putObject("message").put("role", "system").put("content", content);
+        message.put("triggerResponseEnabled", respond);
+        return message.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
@@ -423,6 +475,10 @@ final class VapiAgent implements VoiceAgent, VapiFrameDecoder.FrameSink {
         final long now = factory.nanoTime();
         stats.connected(now - connectStartNs);
         LOG.info("vapi socket open call={} connectMs={}", call.callId(), TimeUnit.NANOSECONDS.toMillis(now - connectStartNs));
+        if ("true".equals(call.metadata().get(CallSession.RESUMED_KEY))) {
+            // The assistant's variables say so too (voxgateResumed); the note gives it the context in words.
+            sendText(systemMessage(RESUMED_NOTE, false));
+        }
         listener.onAgentConnected(now);
     }
 
@@ -485,6 +541,9 @@ final class VapiAgent implements VoiceAgent, VapiFrameDecoder.FrameSink {
                 break;
             case EVENT:
                 listener.onAgentEvent(controlDecoder.event());
+                break;
+            case TRANSFER:
+                onTransferRequested(controlDecoder.transferTarget(), controlDecoder.transferAnnouncement());
                 break;
             case END:
                 vapiSaidEnded = true;
@@ -576,7 +635,12 @@ final class VapiAgent implements VoiceAgent, VapiFrameDecoder.FrameSink {
         } else if (socket != null) {
             socket.close();
         }
-        listener.onAgentClosed(reason.wireName(), factory.nanoTime());
+        if (reason.lostConnection() || reason == VapiCloseReason.SOCKET_CLOSED && closeCode != CLOSE_NORMAL) {
+            // Not Vapi hanging up: the call may replace this agent (--agent-reconnect-ms).
+            listener.onAgentLost(reason.wireName(), factory.nanoTime());
+        } else {
+            listener.onAgentClosed(reason.wireName(), factory.nanoTime());
+        }
     }
 
     private void finish(final VapiCloseReason reason) {

@@ -30,6 +30,9 @@ public final class VapiAgentStats {
     private final LongAdder controlMessagesMalformed = new LongAdder();
     private final LongAdder interruptionsReceived = new LongAdder();
     private final LongAdder digitsForwarded = new LongAdder();
+    private final LongAdder transfersRequested = new LongAdder();
+    private final LongAdder transfersRefusedInvalid = new LongAdder();
+    private final LongAdder transferFailuresTold = new LongAdder();
     private final LongAdder callerFramesSent = new LongAdder();
     private final LongAdder callerBytesSent = new LongAdder();
     private final LongAdder callerFramesDroppedNotOpen = new LongAdder();
@@ -164,6 +167,21 @@ public final class VapiAgentStats {
         return digitsForwarded.sum();
     }
 
+    /** Transfers the assistant asked for ({@code transfer-update} to a number or SIP URI) and handed to the call. */
+    public long transfersRequested() {
+        return transfersRequested.sum();
+    }
+
+    /** Transfers the assistant asked for with a target that is no usable URI (the assistant is told). */
+    public long transfersRefusedInvalid() {
+        return transfersRefusedInvalid.sum();
+    }
+
+    /** Failed transfers the assistant was told about (a system message asking it to respond). */
+    public long transferFailuresTold() {
+        return transferFailuresTold.sum();
+    }
+
     /** Caller audio frames written to Vapi (added when an agent ends). */
     public long callerFramesSent() {
         return callerFramesSent.sum();
@@ -251,6 +269,18 @@ public final class VapiAgentStats {
 
     void digitForwarded() {
         digitsForwarded.increment();
+    }
+
+    void transferRequested() {
+        transfersRequested.increment();
+    }
+
+    void transferRefusedInvalid() {
+        transfersRefusedInvalid.increment();
+    }
+
+    void transferFailureTold() {
+        transferFailuresTold.increment();
     }
 
     void addFrameCounts(final long framesSent, final long bytesSent, final long droppedNotOpen, final long droppedUnwritable,

@@ -38,6 +38,24 @@ public enum VapiCloseReason {
         this.wireName = wireName;
     }
 
+    /**
+     * Whether this is a failed connection rather than an ending (reported as {@code onAgentLost}, so the call may
+     * reconnect): the socket dropped, broke the protocol or could not open, the create failed on 5xx or timeouts, the
+     * connect deadline passed. A refusal (401, 404, other 4xx) is no failure a reconnect would cure.
+     */
+    public boolean lostConnection() {
+        switch (this) {
+            case SOCKET_DROPPED:
+            case SOCKET_PROTOCOL_ERROR:
+            case SOCKET_FAILED:
+            case CREATE_FAILED:
+            case CONNECT_TIMEOUT:
+                return true;
+            default:
+                return false;
+        }
+    }
+
     /** The reason as given to the listener and used as a metrics label. */
     public String wireName() {
         return wireName;

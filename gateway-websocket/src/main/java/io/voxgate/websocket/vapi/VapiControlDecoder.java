@@ -18,6 +18,8 @@ import java.io.IOException;
  *       other {@code speech-update}s, {@code status-update}s other than ended, and {@code hang} (Vapi's
  *       "assistant is slow to respond" notice, not a hang-up): {@link Action#EVENT}.</li>
  *   <li>{@code status-update} with status {@code ended}, or {@code end-call}: {@link Action#END}.</li>
+ *   <li>{@code transfer-update} with a {@code number} or {@code sip} destination (Vapi's transfer tool):
+ *       {@link Action#TRANSFER}; with an assistant destination: {@link Action#IGNORED}.</li>
  *   <li>Other types in Vapi's default client message set: {@link Action#IGNORED}; anything else
  *       {@link Action#UNKNOWN}; not a JSON object with a {@code type}: {@link Action#MALFORMED}.</li>
  * </ul>
@@ -34,6 +36,11 @@ final class VapiControlDecoder {
         EVENT,
         /** Vapi ended the call; {@link #event()} carries the status. */
         END,
+        /**
+         * The assistant transfers the call to a number or SIP URI ({@code transfer-update} with such a destination):
+         * {@link #transferTarget()} and {@link #transferAnnouncement()}; the target is not checked yet.
+         */
+        TRANSFER,
         /** A known message the gateway has no use for. */
         IGNORED,
         /** A message type the adapter does not know. */
@@ -44,6 +51,8 @@ final class VapiControlDecoder {
 
     private final ObjectMapper json;
     private AgentEvent event;
+    private String transferTarget;
+    private String transferAnnouncement;
 
     VapiControlDecoder(final ObjectMapper json) {
         this.json = json;
@@ -52,6 +61,8 @@ final class VapiControlDecoder {
     /** Classifies one UTF-8 message. */
     Action decode(final byte[] utf8) {
         event = null;
+        transferTarget = null;
+        transferAnnouncement = null;
         final JsonNode root;
         try {
             root = json.readTree(utf8);
@@ -81,10 +92,11 @@ final class VapiControlDecoder {
             case "hang":
                 event = new AgentEvent(AgentEvent.Kind.STATUS, "assistant", "hang");
                 return Action.EVENT;
+            case "transfer-update":
+                return transferUpdate(root.path("destination"));
             case "conversation-update":
             case "function-call":
             case "tool-calls":
-            case "transfer-update":
             case "voice-input":
             case "workflow.node.started":
             case "assistant.started":
@@ -98,6 +110,38 @@ final class VapiControlDecoder {
     /** The event of the last {@link Action#EVENT} or {@link Action#END}, else {@code null}. */
     AgentEvent event() {
         return event;
+    }
+
+    /** The target of the last {@link Action#TRANSFER}: {@code tel:} and the number, or the SIP URI as sent. */
+    String transferTarget() {
+        return transferTarget;
+    }
+
+    /** What the assistant says before the last {@link Action#TRANSFER} (its destination's message), or null. */
+    String transferAnnouncement() {
+        return transferAnnouncement;
+    }
+
+    /**
+     * A {@code transfer-update}'s destination ({@code TransferDestinationNumber} or {@code TransferDestinationSip});
+     * an assistant destination (a hand-over inside Vapi) or none is no transfer of the call.
+     */
+    private Action transferUpdate(final JsonNode destination) {
+        final String type = destination.path("type").asText("");
+        if ("number".equals(type) && destination.path("number").isTextual()) {
+            transferTarget = "tel:" + destination.get("number").asText();
+        } else if ("sip".equals(type) && destination.path("sipUri").isTextual()) {
+            transferTarget = destination.get("sipUri").asText();
+        } else {
+            return Action.IGNORED;
+        }
+        final JsonNode message = destination.path("message");
+        if (message.isTextual()) {
+            transferAnnouncement = message.asText();
+        } else if (message.path("content").isTextual()) {
+            transferAnnouncement = message.get("content").asText();
+        }
+        return Action.TRANSFER;
     }
 
     private Action speechUpdate(final JsonNode root) {

@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code status-update} and {@code end-of-call-report}: kept in {@link VapiCallRecords} under the Vapi
  *       call id, with the gateway call id when known.</li>
  *   <li>{@code user-interrupted}: a barge-in offered to the call if it is on this node.</li>
+ *   <li>{@code transfer-destination-request}: {@code {"error": ...}}, Vapi's documented "do not transfer": the
+ *       gateway has no destination of its own; a transfer comes from the transfer tool's named destination.</li>
  *   <li>Anything else: 200 and counted.</li>
  * </ul>
  *
@@ -39,6 +41,9 @@ public final class VapiWebhookEndpoint {
 
     private static final Logger LOG = LoggerFactory.getLogger(VapiWebhookEndpoint.class);
     private static final String EMPTY_JSON = "{}";
+    /** The answer to {@code transfer-destination-request}: no destination from the gateway. */
+    private static final String TRANSFER_DESTINATION_UNKNOWN =
+        "{\"error\":\"No transfer destination is configured here; name it in the transferCall tool's destinations.\"}";
 
     private final VapiWebhookAuthenticator authenticator;
     private final VapiAssistant assistant;
@@ -138,6 +143,11 @@ public final class VapiWebhookEndpoint {
                 stats.countUserInterrupted();
                 bargeIn(vapiCallId);
                 return new WebhookResponse(200, EMPTY_JSON);
+            case "transfer-destination-request":
+                // Vapi asks the server to choose the destination; the gateway has none of its own to offer, and an
+                // error (Vapi's documented answer for "do not transfer") keeps the call with the assistant.
+                stats.other();
+                return new WebhookResponse(200, TRANSFER_DESTINATION_UNKNOWN);
             default:
                 stats.other();
                 return new WebhookResponse(200, EMPTY_JSON);

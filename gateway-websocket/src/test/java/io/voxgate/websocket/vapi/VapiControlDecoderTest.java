@@ -26,6 +26,10 @@ final class VapiControlDecoderTest {
         "{\"type\":\"end-call\"}|END",
         "{\"type\":\"hang\"}|EVENT",
         "{\"type\":\"conversation-update\",\"messages\":[]}|IGNORED",
+        "{\"type\":\"transfer-update\",\"destination\":{\"type\":\"number\",\"number\":\"+14155550111\"}}|TRANSFER",
+        "{\"type\":\"transfer-update\",\"destination\":{\"type\":\"sip\",\"sipUri\":\"sip:a@b.test\"}}|TRANSFER",
+        "{\"type\":\"transfer-update\",\"destination\":{\"type\":\"assistant\",\"assistantName\":\"x\"}}|IGNORED",
+        "{\"type\":\"transfer-update\"}|IGNORED",
         "{\"type\":\"something-new\"}|UNKNOWN",
         "{\"kind\":\"user-interrupted\"}|MALFORMED",
         "{\"type\":7}|MALFORMED",
@@ -60,5 +64,23 @@ final class VapiControlDecoderTest {
             .getBytes(StandardCharsets.UTF_8));
 
         assertEquals("ended: silence-timed-out", decoder.event().text());
+    }
+
+    @Test
+    void shouldReadANumberDestinationAsATelTargetWithItsMessage() {
+        decoder.decode(("{\"type\":\"transfer-update\",\"destination\":{\"type\":\"number\",\"number\":\"+14155550111\","
+            + "\"message\":\"Connecting you now\"}}").getBytes(StandardCharsets.UTF_8));
+
+        assertEquals("tel:+14155550111", decoder.transferTarget());
+        assertEquals("Connecting you now", decoder.transferAnnouncement());
+    }
+
+    @Test
+    void shouldReadASipDestinationWithAMessageObject() {
+        decoder.decode(("{\"type\":\"transfer-update\",\"destination\":{\"type\":\"sip\",\"sipUri\":\"sip:desk@pbx.test\","
+            + "\"message\":{\"type\":\"request-start\",\"content\":\"One moment\"}}}").getBytes(StandardCharsets.UTF_8));
+
+        assertEquals("sip:desk@pbx.test", decoder.transferTarget());
+        assertEquals("One moment", decoder.transferAnnouncement());
     }
 }

@@ -239,4 +239,15 @@ final class VapiWebhookEndpointTest {
     private static byte[] body(final String json) {
         return json.getBytes(StandardCharsets.UTF_8);
     }
+
+    @Test
+    void shouldAnswerATransferDestinationRequestWithVapisDoNotTransferError() {
+        final WebhookResponse answer = endpoint(VapiWebhookConfig.bearer(SECRET)).handle("POST",
+            Map.of("Authorization", "Bearer " + SECRET),
+            body("{\"message\":{\"type\":\"transfer-destination-request\",\"call\":{\"id\":\"vc-1\"}}}"), NOW_MS);
+
+        assertEquals(200, answer.status());
+        final String text = new String(answer.body(), StandardCharsets.UTF_8);
+        assertTrue(text.startsWith("{\"error\":"), text);
+    }
 }

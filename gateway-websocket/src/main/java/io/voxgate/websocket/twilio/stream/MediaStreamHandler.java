@@ -16,10 +16,13 @@ import io.voxgate.core.call.CallAdmission;
 import io.voxgate.core.call.CallSession;
 import io.voxgate.core.tick.TickMember;
 import io.voxgate.core.tick.TickMembership;
+import io.voxgate.core.transfer.TransferRequest;
+import io.voxgate.core.transfer.TransferState;
 import io.voxgate.websocket.http.WebSocketClosing;
 import io.voxgate.websocket.http.WebSocketViolation;
 import io.voxgate.websocket.twilio.CallLog;
 import io.voxgate.websocket.twilio.TwilioEdgeConfig;
+import io.voxgate.websocket.twilio.rest.TwilioCallUpdates;
 import io.voxgate.websocket.twilio.webhook.AdmittedCalls;
 import io.voxgate.websocket.twilio.webhook.CallTokens;
 import io.voxgate.websocket.twilio.wire.Base64Decoder;
@@ -118,6 +121,8 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
     private boolean claimed;
     private long framesIn;
     private long bytesIn;
+    /** The transfer whose call update is in flight or was accepted: the stream's end then means Twilio took the call. */
+    private TransferRequest transferInFlight;
 
     MediaStreamHandler(final MediaStreamRoute route, final String pathCallSid, final boolean upgradeSigned) {
         this.route = route;
@@ -508,6 +513,33 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
         ctx.executor().execute(() -> endStream(reason, 0));
     }
 
+    /**
+     * The session transfers the call: the REST update runs on its own pool and its outcome comes back to this loop.
+     * Twilio then ends the stream ({@code stop}, or the connection), which {@link #endStream} reports as success.
+     */
+    @Override
+    public boolean transferFromCall(final TransferRequest request, final long nowNs) {
+        final TwilioCallUpdates updates = route.callUpdates();
+        if (updates == null || state != State.STARTED) {
+            return false;
+        }
+        transferInFlight = request;
+        log("{} through the Twilio REST API", request);
+        updates.dial(pathCallSid, request).thenAccept(outcome -> ctx.executor().execute(() -> onUpdated(request, outcome)));
+        return true;
+    }
+
+    private void onUpdated(final TransferRequest request, final TwilioCallUpdates.Outcome outcome) {
+        if (state != State.STARTED || transferInFlight != request) {
+            return;
+        }
+        if (outcome.state() != TransferState.ACCEPTED) {
+            transferInFlight = null;
+        }
+        log("transfer {}: {} ({})", request.id(), outcome.state().label(), outcome.detail());
+        call.onTransferProgress(request.id(), outcome.state(), outcome.detail(), route.opener().clock().nanoTime());
+    }
+
     private void reject(final String why) {
         rejected++;
         if (rejected == 1) {
@@ -564,6 +596,12 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
         if (previous == State.STARTED) {
             final long nowNs = route.opener().clock().nanoTime();
             try {
+                if (transferInFlight != null && !failed) {
+                    // Twilio ends the stream once the update gave the call new TwiML (the stop may even beat the
+                    // update's own answer): the caller has left for the target. Ignored by a call that already ended.
+                    call.onTransferProgress(transferInFlight.id(), TransferState.SUCCEEDED,
+                        "Twilio ended the stream after the call update", nowNs);
+                }
                 if (failed) {
                     call.fail(reason, nowNs);
                 } else {

@@ -9,6 +9,7 @@ import io.voxgate.websocket.http.WebSocketRoute;
 import io.voxgate.websocket.http.WebSocketUpgrade;
 import io.voxgate.websocket.twilio.CallLog;
 import io.voxgate.websocket.twilio.TwilioEdgeConfig;
+import io.voxgate.websocket.twilio.rest.TwilioCallUpdates;
 import io.voxgate.websocket.twilio.webhook.AdmittedCalls;
 import io.voxgate.websocket.twilio.webhook.CallTokens;
 import io.voxgate.websocket.twilio.webhook.TwilioSignatures;
@@ -37,6 +38,7 @@ public final class MediaStreamRoute implements WebSocketRoute {
     private final CallOpener opener;
     private final LoopTickers tickers;
     private final StreamStats stats;
+    private final TwilioCallUpdates callUpdates;
 
     /**
      * The Media Streams endpoint of one edge.
@@ -45,6 +47,14 @@ public final class MediaStreamRoute implements WebSocketRoute {
      */
     public MediaStreamRoute(final TwilioEdgeConfig config, final TwilioSignatures signatures, final AdmittedCalls admittedCalls,
                             final CallTokens callTokens, final CallOpener opener, final LoopTickers tickers, final StreamStats stats) {
+        this(config, signatures, admittedCalls, callTokens, opener, tickers, stats, null);
+    }
+
+    /** As above, transferring calls through {@code callUpdates} (null: the streams' calls cannot be transferred). */
+    public MediaStreamRoute(final TwilioEdgeConfig config, final TwilioSignatures signatures, final AdmittedCalls admittedCalls,
+                            final CallTokens callTokens, final CallOpener opener, final LoopTickers tickers, final StreamStats stats,
+                            final TwilioCallUpdates callUpdates) {
+        this.callUpdates = callUpdates;
         this.config = config;
         this.signatures = signatures;
         this.admittedCalls = admittedCalls;
@@ -112,5 +122,10 @@ public final class MediaStreamRoute implements WebSocketRoute {
 
     StreamStats stats() {
         return stats;
+    }
+
+    /** How the streams' calls are transferred, or null when they cannot be (no Twilio account configured). */
+    TwilioCallUpdates callUpdates() {
+        return callUpdates;
     }
 }

@@ -3,6 +3,7 @@ package io.voxgate.websocket.twilio.stream;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.voxgate.core.call.CallerLeg;
+import io.voxgate.core.transfer.TransferRequest;
 import io.voxgate.websocket.twilio.wire.MediaMessageEncoder;
 import org.agrona.DirectBuffer;
 
@@ -23,9 +24,14 @@ import org.agrona.DirectBuffer;
  * rather than waiting for the next tick; the flush task is preallocated.
  */
 final class TwilioCallerLeg implements CallerLeg {
-    /** Ends the stream on the session's behalf. */
+    /** Ends the stream, or transfers the call, on the session's behalf. */
     interface HangUpTarget {
         void hangUpFromCall(String reason, long nowNs);
+
+        /** Starts a transfer through Twilio's REST API; false when the edge cannot (the default). */
+        default boolean transferFromCall(final TransferRequest request, final long nowNs) {
+            return false;
+        }
     }
 
     private final ChannelHandlerContext ctx;
@@ -109,6 +115,12 @@ final class TwilioCallerLeg implements CallerLeg {
         digitsRefused += count;
         stats.dtmfDigitsOutRefused.add(count);
         return false;
+    }
+
+    /** Transfers by updating the live call with {@code <Dial>} TwiML (REST); false without a Twilio account set. */
+    @Override
+    public boolean startTransfer(final TransferRequest request, final long nowNs) {
+        return open && hangUpTarget.transferFromCall(request, nowNs);
     }
 
     @Override
