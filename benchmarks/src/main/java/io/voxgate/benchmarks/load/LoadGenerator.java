@@ -172,6 +172,10 @@ public final class LoadGenerator {
         flags.put(GatewayOption.AGENT, options.agent());
         flags.put(GatewayOption.AGENT_FORMAT, options.agentFormat());
         flags.put(GatewayOption.MAX_CALLS, Integer.toString(Math.max(1_000, options.calls())));
+        // Every simulated call comes from 127.0.0.1: one stream connection each, plus its webhook request while it opens.
+        final int connections = Math.max(4_096, 2 * options.calls() + 64);
+        flags.put(GatewayOption.MAX_CONNECTIONS, Integer.toString(connections));
+        flags.put(GatewayOption.MAX_CONNECTIONS_PER_SOURCE, Integer.toString(connections));
         final Map<String, String> env = new HashMap<>();
         env.put(Secrets.TWILIO_AUTH_TOKEN, token);
         if (standIn != null) {
