@@ -4,6 +4,9 @@ import io.voxgate.core.agent.AgentCall;
 import io.voxgate.core.agent.VoiceAgent;
 import io.voxgate.core.agent.VoiceAgentFactory;
 import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.core.record.RecordMode;
+import io.voxgate.core.record.RecordingRing;
+import io.voxgate.core.record.RecordingTap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -30,6 +33,8 @@ public final class CallOpener {
     private final CallSessionConfig config;
     private final NanoClock clock;
     private final String edge;
+    private final RecordingRing recordings;
+    private final RecordMode recordMode;
 
     /**
      * The node's opener, not yet bound to an edge.
@@ -42,16 +47,31 @@ public final class CallOpener {
     public CallOpener(final CallRegistry registry, final VoiceAgentFactory agents, final CallSessionConfig config,
                       final NanoClock clock) {
         this(Objects.requireNonNull(registry, "registry"), Objects.requireNonNull(agents, "agents"),
-            Objects.requireNonNull(config, "config"), Objects.requireNonNull(clock, "clock"), null);
+            Objects.requireNonNull(config, "config"), Objects.requireNonNull(clock, "clock"), null, null, RecordMode.NONE);
     }
 
     private CallOpener(final CallRegistry registry, final VoiceAgentFactory agents, final CallSessionConfig config,
-                       final NanoClock clock, final String edge) {
+                       final NanoClock clock, final String edge, final RecordingRing recordings,
+                       final RecordMode recordMode) {
         this.registry = registry;
         this.agents = agents;
         this.config = config;
         this.clock = clock;
         this.edge = edge;
+        this.recordings = recordings;
+        this.recordMode = recordMode;
+    }
+
+    /**
+     * This opener with its calls recorded into {@code ring} as {@code mode} says ({@code --record}); with
+     * {@link RecordMode#NONE} no call gets a recording tap, so none can be recorded on request either.
+     */
+    public CallOpener recordingTo(final RecordingRing ring, final RecordMode mode) {
+        Objects.requireNonNull(mode, "mode");
+        if (mode != RecordMode.NONE) {
+            Objects.requireNonNull(ring, "ring");
+        }
+        return new CallOpener(registry, agents, config, clock, edge, mode == RecordMode.NONE ? null : ring, mode);
     }
 
     /**
@@ -60,7 +80,7 @@ public final class CallOpener {
      */
     public CallOpener forEdge(final String edge, final UnaryOperator<CallSessionConfig> adjust) {
         return new CallOpener(registry, agents, Objects.requireNonNull(adjust.apply(config), "adjusted config"), clock,
-            Objects.requireNonNull(edge, "edge"));
+            Objects.requireNonNull(edge, "edge"), recordings, recordMode);
     }
 
     /**
@@ -81,7 +101,9 @@ public final class CallOpener {
         }
         final AgentCall call = new AgentCall(callId, edge, metadata, executor);
         final VoiceAgent agent = agents.create(call);
-        final CallSession session = new CallSession(call, callerFormat, leg, agent, registry, config, clock, nowNs);
+        final RecordingTap tap = recordings == null ? null : new RecordingTap(recordings, callId, callerFormat);
+        final CallSession session = new CallSession(call, callerFormat, leg, agent, registry, config, clock, nowNs, tap,
+            recordMode);
         final CallAdmission.Verdict verdict = registry.tryRegister(session);
         if (verdict == CallAdmission.Verdict.ACCEPTED) {
             return CallAdmission.accepted(session);
