@@ -22,12 +22,15 @@ import io.voxgate.websocket.twilio.TwilioEdge;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
  * The calls API of the admin listener: {@code GET /calls} lists the calls running on this node, {@code GET
- * /calls/{id}} shows one, {@code DELETE /calls/{id}} hangs one up. Every request needs the bearer token
+ * /calls/{id}} shows one, {@code DELETE /calls/{id}} hangs one up, and {@code /calls/{id}/<name>} is served by the
+ * {@link CallAction} registered under that name ({@link #action}). Every request needs the bearer token
  * ({@link BearerToken}); without it the answer is 401 and counted.
  *
  * <p>How a call is read: its {@link CallStats} are written by the call's own thread and read here racily, the way a
@@ -62,6 +65,7 @@ public final class CallsApi {
     private final LongAdder requestsUnauthorized = new LongAdder();
     private final LongAdder hangUpsRequested = new LongAdder();
     private final LongAdder hangUpsRefusedRingFull = new LongAdder();
+    private final Map<String, CallAction> actions = new TreeMap<>();
 
     /**
      * The API over {@code registry}.
@@ -81,10 +85,18 @@ public final class CallsApi {
         this.epochMillis = epochMillis;
     }
 
+    /** Serves {@code /calls/{id}/<name>} with {@code action}; before {@link #register}. */
+    public CallsApi action(final String name, final CallAction action) {
+        if (actions.putIfAbsent(name, action) != null) {
+            throw new IllegalArgumentException("call action " + name + " is already registered");
+        }
+        return this;
+    }
+
     /** Adds the API's routes to the admin listener being built. */
     public HttpEdgeServer.Builder register(final HttpEdgeServer.Builder admin) {
         return admin.route(PATH, this::list, HttpMethod.GET)
-            .routePrefix(PATH + "/", this::one, HttpMethod.GET, HttpMethod.DELETE);
+            .routePrefix(PATH + "/", this::one, HttpMethod.GET, HttpMethod.DELETE, HttpMethod.POST);
     }
 
     private void list(final ChannelHandlerContext ctx, final FullHttpRequest request) {
@@ -104,10 +116,21 @@ public final class CallsApi {
             return;
         }
         final String path = new QueryStringDecoder(request.uri()).path();
-        final String id = path.substring(PATH.length() + 1);
+        final String rest = path.substring(PATH.length() + 1);
+        final int slash = rest.indexOf('/');
+        final CallAction action = slash < 0 ? null : actions.get(rest.substring(slash + 1));
+        final String id = action == null ? rest : rest.substring(0, slash);
+        if (action == null && HttpMethod.POST.equals(request.method())) {
+            send(ctx, request, HttpResponseStatus.NOT_FOUND, error("no such call action"));
+            return;
+        }
         final String edge = id.isEmpty() || id.length() > MAX_ID_CHARS || id.indexOf('/') >= 0 ? null : edgeOf(id);
         if (edge == null) {
             send(ctx, request, HttpResponseStatus.NOT_FOUND, error("no such call"));
+            return;
+        }
+        if (action != null) {
+            action.handle(ctx, request, edge, id);
             return;
         }
         if (HttpMethod.DELETE.equals(request.method())) {
@@ -154,7 +177,8 @@ public final class CallsApi {
         call.put("id", callId).put("edge", edge).put("from", stats.from()).put("to", stats.to()).put("agent", agent)
             .put("state", stats.state().name().toLowerCase(Locale.ROOT))
             .put("started", Instant.ofEpochMilli(nowMs - (nowNs - stats.startedNs()) / 1_000_000L).toString())
-            .put("codec", stats.codec());
+            .put("codec", stats.codec())
+            .put("recording", stats.recording() == null ? "off" : stats.recording().state().name().toLowerCase(Locale.ROOT));
         call.putObject("frames").put("in", stats.framesFromCaller()).put("out", stats.framesToCaller())
             .put("toAgent", stats.framesToAgent()).put("fromAgent", stats.framesFromAgent());
         final CallerMediaQuality media = stats.callerMedia();

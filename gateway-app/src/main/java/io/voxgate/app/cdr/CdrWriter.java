@@ -2,6 +2,7 @@ package io.voxgate.app.cdr;
 
 import io.voxgate.app.metrics.CallReportListener;
 import io.voxgate.core.call.CallStats;
+import io.voxgate.core.record.RecordingTap;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -41,6 +42,7 @@ public final class CdrWriter implements CallReportListener, AutoCloseable {
     private static final int RECORD = 1;
     private static final int MAX_TEXT_BYTES = 256;
     private static final int LONGS = 12;
+    private static final int TEXTS = 5;
 
     private final Path file;
     private final RingBuffer ring;
@@ -68,7 +70,13 @@ public final class CdrWriter implements CallReportListener, AutoCloseable {
         final byte[] id = text(callId);
         final byte[] edgeBytes = text(edge);
         final byte[] reason = text(stats.endReason() == null ? "" : stats.endReason());
-        final int length = LONGS * Long.BYTES + 3 * Integer.BYTES + id.length + edgeBytes.length + reason.length;
+        // A recording that never started has no file: the record names none.
+        final RecordingTap tap = stats.recording();
+        final boolean recorded = tap != null && tap.state() != RecordingTap.State.OFF;
+        final byte[] recording = text(recorded ? tap.path() : "");
+        final byte[] paused = recorded ? tap.pausedSpansJson().getBytes(StandardCharsets.US_ASCII) : new byte[0];
+        final int length = LONGS * Long.BYTES + TEXTS * Integer.BYTES + id.length + edgeBytes.length + reason.length
+            + recording.length + paused.length;
         final int index = ring.tryClaim(RECORD, length);
         if (index <= 0) {
             recordsDropped.incrementAndGet();
@@ -88,7 +96,7 @@ public final class CdrWriter implements CallReportListener, AutoCloseable {
             buffer.putLong(at, field);
             at += Long.BYTES;
         }
-        for (final byte[] t : new byte[][] {id, edgeBytes, reason}) {
+        for (final byte[] t : new byte[][] {id, edgeBytes, reason, recording, paused}) {
             buffer.putInt(at, t.length);
             buffer.putBytes(at + Integer.BYTES, t);
             at += Integer.BYTES + t.length;
@@ -156,8 +164,8 @@ public final class CdrWriter implements CallReportListener, AutoCloseable {
             f[i] = buffer.getLong(at);
             at += Long.BYTES;
         }
-        final String[] t = new String[3];
-        for (int i = 0; i < 3; i++) {
+        final String[] t = new String[TEXTS];
+        for (int i = 0; i < TEXTS; i++) {
             final int n = buffer.getInt(at);
             t[i] = buffer.getStringWithoutLengthUtf8(at + Integer.BYTES, n);
             at += Integer.BYTES + n;
@@ -181,6 +189,11 @@ public final class CdrWriter implements CallReportListener, AutoCloseable {
         number("dtmfOut", f[9]).append(',');
         number("agentConnectMs", f[10]).append(',');
         number("gatewayLatencyInboundP99Us", f[11]);
+        if (!t[3].isEmpty()) {
+            // PCI: the spans (ms into the file) hold silence on both channels; they are our own digits, not input.
+            line.append(',');
+            string("recording", t[3]).append(",\"recordingPaused\":").append(t[4]);
+        }
         line.append("}\n");
         try {
             if (out == null) {

@@ -1,6 +1,7 @@
 package io.voxgate.app.config;
 
 import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.core.record.RecordMode;
 import io.voxgate.websocket.http.TrustedProxies;
 import java.io.IOException;
 import java.io.Reader;
@@ -183,6 +184,10 @@ public final class GatewayConfig {
             throw new IllegalArgumentException(GatewayOption.ADMIN_BIND.flag() + ": " + adminBind()
                 + " is not a loopback address and " + Secrets.VOXGATE_ADMIN_TOKEN + " is not set: set the token, or bind "
                 + "the admin listener to 127.0.0.1 or ::1");
+        }
+        if (record() != RecordMode.NONE && recordingDir().isEmpty()) {
+            throw new IllegalArgumentException(GatewayOption.RECORD.flag() + " " + record().optionValue() + " needs "
+                + GatewayOption.RECORDING_DIR.flag() + " DIR");
         }
         for (final GatewayOption file : new GatewayOption[] {GatewayOption.SIP_TLS_CERT, GatewayOption.SIP_TLS_KEY,
             GatewayOption.SIP_TLS_CA, GatewayOption.VAPI_ASSISTANT_FILE}) {
@@ -506,6 +511,16 @@ public final class GatewayConfig {
     /** {@code --cdr-file}, when set. */
     public Optional<Path> cdrFile() {
         return Optional.ofNullable(text(GatewayOption.CDR_FILE)).map(Path::of);
+    }
+
+    /** {@code --recording-dir}, when set. */
+    public Optional<Path> recordingDir() {
+        return Optional.ofNullable(text(GatewayOption.RECORDING_DIR)).map(Path::of);
+    }
+
+    /** {@code --record}. */
+    public RecordMode record() {
+        return RecordMode.parse(text(GatewayOption.RECORD));
     }
 
     /** {@code --vapi-assistant-file}, when set. */

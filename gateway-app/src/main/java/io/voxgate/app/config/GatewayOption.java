@@ -102,6 +102,12 @@ public enum GatewayOption {
         "connections at once from one source address (trusted proxies exempt)", 1, 1_000_000),
     /** Call detail records: one JSON line per ended call; off by default because the operator chooses the disk. */
     CDR_FILE("cdr-file", OptionKind.TEXT, null, "file that gets one JSON line per ended call (reopened on SIGHUP)"),
+    /** Where call recordings go; no default because the operator chooses the disk (and its retention). */
+    RECORDING_DIR("recording-dir", OptionKind.TEXT, null,
+        "directory that gets one stereo WAV per recorded call (caller left, agent right)"),
+    /** Off by default: recording a call is the operator's decision (consent, PCI), never a surprise. */
+    RECORD("record", OptionKind.CHOICE, "none", "which calls are recorded (on-request: when the admin API or the agent asks)",
+        "none", "all", "on-request"),
     /** Log line format. */
     LOG_FORMAT("log-format", OptionKind.CHOICE, "text", "log format", "text", "json");
 

@@ -11,7 +11,10 @@ import io.voxgate.core.call.CallOpener;
 import io.voxgate.core.call.CallRegistry;
 import io.voxgate.core.call.CallSession;
 import io.voxgate.core.call.CallSessionConfig;
+import io.voxgate.core.call.CallCommand;
 import io.voxgate.core.call.CallerLeg;
+import io.voxgate.core.record.RecordMode;
+import io.voxgate.core.record.RecordingRing;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -120,6 +123,41 @@ class CdrWriterTest {
             assertEquals(1, lines.size());
             assertTrue(lines.get(0).contains("\"callId\":\"CA2\""), lines.get(0));
             assertEquals(1, Files.readAllLines(rotated).size());
+        }
+    }
+
+    @Test
+    void shouldNameTheRecordingAndItsPausedSpans() throws Exception {
+        final Path file = dir.resolve("cdr.jsonl");
+        try (CdrWriter writer = new CdrWriter(file)) {
+            final CallRegistry registry = new CallRegistry(10, writer::onCallEnded);
+            final CallSession session = new CallOpener(registry, call -> new EchoAgent(AudioFormat.MULAW_8K),
+                CallSessionConfig.defaults().withBargeInVad(false), () -> now).forEdge("twilio", UnaryOperator.identity())
+                .recordingTo(new RecordingRing("/var/rec", 1 << 16), RecordMode.ALL)
+                .open("CA3", Map.of(), AudioFormat.MULAW_8K, leg, Runnable::run, now).session();
+            session.start(now);
+            now += 1_000 * 1_000_000L;
+            session.proxy().offer(CallCommand.RECORDING_PAUSE);
+            now += 1_500 * 1_000_000L;
+            session.proxy().offer(CallCommand.RECORDING_RESUME);
+            now += 500 * 1_000_000L;
+            session.end("bye", now);
+
+            final JsonNode cdr = new ObjectMapper().readTree(awaitLines(file, 1).get(0));
+            assertEquals("/var/rec/CA3.wav", cdr.get("recording").asText());
+            assertEquals("[[1000,2500]]", cdr.get("recordingPaused").toString());
+        }
+    }
+
+    @Test
+    void shouldNameNoRecordingForACallThatWasNotRecorded() throws Exception {
+        final Path file = dir.resolve("cdr.jsonl");
+        try (CdrWriter writer = new CdrWriter(file)) {
+            endCall(writer, "CA4", 5);
+
+            final JsonNode cdr = new ObjectMapper().readTree(awaitLines(file, 1).get(0));
+            assertEquals(null, cdr.get("recording"));
+            assertEquals(null, cdr.get("recordingPaused"));
         }
     }
 }
