@@ -33,10 +33,12 @@ import java.util.OptionalInt;
  * @param vapiPort         port of the Vapi stand-in this generator starts for {@code --agent vapi} (0: any free port)
  * @param edge             {@code twilio} (Media Streams over WebSocket) or {@code sip} (SIP over UDP plus RTP)
  * @param externalSipPort  SIP port of a gateway already running on 127.0.0.1, when set ({@code --edge sip})
+ * @param recordDir        when set, the in-process gateway records every call ({@code --record all}) into it
  */
 record LoadOptions(int calls, int rampPerSecond, int holdSeconds, int tailMs, int warmupSeconds, String agent, String agentFormat, Path out,
                    int gatewayPort, OptionalInt externalPort, OptionalInt externalPid, int simulatorThreads, int durationSeconds,
-                   double bargeInFraction, Optional<Path> externalGcLog, int vapiPort, String edge, OptionalInt externalSipPort) {
+                   double bargeInFraction, Optional<Path> externalGcLog, int vapiPort, String edge, OptionalInt externalSipPort,
+                   Optional<Path> recordDir) {
     static final int MAX_CALLS = 5_000;
     static final int MAX_RAMP_PER_SECOND = 1_000;
     static final int MAX_HOLD_SECONDS = 3_600;
@@ -73,7 +75,8 @@ record LoadOptions(int calls, int rampPerSecond, int holdSeconds, int tailMs, in
         "  --external-sip-port P   with --edge sip: drive a gateway already running on 127.0.0.1 with --sip-port P",
         "                          (./voxgate run --insecure-no-signature --public-url http://127.0.0.1:8080 --agent echo",
         "                          --sip-port P; --external-port is its HTTP port, default 8080;",
-        "                          /metrics is read from its admin port 9090)");
+        "                          /metrics is read from its admin port 9090)",
+        "  --record-dir DIR        the in-process gateway records every call into DIR (--record all): recording's cost");
 
     LoadOptions {
         check("--calls", calls, 1, MAX_CALLS);
@@ -114,7 +117,7 @@ record LoadOptions(int calls, int rampPerSecond, int holdSeconds, int tailMs, in
     static LoadOptions defaults() {
         return new LoadOptions(50, 50, 20, 1_000, 10, "echo", "pcm16/16000", defaultOut(), 0, OptionalInt.empty(),
             OptionalInt.empty(), Math.max(1, Runtime.getRuntime().availableProcessors()), 0, 0, Optional.empty(), 0, "twilio",
-            OptionalInt.empty());
+            OptionalInt.empty(), Optional.empty());
     }
 
     /**
@@ -142,6 +145,7 @@ record LoadOptions(int calls, int rampPerSecond, int holdSeconds, int tailMs, in
         int vapiPort = d.vapiPort;
         String edge = d.edge;
         OptionalInt externalSipPort = d.externalSipPort;
+        Optional<Path> recordDir = d.recordDir;
         for (int i = 0; i < args.length; i++) {
             final String name = args[i];
             if ("--barge-in".equals(name)) {
@@ -171,11 +175,12 @@ record LoadOptions(int calls, int rampPerSecond, int holdSeconds, int tailMs, in
                 case "--vapi-port" -> vapiPort = number(name, value);
                 case "--edge" -> edge = value;
                 case "--external-sip-port" -> externalSipPort = OptionalInt.of(number(name, value));
+                case "--record-dir" -> recordDir = Optional.of(Path.of(value));
                 default -> throw new IllegalArgumentException("unknown option " + name);
             }
         }
         return new LoadOptions(calls, ramp, hold, tail, warmup, agent, format, out, port, externalPort, externalPid, threads, duration,
-            bargeIn, gcLog, vapiPort, edge, externalSipPort);
+            bargeIn, gcLog, vapiPort, edge, externalSipPort, recordDir);
     }
 
     /** Seconds the ramp takes to place every call. */
