@@ -3,6 +3,8 @@ package io.voxgate.app.recording;
 import io.voxgate.core.record.RecordingRing;
 import io.voxgate.core.record.RecordingTap;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,6 +41,8 @@ public final class RecordingWriter implements AutoCloseable {
     public static final int CHUNK_MS = 250;
     private static final Logger LOG = LoggerFactory.getLogger(RecordingWriter.class);
     private static final int READ_LIMIT = 4_096;
+    /** The highest caller rate the scratch buffers are sized for (PCM16 at 48 kHz); no edge offers more. */
+    private static final int MAX_RATE_HZ = 48_000;
 
     private final RecordingRing ring;
     private final Path directory;
@@ -52,6 +56,9 @@ public final class RecordingWriter implements AutoCloseable {
     private final AtomicLong recordsUnknown = new AtomicLong();
     private final AtomicLong samplesLate = new AtomicLong();
     private final AtomicLong bytesWritten = new AtomicLong();
+    private final short[] decoded = new short[MAX_RATE_HZ * WINDOW_MS / 1_000];
+    private final ByteBuffer out = ByteBuffer.allocateDirect(4 * MAX_RATE_HZ * WINDOW_MS / 1_000)
+        .order(ByteOrder.LITTLE_ENDIAN);
     private volatile boolean running = true;
 
     /** A writer of {@code ring}'s recordings into {@code directory}; its thread starts at once. */
@@ -151,8 +158,8 @@ public final class RecordingWriter implements AutoCloseable {
             taken++;
             final Path wav = directory.resolve(RecordingRing.fileNameOf(tap.callId()) + ".wav");
             try {
-                open.put(tap.id(), new WavRecording(tap, wav, tap.format().sampleRateHz() * WINDOW_MS / 1_000,
-                    samplesLate, bytesWritten));
+                open.put(tap.id(), new WavRecording(tap, wav, tap.format().sampleRateHz() * WINDOW_MS / 1_000, decoded,
+                    out, samplesLate, bytesWritten));
             } catch (final IOException ex) {
                 fail(wav, ex);
             }

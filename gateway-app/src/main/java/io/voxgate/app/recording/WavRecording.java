@@ -4,7 +4,6 @@ import io.voxgate.core.codec.AudioCodec;
 import io.voxgate.core.record.RecordingTap;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +19,8 @@ import org.agrona.DirectBuffer;
  * nothing was written. On close the header gets its length and the file is renamed to {@code <name>.wav} in one
  * atomic move, so no half-written file ever has the final name.
  *
- * <p>Threading: the writer thread only. Allocates its window once, when it opens.
+ * <p>Threading: the writer thread only. Allocates its window once, when it opens (64 KiB for 2 s at 8 kHz); the
+ * decode and write buffers are the writer's, shared by its recordings.
  */
 final class WavRecording {
     private static final int CHANNELS = 2;
@@ -42,13 +42,14 @@ final class WavRecording {
 
     /**
      * Opens {@code <dir>/<name>.wav.part} for {@code tap}, with a window of {@code windowSamples} per channel; late
-     * samples and bytes written are added to the writer's counters.
+     * samples and bytes written are added to the writer's counters. {@code decoded} (at least {@code windowSamples})
+     * and {@code out} (at least 4 bytes per window sample) are the writer's scratch buffers.
      *
      * @throws IOException when the file cannot be created (the directory is missing or unwritable, the final file
      *                     already exists, the disk is full)
      */
-    WavRecording(final RecordingTap tap, final Path wav, final int windowSamples, final AtomicLong samplesLate,
-                 final AtomicLong bytesWritten) throws IOException {
+    WavRecording(final RecordingTap tap, final Path wav, final int windowSamples, final short[] decoded,
+                 final ByteBuffer out, final AtomicLong samplesLate, final AtomicLong bytesWritten) throws IOException {
         this.tap = tap;
         this.samplesLate = samplesLate;
         this.bytesWritten = bytesWritten;
@@ -58,8 +59,8 @@ final class WavRecording {
         this.bytesPerSample = codec.bytesPerSample();
         this.windowSamples = windowSamples;
         this.window = new short[CHANNELS * windowSamples];
-        this.decoded = new short[windowSamples];
-        this.out = ByteBuffer.allocateDirect(CHANNELS * 2 * windowSamples).order(ByteOrder.LITTLE_ENDIAN);
+        this.decoded = decoded;
+        this.out = out;
         if (Files.exists(wav)) {
             throw new IOException(wav + " already exists");
         }
