@@ -167,4 +167,23 @@ class RecordingWriterTest {
         assertEquals(1, writer.recordingsWritten());
         assertTrue(Files.exists(dir.resolve("CA11.wav")));
     }
+
+    @Test
+    void shouldCountARecordingWhoseDirectoryVanishedAndGoOnWithTheOthers() throws Exception {
+        final Path sub = Files.createDirectory(dir.resolve("sub"));
+        startWriter(sub);
+        final RecordingTap lost = new RecordingTap(ring, "CA12", AudioFormat.MULAW_8K);
+        lost.start(T0);
+        await(() -> Files.exists(sub.resolve("CA12.wav.part")), "the partial file");
+        Files.delete(sub.resolve("CA12.wav.part"));
+        Files.delete(sub);
+        for (int frame = 0; frame < 50; frame++) {
+            lost.onCallerAudio(tone(400, frame * 160L), 0, 160, T0 + frame * 20 * MS);
+        }
+        lost.stop(T0 + 1_000 * MS);
+
+        await(() -> writer.recordingsFailed() == 1, "the failure count");
+        assertEquals(0, writer.recordingsWritten());
+        assertEquals(0, lost.framesDroppedFull());
+    }
 }
