@@ -142,6 +142,21 @@ class RecordingIT {
         throw new AssertionError("no active " + edge + " call");
     }
 
+    /** Waits until the calls API shows the recording of {@code callId} in {@code state}. */
+    private void awaitRecordingState(final String callId, final String state) throws Exception {
+        final long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < giveUp) {
+            final HttpResponse<String> one = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + gateway.adminPort() + "/calls/" + URLEncoder.encode(callId, StandardCharsets.UTF_8)))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+            if (one.statusCode() == 200 && state.equals(JSON.readTree(one.body()).get("recording").asText())) {
+                return;
+            }
+            TimeUnit.MILLISECONDS.sleep(10);
+        }
+        throw new AssertionError("the recording of " + callId + " never became " + state);
+    }
+
     private JsonNode awaitCdr(final String callId) throws Exception {
         final Path cdr = dir.resolve("cdr.jsonl");
         final long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -172,6 +187,7 @@ class RecordingIT {
     private void pauseASecond(final String callId, final long activeNs) throws Exception {
         TimeUnit.NANOSECONDS.sleep(activeNs + TimeUnit.MILLISECONDS.toNanos(3_500) - System.nanoTime());
         assertEquals(202, recording(callId, action("pause")).statusCode());
+        awaitRecordingState(callId, "paused");
         assertEquals(409, recording(callId, action("pause")).statusCode(), "already paused");
         TimeUnit.SECONDS.sleep(1);
         assertEquals(202, recording(callId, action("resume")).statusCode());
@@ -290,6 +306,8 @@ class RecordingIT {
             assertEquals(0, listing.count(), "nothing is written before the start");
         }
         assertEquals(202, recording(callId, action("start")).statusCode());
+        // The 202 says queued; the 409 below reads the state the call's thread has applied.
+        awaitRecordingState(callId, "recording");
         assertEquals(409, recording(callId, action("start")).statusCode(), "a call is recorded once");
         assertTrue(call.get(40, TimeUnit.SECONDS).error() == null);
 

@@ -140,7 +140,7 @@ public final class CallSession implements AgentListener {
      * @param clock        the time base of every {@code nowNs}; read only to apply commands and to measure latency
      * @param nowNs        now, the start of the call's maximum duration and idle timers
      * @param recording    the call's recording tap, or {@code null} when the node records nothing
-     * @param recordMode   whether the tap starts when the call is answered ({@link RecordMode#ALL}) or on request
+     * @param recordMode   whether the tap starts with the call ({@link RecordMode#ALL}, from its admission) or on request
      * @throws IllegalArgumentException naming the argument that is null or unusable
      */
     CallSession(final AgentCall call, final AudioFormat callerFormat, final CallerLeg leg, final VoiceAgent agent,
@@ -203,7 +203,9 @@ public final class CallSession implements AgentListener {
         connectStartedNs = nowNs;
         stats.answeredNs = nowNs;
         if (recording != null && recordMode == RecordMode.ALL) {
-            recording.start(nowNs);
+            // From the call's admission, as its record counts it: the file is as long as the call, and what came
+            // before the answer (a SIP call's INVITE to ACK) is the silence the caller heard.
+            recording.start(stats.startedNs);
         }
         agent.connect(call, this, nowNs);
     }

@@ -10,7 +10,7 @@ import java.util.Locale;
 public enum RecordMode {
     /** No call is recorded and none can be: the recording API answers 409. */
     NONE,
-    /** Every call is recorded from the moment it is answered. */
+    /** Every call is recorded whole, from its admission (the start of its record) to its end. */
     ALL,
     /** A call is recorded only once asked to (admin API or the agent), from that moment. */
     ON_REQUEST;
