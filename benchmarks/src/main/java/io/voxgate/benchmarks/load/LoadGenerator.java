@@ -171,6 +171,10 @@ public final class LoadGenerator {
         flags.put(GatewayOption.PUBLIC_URL, url);
         flags.put(GatewayOption.AGENT, options.agent());
         flags.put(GatewayOption.AGENT_FORMAT, options.agentFormat());
+        options.recordDir().ifPresent(dir -> {
+            flags.put(GatewayOption.RECORD, "all");
+            flags.put(GatewayOption.RECORDING_DIR, dir.toString());
+        });
         flags.put(GatewayOption.MAX_CALLS, Integer.toString(Math.max(1_000, options.calls())));
         // Every simulated call comes from 127.0.0.1: one stream connection each, plus its webhook request while it opens.
         final int connections = Math.max(4_096, 2 * options.calls() + 64);

@@ -34,11 +34,12 @@ import java.util.OptionalInt;
  * @param edge             {@code twilio} (Media Streams over WebSocket) or {@code sip} (SIP over UDP plus RTP)
  * @param externalSipPort  SIP port of a gateway already running on 127.0.0.1, when set ({@code --edge sip})
  * @param externalAdminPort admin port (its {@code /metrics}) of that external gateway; 9090, its default, unless given
+ * @param recordDir        when set, the in-process gateway records every call ({@code --record all}) into it
  */
 record LoadOptions(int calls, int rampPerSecond, int holdSeconds, int tailMs, int warmupSeconds, String agent, String agentFormat, Path out,
                    int gatewayPort, OptionalInt externalPort, OptionalInt externalPid, int simulatorThreads, int durationSeconds,
                    double bargeInFraction, Optional<Path> externalGcLog, int vapiPort, String edge, OptionalInt externalSipPort,
-                   int externalAdminPort) {
+                   int externalAdminPort, Optional<Path> recordDir) {
     static final int MAX_CALLS = 5_000;
     static final int MAX_RAMP_PER_SECOND = 1_000;
     static final int MAX_HOLD_SECONDS = 3_600;
@@ -79,7 +80,8 @@ record LoadOptions(int calls, int rampPerSecond, int holdSeconds, int tailMs, in
         "                          (./voxgate run --insecure-no-signature --public-url http://127.0.0.1:8080 --agent echo",
         "                          --sip-port P; --external-port is its HTTP port, default 8080;",
         "                          /metrics is read from its admin port 9090)",
-        "  --external-admin-port P the external gateway's --admin-port, where its /metrics is read (default 9090)");
+        "  --external-admin-port P the external gateway's --admin-port, where its /metrics is read (default 9090)",
+        "  --record-dir DIR        the in-process gateway records every call into DIR (--record all): recording's cost");
 
     LoadOptions {
         check("--calls", calls, 1, MAX_CALLS);
@@ -117,20 +119,21 @@ record LoadOptions(int calls, int rampPerSecond, int holdSeconds, int tailMs, in
         check("--external-admin-port", externalAdminPort, 1, 65_535);
     }
 
-    /** Options whose external gateway, if any, serves {@code /metrics} on the default admin port. */
+    /** Options whose external gateway, if any, serves {@code /metrics} on the default admin port; nothing recorded. */
     LoadOptions(final int calls, final int rampPerSecond, final int holdSeconds, final int tailMs, final int warmupSeconds,
                 final String agent, final String agentFormat, final Path out, final int gatewayPort, final OptionalInt externalPort,
                 final OptionalInt externalPid, final int simulatorThreads, final int durationSeconds, final double bargeInFraction,
                 final Optional<Path> externalGcLog, final int vapiPort, final String edge, final OptionalInt externalSipPort) {
         this(calls, rampPerSecond, holdSeconds, tailMs, warmupSeconds, agent, agentFormat, out, gatewayPort, externalPort, externalPid,
-            simulatorThreads, durationSeconds, bargeInFraction, externalGcLog, vapiPort, edge, externalSipPort, DEFAULT_ADMIN_PORT);
+            simulatorThreads, durationSeconds, bargeInFraction, externalGcLog, vapiPort, edge, externalSipPort, DEFAULT_ADMIN_PORT,
+            Optional.empty());
     }
 
     /** The defaults: 50 echo calls through pcm16/16000, 50 new per second, 20 s each. */
     static LoadOptions defaults() {
         return new LoadOptions(50, 50, 20, 1_000, 10, "echo", "pcm16/16000", defaultOut(), 0, OptionalInt.empty(),
             OptionalInt.empty(), Math.max(1, Runtime.getRuntime().availableProcessors()), 0, 0, Optional.empty(), 0, "twilio",
-            OptionalInt.empty());
+            OptionalInt.empty(), DEFAULT_ADMIN_PORT, Optional.empty());
     }
 
     /**
@@ -159,6 +162,7 @@ record LoadOptions(int calls, int rampPerSecond, int holdSeconds, int tailMs, in
         String edge = d.edge;
         OptionalInt externalSipPort = d.externalSipPort;
         int externalAdminPort = d.externalAdminPort;
+        Optional<Path> recordDir = d.recordDir;
         for (int i = 0; i < args.length; i++) {
             final String name = args[i];
             if ("--barge-in".equals(name)) {
@@ -189,11 +193,12 @@ record LoadOptions(int calls, int rampPerSecond, int holdSeconds, int tailMs, in
                 case "--edge" -> edge = value;
                 case "--external-sip-port" -> externalSipPort = OptionalInt.of(number(name, value));
                 case "--external-admin-port" -> externalAdminPort = number(name, value);
+                case "--record-dir" -> recordDir = Optional.of(Path.of(value));
                 default -> throw new IllegalArgumentException("unknown option " + name);
             }
         }
         return new LoadOptions(calls, ramp, hold, tail, warmup, agent, format, out, port, externalPort, externalPid, threads, duration,
-            bargeIn, gcLog, vapiPort, edge, externalSipPort, externalAdminPort);
+            bargeIn, gcLog, vapiPort, edge, externalSipPort, externalAdminPort, recordDir);
     }
 
     /** Seconds the ramp takes to place every call. */

@@ -126,6 +126,10 @@ final class SipLoadRun {
         flags.put(GatewayOption.PUBLIC_URL, url);
         flags.put(GatewayOption.AGENT, options.agent());
         flags.put(GatewayOption.AGENT_FORMAT, options.agentFormat());
+        options.recordDir().ifPresent(dir -> {
+            flags.put(GatewayOption.RECORD, "all");
+            flags.put(GatewayOption.RECORDING_DIR, dir.toString());
+        });
         flags.put(GatewayOption.MAX_CALLS, Integer.toString(Math.max(1_000, options.calls())));
         flags.put(GatewayOption.SIP_PORT, Integer.toString(sipPort));
         flags.put(GatewayOption.SIP_TRANSPORT, "udp");

@@ -37,7 +37,7 @@ class LoadOptionsTest {
             "--barge-in-calls", "0.25", "--external-gc-log", "gc.log", "--vapi-port", "8099", "--edge", "twilio",
             "--external-sip-port", "5070");
         assertEquals(new LoadOptions(200, 20, 30, 800, 5, "parrot", "mulaw/8000", Path.of("x"), 9000, OptionalInt.of(8080),
-            OptionalInt.of(42), 3, 600, 0.25, Optional.of(Path.of("gc.log")), 8099, "twilio", OptionalInt.of(5070)), o);
+            OptionalInt.of(42), 3, 600, 0.25, Optional.of(Path.of("gc.log")), 8099, "twilio", OptionalInt.of(5070), Optional.empty()), o);
     }
 
     @Test
@@ -127,5 +127,11 @@ class LoadOptionsTest {
         final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
             () -> LoadOptions.parse("--edge", "sip", "--agent", "parrot", "--barge-in"));
         assertTrue(ex.getMessage().contains("--edge sip"), ex.getMessage());
+    }
+
+    @Test
+    void shouldRecordEveryCallIntoTheGivenDirectory() {
+        assertEquals(Optional.of(Path.of("/tmp/rec")), LoadOptions.parse("--record-dir", "/tmp/rec").recordDir());
+        assertEquals(Optional.empty(), LoadOptions.parse().recordDir());
     }
 }

@@ -194,7 +194,8 @@ public final class CallsApi {
         call.put("id", callId).put("edge", edge).put("from", stats.from()).put("to", stats.to()).put("agent", agent)
             .put("state", stats.state().name().toLowerCase(Locale.ROOT))
             .put("started", Instant.ofEpochMilli(nowMs - (nowNs - stats.startedNs()) / 1_000_000L).toString())
-            .put("codec", stats.codec());
+            .put("codec", stats.codec())
+            .put("recording", stats.recording() == null ? "off" : stats.recording().state().name().toLowerCase(Locale.ROOT));
         call.putObject("frames").put("in", stats.framesFromCaller()).put("out", stats.framesToCaller())
             .put("toAgent", stats.framesToAgent()).put("fromAgent", stats.framesFromAgent());
         final CallerMediaQuality media = stats.callerMedia();

@@ -4,6 +4,7 @@ import io.voxgate.app.metrics.CallReportListener;
 import io.voxgate.core.call.CallStats;
 import io.voxgate.core.call.CallerMediaQuality;
 import io.voxgate.core.call.EModel;
+import io.voxgate.core.record.RecordingTap;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigDecimal;
@@ -87,7 +88,9 @@ public final class CdrWriter implements CallReportListener, AutoCloseable {
     private static final int CODEC = 6;
     private static final int AGENT_FALLBACK = 7;
     private static final int TRANSFER = 8;
-    private static final int TEXTS = 9;
+    private static final int RECORDING = 9;
+    private static final int RECORDING_PAUSED = 10;
+    private static final int TEXTS = 11;
 
     private final Path file;
     private final CdrPoster poster;
@@ -139,6 +142,12 @@ public final class CdrWriter implements CallReportListener, AutoCloseable {
         text[CODEC] = text(stats.codec());
         text[AGENT_FALLBACK] = text(stats.agentFallback());
         text[TRANSFER] = text(stats.transferState() == null ? null : stats.transferState().label());
+        // A recording that never started has no file: the record names none. The path and the spans are ours, not
+        // input, so they are not cut like the texts a peer can choose.
+        final RecordingTap tap = stats.recording();
+        final boolean recorded = tap != null && tap.state() != RecordingTap.State.OFF;
+        text[RECORDING] = recorded ? tap.path().getBytes(StandardCharsets.UTF_8) : new byte[0];
+        text[RECORDING_PAUSED] = recorded ? tap.pausedSpansJson().getBytes(StandardCharsets.US_ASCII) : new byte[0];
         int length = LONGS * Long.BYTES;
         for (final byte[] t : text) {
             length += Integer.BYTES + t.length;
@@ -359,6 +368,11 @@ public final class CdrWriter implements CallReportListener, AutoCloseable {
         number("agentReconnects", numbers[AGENT_RECONNECTS]);
         string("agentFallback", texts[AGENT_FALLBACK].isEmpty() ? null : texts[AGENT_FALLBACK]);
         string("transfer", texts[TRANSFER].isEmpty() ? null : texts[TRANSFER]);
+        if (!texts[RECORDING].isEmpty()) {
+            string("recording", texts[RECORDING]);
+            // PCI: the spans (ms into the file) hold silence on both channels.
+            line.append("\"recordingPaused\":").append(texts[RECORDING_PAUSED]).append(',');
+        }
         line.setLength(line.length() - 1);
         line.append('}');
     }

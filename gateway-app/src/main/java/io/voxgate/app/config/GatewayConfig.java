@@ -2,6 +2,7 @@ package io.voxgate.app.config;
 
 import io.voxgate.app.cdr.CdrPoster;
 import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.core.record.RecordMode;
 import io.voxgate.core.transfer.TransferRequest;
 import io.voxgate.sip.sdp.RtpAudioCodec;
 import io.voxgate.sip.sdp.SrtpPolicy;
@@ -208,6 +209,10 @@ public final class GatewayConfig {
         ioTransport();
         if (agentFallback()[1].startsWith("vapi:") && !"vapi".equals(agent())) {
             throw new IllegalArgumentException(GatewayOption.AGENT_FALLBACK.flag() + ": agent:vapi:<assistantId> needs --agent vapi");
+        }
+        if (record() != RecordMode.NONE && recordingDir().isEmpty()) {
+            throw new IllegalArgumentException(GatewayOption.RECORD.flag() + " " + record().optionValue() + " needs "
+                + GatewayOption.RECORDING_DIR.flag() + " DIR");
         }
         for (final GatewayOption file : new GatewayOption[] {GatewayOption.SIP_TLS_CERT, GatewayOption.SIP_TLS_KEY,
             GatewayOption.SIP_TLS_CA, GatewayOption.VAPI_ASSISTANT_FILE}) {
@@ -590,6 +595,16 @@ public final class GatewayConfig {
             throw new IllegalArgumentException("--hep-url: " + host + " does not resolve");
         }
         return target;
+    }
+
+    /** {@code --recording-dir}, when set. */
+    public Optional<Path> recordingDir() {
+        return Optional.ofNullable(text(GatewayOption.RECORDING_DIR)).map(Path::of);
+    }
+
+    /** {@code --record}. */
+    public RecordMode record() {
+        return RecordMode.parse(text(GatewayOption.RECORD));
     }
 
     /** {@code --vapi-assistant-file}, when set. */

@@ -134,6 +134,12 @@ public enum GatewayOption {
         + "(http only to loopback)"),
     /** HEP3 capture node (Homer, heplify-server) every SIP message is mirrored to; off by default. */
     HEP_URL("hep-url", OptionKind.TEXT, null, "udp://HOST:PORT of a HEP3 capture node (Homer) that gets a copy of every SIP message"),
+    /** Where call recordings go; no default because the operator chooses the disk (and its retention). */
+    RECORDING_DIR("recording-dir", OptionKind.TEXT, null,
+        "directory that gets one stereo WAV per recorded call (caller left, agent right)"),
+    /** Off by default: recording a call is the operator's decision (consent, PCI), never a surprise. */
+    RECORD("record", OptionKind.CHOICE, "none", "which calls are recorded (on-request: when the admin API or the agent asks)",
+        "none", "all", "on-request"),
     /** Log line format. */
     LOG_FORMAT("log-format", OptionKind.CHOICE, "text", "log format", "text", "json");
 

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.NettyRuntime;
 import io.voxgate.app.admin.BearerToken;
 import io.voxgate.app.admin.CallsApi;
+import io.voxgate.app.admin.RecordingApi;
 import io.voxgate.app.admin.TransferApi;
 import io.voxgate.app.cdr.CdrPoster;
 import io.voxgate.app.cdr.CdrWriter;
@@ -18,6 +19,7 @@ import io.voxgate.app.config.GatewayConfig;
 import io.voxgate.app.config.Secrets;
 import io.voxgate.app.metrics.CallReportListener;
 import io.voxgate.app.metrics.GatewayMetrics;
+import io.voxgate.app.recording.RecordingWriter;
 import io.voxgate.core.agent.EmbeddedAgents;
 import io.voxgate.core.agent.VoiceAgentFactory;
 import io.voxgate.core.call.AgentRecovery;
@@ -26,6 +28,8 @@ import io.voxgate.core.call.CallCommandProxy;
 import io.voxgate.core.call.CallOpener;
 import io.voxgate.core.call.CallRegistry;
 import io.voxgate.core.call.CallSessionConfig;
+import io.voxgate.core.record.RecordMode;
+import io.voxgate.core.record.RecordingRing;
 import io.voxgate.core.tick.LoopTickers;
 import io.voxgate.sip.SipEdge;
 import io.voxgate.sip.SipEdgeConfig;
@@ -102,6 +106,7 @@ public final class Gateway implements AutoCloseable {
     private final SipEdge sip;
     private final HepSender hep;
     private final CdrWriter cdr;
+    private final RecordingWriter recordingWriter;
 
     private Gateway(final GatewayConfig config, final String publicUrl, final Secrets secrets) {
         this.config = config;
@@ -154,8 +159,11 @@ public final class Gateway implements AutoCloseable {
             .withOutboundLeadMs(config.outboundLeadMs())
             .withBargeInVad(config.bargeInVad() && !"echo".equals(config.agent()))
             .withBargeInConfirmMs(config.bargeInConfirmMs());
+        final RecordingRing recordings = config.record() == RecordMode.NONE ? null
+            : new RecordingRing(config.recordingDir().orElseThrow().toString(), RecordingRing.DEFAULT_CAPACITY_BYTES);
         final CallOpener opener = new CallOpener(registry, agents, sessions, SystemNanoClock.INSTANCE)
-            .withRecovery(agentRecovery(config));
+            .withRecovery(agentRecovery(config))
+            .recordingTo(recordings, config.record());
         metrics.counter("voxgate_agent_connections_lost", "Agent connections that failed mid-call (not a hang-up)",
             registry.agentRecovery()::lost);
         metrics.counter("voxgate_agent_reconnects", "Calls whose agent came back within --agent-reconnect-ms",
@@ -212,9 +220,11 @@ public final class Gateway implements AutoCloseable {
         this.http = (twilio == null ? server : twilio.register(server)).build();
         // Its own single loop: a scrape, a calls API request (or a flood of them) never runs on a loop that carries calls.
         final TransferApi transfers = new TransferApi(registry);
+        final RecordingApi recordingApi = new RecordingApi(registry);
         final CallsApi calls = new CallsApi(registry, new BearerToken(secrets.adminToken().orElse(null)), config.agent(),
             SystemNanoClock.INSTANCE::nanoTime, System::currentTimeMillis)
-            .action(TransferApi.NAME, transfers, HttpMethod.POST);
+            .action(TransferApi.NAME, transfers, HttpMethod.POST)
+            .action(RecordingApi.NAME, recordingApi, HttpMethod.POST);
         this.admin = calls.register(HttpEdgeServer.builder()
             .bindAddress(config.adminBind())
             .port(config.adminPort())
@@ -319,6 +329,25 @@ public final class Gateway implements AutoCloseable {
                 cdr::recordsWritten);
             metrics.counter("voxgate_cdr_records_dropped", "Call detail records dropped: the writer fell behind", cdr::recordsDropped);
             metrics.counter("voxgate_cdr_write_errors", "Call detail records lost to a failed write", cdr::writeErrors);
+        }
+        metrics.counter("voxgate_recording_requests", "Recording actions queued through the admin API", recordingApi::requested);
+        metrics.counter("voxgate_recording_requests_refused", "Recording actions refused 409 (impossible now, or --record none)",
+            recordingApi::refusedConflict);
+        if (recordings != null) {
+            RecordingWriter.prepare(config.recordingDir().orElseThrow());
+            this.recordingWriter = new RecordingWriter(recordings, config.recordingDir().orElseThrow());
+            metrics.counter("voxgate_recordings_started", "Call recordings started", recordings::recordingsStarted);
+            metrics.counter("voxgate_recordings_written", "Call recordings finished under their final name",
+                recordingWriter::recordingsWritten);
+            metrics.counter("voxgate_recordings_failed", "Call recordings abandoned: file not creatable or not writable",
+                recordingWriter::recordingsFailed);
+            metrics.counter("voxgate_recording_frames_dropped", "Recorded frames dropped: the recording ring was full",
+                recordings::framesDropped);
+            metrics.counter("voxgate_recording_samples_late", "Recorded samples that reached the writer after their place was written",
+                recordingWriter::samplesLate);
+            metrics.counter("voxgate_recording_bytes_written", "Bytes written to recording files", recordingWriter::bytesWritten);
+        } else {
+            this.recordingWriter = null;
         }
         this.scraper = Executors.newSingleThreadExecutor(r -> {
             final Thread t = new Thread(r, "voxgate-metrics");
@@ -579,5 +608,9 @@ public final class Gateway implements AutoCloseable {
         }
         acceptLoop.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         mediaLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        if (recordingWriter != null) {
+            // After the loops: every call has stopped its recording or never will; open ones end at their newest audio.
+            recordingWriter.close();
+        }
     }
 }

@@ -7,20 +7,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.voxgate.core.agent.EchoAgent;
 import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.core.call.CallCommand;
 import io.voxgate.core.call.CallOpener;
 import io.voxgate.core.call.CallRegistry;
 import io.voxgate.core.call.CallSession;
 import io.voxgate.core.call.CallSessionConfig;
 import io.voxgate.core.call.CallerLeg;
+import io.voxgate.core.record.RecordMode;
+import io.voxgate.core.record.RecordingRing;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
-import java.util.concurrent.TimeUnit;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -158,6 +161,29 @@ class CdrWriterTest {
     }
 
     @Test
+    void shouldNameTheRecordingAndItsPausedSpans() throws Exception {
+        final Path file = dir.resolve("cdr.jsonl");
+        try (CdrWriter writer = new CdrWriter(file, null, "echo")) {
+            final CallRegistry registry = new CallRegistry(10, writer::onCallEnded);
+            final CallSession session = new CallOpener(registry, call -> new EchoAgent(AudioFormat.MULAW_8K),
+                CallSessionConfig.defaults().withBargeInVad(false), () -> now).forEdge("twilio", UnaryOperator.identity())
+                .recordingTo(new RecordingRing("/var/rec", 1 << 16), RecordMode.ALL)
+                .open("CA3", Map.of(), AudioFormat.MULAW_8K, leg, Runnable::run, now).session();
+            session.start(now);
+            now += 1_000 * 1_000_000L;
+            session.proxy().offer(CallCommand.RECORDING_PAUSE);
+            now += 1_500 * 1_000_000L;
+            session.proxy().offer(CallCommand.RECORDING_RESUME);
+            now += 500 * 1_000_000L;
+            session.end("bye", now);
+
+            final JsonNode cdr = new ObjectMapper().readTree(awaitLines(file, 1).get(0));
+            assertEquals("/var/rec/CA3.wav", cdr.get("recording").asText());
+            assertEquals("[[1000,2500]]", cdr.get("recordingPaused").toString());
+        }
+    }
+
+    @Test
     void shouldWriteTheCallersMediaFiguresAndTheirEModelMos() throws Exception {
         final Path file = dir.resolve("cdr.jsonl");
         try (CdrWriter writer = new CdrWriter(file, null, "parrot")) {
@@ -177,6 +203,18 @@ class CdrWriterTest {
             final double r = 93.2 - 0.024 * 80 - 95.0 * 3 / (3 + 4.3);
             assertEquals(1 + 0.035 * r + r * (r - 60) * (100 - r) * 7e-6, cdr.get("mos").asDouble(), 0.006, cdr.toString());
             assertEquals(2.69, cdr.get("mos").asDouble(), 0.006, "two decimals");
+        }
+    }
+
+    @Test
+    void shouldNameNoRecordingForACallThatWasNotRecorded() throws Exception {
+        final Path file = dir.resolve("cdr.jsonl");
+        try (CdrWriter writer = new CdrWriter(file, null, "echo")) {
+            endCall(writer, "CA4", 5);
+
+            final JsonNode cdr = new ObjectMapper().readTree(awaitLines(file, 1).get(0));
+            assertEquals(null, cdr.get("recording"));
+            assertEquals(null, cdr.get("recordingPaused"));
         }
     }
 }

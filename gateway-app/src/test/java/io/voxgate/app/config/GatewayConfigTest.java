@@ -60,6 +60,21 @@ class GatewayConfigTest {
     }
 
     @Test
+    void shouldRefuseToRecordWithoutARecordingDirectory() {
+        final IllegalArgumentException refused = rejected(flags(GatewayOption.RECORD, "on-request"));
+
+        assertEquals("--record on-request needs --recording-dir DIR", refused.getMessage());
+    }
+
+    @Test
+    void shouldRecordNothingByDefault() {
+        final GatewayConfig config = GatewayConfig.load(flags(), null, env());
+
+        assertEquals(io.voxgate.core.record.RecordMode.NONE, config.record());
+        assertTrue(config.recordingDir().isEmpty());
+    }
+
+    @Test
     void shouldAcceptAnAdminListenerOffLoopbackWithTheAdminToken() {
         final GatewayConfig config = GatewayConfig.load(flags(GatewayOption.ADMIN_BIND, "0.0.0.0"), null,
             env(Secrets.VOXGATE_ADMIN_TOKEN, "s3cret"));

@@ -18,7 +18,12 @@ public final class AgentEvent {
         /** A lifecycle status reported by the agent. */
         STATUS,
         /** Anything else worth keeping with the call record. */
-        OTHER
+        OTHER,
+        /**
+         * The agent asks to control the call's recording; the text is the action: {@code start}, {@code pause},
+         * {@code resume} or {@code stop} (as the admin API's). An impossible action is counted and ignored.
+         */
+        RECORDING
     }
 
     private final Kind kind;

@@ -18,7 +18,15 @@ public final class CallCommand {
         /** Treat as an accepted barge-in: flush what the agent has queued and clear the caller's playback. */
         BARGE_IN,
         /** Hand the caller to {@link #transfer()}'s target through the caller's edge (SIP REFER, Twilio call update). */
-        TRANSFER
+        TRANSFER,
+        /** Start recording the call (once per call). */
+        RECORDING_START,
+        /** Pause the recording: silence on both channels until resumed (PCI). */
+        RECORDING_PAUSE,
+        /** Resume a paused recording. */
+        RECORDING_RESUME,
+        /** Stop the recording: the file is closed; the call goes on. */
+        RECORDING_STOP
     }
 
     /** Ends the call because it ran longer than the configured maximum duration. */
@@ -31,6 +39,15 @@ public final class CallCommand {
     public static final CallCommand HANG_UP_OPERATOR = new CallCommand(Kind.HANG_UP, "operator hang-up");
     /** Barge-in requested from outside the call (for example an agent webhook). */
     public static final CallCommand BARGE_IN = new CallCommand(Kind.BARGE_IN, "barge-in");
+
+    /** Starts recording the call. */
+    public static final CallCommand RECORDING_START = new CallCommand(Kind.RECORDING_START, "recording start");
+    /** Pauses the call's recording. */
+    public static final CallCommand RECORDING_PAUSE = new CallCommand(Kind.RECORDING_PAUSE, "recording pause");
+    /** Resumes the call's recording. */
+    public static final CallCommand RECORDING_RESUME = new CallCommand(Kind.RECORDING_RESUME, "recording resume");
+    /** Stops the call's recording. */
+    public static final CallCommand RECORDING_STOP = new CallCommand(Kind.RECORDING_STOP, "recording stop");
 
     private final Kind kind;
     private final String reason;

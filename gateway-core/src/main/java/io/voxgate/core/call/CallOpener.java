@@ -4,6 +4,9 @@ import io.voxgate.core.agent.AgentCall;
 import io.voxgate.core.agent.VoiceAgent;
 import io.voxgate.core.agent.VoiceAgentFactory;
 import io.voxgate.core.audio.AudioFormat;
+import io.voxgate.core.record.RecordMode;
+import io.voxgate.core.record.RecordingRing;
+import io.voxgate.core.record.RecordingTap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -31,6 +34,8 @@ public final class CallOpener {
     private final NanoClock clock;
     private final String edge;
     private final AgentRecovery recovery;
+    private final RecordingRing recordings;
+    private final RecordMode recordMode;
 
     /**
      * The node's opener, not yet bound to an edge.
@@ -43,22 +48,39 @@ public final class CallOpener {
     public CallOpener(final CallRegistry registry, final VoiceAgentFactory agents, final CallSessionConfig config,
                       final NanoClock clock) {
         this(Objects.requireNonNull(registry, "registry"), Objects.requireNonNull(agents, "agents"),
-            Objects.requireNonNull(config, "config"), Objects.requireNonNull(clock, "clock"), null, AgentRecovery.NONE);
+            Objects.requireNonNull(config, "config"), Objects.requireNonNull(clock, "clock"), null, AgentRecovery.NONE, null,
+            RecordMode.NONE);
     }
 
     private CallOpener(final CallRegistry registry, final VoiceAgentFactory agents, final CallSessionConfig config,
-                       final NanoClock clock, final String edge, final AgentRecovery recovery) {
+                       final NanoClock clock, final String edge, final AgentRecovery recovery, final RecordingRing recordings,
+                       final RecordMode recordMode) {
         this.registry = registry;
         this.agents = agents;
         this.config = config;
         this.clock = clock;
         this.edge = edge;
         this.recovery = recovery;
+        this.recordings = recordings;
+        this.recordMode = recordMode;
     }
 
     /** This opener with its calls recovering from a failed agent connection as {@code agentRecovery} says. */
     public CallOpener withRecovery(final AgentRecovery agentRecovery) {
-        return new CallOpener(registry, agents, config, clock, edge, Objects.requireNonNull(agentRecovery, "agentRecovery"));
+        return new CallOpener(registry, agents, config, clock, edge, Objects.requireNonNull(agentRecovery, "agentRecovery"),
+            recordings, recordMode);
+    }
+
+    /**
+     * This opener with its calls recorded into {@code ring} as {@code mode} says ({@code --record}); with
+     * {@link RecordMode#NONE} no call gets a recording tap, so none can be recorded on request either.
+     */
+    public CallOpener recordingTo(final RecordingRing ring, final RecordMode mode) {
+        Objects.requireNonNull(mode, "mode");
+        if (mode != RecordMode.NONE) {
+            Objects.requireNonNull(ring, "ring");
+        }
+        return new CallOpener(registry, agents, config, clock, edge, recovery, mode == RecordMode.NONE ? null : ring, mode);
     }
 
     /**
@@ -67,7 +89,7 @@ public final class CallOpener {
      */
     public CallOpener forEdge(final String edge, final UnaryOperator<CallSessionConfig> adjust) {
         return new CallOpener(registry, agents, Objects.requireNonNull(adjust.apply(config), "adjusted config"), clock,
-            Objects.requireNonNull(edge, "edge"), recovery);
+            Objects.requireNonNull(edge, "edge"), recovery, recordings, recordMode);
     }
 
     /**
@@ -88,7 +110,9 @@ public final class CallOpener {
         }
         final AgentCall call = new AgentCall(callId, edge, metadata, executor);
         final VoiceAgent agent = agents.create(call);
-        final CallSession session = new CallSession(call, callerFormat, leg, agent, registry, config, clock, nowNs);
+        final RecordingTap tap = recordings == null ? null : new RecordingTap(recordings, callId, callerFormat);
+        final CallSession session = new CallSession(call, callerFormat, leg, agent, registry, config, clock, nowNs, tap,
+            recordMode);
         session.recovery(agents, recovery);
         final CallAdmission.Verdict verdict = registry.tryRegister(session);
         if (verdict == CallAdmission.Verdict.ACCEPTED) {

@@ -12,6 +12,8 @@ import io.voxgate.core.pipeline.AudioSink;
 import io.voxgate.core.pipeline.PacedOutboundQueue;
 import io.voxgate.core.pipeline.PreConnectBuffer;
 import io.voxgate.core.pipeline.VadTapStage;
+import io.voxgate.core.record.RecordMode;
+import io.voxgate.core.record.RecordingTap;
 import io.voxgate.core.transfer.TransferRequest;
 import io.voxgate.core.transfer.TransferState;
 import io.voxgate.core.vad.VadState;
@@ -63,6 +65,14 @@ import org.agrona.concurrent.UnsafeBuffer;
  * When the agent hangs up while its last words are still queued or playing (a goodbye), the session moves to
  * {@link CallState#ENDING}, keeps releasing them on {@link #onTick}, and hangs up the caller once they have played.
  * Any other end is immediate.
+ *
+ * <h2>Recording</h2>
+ * With a {@link RecordingTap} (the node records: {@code --record all} or {@code on-request}), the caller's audio is
+ * tapped as it enters the session (before the VAD and the agent) and the agent's frames as they are handed to
+ * {@link CallerLeg#sendToCaller}, at the moment the playout clock says they play; a pause or flush cuts the agent's
+ * channel where the caller stopped hearing it. Recording commands ({@link CallCommand.Kind#RECORDING_START} and the
+ * rest) and the agent's {@link AgentEvent.Kind#RECORDING} events drive it; an impossible one is counted in
+ * {@link CallStats#recordingRequestsRefused()}.
  *
  * <p>Threading: every method runs on the call's thread (the executor of its {@link AgentCall}), except
  * {@link #proxy()}, {@link #callId()} and the racy reads of {@link #stats()}. Ownership: audio passed in is borrowed
@@ -122,6 +132,9 @@ public final class CallSession implements AgentListener {
     private final UnsafeBuffer releaseFrame;
     private final CallStats stats;
     private final AudioSink drainPreConnect = this::deliverBuffered;
+    private final RecordingTap recording;
+    private final RecordMode recordMode;
+    private final long frameNs;
 
     private CallState state = CallState.CREATED;
     private long connectStartedNs;
@@ -172,10 +185,13 @@ public final class CallSession implements AgentListener {
      * @param config       validated settings
      * @param clock        the time base of every {@code nowNs}; read only to apply commands and to measure latency
      * @param nowNs        now, the start of the call's maximum duration and idle timers
+     * @param recording    the call's recording tap, or {@code null} when the node records nothing
+     * @param recordMode   whether the tap starts with the call ({@link RecordMode#ALL}, from its admission) or on request
      * @throws IllegalArgumentException naming the argument that is null or unusable
      */
     CallSession(final AgentCall call, final AudioFormat callerFormat, final CallerLeg leg, final VoiceAgent agent,
-                       final CallRegistry registry, final CallSessionConfig config, final NanoClock clock, final long nowNs) {
+                final CallRegistry registry, final CallSessionConfig config, final NanoClock clock, final long nowNs,
+                final RecordingTap recording, final RecordMode recordMode) {
         this.call = required(call, "call");
         this.callerFormat = required(callerFormat, "callerFormat");
         this.leg = required(leg, "leg");
@@ -215,6 +231,10 @@ public final class CallSession implements AgentListener {
         this.releaseFrame = new UnsafeBuffer(new byte[queue.frameBytes()]);
         this.bargeInConfirmNs = config.bargeInConfirmMs() * 1_000_000L;
         this.bargeInSpeechNs = config.bargeInSpeechMs() * 1_000_000L;
+        this.recording = recording;
+        this.recordMode = required(recordMode, "recordMode");
+        this.frameNs = callerFormat.ptimeMs() * 1_000_000L;
+        stats.recording = recording;
     }
 
     /** Sets how this call survives a failed agent connection (the opener, before {@link #start}). */
@@ -235,6 +255,11 @@ public final class CallSession implements AgentListener {
         moveTo(CallState.CONNECTING_AGENT);
         connectStartedNs = nowNs;
         stats.answeredNs = nowNs;
+        if (recording != null && recordMode == RecordMode.ALL) {
+            // From the call's admission, as its record counts it: the file is as long as the call, and what came
+            // before the answer (a SIP call's INVITE to ACK) is the silence the caller heard.
+            recording.start(stats.startedNs);
+        }
         agent.connect(call, this, nowNs);
     }
 
@@ -246,6 +271,9 @@ public final class CallSession implements AgentListener {
         }
         stats.framesFromCaller++;
         stats.bytesFromCaller += length;
+        if (recording != null) {
+            recording.onCallerAudio(audio, offset, length, nowNs);
+        }
         liveness.callerAudioAt(nowNs);
         final VadState vad = callerVad.onAudio(audio, offset, length);
         if (vad == VadState.OFFSET) {
@@ -483,6 +511,50 @@ public final class CallSession implements AgentListener {
     @Override
     public void onAgentEvent(final AgentEvent event) {
         stats.agentEvents++;
+        if (event.kind() == AgentEvent.Kind.RECORDING) {
+            applyRecording(recordingCommandOf(event.text()), clock.nanoTime());
+        }
+    }
+
+    private static CallCommand.Kind recordingCommandOf(final String action) {
+        switch (action) {
+            case "start":
+                return CallCommand.Kind.RECORDING_START;
+            case "pause":
+                return CallCommand.Kind.RECORDING_PAUSE;
+            case "resume":
+                return CallCommand.Kind.RECORDING_RESUME;
+            case "stop":
+                return CallCommand.Kind.RECORDING_STOP;
+            default:
+                return null;
+        }
+    }
+
+    /** Applies a recording action; one that is impossible now (or has no tap, or an unknown action) is counted. */
+    private void applyRecording(final CallCommand.Kind action, final long nowNs) {
+        final boolean applied;
+        if (recording == null || action == null || state.isTerminating()) {
+            applied = false;
+        } else {
+            switch (action) {
+                case RECORDING_START:
+                    applied = recording.start(nowNs);
+                    break;
+                case RECORDING_PAUSE:
+                    applied = recording.pause(nowNs);
+                    break;
+                case RECORDING_RESUME:
+                    applied = recording.resume(nowNs);
+                    break;
+                default:
+                    applied = recording.stop(nowNs);
+                    break;
+            }
+        }
+        if (!applied) {
+            stats.recordingRequestsRefused++;
+        }
     }
 
     @Override
@@ -737,6 +809,12 @@ public final class CallSession implements AgentListener {
             case TRANSFER:
                 transfer(command.transfer(), nowNs);
                 break;
+            case RECORDING_START:
+            case RECORDING_PAUSE:
+            case RECORDING_RESUME:
+            case RECORDING_STOP:
+                applyRecording(command.kind(), nowNs);
+                break;
             default:
                 bargeIn(nowNs, BargeInSource.COMMAND);
                 break;
@@ -759,6 +837,9 @@ public final class CallSession implements AgentListener {
         while (state != CallState.ENDED && (length = queue.poll(nowNs, releaseFrame, 0)) > 0) {
             stats.framesToCaller++;
             stats.recordOutbound(queue.lastReleaseDelayNs() + Math.max(0L, clock.nanoTime() - nowNs));
+            if (recording != null) {
+                recording.onAgentFrame(releaseFrame, 0, length, queue.playoutEndNs() - frameNs);
+            }
             leg.sendToCaller(releaseFrame, 0, length, nowNs);
         }
     }
@@ -790,6 +871,7 @@ public final class CallSession implements AgentListener {
         final int unheard = leg.pauseCallerPlayback(nowNs, queue.unplayedReleasedBytes(nowNs));
         final long clearedNs = clock.nanoTime();
         queue.pause(nowNs, Math.min(unheard, queue.unplayedReleasedBytes(nowNs)));
+        cutRecordedTurn(nowNs);
         stats.bargeInPauses++;
         stats.recordBargeInPauseReaction(Math.max(queue.playoutEndNs(), clearedNs) - nowNs, clearedNs - nowNs);
     }
@@ -824,6 +906,7 @@ public final class CallSession implements AgentListener {
             paused = false;
             turnInterrupted = true;
             queue.flush(nowNs);
+            cutRecordedTurn(nowNs);
             stats.recordBargeInPause(nowNs - pausedAtNs);
             // The caller stopped hearing the turn when it paused; that reaction is already recorded.
             countBargeIn(source);
@@ -844,8 +927,16 @@ public final class CallSession implements AgentListener {
         turnInterrupted = true;
         queue.flush(nowNs);
         leg.clearCallerPlayback(nowNs);
+        cutRecordedTurn(nowNs);
         countBargeIn(source);
         stats.recordBargeInReaction(Math.max(queue.playoutEndNs(), clock.nanoTime()) - nowNs);
+    }
+
+    /** The caller stops hearing the agent's turn where the queue's playout now ends: the recording too. */
+    private void cutRecordedTurn(final long nowNs) {
+        if (recording != null) {
+            recording.onAgentCut(Math.max(nowNs, queue.playoutEndNs()));
+        }
     }
 
     private void countBargeIn(final BargeInSource source) {
@@ -899,6 +990,10 @@ public final class CallSession implements AgentListener {
                 leg.hangUp(reason, nowNs);
             }
         } finally {
+            if (recording != null) {
+                // The file ends with the call, before any goodbye frames released ahead of a hang-up that cut them.
+                recording.stop(nowNs);
+            }
             state = CallState.ENDED;
             stats.state = CallState.ENDED;
             registry.remove(liveness);

@@ -2,6 +2,7 @@ package io.voxgate.core.call;
 
 import io.voxgate.core.pipeline.PacedOutboundQueue;
 import io.voxgate.core.pipeline.PreConnectBuffer;
+import io.voxgate.core.record.RecordingTap;
 import io.voxgate.core.transfer.TransferRequest;
 import io.voxgate.core.transfer.TransferState;
 import org.HdrHistogram.AbstractHistogram;
@@ -56,6 +57,8 @@ public final class CallStats {
     long digitRequestsDroppedInvalid;
     long bargeIns;
     long failures;
+    long recordingRequestsRefused;
+    RecordingTap recording;
     long bargeInsFromAgent;
     long bargeInsFromVad;
     long bargeInsFromCommand;
@@ -108,6 +111,19 @@ public final class CallStats {
         this.from = from;
         this.to = to;
         this.codec = codec;
+    }
+
+    /**
+     * The call's recording tap, or {@code null} when the node records nothing; its state, path and paused spans are
+     * read racily by the admin API and once at the end for the call's record.
+     */
+    public RecordingTap recording() {
+        return recording;
+    }
+
+    /** Recording requests (admin API or agent) that were impossible when they arrived: ignored. */
+    public long recordingRequestsRefused() {
+        return recordingRequestsRefused;
     }
 
     void recordInbound(final long latencyNs) {

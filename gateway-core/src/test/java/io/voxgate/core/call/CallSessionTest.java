@@ -8,10 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.voxgate.core.agent.AgentEvent;
 import io.voxgate.core.agent.EchoAgent;
 import io.voxgate.core.audio.AudioFormat;
 import io.voxgate.core.pipeline.PreConnectBuffer;
 import io.voxgate.core.pipeline.Signals;
+import io.voxgate.core.record.RecordMode;
+import io.voxgate.core.record.RecordingRing;
+import io.voxgate.core.record.RecordingTap;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +34,8 @@ class CallSessionTest {
     private final CallRegistry registry = new CallRegistry(10);
     private final RecordingLeg leg = new RecordingLeg();
     private long nowNs = T0;
+    private RecordingRing recordings;
+    private RecordMode recordMode = RecordMode.NONE;
 
     private CallSession session(final ScriptedAgent agent, final CallSessionConfig config) {
         return session(agent, config, AudioFormat.MULAW_8K);
@@ -39,6 +45,7 @@ class CallSessionTest {
                                 final AudioFormat callerFormat) {
         final CallAdmission admission = new CallOpener(registry, call -> agent, config, clock::get)
             .forEdge("twilio", UnaryOperator.identity())
+            .recordingTo(recordings, recordMode)
             .open("CA1", Map.of(), callerFormat, leg, loop::add, nowNs);
         assertEquals(CallAdmission.Verdict.ACCEPTED, admission.verdict());
         return admission.session();
@@ -832,6 +839,23 @@ class CallSessionTest {
 
     @Test
     void shouldAllocateNothingPerFrameOnAnHourLongCall() {
+        assertNoAllocationPerFrame(null);
+    }
+
+    @Test
+    void shouldAllocateNothingPerFrameOnAnHourLongRecordedCall() {
+        recordings = new RecordingRing("/rec", 1 << 20);
+        recordMode = RecordMode.ALL;
+        final long[] recordsRead = new long[1];
+        final org.agrona.concurrent.MessageHandler writer = (type, buffer, index, length) -> recordsRead[0]++;
+        assertNoAllocationPerFrame(() -> recordings.read(writer, Integer.MAX_VALUE));
+
+        assertEquals(0, recordings.framesDropped());
+        assertTrue(recordsRead[0] > 2 * 1_800L * 100, recordsRead[0] + " records");
+    }
+
+    /** An echo call of an hour, the recording ring drained by {@code writer} (if any) on this thread between seconds. */
+    private void assertNoAllocationPerFrame(final Runnable writer) {
         final java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         assumeTrue(threads instanceof com.sun.management.ThreadMXBean, "needs HotSpot's allocation counter");
         final com.sun.management.ThreadMXBean hotspot = (com.sun.management.ThreadMXBean) threads;
@@ -850,6 +874,9 @@ class CallSessionTest {
                 session.onTick(nowNs);
                 nowNs += 20 * MS;
                 clock.set(nowNs);
+            }
+            if (writer != null) {
+                writer.run();
             }
         };
         for (int i = 0; i < 200; i++) {
@@ -882,5 +909,79 @@ class CallSessionTest {
         session.start(nowNs);
 
         assertThrows(IllegalStateException.class, () -> session.start(nowNs));
+    }
+
+    @Test
+    void shouldRecordFromTheAnswerWithRecordAll() {
+        recordings = new RecordingRing("/rec", 1 << 16);
+        recordMode = RecordMode.ALL;
+        final CallSession session = session(new ScriptedAgent(AudioFormat.MULAW_8K, true), CallSessionConfig.defaults());
+        assertSame(RecordingTap.State.OFF, session.stats().recording().state());
+
+        session.start(nowNs);
+
+        assertSame(RecordingTap.State.RECORDING, session.stats().recording().state());
+        assertEquals("/rec/CA1.wav", session.stats().recording().path());
+    }
+
+    @Test
+    void shouldRecordOnRequestOnlyOnceStartedThroughTheCommandRing() {
+        recordings = new RecordingRing("/rec", 1 << 16);
+        recordMode = RecordMode.ON_REQUEST;
+        final CallSession session = session(new ScriptedAgent(AudioFormat.MULAW_8K, true), CallSessionConfig.defaults());
+        session.start(nowNs);
+        speak(session, quiet(100));
+        assertSame(RecordingTap.State.OFF, session.stats().recording().state());
+        assertEquals(null, recordings.pollOpened());
+
+        assertTrue(session.proxy().offer(CallCommand.RECORDING_START));
+        loop.forEach(Runnable::run);
+
+        assertSame(RecordingTap.State.RECORDING, session.stats().recording().state());
+        assertSame(session.stats().recording(), recordings.pollOpened());
+    }
+
+    @Test
+    void shouldCountImpossibleRecordingRequestsAndIgnoreThem() {
+        final CallSession session = session(new ScriptedAgent(AudioFormat.MULAW_8K, true), CallSessionConfig.defaults());
+        session.start(nowNs);
+
+        assertTrue(session.proxy().offer(CallCommand.RECORDING_START));
+        loop.forEach(Runnable::run);
+
+        assertEquals(null, session.stats().recording());
+        assertEquals(1, session.stats().recordingRequestsRefused());
+    }
+
+    @Test
+    void shouldLetTheAgentPauseAndResumeTheRecording() {
+        recordings = new RecordingRing("/rec", 1 << 16);
+        recordMode = RecordMode.ALL;
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);
+        final CallSession session = session(agent, CallSessionConfig.defaults());
+        session.start(nowNs);
+
+        agent.listener.onAgentEvent(new AgentEvent(AgentEvent.Kind.RECORDING, "assistant", "pause"));
+        assertSame(RecordingTap.State.PAUSED, session.stats().recording().state());
+        agent.listener.onAgentEvent(new AgentEvent(AgentEvent.Kind.RECORDING, "assistant", "pause"));
+        agent.listener.onAgentEvent(new AgentEvent(AgentEvent.Kind.RECORDING, "assistant", "rewind"));
+        agent.listener.onAgentEvent(new AgentEvent(AgentEvent.Kind.RECORDING, "assistant", "resume"));
+
+        assertSame(RecordingTap.State.RECORDING, session.stats().recording().state());
+        assertEquals(2, session.stats().recordingRequestsRefused());
+    }
+
+    @Test
+    void shouldStopTheRecordingWhenTheCallEnds() {
+        recordings = new RecordingRing("/rec", 1 << 16);
+        recordMode = RecordMode.ALL;
+        final CallSession session = session(new ScriptedAgent(AudioFormat.MULAW_8K, true), CallSessionConfig.defaults());
+        session.start(nowNs);
+        advanceTo(nowNs + 2_000 * MS);
+
+        session.end("bye", nowNs);
+
+        assertSame(RecordingTap.State.STOPPED, session.stats().recording().state());
+        assertEquals(16_000, session.stats().recording().endPosition());
     }
 }
