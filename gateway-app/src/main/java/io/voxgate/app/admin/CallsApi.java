@@ -4,24 +4,27 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.voxgate.app.cluster.CallCommandRouter;
+import io.voxgate.app.cluster.CommandResult;
+import io.voxgate.app.cluster.LocalCallCommand;
 import io.voxgate.core.call.CallCommand;
 import io.voxgate.core.call.CallCommandProxy;
 import io.voxgate.core.call.CallRegistry;
 import io.voxgate.core.call.CallStats;
 import io.voxgate.core.call.CallerMediaQuality;
-import io.voxgate.sip.SipEdge;
 import io.voxgate.websocket.http.HttpEdgeServer;
 import io.voxgate.websocket.http.HttpResponses;
-import io.voxgate.websocket.twilio.TwilioEdge;
 import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
@@ -41,20 +44,30 @@ import java.util.function.LongSupplier;
  * (SIP BYE, Twilio close 1000). The answer (202) says the request was queued, not that the call has ended; a full ring
  * answers 503 and is counted.
  *
- * <p>Threading: the routes run on the admin listener's own event loop, never a media loop; the counters are safe on
- * any thread. A call id is looked up on every edge in {@link #EDGES} order, so an id two edges share (a Twilio CallSid
- * that is also a SIP Call-ID) names the Twilio call.
+ * <p>In a cluster, {@code GET /calls/{id}} and {@code DELETE /calls/{id}} for a call another node runs are carried out
+ * there: both are {@link LocalCallCommand}s ({@value #DESCRIBE}, {@value #HANG_UP}) of the node's
+ * {@link CallCommandRouter}, which forwards them to the owner and answers with the owner's result (504 when it does not
+ * answer in time). Other admin routes for one call (transfer, recording) plug in the same way: register a command with
+ * the router and answer with {@link #answer}. {@code GET /calls} lists this node's calls only.
+ *
+ * <p>Threading: the routes run on the admin listener's own event loop, never a media loop; the commands run there or
+ * on the cluster's subscriber thread; the counters are safe on any thread. A call id is looked up on every edge in
+ * {@link CallCommandRouter#EDGES} order, so an id two edges share (a Twilio CallSid that is also a SIP Call-ID) names
+ * the Twilio call.
  */
 public final class CallsApi {
     /** The list's path. */
     public static final String PATH = "/calls";
-    /** Edges searched for a call id, in order. */
-    static final List<String> EDGES = List.of(TwilioEdge.EDGE, SipEdge.EDGE);
+    /** The command that hangs a call up. */
+    public static final String HANG_UP = "hang-up";
+    /** The command that describes a call. */
+    public static final String DESCRIBE = "describe";
     /** Longest call id looked up; longer ones are answered 404 without a lookup. */
     private static final int MAX_ID_CHARS = 256;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final CallRegistry registry;
+    private final CallCommandRouter router;
     private final BearerToken token;
     private final String agent;
     private final LongSupplier nanoClock;
@@ -67,14 +80,16 @@ public final class CallsApi {
      * The API over {@code registry}.
      *
      * @param registry    the node's calls
+     * @param router      carries a call's commands to the node that runs it; the API registers its commands there
      * @param token       the credential every request must carry
      * @param agent       the node's agent ({@code echo}, {@code parrot}, {@code vapi}), reported for every call
      * @param nanoClock   the calls' monotonic clock, to turn their start times into wall-clock times
      * @param epochMillis the wall clock
      */
-    public CallsApi(final CallRegistry registry, final BearerToken token, final String agent, final LongSupplier nanoClock,
-                    final LongSupplier epochMillis) {
+    public CallsApi(final CallRegistry registry, final CallCommandRouter router, final BearerToken token, final String agent,
+                    final LongSupplier nanoClock, final LongSupplier epochMillis) {
         this.registry = registry;
+        this.router = router.register(HANG_UP, this::hangUpHere).register(DESCRIBE, this::describeHere);
         this.token = token;
         this.agent = agent;
         this.nanoClock = nanoClock;
@@ -105,47 +120,46 @@ public final class CallsApi {
         }
         final String path = new QueryStringDecoder(request.uri()).path();
         final String id = path.substring(PATH.length() + 1);
-        final String edge = id.isEmpty() || id.length() > MAX_ID_CHARS || id.indexOf('/') >= 0 ? null : edgeOf(id);
-        if (edge == null) {
+        if (id.isEmpty() || id.length() > MAX_ID_CHARS || id.indexOf('/') >= 0) {
             send(ctx, request, HttpResponseStatus.NOT_FOUND, error("no such call"));
             return;
         }
-        if (HttpMethod.DELETE.equals(request.method())) {
-            hangUp(ctx, request, edge, id);
-            return;
-        }
-        final CallStats stats = registry.stats(edge, id);
-        if (stats == null) {
-            send(ctx, request, HttpResponseStatus.NOT_FOUND, error("no such call"));
-            return;
-        }
-        send(ctx, request, HttpResponseStatus.OK, describe(id, edge, stats, nanoClock.getAsLong(), epochMillis.getAsLong()));
+        answer(ctx, request, router.dispatch(HttpMethod.DELETE.equals(request.method()) ? HANG_UP : DESCRIBE, id, null));
     }
 
-    private void hangUp(final ChannelHandlerContext ctx, final FullHttpRequest request, final String edge, final String id) {
+    /**
+     * Sends {@code result} when it completes, from whichever thread completes it. The router releases the request when
+     * the route returns, so the answer goes with a copy of its line and headers (what keep-alive is decided from).
+     */
+    public static void answer(final ChannelHandlerContext ctx, final FullHttpRequest request,
+                              final CompletableFuture<CommandResult> result) {
+        final HttpRequest head = new DefaultHttpRequest(request.protocolVersion(), request.method(), request.uri(),
+            request.headers().copy());
+        result.thenAccept(answer -> HttpResponses.send(ctx, head, HttpResponses.of(HttpResponseStatus.valueOf(answer.status()),
+            HttpResponses.APPLICATION_JSON, answer.body() + "\n")));
+    }
+
+    private CommandResult hangUpHere(final String edge, final String id, final String argument) {
         final CallCommandProxy<CallCommand> proxy = registry.proxy(edge, id);
         if (proxy == null) {
-            send(ctx, request, HttpResponseStatus.NOT_FOUND, error("no such call"));
-            return;
+            return CommandResult.NO_SUCH_CALL;
         }
         if (!proxy.offer(CallCommand.HANG_UP_OPERATOR)) {
             hangUpsRefusedRingFull.increment();
-            send(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, error("the call is busy; try again"));
-            return;
+            return CommandResult.error(503, "the call is busy; try again");
         }
         hangUpsRequested.increment();
         final ObjectNode body = JSON.createObjectNode();
         body.put("id", id).put("edge", edge).put("state", "hanging up");
-        send(ctx, request, HttpResponseStatus.ACCEPTED, body);
+        return new CommandResult(202, body.toString());
     }
 
-    private String edgeOf(final String id) {
-        for (final String edge : EDGES) {
-            if (registry.stats(edge, id) != null) {
-                return edge;
-            }
+    private CommandResult describeHere(final String edge, final String id, final String argument) {
+        final CallStats stats = registry.stats(edge, id);
+        if (stats == null) {
+            return CommandResult.NO_SUCH_CALL;
         }
-        return null;
+        return new CommandResult(200, describe(id, edge, stats, nanoClock.getAsLong(), epochMillis.getAsLong()).toString());
     }
 
     private ObjectNode describe(final String callId, final String edge, final CallStats stats, final long nowNs,

@@ -12,12 +12,17 @@ import io.netty.util.NettyRuntime;
 import io.voxgate.app.admin.BearerToken;
 import io.voxgate.app.admin.CallsApi;
 import io.voxgate.app.cdr.CdrWriter;
+import io.voxgate.app.cluster.CallCommandRouter;
+import io.voxgate.app.cluster.ClusterSettings;
+import io.voxgate.app.cluster.RedisControlState;
+import io.voxgate.app.cluster.RedisLink;
 import io.voxgate.app.config.GatewayConfig;
 import io.voxgate.app.config.Secrets;
 import io.voxgate.app.metrics.CallReportListener;
 import io.voxgate.app.metrics.GatewayMetrics;
 import io.voxgate.core.agent.EmbeddedAgents;
 import io.voxgate.core.agent.VoiceAgentFactory;
+import io.voxgate.core.call.CallAdmissionGate;
 import io.voxgate.core.call.CallCommand;
 import io.voxgate.core.call.CallCommandProxy;
 import io.voxgate.core.call.CallOpener;
@@ -92,10 +97,21 @@ public final class Gateway implements AutoCloseable {
     private final HttpEdgeServer admin;
     private final SipEdge sip;
     private final CdrWriter cdr;
+    /** The link to the cluster's Redis, its state and the command router's cluster side: null for a single node. */
+    private final RedisLink redis;
+    private final RedisControlState cluster;
+    private final CallCommandRouter router;
 
     private Gateway(final GatewayConfig config, final String publicUrl, final Secrets secrets) {
         this.config = config;
-        this.registry = new CallRegistry(config.maxCalls(), metrics.callEndObserver());
+        final ClusterSettings clusterSettings = config.redisUrl()
+            .map(url -> ClusterSettings.of(url, config.nodeId(), config.maxCallsCluster())).orElse(null);
+        this.redis = clusterSettings == null ? null : new RedisLink(clusterSettings.redisUrl());
+        this.cluster = clusterSettings == null ? null : new RedisControlState(clusterSettings, redis,
+            this::draining, this::locallyReady, this::callsRunning, publicUrl);
+        this.registry = new CallRegistry(config.maxCalls(), metrics.callEndObserver(),
+            cluster == null ? CallAdmissionGate.OPEN : cluster);
+        this.router = new CallCommandRouter(registry, clusterSettings, redis);
         metrics.bind(registry);
         final VapiCallRecords vapiRecords = new VapiCallRecords();
         final VoiceAgentFactory agents;
@@ -164,7 +180,7 @@ public final class Gateway implements AutoCloseable {
             .route(VapiWebhookEndpoint.PATH, (ctx, req) -> vapiWebhook(webhook, ctx, req), HttpMethod.POST);
         this.http = twilio.register(server).build();
         // Its own single loop: a scrape, a calls API request (or a flood of them) never runs on a loop that carries calls.
-        final CallsApi calls = new CallsApi(registry, new BearerToken(secrets.adminToken().orElse(null)), config.agent(),
+        final CallsApi calls = new CallsApi(registry, router, new BearerToken(secrets.adminToken().orElse(null)), config.agent(),
             SystemNanoClock.INSTANCE::nanoTime, System::currentTimeMillis);
         this.admin = calls.register(HttpEdgeServer.builder()
             .bindAddress(config.adminBind())
@@ -229,6 +245,9 @@ public final class Gateway implements AutoCloseable {
         } else {
             this.sip = null;
         }
+        if (cluster != null) {
+            registerClusterMetrics(metrics, cluster, router);
+        }
         this.cdr = config.cdrFile().map(CdrWriter::new).orElse(null);
         if (cdr != null) {
             metrics.counter("voxgate_cdr_records_written", "Call detail records appended to --cdr-file", cdr::recordsWritten);
@@ -266,6 +285,30 @@ public final class Gateway implements AutoCloseable {
             rtp::ticksSkipped);
     }
 
+    /** The cluster's figures (docs/operations.md, Cluster). */
+    private static void registerClusterMetrics(final GatewayMetrics metrics, final RedisControlState cluster,
+                                               final CallCommandRouter router) {
+        metrics.gauge("voxgate_cluster_redis_up", "1 while the cluster's Redis answers, 0 while it is lost",
+            () -> cluster.redisUp() ? 1 : 0);
+        metrics.gauge("voxgate_cluster_seats_held", "Cluster call-limit seats this node holds (running calls + spare)",
+            cluster::seatsHeld);
+        metrics.counter("voxgate_cluster_redis_errors", "Redis requests that failed (connection lost, timeout)",
+            cluster::redisErrors);
+        metrics.counter("voxgate_cluster_calls_refused_full", "Calls refused: --max-calls-cluster reached (no seat here)",
+            cluster::refusedClusterFull);
+        metrics.counter("voxgate_cluster_calls_refused_redis_down",
+            "Calls refused: Redis unreachable while --max-calls-cluster is set", cluster::refusedRedisDown);
+        metrics.counter("voxgate_cluster_commands_forwarded", "Call commands sent to the node that runs the call",
+            router::forwarded);
+        metrics.counter("voxgate_cluster_commands_forward_timeouts", "Forwarded call commands not answered in time (504)",
+            router::forwardTimeouts);
+        metrics.counter("voxgate_cluster_commands_forward_unreachable",
+            "Call commands whose owning node was not listening (504)", router::forwardUnreachable);
+        metrics.counter("voxgate_cluster_commands_received", "Call commands other nodes forwarded here", router::received);
+        metrics.counter("voxgate_cluster_messages_dropped", "Messages on this node's channels dropped as malformed",
+            router::messagesDropped);
+    }
+
     /**
      * Builds and starts a node from {@code config}.
      *
@@ -295,16 +338,21 @@ public final class Gateway implements AutoCloseable {
             if (gateway.sip != null) {
                 gateway.sip.start();
             }
+            if (gateway.cluster != null) {
+                gateway.cluster.start();
+            }
+            gateway.router.start();
         } catch (final RuntimeException ex) {
             gateway.close();
             throw ex;
         }
         gateway.sweeper.scheduleAtFixedRate(() -> gateway.registry.expire(SystemNanoClock.INSTANCE.nanoTime()),
             SWEEP_INTERVAL_MS, SWEEP_INTERVAL_MS, TimeUnit.MILLISECONDS);
-        LOG.info("Voxgate listening: http {}:{}, admin {}:{}{}, agent {} ({}), max calls {}", config.bindAddress(),
+        LOG.info("Voxgate listening: http {}:{}, admin {}:{}{}, agent {} ({}), max calls {}{}", config.bindAddress(),
             gateway.http.port(), config.adminBind(), gateway.admin.port(),
             gateway.sip == null ? "" : ", sip port " + config.sipPort().getAsInt(), config.agent(), config.agentFormat(),
-            config.maxCalls());
+            config.maxCalls(), gateway.cluster == null ? "" : ", cluster node " + config.nodeId()
+                + (config.maxCallsCluster() > 0 ? " (cluster max calls " + config.maxCallsCluster() + ")" : ""));
         if (config.insecureNoSignature()) {
             LOG.warn("Twilio signature checks are DISABLED (--insecure-no-signature): anyone can place calls through this "
                 + "gateway. Use this only for local experiments.");
@@ -340,8 +388,23 @@ public final class Gateway implements AutoCloseable {
         HttpResponses.send(ctx, request, HttpResponses.text(HttpResponseStatus.OK, "ok\n"));
     }
 
-    /** Whether new calls are taken: not draining and below {@code --max-calls}; {@code /readyz} and SIP OPTIONS both ask. */
+    /**
+     * Whether new calls are taken: not draining, below {@code --max-calls} and, in a cluster with a cluster call limit,
+     * Redis reachable; {@code /readyz} and SIP OPTIONS both ask (so Kamailio takes a draining node out of its set).
+     */
     private boolean ready() {
+        return locallyReady() && (cluster == null || cluster.ready());
+    }
+
+    private boolean draining() {
+        return registry.isDraining();
+    }
+
+    private int callsRunning() {
+        return registry.size();
+    }
+
+    private boolean locallyReady() {
         return !registry.isDraining() && registry.size() < registry.maxCalls();
     }
 
@@ -368,7 +431,8 @@ public final class Gateway implements AutoCloseable {
     private void readiness(final ChannelHandlerContext ctx, final FullHttpRequest request) {
         final boolean ready = ready();
         HttpResponses.send(ctx, request, HttpResponses.text(ready ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
-            registry.isDraining() ? "draining\n" : ready ? "ready\n" : "full\n"));
+            registry.isDraining() ? "draining\n" : ready ? "ready\n" : !locallyReady() ? "full\n"
+                : cluster.notReadyReason() + "\n"));
     }
 
     private static void vapiWebhook(final VapiWebhookEndpoint webhook, final ChannelHandlerContext ctx, final FullHttpRequest request) {
@@ -391,6 +455,11 @@ public final class Gateway implements AutoCloseable {
     /** The admin port actually bound ({@code /metrics}, {@code /healthz}, {@code /readyz}). */
     public int adminPort() {
         return admin.port();
+    }
+
+    /** The node's command router (admin commands for calls, forwarded to their node in a cluster). */
+    public CallCommandRouter router() {
+        return router;
     }
 
     /** The node's call registry. */
@@ -418,6 +487,9 @@ public final class Gateway implements AutoCloseable {
     public void drain() {
         final long deadlineNs = SystemNanoClock.INSTANCE.nanoTime() + config.drainTimeoutSeconds() * 1_000_000_000L;
         registry.beginDrain(deadlineNs);
+        if (cluster != null) {
+            cluster.nodeChanged();
+        }
         if (sip != null) {
             sip.drain();
         }
@@ -440,6 +512,11 @@ public final class Gateway implements AutoCloseable {
     public void close() {
         sweeper.shutdownNow();
         scraper.shutdownNow();
+        router.close();
+        if (cluster != null) {
+            cluster.close();
+            redis.close();
+        }
         if (sip != null) {
             sip.close();
         }
