@@ -14,6 +14,7 @@ import io.voxgate.app.admin.CallsApi;
 import io.voxgate.app.cdr.CdrWriter;
 import io.voxgate.app.cluster.CallCommandRouter;
 import io.voxgate.app.cluster.ClusterSettings;
+import io.voxgate.app.cluster.CommandResult;
 import io.voxgate.app.cluster.RedisControlState;
 import io.voxgate.app.cluster.RedisLink;
 import io.voxgate.app.config.GatewayConfig;
@@ -81,6 +82,10 @@ public final class Gateway implements AutoCloseable {
     private static final long SWEEP_INTERVAL_MS = 500;
     /** The digest realm challenged with; one node, one realm. */
     private static final String SIP_DIGEST_REALM = "voxgate";
+    /** The router's command for a Vapi {@code user-interrupted} that arrived at a node not running the call. */
+    static final String BARGE_IN = "barge-in";
+    /** Longest gateway call id a webhook may name for routing. */
+    private static final int MAX_CALL_ID_CHARS = 256;
 
     private final GatewayConfig config;
     private final GatewayMetrics metrics = new GatewayMetrics();
@@ -111,7 +116,7 @@ public final class Gateway implements AutoCloseable {
             this::draining, this::locallyReady, this::callsRunning, publicUrl);
         this.registry = new CallRegistry(config.maxCalls(), metrics.callEndObserver(),
             cluster == null ? CallAdmissionGate.OPEN : cluster);
-        this.router = new CallCommandRouter(registry, clusterSettings, redis);
+        this.router = new CallCommandRouter(registry, clusterSettings, redis).register(BARGE_IN, this::bargeInHere);
         metrics.bind(registry);
         final VapiCallRecords vapiRecords = new VapiCallRecords();
         final VoiceAgentFactory agents;
@@ -166,7 +171,8 @@ public final class Gateway implements AutoCloseable {
             VapiWebhookConfig.of(config.vapiWebhookAuth(), secret),
             webhookAssistant(config, secrets),
             vapiRecords,
-            vapiCallId -> vapiRecords.find(vapiCallId).map(r -> r.gatewayCallId()).flatMap(this::bargeInTarget),
+            (vapiCallId, gatewayCallHint) -> vapiRecords.find(vapiCallId).map(r -> r.gatewayCallId())
+                .flatMap(this::bargeInTarget).or(() -> routedBargeIn(gatewayCallHint)),
             new VapiWebhookStats())).orElse(null);
         final HttpEdgeServer.Builder server = HttpEdgeServer.builder()
             .eventLoops(transport, acceptLoop, mediaLoops)
@@ -382,6 +388,33 @@ public final class Gateway implements AutoCloseable {
         final CallCommandProxy<CallCommand> twilioCall = registry.proxy(TwilioEdge.EDGE, gatewayCallId);
         final CallCommandProxy<CallCommand> proxy = twilioCall != null ? twilioCall : registry.proxy(SipEdge.EDGE, gatewayCallId);
         return proxy == null ? Optional.empty() : Optional.of(() -> proxy.offer(CallCommand.BARGE_IN));
+    }
+
+    /**
+     * A barge-in for a call this node's Vapi records do not know: the call the message names, here or (in a cluster)
+     * on the node that runs it. The webhook answers at once; the barge-in follows through the router.
+     */
+    private Optional<BargeInTarget> routedBargeIn(final String gatewayCallId) {
+        if (gatewayCallId.isEmpty() || gatewayCallId.length() > MAX_CALL_ID_CHARS) {
+            return Optional.empty();
+        }
+        final Optional<BargeInTarget> here = bargeInTarget(gatewayCallId);
+        if (here.isPresent() || cluster == null) {
+            return here;
+        }
+        return Optional.of(() -> {
+            router.dispatch(BARGE_IN, gatewayCallId, null);
+            return true;
+        });
+    }
+
+    private CommandResult bargeInHere(final String edge, final String callId, final String argument) {
+        final CallCommandProxy<CallCommand> proxy = registry.proxy(edge, callId);
+        if (proxy == null) {
+            return CommandResult.NO_SUCH_CALL;
+        }
+        return proxy.offer(CallCommand.BARGE_IN) ? new CommandResult(202, "{\"state\":\"barge-in\"}")
+            : CommandResult.error(503, "the call is busy; try again");
     }
 
     private static void health(final ChannelHandlerContext ctx, final FullHttpRequest request) {
