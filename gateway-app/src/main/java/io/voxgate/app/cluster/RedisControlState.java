@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -44,6 +45,8 @@ import redis.clients.jedis.params.SetParams;
 public final class RedisControlState implements CallAdmissionGate, AutoCloseable {
     /** Seats held beyond the running calls: a burst is admitted at once while the top-up is on its way. */
     static final int SPARE_SEATS = 2;
+    /** Ownership changes queued for Redis at most: a minute of calls at 1,000 setups a second. */
+    static final int MAX_PENDING_CHANGES = 65_536;
     private static final ObjectMapper JSON = new ObjectMapper();
     /**
      * Sets this node's seats to what it wants, capped so that every live node's seats together stay within the limit;
@@ -75,8 +78,14 @@ public final class RedisControlState implements CallAdmissionGate, AutoCloseable
     private final String publicUrl;
     /** Ownership keys of the calls running here. */
     private final Set<String> owned = ConcurrentHashMap.newKeySet();
-    /** Ownership keys to write (owned) or delete (no longer owned), in order, for the link's thread. */
+    /**
+     * Ownership keys to write (owned) or delete (no longer owned), in order, for the link's thread; at most
+     * {@link #MAX_PENDING_CHANGES}: while Redis is away a change past that is dropped and counted, as the heartbeat
+     * rewrites every owned key anyway and a key left behind expires with its TTL.
+     */
     private final Queue<String> changed = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger changesPending = new AtomicInteger();
+    private final LongAdder changesDropped = new LongAdder();
     private final AtomicBoolean syncScheduled = new AtomicBoolean();
     private final Function<Jedis, Void> syncRequest = this::sync;
     private final Object seatLock = new Object();
@@ -128,8 +137,7 @@ public final class RedisControlState implements CallAdmissionGate, AutoCloseable
         }
         final String key = ClusterKeys.call(edge, callId);
         owned.add(key);
-        changed.add(key);
-        scheduleSync();
+        queueChange(key);
         return true;
     }
 
@@ -140,6 +148,15 @@ public final class RedisControlState implements CallAdmissionGate, AutoCloseable
         }
         final String key = ClusterKeys.call(edge, callId);
         owned.remove(key);
+        queueChange(key);
+    }
+
+    private void queueChange(final String key) {
+        if (changesPending.incrementAndGet() > MAX_PENDING_CHANGES) {
+            changesPending.decrementAndGet();
+            changesDropped.increment();
+            return;
+        }
         changed.add(key);
         scheduleSync();
     }
@@ -215,6 +232,7 @@ public final class RedisControlState implements CallAdmissionGate, AutoCloseable
         String key;
         boolean any = false;
         while ((key = changed.poll()) != null) {
+            changesPending.decrementAndGet();
             any = true;
             if (owned.contains(key)) {
                 pipeline.set(key, settings.nodeId(), ttl);
@@ -263,6 +281,11 @@ public final class RedisControlState implements CallAdmissionGate, AutoCloseable
     /** Whether the last Redis request succeeded. */
     public boolean redisUp() {
         return link.up();
+    }
+
+    /** Ownership changes dropped because too many waited for Redis (their keys are rewritten or expire). */
+    public long changesDropped() {
+        return changesDropped.sum();
     }
 
     /** Redis requests that failed. */

@@ -300,6 +300,8 @@ public final class Gateway implements AutoCloseable {
             cluster::seatsHeld);
         metrics.counter("voxgate_cluster_redis_errors", "Redis requests that failed (connection lost, timeout)",
             cluster::redisErrors);
+        metrics.counter("voxgate_cluster_ownership_changes_dropped",
+            "Call ownership writes dropped while Redis was away (rewritten by the heartbeat, or expired)", cluster::changesDropped);
         metrics.counter("voxgate_cluster_calls_refused_full", "Calls refused: --max-calls-cluster reached (no seat here)",
             cluster::refusedClusterFull);
         metrics.counter("voxgate_cluster_calls_refused_redis_down",
