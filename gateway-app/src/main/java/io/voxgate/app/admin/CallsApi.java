@@ -135,8 +135,11 @@ public final class CallsApi {
                               final CompletableFuture<CommandResult> result) {
         final HttpRequest head = new DefaultHttpRequest(request.protocolVersion(), request.method(), request.uri(),
             request.headers().copy());
-        result.thenAccept(answer -> HttpResponses.send(ctx, head, HttpResponses.of(HttpResponseStatus.valueOf(answer.status()),
-            HttpResponses.APPLICATION_JSON, answer.body() + "\n")));
+        result.whenComplete((answer, thrown) -> {
+            final CommandResult sent = answer != null ? answer : CommandResult.error(500, "the command failed");
+            HttpResponses.send(ctx, head, HttpResponses.of(HttpResponseStatus.valueOf(sent.status()),
+                HttpResponses.APPLICATION_JSON, sent.body() + "\n"));
+        });
     }
 
     private CommandResult hangUpHere(final String edge, final String id, final String argument) {

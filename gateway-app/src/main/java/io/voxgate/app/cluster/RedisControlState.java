@@ -5,7 +5,6 @@ import io.voxgate.core.call.CallAdmissionGate;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -76,8 +75,11 @@ public final class RedisControlState implements CallAdmissionGate, AutoCloseable
     private final BooleanSupplier locallyReady;
     private final IntSupplier calls;
     private final String publicUrl;
-    /** Ownership keys of the calls running here. */
-    private final Set<String> owned = ConcurrentHashMap.newKeySet();
+    /**
+     * Ownership keys of the calls running here, each with the number of admissions holding it: a duplicate admission
+     * (refused by the registry after the gate admitted it) gives its key back without taking the running call's.
+     */
+    private final Map<String, Integer> owned = new ConcurrentHashMap<>();
     /**
      * Ownership keys to write (owned) or delete (no longer owned), in order, for the link's thread; at most
      * {@link #MAX_PENDING_CHANGES}: while Redis is away a change past that is dropped and counted, as the heartbeat
@@ -136,7 +138,7 @@ public final class RedisControlState implements CallAdmissionGate, AutoCloseable
             seatsInUse++;
         }
         final String key = ClusterKeys.call(edge, callId);
-        owned.add(key);
+        owned.merge(key, 1, Integer::sum);
         queueChange(key);
         return true;
     }
@@ -147,7 +149,7 @@ public final class RedisControlState implements CallAdmissionGate, AutoCloseable
             seatsInUse--;
         }
         final String key = ClusterKeys.call(edge, callId);
-        owned.remove(key);
+        owned.computeIfPresent(key, (k, holders) -> holders == 1 ? null : holders - 1);
         queueChange(key);
     }
 
@@ -202,7 +204,7 @@ public final class RedisControlState implements CallAdmissionGate, AutoCloseable
             publishLiveness(jedis);
             final Pipeline pipeline = jedis.pipelined();
             final SetParams ttl = SetParams.setParams().px(settings.ownershipTtlMs());
-            for (final String key : owned) {
+            for (final String key : owned.keySet()) {
                 pipeline.set(key, settings.nodeId(), ttl);
             }
             pipeline.sync();
@@ -234,7 +236,7 @@ public final class RedisControlState implements CallAdmissionGate, AutoCloseable
         while ((key = changed.poll()) != null) {
             changesPending.decrementAndGet();
             any = true;
-            if (owned.contains(key)) {
+            if (owned.containsKey(key)) {
                 pipeline.set(key, settings.nodeId(), ttl);
             } else {
                 pipeline.del(key);

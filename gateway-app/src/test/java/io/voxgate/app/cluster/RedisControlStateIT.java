@@ -76,6 +76,19 @@ class RedisControlStateIT {
     }
 
     @Test
+    void shouldKeepTheRunningCallsOwnershipWhenADuplicateAdmissionIsGivenBack() throws Exception {
+        final RedisControlState a = node("a", 0, 200);
+        a.admit("sip", "call-1");
+        a.admit("sip", "call-1");
+
+        a.released("sip", "call-1");
+
+        await(() -> "a".equals(get(ClusterKeys.call("sip", "call-1"))), "ownership written");
+        TimeUnit.MILLISECONDS.sleep(500);
+        assertEquals("a", get(ClusterKeys.call("sip", "call-1")), "the running call still owned after heartbeats");
+    }
+
+    @Test
     void shouldPublishLivenessThatExpiresWhenTheNodeStops() throws Exception {
         final RedisControlState a = node("a", 0, 200);
         await(() -> get(ClusterKeys.node("a")) != null, "liveness written");
