@@ -74,6 +74,17 @@ final class GatewayNode implements AutoCloseable {
             .header("Authorization", "Bearer " + ADMIN_TOKEN).GET().build();
     }
 
+    /** Sends {@code DELETE path} to the admin port with the token; the status (-1 when the node does not answer). */
+    int delete(final String path) throws InterruptedException {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
+                .timeout(Duration.ofSeconds(5)).header("Authorization", "Bearer " + ADMIN_TOKEN).DELETE().build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (final IOException gone) {
+            return -1;
+        }
+    }
+
     /** The value of the metric line {@code name{labels}} (or -1 when the node does not answer). */
     long metric(final String name, final String labels) throws InterruptedException {
         final String text;

@@ -197,6 +197,35 @@ class KamailioClusterIT {
     }
 
     @Test
+    void shouldHangUpASipCallThroughTheNodeThatDoesNotRunIt() throws Exception {
+        cluster(2);
+        final int rtp = FreePorts.rtpPair();
+        final CompletableFuture<Sipp.Result> run = CompletableFuture.supplyAsync(() -> Sipp.scenario(
+            "uac-proxied-remote-bye.xml", kamailio.port()).key("rtpport", Integer.toString(rtp)).timeoutSeconds(60).run());
+        await(() -> totalSipCalls() == 1, 30, "the call up");
+        final GatewayNode owner = nodes.get(0).sipCalls() == 1 ? nodes.get(0) : nodes.get(1);
+        final GatewayNode other = owner == nodes.get(0) ? nodes.get(1) : nodes.get(0);
+        final String callId;
+        try (Jedis jedis = redis.client()) {
+            final List<String> keys = new ArrayList<>(jedis.keys("voxgate:call:sip:*"));
+            assertEquals(1, keys.size(), keys.toString());
+            assertEquals(owner.id, jedis.get(keys.get(0)));
+            callId = keys.get(0).substring("voxgate:call:sip:".length());
+        }
+
+        final long startNs = System.nanoTime();
+        final int status = other.delete("/calls/" + java.net.URLEncoder.encode(callId, StandardCharsets.UTF_8));
+        final long answeredUs = (System.nanoTime() - startNs) / 1_000;
+        final Sipp.Result result = run.get(60, TimeUnit.SECONDS);
+
+        figure(String.format("wrong-node command test: DELETE /calls/{id} on %s for %s's SIP call: %d in %.2f ms; the caller "
+            + "got BYE through Kamailio", other.id, owner.id, status, answeredUs / 1_000.0));
+        assertEquals(202, status);
+        assertEquals(0, result.exitCode, "the caller received BYE through Kamailio and answered it: " + result.describe());
+        await(() -> totalSipCalls() == 0, 10, "the call gone");
+    }
+
+    @Test
     void shouldHoldTheClusterLimitUnderABurstOf100Invites() throws Exception {
         cluster(2, "--max-calls-cluster", "10");
         long peak = 0;
