@@ -4,21 +4,24 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.voxgate.app.cluster.CallCommandRouter;
+import io.voxgate.app.cluster.CommandResult;
+import io.voxgate.app.cluster.LocalCallCommand;
 import io.voxgate.core.call.CallCommand;
 import io.voxgate.core.call.CallCommandProxy;
 import io.voxgate.core.call.CallRegistry;
 import io.voxgate.core.call.CallStats;
 import io.voxgate.core.call.CallerMediaQuality;
-import io.voxgate.sip.SipEdge;
 import io.voxgate.websocket.http.HttpEdgeServer;
 import io.voxgate.websocket.http.HttpResponses;
-import io.voxgate.websocket.twilio.TwilioEdge;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -26,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
@@ -46,20 +50,31 @@ import java.util.function.LongSupplier;
  * (SIP BYE, Twilio close 1000). The answer (202) says the request was queued, not that the call has ended; a full ring
  * answers 503 and is counted.
  *
- * <p>Threading: the routes run on the admin listener's own event loop, never a media loop; the counters are safe on
- * any thread. A call id is looked up on every edge in {@link #EDGES} order, so an id two edges share (a Twilio CallSid
- * that is also a SIP Call-ID) names the Twilio call.
+ * <p>In a cluster, {@code GET /calls/{id}} and {@code DELETE /calls/{id}} for a call another node runs are carried out
+ * there: both are {@link LocalCallCommand}s ({@value #DESCRIBE}, {@value #HANG_UP}) of the node's
+ * {@link CallCommandRouter}, which forwards them to the owner and answers with the owner's result (504 when it does not
+ * answer in time). The sub-resources ({@link #action}: transfer, recording) act on this node's calls only and
+ * answer 404 for a call another node runs; routing them would register a command with the router and answer with
+ * {@link #answer}. {@code GET /calls} lists this node's calls only.
+ *
+ * <p>Threading: the routes run on the admin listener's own event loop, never a media loop; the commands run there or
+ * on the cluster's subscriber thread; the counters are safe on any thread. A call id is looked up on every edge in
+ * {@link CallCommandRouter#EDGES} order, so an id two edges share (a Twilio CallSid that is also a SIP Call-ID) names
+ * the Twilio call.
  */
 public final class CallsApi {
     /** The list's path. */
     public static final String PATH = "/calls";
-    /** Edges searched for a call id, in order. */
-    static final List<String> EDGES = List.of(TwilioEdge.EDGE, SipEdge.EDGE);
+    /** The command that hangs a call up. */
+    public static final String HANG_UP = "hang-up";
+    /** The command that describes a call. */
+    public static final String DESCRIBE = "describe";
     /** Longest call id looked up; longer ones are answered 404 without a lookup. */
     private static final int MAX_ID_CHARS = 256;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final CallRegistry registry;
+    private final CallCommandRouter router;
     private final BearerToken token;
     private final String agent;
     private final LongSupplier nanoClock;
@@ -77,14 +92,16 @@ public final class CallsApi {
      * The API over {@code registry}.
      *
      * @param registry    the node's calls
+     * @param router      carries a call's commands to the node that runs it; the API registers its commands there
      * @param token       the credential every request must carry
      * @param agent       the node's agent ({@code echo}, {@code parrot}, {@code vapi}), reported for every call
      * @param nanoClock   the calls' monotonic clock, to turn their start times into wall-clock times
      * @param epochMillis the wall clock
      */
-    public CallsApi(final CallRegistry registry, final BearerToken token, final String agent, final LongSupplier nanoClock,
-                    final LongSupplier epochMillis) {
+    public CallsApi(final CallRegistry registry, final CallCommandRouter router, final BearerToken token, final String agent,
+                    final LongSupplier nanoClock, final LongSupplier epochMillis) {
         this.registry = registry;
+        this.router = router.register(HANG_UP, this::hangUpHere).register(DESCRIBE, this::describeHere);
         this.token = token;
         this.agent = agent;
         this.nanoClock = nanoClock;
@@ -141,51 +158,68 @@ public final class CallsApi {
             send(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, error("method not allowed"));
             return;
         }
-        final String edge = id.isEmpty() || id.length() > MAX_ID_CHARS ? null : edgeOf(id);
+        if (id.isEmpty() || id.length() > MAX_ID_CHARS) {
+            send(ctx, request, HttpResponseStatus.NOT_FOUND, error("no such call"));
+            return;
+        }
+        if (action == null) {
+            answer(ctx, request, router.dispatch(HttpMethod.DELETE.equals(request.method()) ? HANG_UP : DESCRIBE, id, null));
+            return;
+        }
+        // Sub-resources act on this node's calls only: they are not routed through the cluster (yet).
+        final String edge = localEdgeOf(id);
         if (edge == null) {
-            send(ctx, request, HttpResponseStatus.NOT_FOUND, error("no such call"));
+            send(ctx, request, HttpResponseStatus.NOT_FOUND, error("no such call on this node"));
             return;
         }
-        if (action != null) {
-            action.action().handle(ctx, request, edge, id);
-            return;
-        }
-        if (HttpMethod.DELETE.equals(request.method())) {
-            hangUp(ctx, request, edge, id);
-            return;
-        }
-        final CallStats stats = registry.stats(edge, id);
-        if (stats == null) {
-            send(ctx, request, HttpResponseStatus.NOT_FOUND, error("no such call"));
-            return;
-        }
-        send(ctx, request, HttpResponseStatus.OK, describe(id, edge, stats, nanoClock.getAsLong(), epochMillis.getAsLong()));
+        action.action().handle(ctx, request, edge, id);
     }
 
-    private void hangUp(final ChannelHandlerContext ctx, final FullHttpRequest request, final String edge, final String id) {
-        final CallCommandProxy<CallCommand> proxy = registry.proxy(edge, id);
-        if (proxy == null) {
-            send(ctx, request, HttpResponseStatus.NOT_FOUND, error("no such call"));
-            return;
-        }
-        if (!proxy.offer(CallCommand.HANG_UP_OPERATOR)) {
-            hangUpsRefusedRingFull.increment();
-            send(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, error("the call is busy; try again"));
-            return;
-        }
-        hangUpsRequested.increment();
-        final ObjectNode body = JSON.createObjectNode();
-        body.put("id", id).put("edge", edge).put("state", "hanging up");
-        send(ctx, request, HttpResponseStatus.ACCEPTED, body);
+    /**
+     * Sends {@code result} when it completes, from whichever thread completes it. The router releases the request when
+     * the route returns, so the answer goes with a copy of its line and headers (what keep-alive is decided from).
+     */
+    public static void answer(final ChannelHandlerContext ctx, final FullHttpRequest request,
+                              final CompletableFuture<CommandResult> result) {
+        final HttpRequest head = new DefaultHttpRequest(request.protocolVersion(), request.method(), request.uri(),
+            request.headers().copy());
+        result.whenComplete((answer, thrown) -> {
+            final CommandResult sent = answer != null ? answer : CommandResult.error(500, "the command failed");
+            HttpResponses.send(ctx, head, HttpResponses.of(HttpResponseStatus.valueOf(sent.status()),
+                HttpResponses.APPLICATION_JSON, sent.body() + "\n"));
+        });
     }
 
-    private String edgeOf(final String id) {
-        for (final String edge : EDGES) {
+    private String localEdgeOf(final String id) {
+        for (final String edge : CallCommandRouter.EDGES) {
             if (registry.stats(edge, id) != null) {
                 return edge;
             }
         }
         return null;
+    }
+
+    private CommandResult hangUpHere(final String edge, final String id, final String argument) {
+        final CallCommandProxy<CallCommand> proxy = registry.proxy(edge, id);
+        if (proxy == null) {
+            return CommandResult.NO_SUCH_CALL;
+        }
+        if (!proxy.offer(CallCommand.HANG_UP_OPERATOR)) {
+            hangUpsRefusedRingFull.increment();
+            return CommandResult.error(503, "the call is busy; try again");
+        }
+        hangUpsRequested.increment();
+        final ObjectNode body = JSON.createObjectNode();
+        body.put("id", id).put("edge", edge).put("state", "hanging up");
+        return new CommandResult(202, body.toString());
+    }
+
+    private CommandResult describeHere(final String edge, final String id, final String argument) {
+        final CallStats stats = registry.stats(edge, id);
+        if (stats == null) {
+            return CommandResult.NO_SUCH_CALL;
+        }
+        return new CommandResult(200, describe(id, edge, stats, nanoClock.getAsLong(), epochMillis.getAsLong()).toString());
     }
 
     private ObjectNode describe(final String callId, final String edge, final CallStats stats, final long nowNs,

@@ -182,8 +182,15 @@ public final class GatewayConfig {
                 break;
             case CDR_URL:
                 cdrUri(text);
+                break;
             case AGENT_FALLBACK:
                 agentFallback(text);
+                break;
+            case REDIS_URL:
+                redisUri(text);
+                break;
+            case NODE_ID:
+                nodeIdText(text);
                 break;
             default:
                 break;
@@ -213,6 +220,10 @@ public final class GatewayConfig {
         if (record() != RecordMode.NONE && recordingDir().isEmpty()) {
             throw new IllegalArgumentException(GatewayOption.RECORD.flag() + " " + record().optionValue() + " needs "
                 + GatewayOption.RECORDING_DIR.flag() + " DIR");
+        }
+        if (maxCallsCluster() > 0 && redisUrl().isEmpty()) {
+            throw new IllegalArgumentException(GatewayOption.MAX_CALLS_CLUSTER.flag() + ": needs "
+                + GatewayOption.REDIS_URL.flag() + " (the cluster's calls are counted in Redis)");
         }
         for (final GatewayOption file : new GatewayOption[] {GatewayOption.SIP_TLS_CERT, GatewayOption.SIP_TLS_KEY,
             GatewayOption.SIP_TLS_CA, GatewayOption.VAPI_ASSISTANT_FILE}) {
@@ -553,6 +564,56 @@ public final class GatewayConfig {
     /** {@code --vapi-api-url}. */
     public URI vapiApiUrl() {
         return httpUri(GatewayOption.VAPI_API_URL, text(GatewayOption.VAPI_API_URL));
+    }
+
+    /** {@code --redis-url}, when set: the node is one of a cluster. */
+    public Optional<URI> redisUrl() {
+        return Optional.ofNullable(text(GatewayOption.REDIS_URL)).map(GatewayConfig::redisUri);
+    }
+
+    /** {@code --node-id}, else the host name (dots and other characters cut to the allowed set). */
+    public String nodeId() {
+        final String configured = text(GatewayOption.NODE_ID);
+        if (configured != null) {
+            return configured;
+        }
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (final java.net.UnknownHostException ex) {
+            host = "voxgate";
+        }
+        final String cleaned = host.replaceAll("[^A-Za-z0-9._-]", "-");
+        return cleaned.isEmpty() ? "voxgate" : cleaned.substring(0, Math.min(64, cleaned.length()));
+    }
+
+    /** {@code --max-calls-cluster}; 0 when there is no cluster limit. */
+    public int maxCallsCluster() {
+        return integer(GatewayOption.MAX_CALLS_CLUSTER);
+    }
+
+    private static URI redisUri(final String text) {
+        final URI uri;
+        try {
+            uri = new URI(text);
+        } catch (final java.net.URISyntaxException ex) {
+            throw new IllegalArgumentException(GatewayOption.REDIS_URL.flag() + ": not a URL");
+        }
+        if (!"redis".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 0) {
+            throw new IllegalArgumentException(GatewayOption.REDIS_URL.flag() + ": expected redis://host:port[/db]");
+        }
+        if (uri.getUserInfo() != null) {
+            // Options are logged at startup; a password in the URL would reach the log.
+            throw new IllegalArgumentException(GatewayOption.REDIS_URL.flag() + ": no user or password in the URL (it "
+                + "would be logged); keep Redis on the nodes' private network");
+        }
+        return uri;
+    }
+
+    private static void nodeIdText(final String text) {
+        if (text.isEmpty() || text.length() > 64 || !text.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException(GatewayOption.NODE_ID.flag() + ": 1-64 characters of A-Z a-z 0-9 . _ -");
+        }
     }
 
     /** {@code --cdr-file}, when set. */

@@ -140,6 +140,14 @@ public enum GatewayOption {
     /** Off by default: recording a call is the operator's decision (consent, PCI), never a surprise. */
     RECORD("record", OptionKind.CHOICE, "none", "which calls are recorded (on-request: when the admin API or the agent asks)",
         "none", "all", "on-request"),
+    /** Redis holding the cluster's shared control state; none by default: a single node needs no Redis. */
+    REDIS_URL("redis-url", OptionKind.TEXT, null, "redis://host:port[/db] of the cluster's shared state; "
+        + "unset: a single node"),
+    /** This node's name in the cluster; the host name by default, unique per host. */
+    NODE_ID("node-id", OptionKind.TEXT, null, "this node's name in the cluster (A-Z a-z 0-9 . _ -); default: the host name"),
+    /** Calls at once over every node of the cluster; 0 (off) by default, each node then keeps only its --max-calls. */
+    MAX_CALLS_CLUSTER("max-calls-cluster", OptionKind.INTEGER, "0", "concurrent calls over the whole cluster (needs "
+        + "--redis-url); 0: no cluster limit", 0, 10_000_000),
     /** Log line format. */
     LOG_FORMAT("log-format", OptionKind.CHOICE, "text", "log format", "text", "json");
 

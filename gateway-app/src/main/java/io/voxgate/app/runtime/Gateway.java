@@ -15,6 +15,11 @@ import io.voxgate.app.admin.RecordingApi;
 import io.voxgate.app.admin.TransferApi;
 import io.voxgate.app.cdr.CdrPoster;
 import io.voxgate.app.cdr.CdrWriter;
+import io.voxgate.app.cluster.CallCommandRouter;
+import io.voxgate.app.cluster.ClusterSettings;
+import io.voxgate.app.cluster.CommandResult;
+import io.voxgate.app.cluster.RedisControlState;
+import io.voxgate.app.cluster.RedisLink;
 import io.voxgate.app.config.GatewayConfig;
 import io.voxgate.app.config.Secrets;
 import io.voxgate.app.metrics.CallReportListener;
@@ -23,6 +28,7 @@ import io.voxgate.app.recording.RecordingWriter;
 import io.voxgate.core.agent.EmbeddedAgents;
 import io.voxgate.core.agent.VoiceAgentFactory;
 import io.voxgate.core.call.AgentRecovery;
+import io.voxgate.core.call.CallAdmissionGate;
 import io.voxgate.core.call.CallCommand;
 import io.voxgate.core.call.CallCommandProxy;
 import io.voxgate.core.call.CallOpener;
@@ -87,6 +93,10 @@ public final class Gateway implements AutoCloseable {
     private static final long SWEEP_INTERVAL_MS = 500;
     /** The digest realm challenged with; one node, one realm. */
     private static final String SIP_DIGEST_REALM = "voxgate";
+    /** The router's command for a Vapi {@code user-interrupted} that arrived at a node not running the call. */
+    static final String BARGE_IN = "barge-in";
+    /** Longest gateway call id a webhook may name for routing. */
+    private static final int MAX_CALL_ID_CHARS = 256;
 
     private final GatewayConfig config;
     private final GatewayMetrics metrics = new GatewayMetrics();
@@ -107,10 +117,21 @@ public final class Gateway implements AutoCloseable {
     private final HepSender hep;
     private final CdrWriter cdr;
     private final RecordingWriter recordingWriter;
+    /** The link to the cluster's Redis, its state and the command router's cluster side: null for a single node. */
+    private final RedisLink redis;
+    private final RedisControlState cluster;
+    private final CallCommandRouter router;
 
     private Gateway(final GatewayConfig config, final String publicUrl, final Secrets secrets) {
         this.config = config;
-        this.registry = new CallRegistry(config.maxCalls(), metrics.callEndObserver());
+        final ClusterSettings clusterSettings = config.redisUrl()
+            .map(url -> ClusterSettings.of(url, config.nodeId(), config.maxCallsCluster())).orElse(null);
+        this.redis = clusterSettings == null ? null : new RedisLink(clusterSettings.redisUrl());
+        this.cluster = clusterSettings == null ? null : new RedisControlState(clusterSettings, redis,
+            this::draining, this::locallyReady, this::callsRunning, publicUrl);
+        this.registry = new CallRegistry(config.maxCalls(), metrics.callEndObserver(),
+            cluster == null ? CallAdmissionGate.OPEN : cluster);
+        this.router = new CallCommandRouter(registry, clusterSettings, redis).register(BARGE_IN, this::bargeInHere);
         metrics.bind(registry);
         final VapiCallRecords vapiRecords = new VapiCallRecords();
         final VoiceAgentFactory agents;
@@ -205,7 +226,8 @@ public final class Gateway implements AutoCloseable {
             VapiWebhookConfig.of(config.vapiWebhookAuth(), secret),
             webhookAssistant(config, secrets),
             vapiRecords,
-            vapiCallId -> vapiRecords.find(vapiCallId).map(r -> r.gatewayCallId()).flatMap(this::bargeInTarget),
+            (vapiCallId, gatewayCallHint) -> vapiRecords.find(vapiCallId).map(r -> r.gatewayCallId())
+                .flatMap(this::bargeInTarget).or(() -> routedBargeIn(gatewayCallHint)),
             new VapiWebhookStats())).orElse(null);
         final HttpEdgeServer.Builder server = HttpEdgeServer.builder()
             .eventLoops(transport, acceptLoop, mediaLoops)
@@ -221,7 +243,7 @@ public final class Gateway implements AutoCloseable {
         // Its own single loop: a scrape, a calls API request (or a flood of them) never runs on a loop that carries calls.
         final TransferApi transfers = new TransferApi(registry);
         final RecordingApi recordingApi = new RecordingApi(registry);
-        final CallsApi calls = new CallsApi(registry, new BearerToken(secrets.adminToken().orElse(null)), config.agent(),
+        final CallsApi calls = new CallsApi(registry, router, new BearerToken(secrets.adminToken().orElse(null)), config.agent(),
             SystemNanoClock.INSTANCE::nanoTime, System::currentTimeMillis)
             .action(TransferApi.NAME, transfers, HttpMethod.POST)
             .action(RecordingApi.NAME, recordingApi, HttpMethod.POST);
@@ -312,6 +334,9 @@ public final class Gateway implements AutoCloseable {
             this.sip = null;
             this.hep = null;
         }
+        if (cluster != null) {
+            registerClusterMetrics(metrics, cluster, router);
+        }
         final CdrPoster cdrPoster = config.cdrUrl().map(url -> new CdrPoster(url,
             secrets.cdrSecret().orElseThrow().getBytes(StandardCharsets.UTF_8), () -> System.currentTimeMillis() / 1_000L))
             .orElse(null);
@@ -381,6 +406,32 @@ public final class Gateway implements AutoCloseable {
         metrics.srtp(rtp);
     }
 
+    /** The cluster's figures (docs/operations.md, Cluster). */
+    private static void registerClusterMetrics(final GatewayMetrics metrics, final RedisControlState cluster,
+                                               final CallCommandRouter router) {
+        metrics.gauge("voxgate_cluster_redis_up", "1 while the cluster's Redis answers, 0 while it is lost",
+            () -> cluster.redisUp() ? 1 : 0);
+        metrics.gauge("voxgate_cluster_seats_held", "Cluster call-limit seats this node holds (running calls + spare)",
+            cluster::seatsHeld);
+        metrics.counter("voxgate_cluster_redis_errors", "Redis requests that failed (connection lost, timeout)",
+            cluster::redisErrors);
+        metrics.counter("voxgate_cluster_ownership_changes_dropped",
+            "Call ownership writes dropped while Redis was away (rewritten by the heartbeat, or expired)", cluster::changesDropped);
+        metrics.counter("voxgate_cluster_calls_refused_full", "Calls refused: --max-calls-cluster reached (no seat here)",
+            cluster::refusedClusterFull);
+        metrics.counter("voxgate_cluster_calls_refused_redis_down",
+            "Calls refused: Redis unreachable while --max-calls-cluster is set", cluster::refusedRedisDown);
+        metrics.counter("voxgate_cluster_commands_forwarded", "Call commands sent to the node that runs the call",
+            router::forwarded);
+        metrics.counter("voxgate_cluster_commands_forward_timeouts", "Forwarded call commands not answered in time (504)",
+            router::forwardTimeouts);
+        metrics.counter("voxgate_cluster_commands_forward_unreachable",
+            "Call commands whose owning node was not listening (504)", router::forwardUnreachable);
+        metrics.counter("voxgate_cluster_commands_received", "Call commands other nodes forwarded here", router::received);
+        metrics.counter("voxgate_cluster_messages_dropped", "Messages on this node's channels dropped as malformed",
+            router::messagesDropped);
+    }
+
     /**
      * Builds and starts a node from {@code config}.
      *
@@ -414,17 +465,22 @@ public final class Gateway implements AutoCloseable {
             if (gateway.sip != null) {
                 gateway.sip.start();
             }
+            if (gateway.cluster != null) {
+                gateway.cluster.start();
+            }
+            gateway.router.start();
         } catch (final RuntimeException ex) {
             gateway.close();
             throw ex;
         }
         gateway.sweeper.scheduleAtFixedRate(() -> gateway.registry.expire(SystemNanoClock.INSTANCE.nanoTime()),
             SWEEP_INTERVAL_MS, SWEEP_INTERVAL_MS, TimeUnit.MILLISECONDS);
-        LOG.info("Voxgate listening: http {}:{}{}, admin {}:{}{}, agent {} ({}), max calls {}", config.bindAddress(),
+        LOG.info("Voxgate listening: http {}:{}{}, admin {}:{}{}, agent {} ({}), max calls {}{}", config.bindAddress(),
             gateway.http.port(), gateway.twilio == null ? " (no Twilio edge)" : " (Twilio edge)", config.adminBind(),
             gateway.admin.port(),
             gateway.sip == null ? "" : ", sip port " + config.sipPort().getAsInt(), config.agent(), config.agentFormat(),
-            config.maxCalls());
+            config.maxCalls(), gateway.cluster == null ? "" : ", cluster node " + config.nodeId()
+                + (config.maxCallsCluster() > 0 ? " (cluster max calls " + config.maxCallsCluster() + ")" : ""));
         if (config.insecureNoSignature() && gateway.twilio != null) {
             LOG.warn("Twilio signature checks are DISABLED (--insecure-no-signature): anyone can place calls through this "
                 + "gateway. Use this only for local experiments.");
@@ -456,12 +512,54 @@ public final class Gateway implements AutoCloseable {
         return proxy == null ? Optional.empty() : Optional.of(() -> proxy.offer(CallCommand.BARGE_IN));
     }
 
+    /**
+     * A barge-in for a call this node's Vapi records do not know: the call the message names, here or (in a cluster)
+     * on the node that runs it. The webhook answers at once; the barge-in follows through the router.
+     */
+    private Optional<BargeInTarget> routedBargeIn(final String gatewayCallId) {
+        if (gatewayCallId.isEmpty() || gatewayCallId.length() > MAX_CALL_ID_CHARS) {
+            return Optional.empty();
+        }
+        final Optional<BargeInTarget> here = bargeInTarget(gatewayCallId);
+        if (here.isPresent() || cluster == null) {
+            return here;
+        }
+        return Optional.of(() -> {
+            router.dispatch(BARGE_IN, gatewayCallId, null);
+            return true;
+        });
+    }
+
+    private CommandResult bargeInHere(final String edge, final String callId, final String argument) {
+        final CallCommandProxy<CallCommand> proxy = registry.proxy(edge, callId);
+        if (proxy == null) {
+            return CommandResult.NO_SUCH_CALL;
+        }
+        return proxy.offer(CallCommand.BARGE_IN) ? new CommandResult(202, "{\"state\":\"barge-in\"}")
+            : CommandResult.error(503, "the call is busy; try again");
+    }
+
     private static void health(final ChannelHandlerContext ctx, final FullHttpRequest request) {
         HttpResponses.send(ctx, request, HttpResponses.text(HttpResponseStatus.OK, "ok\n"));
     }
 
-    /** Whether new calls are taken: not draining and below {@code --max-calls}; {@code /readyz} and SIP OPTIONS both ask. */
+    /**
+     * Whether new calls are taken: not draining, below {@code --max-calls} and, in a cluster with a cluster call limit,
+     * Redis reachable; {@code /readyz} and SIP OPTIONS both ask (so Kamailio takes a draining node out of its set).
+     */
     private boolean ready() {
+        return locallyReady() && (cluster == null || cluster.ready());
+    }
+
+    private boolean draining() {
+        return registry.isDraining();
+    }
+
+    private int callsRunning() {
+        return registry.size();
+    }
+
+    private boolean locallyReady() {
         return !registry.isDraining() && registry.size() < registry.maxCalls();
     }
 
@@ -488,7 +586,8 @@ public final class Gateway implements AutoCloseable {
     private void readiness(final ChannelHandlerContext ctx, final FullHttpRequest request) {
         final boolean ready = ready();
         HttpResponses.send(ctx, request, HttpResponses.text(ready ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
-            registry.isDraining() ? "draining\n" : ready ? "ready\n" : "full\n"));
+            registry.isDraining() ? "draining\n" : ready ? "ready\n" : !locallyReady() ? "full\n"
+                : cluster.notReadyReason() + "\n"));
     }
 
     private static void vapiWebhook(final VapiWebhookEndpoint webhook, final ChannelHandlerContext ctx, final FullHttpRequest request) {
@@ -511,6 +610,11 @@ public final class Gateway implements AutoCloseable {
     /** The admin port actually bound ({@code /metrics}, {@code /healthz}, {@code /readyz}). */
     public int adminPort() {
         return admin.port();
+    }
+
+    /** The node's command router (admin commands for calls, forwarded to their node in a cluster). */
+    public CallCommandRouter router() {
+        return router;
     }
 
     /** The node's call registry. */
@@ -549,6 +653,9 @@ public final class Gateway implements AutoCloseable {
     public void drain() {
         final long deadlineNs = SystemNanoClock.INSTANCE.nanoTime() + config.drainTimeoutSeconds() * 1_000_000_000L;
         registry.beginDrain(deadlineNs);
+        if (cluster != null) {
+            cluster.nodeChanged();
+        }
         if (sip != null) {
             sip.drain();
         }
@@ -586,6 +693,11 @@ public final class Gateway implements AutoCloseable {
     public void close() {
         sweeper.shutdownNow();
         scraper.shutdownNow();
+        router.close();
+        if (cluster != null) {
+            cluster.close();
+            redis.close();
+        }
         if (sip != null) {
             sip.close();
         }

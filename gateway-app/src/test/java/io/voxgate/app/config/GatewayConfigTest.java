@@ -52,6 +52,43 @@ class GatewayConfigTest {
     }
 
     @Test
+    void shouldTakeARedisUrlNodeIdAndClusterLimit() {
+        final GatewayConfig config = GatewayConfig.load(flags(GatewayOption.REDIS_URL, "redis://10.0.0.5:6379/2",
+            GatewayOption.NODE_ID, "node-a", GatewayOption.MAX_CALLS_CLUSTER, "3000"), null, env());
+
+        assertEquals("redis://10.0.0.5:6379/2", config.redisUrl().orElseThrow().toString());
+        assertEquals("node-a", config.nodeId());
+        assertEquals(3000, config.maxCallsCluster());
+    }
+
+    @Test
+    void shouldBeASingleNodeWithoutARedisUrl() {
+        final GatewayConfig config = GatewayConfig.load(flags(), null, env());
+
+        assertTrue(config.redisUrl().isEmpty());
+        assertEquals(0, config.maxCallsCluster());
+        assertTrue(config.nodeId().matches("[A-Za-z0-9._-]{1,64}"), config.nodeId());
+    }
+
+    @Test
+    void shouldRefuseAClusterLimitWithoutRedis() {
+        final IllegalArgumentException refused = rejected(flags(GatewayOption.MAX_CALLS_CLUSTER, "10"));
+
+        assertTrue(refused.getMessage().startsWith("--max-calls-cluster: needs --redis-url"), refused.getMessage());
+    }
+
+    @Test
+    void shouldRefuseARedisUrlWithAPasswordOrWithoutAPortAndABadNodeId() {
+        assertTrue(rejected(flags(GatewayOption.REDIS_URL, "redis://user:secret@10.0.0.5:6379")).getMessage()
+            .startsWith("--redis-url: no user or password"));
+        assertFalse(rejected(flags(GatewayOption.REDIS_URL, "redis://user:secret@10.0.0.5:6379")).getMessage()
+            .contains("secret"), "the password is never echoed");
+        assertTrue(rejected(flags(GatewayOption.REDIS_URL, "http://10.0.0.5:6379")).getMessage().startsWith("--redis-url"));
+        assertTrue(rejected(flags(GatewayOption.REDIS_URL, "redis://10.0.0.5")).getMessage().startsWith("--redis-url"));
+        assertTrue(rejected(flags(GatewayOption.NODE_ID, "a b")).getMessage().startsWith("--node-id"));
+    }
+
+    @Test
     void shouldRefuseAnAdminListenerOffLoopbackWithoutTheAdminToken() {
         final IllegalArgumentException refused = rejected(flags(GatewayOption.ADMIN_BIND, "0.0.0.0"));
 

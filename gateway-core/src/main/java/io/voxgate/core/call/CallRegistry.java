@@ -34,6 +34,7 @@ public final class CallRegistry {
 
     private final int maxCalls;
     private final CallVisitor endObserver;
+    private final CallAdmissionGate gate;
     /** Keyed by edge and id: a SIP Call-ID can never collide with (and block) a Twilio CallSid. */
     private final ConcurrentHashMap<CallKey, CallLiveness> calls;
     private final AtomicInteger active = new AtomicInteger();
@@ -69,6 +70,20 @@ public final class CallRegistry {
      * @throws IllegalArgumentException naming the value when it is not positive or the observer is null
      */
     public CallRegistry(final int maxCalls, final CallVisitor endObserver) {
+        this(maxCalls, endObserver, CallAdmissionGate.OPEN);
+    }
+
+    /**
+     * A registry as above whose admissions also need {@code gate}'s consent (a cluster's shared limit and ownership
+     * record); a call the gate refuses is refused as {@link CallAdmission.Verdict#FULL}.
+     *
+     * @throws IllegalArgumentException naming the value when it is not positive or the observer or gate is null
+     */
+    public CallRegistry(final int maxCalls, final CallVisitor endObserver, final CallAdmissionGate gate) {
+        if (gate == null) {
+            throw new IllegalArgumentException("gate must not be null");
+        }
+        this.gate = gate;
         if (endObserver == null) {
             throw new IllegalArgumentException("endObserver must not be null");
         }
@@ -105,8 +120,15 @@ public final class CallRegistry {
                 return CallAdmission.Verdict.FULL;
             }
         } while (!active.compareAndSet(current, current + 1));
+        // The gate last: a call this node refuses anyway never takes a cluster seat.
+        if (!gate.admit(call.edge(), call.callId())) {
+            active.decrementAndGet();
+            callsRejectedFull.incrementAndGet();
+            return CallAdmission.Verdict.FULL;
+        }
         if (calls.putIfAbsent(new CallKey(call.edge(), call.callId()), call) != null) {
             active.decrementAndGet();
+            gate.released(call.edge(), call.callId());
             callsRejectedDuplicate.incrementAndGet();
             return CallAdmission.Verdict.DUPLICATE;
         }
@@ -121,7 +143,7 @@ public final class CallRegistry {
      */
     public CallAdmission.Verdict precheck() {
         return draining ? CallAdmission.Verdict.DRAINING
-            : active.get() >= maxCalls ? CallAdmission.Verdict.FULL
+            : active.get() >= maxCalls || !gate.hasRoom() ? CallAdmission.Verdict.FULL
             : CallAdmission.Verdict.ACCEPTED;
     }
 
@@ -133,6 +155,7 @@ public final class CallRegistry {
     boolean remove(final CallLiveness call) {
         if (calls.remove(new CallKey(call.edge(), call.callId()), call)) {
             active.decrementAndGet();
+            gate.released(call.edge(), call.callId());
             callsEnded.incrementAndGet();
             endObserver.visit(call.callId(), call.edge(), call.stats());
             return true;

@@ -237,4 +237,75 @@ class CallRegistryTest {
     void shouldRejectANonPositiveLimitNamingIt() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new CallRegistry(0)).getMessage().contains("maxCalls"));
     }
+    /** A gate with a fixed number of seats that records what it was told. */
+    private static final class SeatGate implements CallAdmissionGate {
+        private int seats;
+        private final List<String> log = new ArrayList<>();
+
+        SeatGate(final int seats) {
+            this.seats = seats;
+        }
+
+        @Override
+        public boolean admit(final String edge, final String callId) {
+            if (seats == 0) {
+                log.add("refused " + callId);
+                return false;
+            }
+            seats--;
+            log.add("admitted " + callId);
+            return true;
+        }
+
+        @Override
+        public void released(final String edge, final String callId) {
+            seats++;
+            log.add("released " + callId);
+        }
+
+        @Override
+        public boolean hasRoom() {
+            return seats > 0;
+        }
+    }
+
+    @Test
+    void shouldRefuseAsFullWhenTheGateRefuses() {
+        final SeatGate gate = new SeatGate(1);
+        final CallRegistry registry = new CallRegistry(10, CallRegistry.CallVisitor.NONE, gate);
+
+        assertEquals(CallAdmission.Verdict.ACCEPTED, registry.tryRegister(call("a", 0)));
+        assertEquals(CallAdmission.Verdict.FULL, registry.precheck());
+        assertEquals(CallAdmission.Verdict.FULL, registry.tryRegister(call("b", 0)));
+
+        assertEquals(1, registry.size());
+        assertEquals(1, registry.callsRejectedFull());
+        assertEquals(List.of("admitted a", "refused b"), gate.log);
+    }
+
+    @Test
+    void shouldGiveTheGateItsSeatBackWhenACallLeavesOrIsADuplicate() {
+        final SeatGate gate = new SeatGate(5);
+        final CallRegistry registry = new CallRegistry(10, CallRegistry.CallVisitor.NONE, gate);
+        final CallLiveness a = call("a", 0);
+        registry.tryRegister(a);
+
+        assertEquals(CallAdmission.Verdict.DUPLICATE, registry.tryRegister(call("a", 0)));
+        registry.remove(a);
+
+        assertEquals(List.of("admitted a", "admitted a", "released a", "released a"), gate.log);
+        assertEquals(5, gate.seats);
+    }
+
+    @Test
+    void shouldNotAskTheGateForACallTheNodeRefusesItself() {
+        final SeatGate gate = new SeatGate(5);
+        final CallRegistry registry = new CallRegistry(1, CallRegistry.CallVisitor.NONE, gate);
+        registry.tryRegister(call("a", 0));
+        registry.beginDrain(0);
+
+        registry.tryRegister(call("b", 0));
+
+        assertEquals(List.of("admitted a"), gate.log);
+    }
 }

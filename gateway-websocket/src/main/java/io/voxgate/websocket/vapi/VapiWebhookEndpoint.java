@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
  *       {@code {"assistant": {...}}} (Vapi waits at most 7.5 s).</li>
  *   <li>{@code status-update} and {@code end-of-call-report}: kept in {@link VapiCallRecords} under the Vapi
  *       call id, with the gateway call id when known.</li>
- *   <li>{@code user-interrupted}: a barge-in offered to the call if it is on this node.</li>
+ *   <li>{@code user-interrupted}: a barge-in offered to the call, found by its Vapi call id and the gateway call id
+ *       the assistant's variables carry (a cluster launcher forwards it to the node that runs the call).</li>
  *   <li>{@code transfer-destination-request}: {@code {"error": ...}}, Vapi's documented "do not transfer": the
  *       gateway has no destination of its own; a transfer comes from the transfer tool's named destination.</li>
  *   <li>Anything else: 200 and counted.</li>
@@ -48,7 +50,7 @@ public final class VapiWebhookEndpoint {
     private final VapiWebhookAuthenticator authenticator;
     private final VapiAssistant assistant;
     private final VapiCallRecords records;
-    private final Function<String, Optional<BargeInTarget>> bargeInLookup;
+    private final BiFunction<String, String, Optional<BargeInTarget>> bargeInLookup;
     private final VapiWebhookStats stats;
     private final ObjectMapper json = new ObjectMapper();
 
@@ -59,11 +61,13 @@ public final class VapiWebhookEndpoint {
      * @param assistant     the assistant named in {@code assistant-request} answers, or {@code null} to answer
      *                      with a spoken error
      * @param records       where statuses and reports are kept
-     * @param bargeInLookup finds the call on this node serving a Vapi call id (launcher-provided)
+     * @param bargeInLookup finds the call serving a Vapi call id, given that id and the gateway call id the message
+     *                      names ({@code voxgateCallId}, empty when absent) (launcher-provided)
      * @param stats         counters
      */
     public VapiWebhookEndpoint(final VapiWebhookConfig config, final VapiAssistant assistant, final VapiCallRecords records,
-                               final Function<String, Optional<BargeInTarget>> bargeInLookup, final VapiWebhookStats stats) {
+                               final BiFunction<String, String, Optional<BargeInTarget>> bargeInLookup,
+                               final VapiWebhookStats stats) {
         this.authenticator = new VapiWebhookAuthenticator(Objects.requireNonNull(config, "config"));
         this.assistant = assistant;
         this.records = Objects.requireNonNull(records, "records");
@@ -141,7 +145,7 @@ public final class VapiWebhookEndpoint {
                 return new WebhookResponse(200, EMPTY_JSON);
             case "user-interrupted":
                 stats.countUserInterrupted();
-                bargeIn(vapiCallId);
+                bargeIn(vapiCallId, gatewayCallHint);
                 return new WebhookResponse(200, EMPTY_JSON);
             case "transfer-destination-request":
                 // Vapi asks the server to choose the destination; the gateway has none of its own to offer, and an
@@ -154,8 +158,9 @@ public final class VapiWebhookEndpoint {
         }
     }
 
-    private void bargeIn(final String vapiCallId) {
-        final Optional<BargeInTarget> target = vapiCallId.isEmpty() ? Optional.empty() : bargeInLookup.apply(vapiCallId);
+    private void bargeIn(final String vapiCallId, final String gatewayCallHint) {
+        final Optional<BargeInTarget> target = vapiCallId.isEmpty() ? Optional.empty()
+            : bargeInLookup.apply(vapiCallId, gatewayCallHint);
         if (target.isEmpty()) {
             stats.bargeIn(false, false);
             return;

@@ -213,7 +213,7 @@ final class VapiWebhookEndpointTest {
     }
 
     private VapiWebhookEndpoint endpoint(final VapiWebhookConfig config) {
-        return new VapiWebhookEndpoint(config, VapiAssistant.byId("asst-1", "test"), records, id -> "vc-here".equals(id)
+        return new VapiWebhookEndpoint(config, VapiAssistant.byId("asst-1", "test"), records, (id, hint) -> "vc-here".equals(id)
             ? Optional.of(() -> bargeIns.incrementAndGet() > 0) : Optional.empty(), stats);
     }
 
