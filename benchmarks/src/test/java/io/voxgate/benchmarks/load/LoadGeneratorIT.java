@@ -24,7 +24,7 @@ class LoadGeneratorIT {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void shouldEchoEveryFrameOfFiveTranscodedCallsAndWriteTheResult() throws Exception {
         final LoadOptions options = new LoadOptions(5, 50, 3, 500, 1, "echo", "pcm16/16000", out, 0, OptionalInt.empty(),
-            OptionalInt.empty(), 1, 0, 0, Optional.empty(), 0, "twilio", OptionalInt.empty(), Optional.empty());
+            OptionalInt.empty(), 1, 0, 0, Optional.empty(), 0, "twilio", OptionalInt.empty());
         final ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
         final LoadResult result = new LoadGenerator(options, new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
@@ -57,7 +57,7 @@ class LoadGeneratorIT {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void shouldReplaceEndedCallsForTheWholeDurationAndSampleMemory() throws Exception {
         final LoadOptions options = new LoadOptions(3, 50, 2, 300, 0, "echo", "pcm16/16000", out, 0, OptionalInt.empty(),
-            OptionalInt.empty(), 1, 6, 0, Optional.empty(), 0, "twilio", OptionalInt.empty(), Optional.empty());
+            OptionalInt.empty(), 1, 6, 0, Optional.empty(), 0, "twilio", OptionalInt.empty());
         final ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
         final LoadResult result = new LoadGenerator(options, new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
@@ -83,7 +83,7 @@ class LoadGeneratorIT {
     void shouldMeasureTheClearOfEveryBargeInOnTheParrot() throws Exception {
         // The tail outlasts the parrot's 600 ms wait, so the call that does not barge in hears its replay too.
         final LoadOptions options = new LoadOptions(3, 50, 4, 1_200, 0, "parrot", "pcm16/16000", out, 0, OptionalInt.empty(),
-            OptionalInt.empty(), 1, 0, 2 / 3.0, Optional.empty(), 0, "twilio", OptionalInt.empty(), Optional.empty());
+            OptionalInt.empty(), 1, 0, 2 / 3.0, Optional.empty(), 0, "twilio", OptionalInt.empty());
         final ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
         final LoadResult result = new LoadGenerator(options, new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
@@ -104,7 +104,7 @@ class LoadGeneratorIT {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void shouldReportBackchannelsAsPausesTheTurnResumesFromWithTheReplayHeardOnce() throws Exception {
         final LoadOptions options = new LoadOptions(2, 50, 4, 1_200, 0, "parrot", "mulaw/8000", out, 0, OptionalInt.empty(),
-            OptionalInt.empty(), 1, 0, 1.0, Optional.empty(), 0, "twilio", OptionalInt.empty(), Optional.empty());
+            OptionalInt.empty(), 1, 0, 1.0, Optional.empty(), 0, "twilio", OptionalInt.empty());
         final ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
         final LoadResult result = new LoadGenerator(options, new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
@@ -126,7 +126,7 @@ class LoadGeneratorIT {
         // A longer tail than the echo's: the stand-in's hop puts echoes in flight outside the gateway at hang-up.
         // A warm-up call first: the first Vapi call of a JVM pays for its HTTP client and JIT, seconds on a busy machine.
         final LoadOptions options = new LoadOptions(2, 50, 3, 1_500, 1, "vapi", "pcm16/16000", out, 0, OptionalInt.empty(),
-            OptionalInt.empty(), 1, 0, 0, Optional.empty(), 0, "twilio", OptionalInt.empty(), Optional.empty());
+            OptionalInt.empty(), 1, 0, 0, Optional.empty(), 0, "twilio", OptionalInt.empty());
         final ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
         final LoadResult result = new LoadGenerator(options, new PrintStream(printed, true, StandardCharsets.UTF_8)).run();

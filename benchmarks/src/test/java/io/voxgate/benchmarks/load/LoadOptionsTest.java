@@ -37,7 +37,7 @@ class LoadOptionsTest {
             "--barge-in-calls", "0.25", "--external-gc-log", "gc.log", "--vapi-port", "8099", "--edge", "twilio",
             "--external-sip-port", "5070");
         assertEquals(new LoadOptions(200, 20, 30, 800, 5, "parrot", "mulaw/8000", Path.of("x"), 9000, OptionalInt.of(8080),
-            OptionalInt.of(42), 3, 600, 0.25, Optional.of(Path.of("gc.log")), 8099, "twilio", OptionalInt.of(5070), Optional.empty()), o);
+            OptionalInt.of(42), 3, 600, 0.25, Optional.of(Path.of("gc.log")), 8099, "twilio", OptionalInt.of(5070)), o);
     }
 
     @Test

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.voxgate.core.agent.EmbeddedAgents;
 import io.voxgate.core.audio.AudioFormat;
 import io.voxgate.core.call.CallOpener;
@@ -16,8 +19,6 @@ import io.voxgate.testkit.hep.Hep3Listener;
 import io.voxgate.testkit.hep.Hep3Packet;
 import io.voxgate.testkit.sip.FreePorts;
 import io.voxgate.testkit.sip.Sipp;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +40,7 @@ class HepCaptureIT {
         final int sipPort = FreePorts.udpAndTcp();
         final int rtpPort = FreePorts.rtpPair();
         final int peerRtp = FreePorts.rtpPair();
-        final EventLoopGroup loops = new NioEventLoopGroup(1);
+        final EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         final List<Hep3Packet> packets;
         final long startMicros = System.currentTimeMillis() * 1_000L;
         try (Hep3Listener capture = new Hep3Listener("127.0.0.1");
