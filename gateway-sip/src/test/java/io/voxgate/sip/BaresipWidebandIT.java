@@ -14,6 +14,10 @@ import io.voxgate.sip.sdp.RtpAudioCodec;
 import io.voxgate.sip.signaling.SignalingPolicy;
 import io.voxgate.testkit.sip.Baresip;
 import io.voxgate.testkit.sip.FreePorts;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -74,7 +78,7 @@ class BaresipWidebandIT {
     }
 
     private void assertCleanEcho(final String codec) throws Exception {
-        assumeTrue(Baresip.available("g722.so", "opus.so"), "baresip (with g722, opus, aufile, aubridge, sndfile) is not installed");
+        assumeTrue(Baresip.available("g722.so", "opus.so"), "baresip (with g722, opus, aufile, alsa, sndfile) is not installed");
         final Baresip baresip = Baresip.in(dir).codecs(codec).source(toneBursts(dir.resolve("tone.wav")), RATE)
             .sipPort(baresipPort);
         start();
@@ -82,8 +86,8 @@ class BaresipWidebandIT {
         assertTrue(callsEnded.tryAcquire(10, TimeUnit.SECONDS), "the call ended; baresip said:\n" + r.log);
         final Path heard = r.heard();
         assertNotNull(heard, "baresip recorded nothing; it said:\n" + r.log);
-        final int[] format = new int[1];
-        final short[] pcm = Baresip.readWav(heard, format);
+        final int[] format = new int[2];
+        final short[] pcm = readWav(heard, format);
         final int rate = format[0];
         final int window = rate / 5;
         int best = 0;
@@ -108,14 +112,45 @@ class BaresipWidebandIT {
     }
 
     /** 5 s of a 1 kHz tone at {@link #AMPLITUDE}, 400 ms on and 400 ms off, as a mono 16 kHz WAV. */
-    private static Path toneBursts(final Path wav) {
-        final short[] samples = new short[RATE * 5];
-        for (int i = 0; i < samples.length; i++) {
+    private static Path toneBursts(final Path wav) throws IOException {
+        final int samples = RATE * 5;
+        final ByteBuffer data = ByteBuffer.allocate(44 + samples * 2).order(ByteOrder.LITTLE_ENDIAN);
+        data.put("RIFF".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(36 + samples * 2)
+            .put("WAVEfmt ".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1)
+            .putShort((short) 1).putInt(RATE).putInt(RATE * 2).putShort((short) 2).putShort((short) 16)
+            .put("data".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(samples * 2);
+        for (int i = 0; i < samples; i++) {
             final boolean on = i / (RATE * 2 / 5) % 2 == 0;
-            samples[i] = (short) (on ? Math.round(AMPLITUDE * Math.sin(2 * Math.PI * 1_000 * i / RATE)) : 0);
+            data.putShort((short) (on ? Math.round(AMPLITUDE * Math.sin(2 * Math.PI * 1_000 * i / RATE)) : 0));
         }
-        Baresip.writeWav(wav, samples, RATE);
+        Files.write(wav, data.array());
         return wav;
+    }
+
+    /** The first channel of a 16-bit PCM WAV; {@code format} gets its rate and channel count. */
+    private static short[] readWav(final Path wav, final int[] format) throws IOException {
+        final ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(wav)).order(ByteOrder.LITTLE_ENDIAN);
+        int at = 12;
+        int channels = 1;
+        while (at + 8 <= b.limit()) {
+            final String id = new String(new byte[] {b.get(at), b.get(at + 1), b.get(at + 2), b.get(at + 3)},
+                java.nio.charset.StandardCharsets.US_ASCII);
+            final int size = b.getInt(at + 4);
+            if ("fmt ".equals(id)) {
+                channels = b.getShort(at + 10);
+                format[0] = b.getInt(at + 12);
+                format[1] = channels;
+            } else if ("data".equals(id)) {
+                final int frames = Math.min(size, b.limit() - at - 8) / 2 / channels;
+                final short[] pcm = new short[frames];
+                for (int i = 0; i < frames; i++) {
+                    pcm[i] = b.getShort(at + 8 + i * 2 * channels);
+                }
+                return pcm;
+            }
+            at += 8 + size + (size & 1);
+        }
+        return new short[0];
     }
 
     /** Power of the strongest frequency near {@code expectedHz}, power of everything else, and that frequency. */

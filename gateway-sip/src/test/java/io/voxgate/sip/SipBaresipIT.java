@@ -38,7 +38,7 @@ class SipBaresipIT {
 
     @Test
     void shouldEchoBaresipsTonePatternOverTlsAndSrtp() throws Exception {
-        assumeTrue(Baresip.available("srtp.so"), "baresip (with aufile, aubridge, sndfile, srtp) is not installed");
+        assumeTrue(Baresip.available("srtp.so"), "baresip (with aufile, alsa, sndfile, srtp) is not installed");
         final SelfSignedCertificate cert = SelfSignedCertificate.generate(dir);
         final int sipPort = FreePorts.udpAndTcp();
         final int tlsPort = FreePorts.udpAndTcp();

@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * <p>Use: {@code Baresip.in(dir).source(wav).codecs("pcmu").mediaEncryption("srtp-mand").trust(caPem)
  * .call("sip:echo@127.0.0.1:5061;transport=tls", 6)}, or {@code Baresip.in(dir).source(wav, 16000)
  * .codecs("G722/16000/1").call("sip:echo@127.0.0.1:5060", 6)}, then read {@link Result#heard()}. No sound device is
- * involved: the player is the {@code aubridge} module, the recording the decoder's output.
+ * involved: the player is ALSA's {@code null} device, the recording the decoder's output.
  *
  * <p>Threading: one call at a time per instance; {@link #call} blocks until baresip exits (bounded).
  */
@@ -53,7 +53,7 @@ public final class Baresip {
      */
     public static boolean available(final String... extraModules) {
         return Files.isExecutable(BINARY)
-            && Stream.concat(Stream.of("aufile.so", "aubridge.so", "sndfile.so", "g711.so", "menu.so"), Stream.of(extraModules))
+            && Stream.concat(Stream.of("aufile.so", "alsa.so", "sndfile.so", "g711.so", "menu.so"), Stream.of(extraModules))
             .allMatch(m -> Files.exists(MODULES.resolve(m)));
     }
 
@@ -139,8 +139,9 @@ public final class Baresip {
         line(c, "call_local_timeout", "30");
         line(c, "call_max_calls", "1");
         line(c, "audio_source", "aufile," + source);
-        line(c, "audio_player", "aubridge,voxgate-test");
-        line(c, "audio_alert", "aubridge,voxgate-test");
+        // The null device consumes the decoded audio at the codec's pace, as a sound card would.
+        line(c, "audio_player", "alsa,null");
+        line(c, "audio_alert", "alsa,null");
         line(c, "ausrc_srate", Integer.toString(sourceRateHz));
         line(c, "ausrc_channels", "1");
         line(c, "auplay_srate", Integer.toString(sourceRateHz));
@@ -150,7 +151,7 @@ public final class Baresip {
         line(c, "rtcp_mux", "no");
         line(c, "jitter_buffer_delay", "2-10");
         line(c, "module_path", MODULES.toString());
-        for (final String module : new String[] {"g711.so", "g722.so", "opus.so", "aufile.so", "aubridge.so", "sndfile.so",
+        for (final String module : new String[] {"g711.so", "g722.so", "opus.so", "aufile.so", "alsa.so", "sndfile.so",
             "srtp.so"}) {
             if (Files.exists(MODULES.resolve(module))) {
                 line(c, "module", module);
@@ -168,7 +169,7 @@ public final class Baresip {
     private String account(final int port) {
         final StringBuilder a = new StringBuilder("<sip:baresip@127.0.0.1:").append(port)
             .append(caFile != null ? ";transport=tls>" : ">");
-        a.append(";regint=0;answermode=manual;ptime=20;audio_codecs=").append(codecs);
+        a.append(";regint=0;audio_codecs=").append(codecs);
         if (mediaEncryption != null) {
             a.append(";mediaenc=").append(mediaEncryption);
         }
