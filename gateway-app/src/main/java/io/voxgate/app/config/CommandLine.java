@@ -176,6 +176,14 @@ public final class CommandLine {
             case DRAIN_TIMEOUT:
             case REQUEST_TIMEOUT:
                 return "SECONDS";
+            case AGENT_FALLBACK:
+                return "hangup|transfer:URI|agent:NAME";
+            case CODECS:
+                return "CODEC[,CODEC...]";
+            case NODE_ID:
+                return "NAME";
+            case RECORDING_DIR:
+                return "DIR";
             default:
                 return option.kind() == OptionKind.INTEGER ? "N" : "VALUE";
         }
