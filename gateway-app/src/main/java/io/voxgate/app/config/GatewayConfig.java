@@ -247,7 +247,8 @@ public final class GatewayConfig {
      * Checks what {@code run} needs beyond valid values: at least one edge, and each configured edge complete. The
      * Twilio edge runs when {@code --public-url} is given and then needs {@code TWILIO_AUTH_TOKEN} (unless signature
      * checks are explicitly disabled); the SIP edge runs when {@code --sip-port} is given. A SIP-only node needs no
-     * Twilio setting at all.
+     * Twilio setting at all. An option that only the SIP edge uses and that would otherwise do nothing without it
+     * ({@code --hep-url}) is refused on a node without {@code --sip-port}.
      *
      * @throws IllegalArgumentException naming the missing option or variable
      */
@@ -264,6 +265,11 @@ public final class GatewayConfig {
         if (publicUrl().isPresent() && secrets.twilioAuthToken().isEmpty() && !insecureNoSignature()) {
             throw new IllegalArgumentException(Secrets.TWILIO_AUTH_TOKEN
                 + " is not set: Twilio signatures cannot be checked. Set it, or pass --insecure-no-signature for a local experiment");
+        }
+        if (values.containsKey(GatewayOption.HEP_URL) && sipPort().isEmpty()) {
+            // A capture node that silently receives nothing would be discovered only during the incident it was for.
+            throw new IllegalArgumentException(GatewayOption.HEP_URL.flag() + ": mirrors SIP messages, but the SIP edge is off; "
+                + "give --sip-port PORT or drop --hep-url");
         }
         if ("vapi".equals(agent())) {
             if (secrets.vapiApiKey().isEmpty()) {

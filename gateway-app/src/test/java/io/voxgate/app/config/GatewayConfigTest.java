@@ -349,6 +349,18 @@ class GatewayConfigTest {
     }
 
     @Test
+    void shouldRefuseToRunAHepCaptureWithoutTheSipEdge() {
+        final GatewayConfig twilioOnly = GatewayConfig.load(flags(GatewayOption.PUBLIC_URL, "https://voice.example.com",
+            GatewayOption.HEP_URL, "udp://127.0.0.1:9060"), null, env("TWILIO_AUTH_TOKEN", "t"));
+
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, twilioOnly::requireRunnable);
+
+        assertTrue(ex.getMessage().startsWith("--hep-url: ") && ex.getMessage().contains("--sip-port"), ex.getMessage());
+        GatewayConfig.load(flags(GatewayOption.SIP_PORT, "5060", GatewayOption.HEP_URL, "udp://127.0.0.1:9060"), null, env())
+            .requireRunnable();
+    }
+
+    @Test
     void shouldRunSipOnlyWithoutAnyTwilioSetting() {
         final GatewayConfig config = GatewayConfig.load(flags(GatewayOption.SIP_PORT, "5060"), null, env());
 
