@@ -22,6 +22,7 @@ import io.voxgate.core.call.CallStats;
 import io.voxgate.core.call.CallerMediaQuality;
 import io.voxgate.websocket.http.HttpEdgeServer;
 import io.voxgate.websocket.http.HttpResponses;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -36,7 +37,7 @@ import java.util.function.LongSupplier;
 /**
  * The calls API of the admin listener: {@code GET /calls} lists the calls running on this node, {@code GET
  * /calls/{id}} shows one (with its latest transfer), {@code DELETE /calls/{id}} hangs one up, and sub-resources
- * {@code /calls/{id}/{name}} ({@link #action}; transfer: {@link TransferApi}) act on one. Every request needs the bearer token
+ * {@code /calls/{id}/{name}} ({@link #action}: {@link TransferApi}, {@link RecordingApi}) act on one. Every request needs the bearer token
  * ({@link BearerToken}); without it the answer is 401 and counted.
  *
  * <p>How a call is read: its {@link CallStats} are written by the call's own thread and read here racily, the way a
@@ -50,12 +51,13 @@ import java.util.function.LongSupplier;
  * (SIP BYE, Twilio close 1000). The answer (202) says the request was queued, not that the call has ended; a full ring
  * answers 503 and is counted.
  *
- * <p>In a cluster, {@code GET /calls/{id}} and {@code DELETE /calls/{id}} for a call another node runs are carried out
- * there: both are {@link LocalCallCommand}s ({@value #DESCRIBE}, {@value #HANG_UP}) of the node's
- * {@link CallCommandRouter}, which forwards them to the owner and answers with the owner's result (504 when it does not
- * answer in time). The sub-resources ({@link #action}: transfer, recording) act on this node's calls only and
- * answer 404 for a call another node runs; routing them would register a command with the router and answer with
- * {@link #answer}. {@code GET /calls} lists this node's calls only.
+ * <p>Every request for one call is a {@link LocalCallCommand} of the node's {@link CallCommandRouter}: {@value #DESCRIBE}
+ * and {@value #HANG_UP} for {@code GET} and {@code DELETE /calls/{id}}, and one per sub-resource under its name
+ * ({@link #action}), which carries the request's body (at most {@value #MAX_BODY_BYTES} bytes, the admin listener's
+ * limit: larger ones are answered 413 before anything else). A call running here is commanded here; in a cluster a
+ * call another node runs is commanded there, and the owner's status and JSON body are the answer (404 only when no
+ * node runs the call, 504 when the owner does not answer in time, 503 when Redis is unreachable). {@code GET /calls}
+ * lists the calls the asked node runs.
  *
  * <p>Threading: the routes run on the admin listener's own event loop, never a media loop; the commands run there or
  * on the cluster's subscriber thread; the counters are safe on any thread. A call id is looked up on every edge in
@@ -69,6 +71,11 @@ public final class CallsApi {
     public static final String HANG_UP = "hang-up";
     /** The command that describes a call. */
     public static final String DESCRIBE = "describe";
+    /**
+     * Largest request body, the admin listener's limit: a sub-resource's body travels whole to the node that runs the
+     * call, and its largest (a transfer: a 256-character target and a 500-character announcement) fits well within.
+     */
+    public static final int MAX_BODY_BYTES = 4_096;
     /** Longest call id looked up; longer ones are answered 404 without a lookup. */
     private static final int MAX_ID_CHARS = 256;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -82,11 +89,7 @@ public final class CallsApi {
     private final LongAdder requestsUnauthorized = new LongAdder();
     private final LongAdder hangUpsRequested = new LongAdder();
     private final LongAdder hangUpsRefusedRingFull = new LongAdder();
-    private final Map<String, ActionRoute> actions = new LinkedHashMap<>();
-
-    /** A sub-resource and the methods it answers. */
-    private record ActionRoute(CallAction action, Set<HttpMethod> methods) {
-    }
+    private final Map<String, Set<HttpMethod>> actions = new LinkedHashMap<>();
 
     /**
      * The API over {@code registry}.
@@ -109,23 +112,27 @@ public final class CallsApi {
     }
 
     /**
-     * Adds {@code /calls/{id}/{name}} answering {@code methods} with {@code action}; before {@link #register}.
+     * Adds {@code /calls/{id}/{name}} answering {@code methods} with {@code action}, registered with the router under
+     * {@code name} so that it runs on the node that runs the call, with the request's body as its argument; before
+     * {@link #register}.
      *
      * @throws IllegalArgumentException when {@code name} is taken or holds a slash
+     * @throws IllegalStateException    when the router already has a command {@code name}
      */
-    public CallsApi action(final String name, final CallAction action, final HttpMethod... methods) {
+    public CallsApi action(final String name, final LocalCallCommand action, final HttpMethod... methods) {
         if (name.isEmpty() || name.indexOf('/') >= 0 || actions.containsKey(name)) {
             throw new IllegalArgumentException("call action " + name + " is empty, holds a slash or is taken");
         }
-        actions.put(name, new ActionRoute(action, Set.of(methods)));
+        router.register(name, action);
+        actions.put(name, Set.of(methods));
         return this;
     }
 
-    /** Adds the API's routes to the admin listener being built. */
+    /** Adds the API's routes to the admin listener being built, and bounds its request bodies ({@value #MAX_BODY_BYTES}). */
     public HttpEdgeServer.Builder register(final HttpEdgeServer.Builder admin) {
         final Set<HttpMethod> methods = new LinkedHashSet<>(List.of(HttpMethod.GET, HttpMethod.DELETE));
-        actions.values().forEach(a -> methods.addAll(a.methods()));
-        return admin.route(PATH, this::list, HttpMethod.GET)
+        actions.values().forEach(methods::addAll);
+        return admin.maxRequestBodyBytes(MAX_BODY_BYTES).route(PATH, this::list, HttpMethod.GET)
             .routePrefix(PATH + "/", this::one, methods.toArray(new HttpMethod[0]));
     }
 
@@ -149,12 +156,13 @@ public final class CallsApi {
         final String rest = path.substring(PATH.length() + 1);
         final int slash = rest.indexOf('/');
         final String id = slash < 0 ? rest : rest.substring(0, slash);
-        final ActionRoute action = slash < 0 ? null : actions.get(rest.substring(slash + 1));
-        if (slash >= 0 && action == null) {
+        final String action = slash < 0 ? null : rest.substring(slash + 1);
+        final Set<HttpMethod> actionMethods = action == null ? null : actions.get(action);
+        if (action != null && actionMethods == null) {
             send(ctx, request, HttpResponseStatus.NOT_FOUND, error("no such call resource"));
             return;
         }
-        if (action == null ? HttpMethod.POST.equals(request.method()) : !action.methods().contains(request.method())) {
+        if (action == null ? HttpMethod.POST.equals(request.method()) : !actionMethods.contains(request.method())) {
             send(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, error("method not allowed"));
             return;
         }
@@ -166,13 +174,7 @@ public final class CallsApi {
             answer(ctx, request, router.dispatch(HttpMethod.DELETE.equals(request.method()) ? HANG_UP : DESCRIBE, id, null));
             return;
         }
-        // Sub-resources act on this node's calls only: they are not routed through the cluster (yet).
-        final String edge = localEdgeOf(id);
-        if (edge == null) {
-            send(ctx, request, HttpResponseStatus.NOT_FOUND, error("no such call on this node"));
-            return;
-        }
-        action.action().handle(ctx, request, edge, id);
+        answer(ctx, request, router.dispatch(action, id, request.content().toString(StandardCharsets.UTF_8)));
     }
 
     /**
@@ -188,15 +190,6 @@ public final class CallsApi {
             HttpResponses.send(ctx, head, HttpResponses.of(HttpResponseStatus.valueOf(sent.status()),
                 HttpResponses.APPLICATION_JSON, sent.body() + "\n"));
         });
-    }
-
-    private String localEdgeOf(final String id) {
-        for (final String edge : CallCommandRouter.EDGES) {
-            if (registry.stats(edge, id) != null) {
-                return edge;
-            }
-        }
-        return null;
     }
 
     private CommandResult hangUpHere(final String edge, final String id, final String argument) {

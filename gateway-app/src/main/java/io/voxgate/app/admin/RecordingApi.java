@@ -2,19 +2,14 @@ package io.voxgate.app.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpResponseStatus;
+import io.voxgate.app.cluster.CommandResult;
+import io.voxgate.app.cluster.LocalCallCommand;
 import io.voxgate.core.call.CallCommand;
 import io.voxgate.core.call.CallCommandProxy;
 import io.voxgate.core.call.CallRegistry;
 import io.voxgate.core.call.CallStats;
 import io.voxgate.core.record.RecordingTap;
-import io.voxgate.websocket.http.HttpResponses;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -24,11 +19,13 @@ import java.util.concurrent.atomic.LongAdder;
  * queued. An action the recording's state makes impossible (start twice, resume what is not paused, anything after
  * stop, any action on a node started with {@code --record none}) is answered 409 and counted; the state is read racily,
  * so the call's thread checks again and counts what it still refuses ({@code CallStats.recordingRequestsRefused}).
- * A body that is not that JSON is 400, a full ring 503.
+ * A body that is not that JSON is 400, a full ring 503. The calls API runs it on the node that runs the call (in a
+ * cluster, through the router), with the request's body.
  *
- * <p>Threading: runs on the admin listener's loop; the counters are safe on any thread.
+ * <p>Threading: runs on the admin listener's loop or the cluster's subscriber thread; the counters are safe on any
+ * thread.
  */
-public final class RecordingApi implements CallAction {
+public final class RecordingApi implements LocalCallCommand {
     /** The action's name under {@code /calls/{id}/}. */
     public static final String NAME = "recording";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -44,47 +41,40 @@ public final class RecordingApi implements CallAction {
     }
 
     @Override
-    public void handle(final ChannelHandlerContext ctx, final FullHttpRequest request, final String edge,
-                       final String callId) {
-        if (!HttpMethod.POST.equals(request.method())) {
-            send(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, error("POST {\"action\": ...}"));
-            return;
-        }
-        final String action = actionOf(request);
+    public CommandResult execute(final String edge, final String callId, final String body) {
+        final String action = actionOf(body);
         final CallCommand command = commandOf(action);
         if (command == null) {
-            send(ctx, request, HttpResponseStatus.BAD_REQUEST,
-                error("the body must be {\"action\": \"start\" | \"pause\" | \"resume\" | \"stop\"}"));
-            return;
+            return CommandResult.error(400, "the body must be {\"action\": \"start\" | \"pause\" | \"resume\" | \"stop\"}");
         }
         final CallStats stats = registry.stats(edge, callId);
         final CallCommandProxy<CallCommand> proxy = registry.proxy(edge, callId);
         if (stats == null || proxy == null) {
-            send(ctx, request, HttpResponseStatus.NOT_FOUND, error("no such call"));
-            return;
+            return CommandResult.NO_SUCH_CALL;
         }
         final RecordingTap tap = stats.recording();
         final RecordingTap.State state = tap == null ? RecordingTap.State.OFF : tap.state();
         if (tap == null || !possible(command, state)) {
             refusedConflict.increment();
-            send(ctx, request, HttpResponseStatus.CONFLICT, error(tap == null
+            return CommandResult.error(409, tap == null
                 ? "this node records no call (--record none)"
-                : "cannot " + action + " a recording that is " + state.name().toLowerCase(Locale.ROOT)));
-            return;
+                : "cannot " + action + " a recording that is " + state.name().toLowerCase(Locale.ROOT));
         }
         if (!proxy.offer(command)) {
             refusedRingFull.increment();
-            send(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, error("the call is busy; try again"));
-            return;
+            return CommandResult.error(503, "the call is busy; try again");
         }
         requested.increment();
-        send(ctx, request, HttpResponseStatus.ACCEPTED, JSON.createObjectNode().put("id", callId).put("edge", edge)
-            .put("action", action).put("path", tap.path()));
+        return new CommandResult(202, JSON.createObjectNode().put("id", callId).put("edge", edge)
+            .put("action", action).put("path", tap.path()).toString());
     }
 
-    private static String actionOf(final FullHttpRequest request) {
+    private static String actionOf(final String text) {
+        if (text == null || text.isEmpty()) {
+            return null;
+        }
         try {
-            final JsonNode body = JSON.readTree(request.content().toString(StandardCharsets.UTF_8));
+            final JsonNode body = JSON.readTree(text);
             return body != null && body.path("action").isTextual() ? body.path("action").asText() : null;
         } catch (final IOException ex) {
             return null;
@@ -120,15 +110,6 @@ public final class RecordingApi implements CallAction {
             default:
                 return state == RecordingTap.State.RECORDING || state == RecordingTap.State.PAUSED;
         }
-    }
-
-    private static ObjectNode error(final String message) {
-        return JSON.createObjectNode().put("error", message);
-    }
-
-    private static void send(final ChannelHandlerContext ctx, final FullHttpRequest request,
-                             final HttpResponseStatus status, final ObjectNode body) {
-        HttpResponses.send(ctx, request, HttpResponses.of(status, HttpResponses.APPLICATION_JSON, body.toString() + "\n"));
     }
 
     /** Recording actions queued to a call. */

@@ -4,17 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
+import io.voxgate.app.cluster.CommandResult;
+import io.voxgate.app.cluster.LocalCallCommand;
 import io.voxgate.core.call.CallCommand;
 import io.voxgate.core.call.CallCommandProxy;
 import io.voxgate.core.call.CallRegistry;
 import io.voxgate.core.call.CallStats;
 import io.voxgate.core.transfer.TransferRequest;
 import io.voxgate.core.transfer.TransferState;
-import io.voxgate.websocket.http.HttpResponses;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -23,18 +20,18 @@ import java.util.concurrent.atomic.LongAdder;
  * through its edge (SIP REFER, Twilio call update). The request is checked here ({@link TransferRequest#of}: a
  * {@code sip:}, {@code sips:} or {@code tel:} URI, an announcement without control characters) and goes to the call
  * as a {@link CallCommand#transfer} through its command ring; the answer, 202 with the transfer's id, says it was
- * queued. How it went is on {@code GET /calls/{id}} ({@link #describe}) and in the node's transfer counters.
+ * queued. How it went is on {@code GET /calls/{id}} ({@link #describe}) and in the node's transfer counters. The
+ * calls API runs it on the node that runs the call (in a cluster, through the router), with the request's body.
  *
  * <p>Answers: 202 queued; 400 when the body is not JSON or the target or announcement is unusable (the reason, never
  * the input); 404 when the call has gone; 503 when its ring is full. Each refusal is counted.
  *
- * <p>Threading: runs on the admin listener's loop; the counters are safe on any thread.
+ * <p>Threading: runs on the admin listener's loop or the cluster's subscriber thread; the counters are safe on any
+ * thread.
  */
-public final class TransferApi implements CallAction {
+public final class TransferApi implements LocalCallCommand {
     /** The sub-resource's name: {@code /calls/{id}/transfer}. */
     public static final String NAME = "transfer";
-    /** Largest request body read. */
-    static final int MAX_BODY_BYTES = 4_096;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final CallRegistry registry;
@@ -48,42 +45,37 @@ public final class TransferApi implements CallAction {
     }
 
     @Override
-    public void handle(final ChannelHandlerContext ctx, final FullHttpRequest request, final String edge, final String callId) {
+    public CommandResult execute(final String edge, final String callId, final String body) {
         final TransferRequest transfer;
         try {
-            transfer = parse(request);
+            transfer = parse(body);
         } catch (final IllegalArgumentException ex) {
             refusedInvalid.increment();
-            send(ctx, request, HttpResponseStatus.BAD_REQUEST, JSON.createObjectNode().put("error", ex.getMessage()));
-            return;
+            return CommandResult.error(400, ex.getMessage());
         }
         final CallCommandProxy<CallCommand> proxy = registry.proxy(edge, callId);
         if (proxy == null) {
-            send(ctx, request, HttpResponseStatus.NOT_FOUND, JSON.createObjectNode().put("error", "no such call"));
-            return;
+            return CommandResult.NO_SUCH_CALL;
         }
         if (!proxy.offer(CallCommand.transfer(transfer))) {
             refusedRingFull.increment();
-            send(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE,
-                JSON.createObjectNode().put("error", "the call is busy; try again"));
-            return;
+            return CommandResult.error(503, "the call is busy; try again");
         }
         requested.increment();
-        final ObjectNode body = JSON.createObjectNode();
-        body.put("id", callId).put("edge", edge);
-        body.putObject("transfer").put("id", transfer.id()).put("to", transfer.target())
+        final ObjectNode answer = JSON.createObjectNode();
+        answer.put("id", callId).put("edge", edge);
+        answer.putObject("transfer").put("id", transfer.id()).put("to", transfer.target())
             .put("state", TransferState.REQUESTED.label());
-        send(ctx, request, HttpResponseStatus.ACCEPTED, body);
+        return new CommandResult(202, answer.toString());
     }
 
-    private static TransferRequest parse(final FullHttpRequest request) {
-        final int length = request.content().readableBytes();
-        if (length == 0 || length > MAX_BODY_BYTES) {
-            throw new IllegalArgumentException("the body must be a JSON object of at most " + MAX_BODY_BYTES + " bytes");
+    private static TransferRequest parse(final String text) {
+        if (text == null || text.isEmpty() || text.length() > CallsApi.MAX_BODY_BYTES) {
+            throw new IllegalArgumentException("the body must be a JSON object of at most " + CallsApi.MAX_BODY_BYTES + " bytes");
         }
         final JsonNode body;
         try {
-            body = JSON.readTree(request.content().toString(StandardCharsets.UTF_8));
+            body = JSON.readTree(text);
         } catch (final JsonProcessingException ex) {
             throw new IllegalArgumentException("the body is not JSON");
         }
@@ -122,11 +114,6 @@ public final class TransferApi implements CallAction {
             out.put("endedMs", (stats.transferEndedNs() - stats.transferStartedNs()) / 1_000_000L);
         }
         return out;
-    }
-
-    private static void send(final ChannelHandlerContext ctx, final FullHttpRequest request, final HttpResponseStatus status,
-                             final ObjectNode body) {
-        HttpResponses.send(ctx, request, HttpResponses.of(status, HttpResponses.APPLICATION_JSON, body.toString() + "\n"));
     }
 
     /** Transfers queued to a call's ring. */

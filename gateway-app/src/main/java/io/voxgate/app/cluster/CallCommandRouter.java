@@ -23,8 +23,8 @@ import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * Routes an operator's command for a call (the admin API's hang-up, describe, and later transfer and recording) to the
- * node that runs the call, and brings its answer back.
+ * Routes a command for a call (the admin API's hang-up, describe, transfer and recording, and what Vapi's server-URL
+ * messages ask of a call) to the node that runs the call, and brings its answer back.
  *
  * <p>A call running here is commanded here. Otherwise, in a cluster, its owner is read from Redis
  * ({@code voxgate:call:{edge}:{id}}, edges in {@link #EDGES} order) and the command is published on the owner's
@@ -44,8 +44,13 @@ public final class CallCommandRouter implements AutoCloseable {
     public static final List<String> EDGES = List.of(TwilioEdge.EDGE, SipEdge.EDGE);
     private static final Logger LOG = LoggerFactory.getLogger(CallCommandRouter.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Forwarded messages are small (ids and a short argument); anything longer is not ours and is dropped. */
-    private static final int MAX_MESSAGE_CHARS = 16_384;
+    /** Longest argument a command carries: the admin API's body limit. */
+    public static final int MAX_ARGUMENT_CHARS = 4_096;
+    /**
+     * Forwarded messages are small: ids and an argument of at most {@value #MAX_ARGUMENT_CHARS} characters, which JSON
+     * escaping can grow six-fold ({@code \u0000}); anything longer is not ours and is dropped.
+     */
+    private static final int MAX_MESSAGE_CHARS = 32_768;
     private static final long RESUBSCRIBE_MS = 500;
 
     private final CallRegistry registry;
@@ -105,12 +110,17 @@ public final class CallCommandRouter implements AutoCloseable {
     /**
      * Executes command {@code name} for call {@code callId} on the node that runs it.
      *
+     * @param argument the command's argument (a JSON text, or {@code null}); one longer than
+     *                 {@value #MAX_ARGUMENT_CHARS} characters is answered 413 and goes nowhere
      * @throws IllegalArgumentException when no command {@code name} is registered (a programming error)
      */
     public CompletableFuture<CommandResult> dispatch(final String name, final String callId, final String argument) {
         final LocalCallCommand command = commands.get(name);
         if (command == null) {
             throw new IllegalArgumentException("no command " + name);
+        }
+        if (argument != null && argument.length() > MAX_ARGUMENT_CHARS) {
+            return CompletableFuture.completedFuture(CommandResult.error(413, "the request body is too large"));
         }
         final String edge = localEdge(callId);
         if (edge != null) {

@@ -1,5 +1,6 @@
 package io.voxgate.app.cluster;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.Objects;
 
 /**
@@ -11,16 +12,16 @@ import java.util.Objects;
  * <p>Immutable; safe on any thread.
  */
 public record CommandResult(int status, String body) {
+    /** No node runs the call. */
+    public static final CommandResult NO_SUCH_CALL = error(404, "no such call");
+
     /** Validates the body. */
     public CommandResult {
         Objects.requireNonNull(body, "body");
     }
 
-    /** No node runs the call. */
-    public static final CommandResult NO_SUCH_CALL = error(404, "no such call");
-
-    /** An error answer with {@code message} (a fixed text, never input). */
+    /** An error answer {@code {"error": message}} ({@code message} is a text of ours, never input; quotes are escaped). */
     public static CommandResult error(final int status, final String message) {
-        return new CommandResult(status, "{\"error\":\"" + message + "\"}");
+        return new CommandResult(status, JsonNodeFactory.instance.objectNode().put("error", message).toString());
     }
 }

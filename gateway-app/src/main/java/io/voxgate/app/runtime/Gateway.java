@@ -65,6 +65,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -221,6 +222,10 @@ public final class Gateway implements AutoCloseable {
         if (twilio != null) {
             twilio.callUpdates(twilioCalls);
         }
+        // The agent's hang-up and transfer from the server URL, and the transfer destination it asks for, run on the
+        // node that runs the call; the destination is the operator's human (--agent-fallback transfer:URI), if any.
+        final VapiCallCommands vapiCalls = new VapiCallCommands(registry, router,
+            "transfer".equals(config.agentFallback()[0]) ? config.agentFallback()[1] : null);
         // Without a configured credential nothing can authenticate, so every webhook request is refused (401).
         final VapiWebhookEndpoint webhook = secrets.vapiWebhookSecret().map(secret -> new VapiWebhookEndpoint(
             VapiWebhookConfig.of(config.vapiWebhookAuth(), secret),
@@ -228,7 +233,15 @@ public final class Gateway implements AutoCloseable {
             vapiRecords,
             (vapiCallId, gatewayCallHint) -> vapiRecords.find(vapiCallId).map(r -> r.gatewayCallId())
                 .flatMap(this::bargeInTarget).or(() -> routedBargeIn(gatewayCallHint)),
+            vapiCalls,
             new VapiWebhookStats())).orElse(null);
+        metrics.counter("voxgate_vapi_webhook_hangups", "Calls ended on the agent's request from the Vapi server URL (end-call)",
+            vapiCalls::hangUps);
+        metrics.counter("voxgate_vapi_webhook_transfers", "Transfers queued on the agent's request from the Vapi server URL",
+            vapiCalls::transfers);
+        metrics.counter("voxgate_vapi_webhook_commands_refused",
+            "Vapi server-URL commands a call refused: unusable transfer target (400) or command ring full (503)",
+            vapiCalls::refused);
         final HttpEdgeServer.Builder server = HttpEdgeServer.builder()
             .eventLoops(transport, acceptLoop, mediaLoops)
             .bindAddress(config.bindAddress())
@@ -590,16 +603,26 @@ public final class Gateway implements AutoCloseable {
                 : cluster.notReadyReason() + "\n"));
     }
 
+    /**
+     * Answers a Vapi server-URL request. A message that acts on a call may be answered by another node, later and on
+     * another thread; the router releases the request when this returns, so such an answer goes with a copy of the
+     * request's line and headers (what keep-alive is decided from).
+     */
     private static void vapiWebhook(final VapiWebhookEndpoint webhook, final ChannelHandlerContext ctx, final FullHttpRequest request) {
         if (webhook == null) {
             HttpResponses.send(ctx, request, HttpResponses.of(HttpResponseStatus.UNAUTHORIZED, HttpResponses.APPLICATION_JSON,
                 "{\"error\":\"unauthorized\"}"));
             return;
         }
-        final WebhookResponse response = webhook.handle(request.method().name(), request.headers()::get,
+        final CompletableFuture<WebhookResponse> answer = webhook.handle(request.method().name(), request.headers()::get,
             ByteBufUtil.getBytes(request.content()), System.currentTimeMillis());
-        HttpResponses.send(ctx, request, HttpResponses.of(HttpResponseStatus.valueOf(response.status()),
-            response.contentType(), new String(response.body(), StandardCharsets.UTF_8)));
+        final HttpRequest head = answer.isDone() ? request
+            : new DefaultHttpRequest(request.protocolVersion(), request.method(), request.uri(), request.headers().copy());
+        answer.whenComplete((response, thrown) -> {
+            final WebhookResponse sent = response != null ? response : WebhookResponse.of(500, "{\"error\":\"the command failed\"}");
+            HttpResponses.send(ctx, head, HttpResponses.of(HttpResponseStatus.valueOf(sent.status()),
+                sent.contentType(), new String(sent.body(), StandardCharsets.UTF_8)));
+        });
     }
 
     /** The HTTP port actually bound. */

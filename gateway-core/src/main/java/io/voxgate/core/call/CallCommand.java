@@ -37,6 +37,11 @@ public final class CallCommand {
     public static final CallCommand HANG_UP_DRAIN = new CallCommand(Kind.HANG_UP, "drain");
     /** Ends the call because an operator asked for it (the admin API); the record says it was ended by an operator. */
     public static final CallCommand HANG_UP_OPERATOR = new CallCommand(Kind.HANG_UP, "operator hang-up");
+    /**
+     * Ends the call because its agent asked for it outside its own connection (Vapi's server URL: {@code end-call});
+     * the record says the agent ended it.
+     */
+    public static final CallCommand HANG_UP_AGENT = new CallCommand(Kind.HANG_UP, "agent hang-up");
     /** Barge-in requested from outside the call (for example an agent webhook). */
     public static final CallCommand BARGE_IN = new CallCommand(Kind.BARGE_IN, "barge-in");
 

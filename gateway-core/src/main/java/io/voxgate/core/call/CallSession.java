@@ -800,8 +800,8 @@ public final class CallSession implements AgentListener {
     private void onCommand(final CallCommand command, final long nowNs) {
         switch (command.kind()) {
             case HANG_UP:
-                finish(command.reason(), nowNs, true,
-                    command == CallCommand.HANG_UP_OPERATOR ? EndedBy.OPERATOR : EndedBy.GATEWAY);
+                finish(command.reason(), nowNs, true, command == CallCommand.HANG_UP_OPERATOR ? EndedBy.OPERATOR
+                    : command == CallCommand.HANG_UP_AGENT ? EndedBy.AGENT : EndedBy.GATEWAY);
                 break;
             case CALLER_HUNG_UP:
                 finish(command.reason(), nowNs, false, EndedBy.CALLER);

@@ -101,6 +101,19 @@ class CallStatsTest {
     }
 
     @Test
+    void shouldSayTheAgentEndedACallHungUpThroughTheAgentCommand() {
+        final CallSession session = session(Map.of());
+        session.start(T0);
+
+        assertTrue(session.proxy().offer(CallCommand.HANG_UP_AGENT));
+        drainLoop();
+
+        assertSame(EndedBy.AGENT, session.stats().endedBy());
+        assertEquals(1, leg.hangUps, "the caller's leg is hung up");
+        assertEquals("agent hang-up", session.stats().endReason());
+    }
+
+    @Test
     void shouldSayTheGatewayEndedACallItTimedOut() {
         final CallSession session = session(Map.of());
         session.start(T0);

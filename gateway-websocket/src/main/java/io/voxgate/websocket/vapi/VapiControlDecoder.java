@@ -127,19 +127,14 @@ final class VapiControlDecoder {
      * an assistant destination (a hand-over inside Vapi) or none is no transfer of the call.
      */
     private Action transferUpdate(final JsonNode destination) {
-        final String type = destination.path("type").asText("");
-        if ("number".equals(type) && destination.path("number").isTextual()) {
-            transferTarget = "tel:" + destination.get("number").asText();
-        } else if ("sip".equals(type) && destination.path("sipUri").isTextual()) {
-            transferTarget = destination.get("sipUri").asText();
-        } else {
+        final String target = VapiTransferDestination.targetOf(destination);
+        if (target == null) {
             return Action.IGNORED;
         }
-        final JsonNode message = destination.path("message");
-        if (message.isTextual()) {
-            transferAnnouncement = message.asText();
-        } else if (message.path("content").isTextual()) {
-            transferAnnouncement = message.get("content").asText();
+        transferTarget = target;
+        final String announcement = VapiTransferDestination.announcementOf(destination);
+        if (announcement != null) {
+            transferAnnouncement = announcement;
         }
         return Action.TRANSFER;
     }

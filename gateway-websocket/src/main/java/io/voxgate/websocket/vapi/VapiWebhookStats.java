@@ -24,6 +24,8 @@ public final class VapiWebhookStats {
     private final LongAdder bargeInsRefused = new LongAdder();
     private final LongAdder bargeInsNotOnNode = new LongAdder();
     private final LongAdder otherMessages = new LongAdder();
+    private final LongAdder callMessages = new LongAdder();
+    private final LongAdder callMessagesWithoutCall = new LongAdder();
 
     /** Requests received. */
     public long requests() {
@@ -103,6 +105,23 @@ public final class VapiWebhookStats {
     /** Other message types, acknowledged and otherwise ignored. */
     public long otherMessages() {
         return otherMessages.sum();
+    }
+
+    /**
+     * Messages that act on a call ({@code end-call}, {@code phone-call-control}, {@code transfer-destination-request})
+     * handed to the call's node.
+     */
+    public long callMessages() {
+        return callMessages.sum();
+    }
+
+    /** Messages that act on a call but name none the gateway knows (no gateway call id): answered at once. */
+    public long callMessagesWithoutCall() {
+        return callMessagesWithoutCall.sum();
+    }
+
+    void callMessage(final boolean withCall) {
+        (withCall ? callMessages : callMessagesWithoutCall).increment();
     }
 
     void request() {

@@ -19,6 +19,11 @@ public final class WebhookResponse {
         this.body = jsonBody.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** An answer with {@code status} and the JSON text {@code jsonBody} (for {@link VapiCallControl}s). */
+    public static WebhookResponse of(final int status, final String jsonBody) {
+        return new WebhookResponse(status, jsonBody);
+    }
+
     /** HTTP status code. */
     public int status() {
         return status;
