@@ -182,7 +182,7 @@ public final class CallCommandRouter implements AutoCloseable {
 
     private void subscribeUntilClosed() {
         while (!closed) {
-            try (Jedis connection = RedisLink.connect(link.url(), 0)) {
+            try (Jedis connection = RedisLink.connect(link.endpoint(), 0)) {
                 connection.subscribe(subscriber, ClusterKeys.commands(settings.nodeId()), ClusterKeys.replies(settings.nodeId()));
             } catch (final JedisException ex) {
                 subscribed = false;

@@ -1,13 +1,12 @@
 package io.voxgate.app.cluster;
 
-import java.net.URI;
 import java.util.Objects;
 
 /**
  * How a node takes part in a cluster: where the shared state lives, the node's name in it, the cluster-wide call
  * limit and the timings of its leases.
  *
- * @param redisUrl        {@code redis://[user:password@]host:port[/db]}
+ * @param redis           where the shared state lives and how to reach it (its {@code toString} hides the password)
  * @param nodeId          this node's name, unique in the cluster
  * @param maxCallsCluster calls at once over every node, 0 for no cluster limit
  * @param heartbeatMs     how often the node refreshes its keys and its seats
@@ -16,7 +15,7 @@ import java.util.Objects;
  * @param commandTimeoutMs how long a command forwarded to another node waits for its answer (then 504)
  * <p>Immutable; safe on any thread.
  */
-public record ClusterSettings(URI redisUrl, String nodeId, int maxCallsCluster, long heartbeatMs, long nodeTtlMs,
+public record ClusterSettings(RedisEndpoint redis, String nodeId, int maxCallsCluster, long heartbeatMs, long nodeTtlMs,
                               long ownershipTtlMs, long commandTimeoutMs) {
     /** Heartbeat every second; a dead node leaves the set after 5 s, its calls' ownership after 10 s. */
     public static final long DEFAULT_HEARTBEAT_MS = 1_000;
@@ -29,7 +28,7 @@ public record ClusterSettings(URI redisUrl, String nodeId, int maxCallsCluster, 
 
     /** Validates the settings. */
     public ClusterSettings {
-        Objects.requireNonNull(redisUrl, "redisUrl");
+        Objects.requireNonNull(redis, "redis");
         Objects.requireNonNull(nodeId, "nodeId");
         if (nodeId.isEmpty() || nodeId.length() > 64 || !nodeId.matches("[A-Za-z0-9._-]+")) {
             throw new IllegalArgumentException("node id must be 1-64 characters of A-Z a-z 0-9 . _ -, was " + nodeId);
@@ -41,8 +40,8 @@ public record ClusterSettings(URI redisUrl, String nodeId, int maxCallsCluster, 
     }
 
     /** Settings with the default timings. */
-    public static ClusterSettings of(final URI redisUrl, final String nodeId, final int maxCallsCluster) {
-        return new ClusterSettings(redisUrl, nodeId, maxCallsCluster, DEFAULT_HEARTBEAT_MS, DEFAULT_NODE_TTL_MS,
+    public static ClusterSettings of(final RedisEndpoint redis, final String nodeId, final int maxCallsCluster) {
+        return new ClusterSettings(redis, nodeId, maxCallsCluster, DEFAULT_HEARTBEAT_MS, DEFAULT_NODE_TTL_MS,
             DEFAULT_OWNERSHIP_TTL_MS, DEFAULT_COMMAND_TIMEOUT_MS);
     }
 

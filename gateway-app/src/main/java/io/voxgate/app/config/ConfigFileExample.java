@@ -20,7 +20,8 @@ public final class ConfigFileExample {
         new String[] {Secrets.VOXGATE_TOKEN_SECRET, "key of the per-call media-stream tokens (random per process when unset)"},
         new String[] {Secrets.VOXGATE_SIP_DIGEST_PASSWORD, "password of --sip-digest-user"},
         new String[] {Secrets.VOXGATE_ADMIN_TOKEN, "bearer token of the calls API on the admin listener (required when --admin-bind "
-            + "is not loopback)"});
+            + "is not loopback)"},
+        new String[] {Secrets.VOXGATE_REDIS_PASSWORD, "password of the cluster's Redis (--redis-url names host, port and user)"});
 
     private ConfigFileExample() {
     }

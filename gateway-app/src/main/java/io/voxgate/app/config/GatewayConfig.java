@@ -1,6 +1,7 @@
 package io.voxgate.app.config;
 
 import io.voxgate.app.cdr.CdrPoster;
+import io.voxgate.app.cluster.RedisEndpoint;
 import io.voxgate.core.audio.AudioFormat;
 import io.voxgate.core.record.RecordMode;
 import io.voxgate.core.transfer.TransferRequest;
@@ -186,9 +187,6 @@ public final class GatewayConfig {
             case AGENT_FALLBACK:
                 agentFallback(text);
                 break;
-            case REDIS_URL:
-                redisUri(text);
-                break;
             case NODE_ID:
                 nodeIdText(text);
                 break;
@@ -221,12 +219,17 @@ public final class GatewayConfig {
             throw new IllegalArgumentException(GatewayOption.RECORD.flag() + " " + record().optionValue() + " needs "
                 + GatewayOption.RECORDING_DIR.flag() + " DIR");
         }
+        // With the password of the environment: the URL may name a user whose password is there, or carry one too.
+        if (redisUrl().isEmpty() && values.containsKey(GatewayOption.REDIS_TLS_CA)) {
+            throw new IllegalArgumentException(GatewayOption.REDIS_TLS_CA.flag() + ": needs " + GatewayOption.REDIS_URL.flag()
+                + " rediss://...");
+        }
         if (maxCallsCluster() > 0 && redisUrl().isEmpty()) {
             throw new IllegalArgumentException(GatewayOption.MAX_CALLS_CLUSTER.flag() + ": needs "
                 + GatewayOption.REDIS_URL.flag() + " (the cluster's calls are counted in Redis)");
         }
         for (final GatewayOption file : new GatewayOption[] {GatewayOption.SIP_TLS_CERT, GatewayOption.SIP_TLS_KEY,
-            GatewayOption.SIP_TLS_CA, GatewayOption.VAPI_ASSISTANT_FILE}) {
+            GatewayOption.SIP_TLS_CA, GatewayOption.VAPI_ASSISTANT_FILE, GatewayOption.REDIS_TLS_CA}) {
             final String path = values.get(file);
             if (path != null && !Files.isReadable(Path.of(path))) {
                 throw new IllegalArgumentException(file.flag() + ": cannot read " + path);
@@ -572,9 +575,13 @@ public final class GatewayConfig {
         return httpUri(GatewayOption.VAPI_API_URL, text(GatewayOption.VAPI_API_URL));
     }
 
-    /** {@code --redis-url}, when set: the node is one of a cluster. */
-    public Optional<URI> redisUrl() {
-        return Optional.ofNullable(text(GatewayOption.REDIS_URL)).map(GatewayConfig::redisUri);
+    /**
+     * {@code --redis-url}, when set: the node is one of a cluster. With the password of the URL or of
+     * {@code VOXGATE_REDIS_PASSWORD}, and {@code --redis-tls-ca}; its {@code toString} hides the password.
+     */
+    public Optional<RedisEndpoint> redisUrl() {
+        return Optional.ofNullable(text(GatewayOption.REDIS_URL)).map(url -> redisEndpoint(url,
+            secrets.redisPassword().orElse(null), Optional.ofNullable(text(GatewayOption.REDIS_TLS_CA)).map(Path::of).orElse(null)));
     }
 
     /** {@code --node-id}, else the host name (dots and other characters cut to the allowed set). */
@@ -598,22 +605,13 @@ public final class GatewayConfig {
         return integer(GatewayOption.MAX_CALLS_CLUSTER);
     }
 
-    private static URI redisUri(final String text) {
-        final URI uri;
+    /** The endpoint of a {@code --redis-url}; the error names the option and never quotes the URL (its password). */
+    private static RedisEndpoint redisEndpoint(final String text, final String passwordFromEnv, final Path tlsCa) {
         try {
-            uri = new URI(text);
-        } catch (final java.net.URISyntaxException ex) {
-            throw new IllegalArgumentException(GatewayOption.REDIS_URL.flag() + ": not a URL");
+            return RedisEndpoint.parse(text, passwordFromEnv, tlsCa);
+        } catch (final IllegalArgumentException ex) {
+            throw new IllegalArgumentException(GatewayOption.REDIS_URL.flag() + ": " + ex.getMessage());
         }
-        if (!"redis".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 0) {
-            throw new IllegalArgumentException(GatewayOption.REDIS_URL.flag() + ": expected redis://host:port[/db]");
-        }
-        if (uri.getUserInfo() != null) {
-            // Options are logged at startup; a password in the URL would reach the log.
-            throw new IllegalArgumentException(GatewayOption.REDIS_URL.flag() + ": no user or password in the URL (it "
-                + "would be logged); keep Redis on the nodes' private network");
-        }
-        return uri;
     }
 
     private static void nodeIdText(final String text) {
@@ -786,7 +784,9 @@ public final class GatewayConfig {
         for (final GatewayOption option : GatewayOption.values()) {
             final String value = values.get(option);
             if (value != null) {
-                sb.append(option.key()).append('=').append(value).append(" (").append(sources.get(option)).append("), ");
+                // A Redis URL may carry a password: it is printed as its endpoint, password hidden.
+                sb.append(option.key()).append('=').append(option == GatewayOption.REDIS_URL ? redisUrl().orElseThrow() : value)
+                    .append(" (").append(sources.get(option)).append("), ");
             }
         }
         return sb.append(secrets).append(']').toString();

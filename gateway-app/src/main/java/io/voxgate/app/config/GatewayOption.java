@@ -141,8 +141,11 @@ public enum GatewayOption {
     RECORD("record", OptionKind.CHOICE, "none", "which calls are recorded (on-request: when the admin API or the agent asks)",
         "none", "all", "on-request"),
     /** Redis holding the cluster's shared control state; none by default: a single node needs no Redis. */
-    REDIS_URL("redis-url", OptionKind.TEXT, null, "redis://host:port[/db] of the cluster's shared state; "
-        + "unset: a single node"),
+    REDIS_URL("redis-url", OptionKind.TEXT, null, "redis://[user@]host:port[/db] of the cluster's shared state, "
+        + "rediss:// for TLS; password in VOXGATE_REDIS_PASSWORD; unset: a single node"),
+    /** The JVM's trust store by default, as for any TLS client; a private CA for a Redis on the private network. */
+    REDIS_TLS_CA("redis-tls-ca", OptionKind.TEXT, null, "PEM file of CA certificates trusted for a rediss:// Redis "
+        + "(default: the JVM's trust store)"),
     /** This node's name in the cluster; the host name by default, unique per host. */
     NODE_ID("node-id", OptionKind.TEXT, null, "this node's name in the cluster (A-Z a-z 0-9 . _ -); default: the host name"),
     /** Calls at once over every node of the cluster; 0 (off) by default, each node then keeps only its --max-calls. */

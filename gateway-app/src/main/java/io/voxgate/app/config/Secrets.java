@@ -31,6 +31,8 @@ public final class Secrets {
     public static final String VOXGATE_ADMIN_TOKEN = "VOXGATE_ADMIN_TOKEN";
     /** HMAC-SHA256 key that signs the call detail records POSTed to {@code --cdr-url}. */
     public static final String VOXGATE_CDR_SECRET = "VOXGATE_CDR_SECRET";
+    /** Password of the cluster's Redis ({@code AUTH}, for the URL's user when it names one). */
+    public static final String VOXGATE_REDIS_PASSWORD = "VOXGATE_REDIS_PASSWORD";
 
     /** Every variable this class reads, with what it is for: the launcher's help lists them. */
     public static final Map<String, String> VARIABLES = variables();
@@ -44,11 +46,14 @@ public final class Secrets {
     private final String adminToken;
     private final String cdrSecret;
     private final String twilioAccountSid;
+    private final String redisPassword;
 
     private Secrets(final String twilioAuthToken, final String vapiApiKey, final String vapiAssistantId,
                     final byte[] tokenSecret, final String vapiWebhookSecret, final String sipDigestPassword,
-                    final String adminToken, final String cdrSecret, final String twilioAccountSid) {
+                    final String adminToken, final String cdrSecret, final String twilioAccountSid,
+                    final String redisPassword) {
         this.cdrSecret = cdrSecret;
+        this.redisPassword = redisPassword;
         this.twilioAccountSid = twilioAccountSid;
         this.sipDigestPassword = sipDigestPassword;
         this.adminToken = adminToken;
@@ -72,14 +77,15 @@ public final class Secrets {
         return new Secrets(nonBlank(env.get(TWILIO_AUTH_TOKEN)), nonBlank(env.get(VAPI_API_KEY)),
             nonBlank(env.get(VAPI_ASSISTANT_ID)), tokenSecret, nonBlank(env.get(VAPI_WEBHOOK_SECRET)),
             nonBlank(env.get(VOXGATE_SIP_DIGEST_PASSWORD)), nonBlank(env.get(VOXGATE_ADMIN_TOKEN)),
-            nonBlank(env.get(VOXGATE_CDR_SECRET)), nonBlank(env.get(TWILIO_ACCOUNT_SID)));
+            nonBlank(env.get(VOXGATE_CDR_SECRET)), nonBlank(env.get(TWILIO_ACCOUNT_SID)),
+            nonBlank(env.get(VOXGATE_REDIS_PASSWORD)));
     }
 
     /** Secrets for a self-contained run (demo, tests): the given Twilio token and a random token key. */
     public static Secrets forLocalRun(final String twilioAuthToken) {
         final byte[] tokenSecret = new byte[32];
         new SecureRandom().nextBytes(tokenSecret);
-        return new Secrets(twilioAuthToken, null, null, tokenSecret, null, null, null, null, null);
+        return new Secrets(twilioAuthToken, null, null, tokenSecret, null, null, null, null, null, null);
     }
 
     /** Twilio's auth token, when set. */
@@ -122,6 +128,11 @@ public final class Secrets {
         return Optional.ofNullable(cdrSecret);
     }
 
+    /** The cluster's Redis password, when set. */
+    public Optional<String> redisPassword() {
+        return Optional.ofNullable(redisPassword);
+    }
+
     /** Key for per-call media-stream tokens (a copy). */
     public byte[] tokenSecret() {
         return tokenSecret.clone();
@@ -138,6 +149,7 @@ public final class Secrets {
         out.put(VOXGATE_ADMIN_TOKEN, "bearer token of the admin calls API (required for a non-loopback --admin-bind)");
         out.put(VOXGATE_CDR_SECRET, "HMAC-SHA256 key signing the records POSTed to --cdr-url");
         out.put(TWILIO_ACCOUNT_SID, "Twilio account whose live calls a transfer updates through the REST API");
+        out.put(VOXGATE_REDIS_PASSWORD, "password of the cluster's Redis (--redis-url), kept off the command line");
         return Collections.unmodifiableMap(out);
     }
 
@@ -151,7 +163,7 @@ public final class Secrets {
             + presence(vapiApiKey) + ", " + VAPI_ASSISTANT_ID + "=" + presence(vapiAssistantId) + ", "
             + VAPI_WEBHOOK_SECRET + "=" + presence(vapiWebhookSecret) + ", " + VOXGATE_SIP_DIGEST_PASSWORD + "="
             + presence(sipDigestPassword) + ", " + VOXGATE_ADMIN_TOKEN + "=" + presence(adminToken) + ", " + VOXGATE_CDR_SECRET
-            + "=" + presence(cdrSecret) + "]";
+            + "=" + presence(cdrSecret) + ", " + VOXGATE_REDIS_PASSWORD + "=" + presence(redisPassword) + "]";
     }
 
     private static String presence(final String value) {

@@ -127,7 +127,7 @@ public final class Gateway implements AutoCloseable {
         this.config = config;
         final ClusterSettings clusterSettings = config.redisUrl()
             .map(url -> ClusterSettings.of(url, config.nodeId(), config.maxCallsCluster())).orElse(null);
-        this.redis = clusterSettings == null ? null : new RedisLink(clusterSettings.redisUrl());
+        this.redis = clusterSettings == null ? null : new RedisLink(clusterSettings.redis());
         this.cluster = clusterSettings == null ? null : new RedisControlState(clusterSettings, redis,
             this::draining, this::locallyReady, this::callsRunning, publicUrl);
         this.registry = new CallRegistry(config.maxCalls(), metrics.callEndObserver(),
@@ -470,6 +470,10 @@ public final class Gateway implements AutoCloseable {
             reports.onCallEnded(callId, edge, stats);
         });
         try {
+            if (gateway.redis != null) {
+                // Before anything listens: wrong credentials or an untrusted certificate are configuration errors.
+                gateway.redis.checkAccess();
+            }
             gateway.admin.start();
             gateway.http.start();
             if (gateway.hep != null) {

@@ -1,16 +1,18 @@
 package io.voxgate.app.cluster;
 
 import io.voxgate.testkit.sip.FreePorts;
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,22 +30,53 @@ final class GatewayNode implements AutoCloseable {
     final int httpPort = FreePorts.udpAndTcp();
     final int adminPort = FreePorts.udpAndTcp();
     private final Process process;
+    private final Path log;
 
+    /** A node without Twilio signature checks, its public URL its own loopback address. */
     GatewayNode(final String id, final URI redis, final int rtpBase, final String... extra) throws IOException {
+        this(id, redis.toString(), rtpBase, Map.of(), null, extra);
+    }
+
+    /**
+     * A node behind a TLS proxy on 127.0.0.1 ({@code --trust-proxy}): its TwiML names {@code publicUrl}, and webhooks
+     * and stream upgrades must be signed with {@code twilioAuthToken}.
+     */
+    static GatewayNode behindProxy(final String id, final URI redis, final int rtpBase, final String publicUrl,
+                                   final String twilioAuthToken, final String... extra) throws IOException {
+        final List<String> options = new ArrayList<>(List.of("--public-url", publicUrl, "--trust-proxy", "127.0.0.1/32"));
+        options.addAll(List.of(extra));
+        return new GatewayNode(id, redis.toString(), rtpBase, Map.of("TWILIO_AUTH_TOKEN", twilioAuthToken), options,
+            new String[0]);
+    }
+
+    /** A node given {@code redisUrl} as it is and {@code env} besides the admin token (for Redis credentials). */
+    static GatewayNode withRedis(final String id, final String redisUrl, final int rtpBase, final Map<String, String> env,
+                                 final String... extra) throws IOException {
+        return new GatewayNode(id, redisUrl, rtpBase, env, null, extra);
+    }
+
+    private GatewayNode(final String id, final String redisUrl, final int rtpBase, final Map<String, String> env,
+                        final List<String> twilio, final String... extra) throws IOException {
         this.id = id;
         final List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Xmx256m", "-XX:TieredStopAtLevel=1",
             "-cp", System.getProperty("java.class.path"), "io.voxgate.app.Voxgate", "run",
             "--bind", "127.0.0.1", "--http-port", Integer.toString(httpPort), "--admin-port", Integer.toString(adminPort),
             "--sip-port", Integer.toString(sipPort), "--sip-transport", "udp",
-            "--rtp-ports", rtpBase + "-" + (rtpBase + 399), "--agent", "echo", "--insecure-no-signature",
-            "--public-url", "http://127.0.0.1:" + httpPort, "--redis-url", redis.toString(), "--node-id", id,
-            "--drain-timeout", "30"));
+            "--rtp-ports", rtpBase + "-" + (rtpBase + 399), "--agent", "echo",
+            "--redis-url", redisUrl, "--node-id", id, "--drain-timeout", "30"));
+        cmd.addAll(twilio != null ? twilio : List.of("--insecure-no-signature", "--public-url", "http://127.0.0.1:" + httpPort));
         cmd.addAll(List.of(extra));
-        final ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true)
-            .redirectOutput(new File("target/node-" + id + "-" + sipPort + ".log"));
+        this.log = Path.of("target/node-" + id + "-" + sipPort + ".log");
+        final ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("VOXGATE_ADMIN_TOKEN", ADMIN_TOKEN);
+        builder.environment().putAll(env);
         this.process = builder.start();
+    }
+
+    /** What the node printed so far (stdout and stderr). */
+    String log() throws IOException {
+        return Files.readString(log, StandardCharsets.UTF_8);
     }
 
     /** Waits until the node answers {@code /readyz} 200 on its admin port. */
@@ -82,6 +115,15 @@ final class GatewayNode implements AutoCloseable {
                 HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (final IOException gone) {
             return -1;
+        }
+    }
+
+    /** The body of {@code GET path} on the admin port, with the token (empty when the node does not answer). */
+    String body(final String path) throws InterruptedException {
+        try {
+            return HTTP.send(request(path), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (final IOException gone) {
+            return "";
         }
     }
 

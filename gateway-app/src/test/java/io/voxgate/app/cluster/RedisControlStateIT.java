@@ -40,8 +40,8 @@ class RedisControlStateIT {
     }
 
     private RedisControlState node(final String id, final int limit, final long heartbeatMs) {
-        final RedisLink link = new RedisLink(redis.url());
-        final RedisControlState state = new RedisControlState(new ClusterSettings(redis.url(), id, limit, heartbeatMs,
+        final RedisLink link = new RedisLink(redis.endpoint());
+        final RedisControlState state = new RedisControlState(new ClusterSettings(redis.endpoint(), id, limit, heartbeatMs,
             heartbeatMs * 3, heartbeatMs * 6, 2_000), link, () -> false, () -> true, calls::get, "https://" + id + ".test");
         nodes.add(link);
         state.start();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.uring.IoUring;
+import io.voxgate.app.cluster.RedisEndpoint;
 import io.voxgate.core.audio.AudioFormat;
 import io.voxgate.sip.sdp.SrtpPolicy;
 import io.voxgate.websocket.http.EventLoopTransport;
@@ -78,14 +79,55 @@ class GatewayConfigTest {
     }
 
     @Test
-    void shouldRefuseARedisUrlWithAPasswordOrWithoutAPortAndABadNodeId() {
-        assertTrue(rejected(flags(GatewayOption.REDIS_URL, "redis://user:secret@10.0.0.5:6379")).getMessage()
-            .startsWith("--redis-url: no user or password"));
-        assertFalse(rejected(flags(GatewayOption.REDIS_URL, "redis://user:secret@10.0.0.5:6379")).getMessage()
+    void shouldRefuseARedisUrlWithoutAPortOrSchemeAndABadNodeIdWithoutEchoingIt() {
+        assertFalse(rejected(flags(GatewayOption.REDIS_URL, "redis://user:secret@10.0.0.5")).getMessage()
             .contains("secret"), "the password is never echoed");
         assertTrue(rejected(flags(GatewayOption.REDIS_URL, "http://10.0.0.5:6379")).getMessage().startsWith("--redis-url"));
         assertTrue(rejected(flags(GatewayOption.REDIS_URL, "redis://10.0.0.5")).getMessage().startsWith("--redis-url"));
+        assertTrue(rejected(flags(GatewayOption.REDIS_URL, "redis://10.0.0.5:6379/x")).getMessage().startsWith("--redis-url"));
         assertTrue(rejected(flags(GatewayOption.NODE_ID, "a b")).getMessage().startsWith("--node-id"));
+    }
+
+    @Test
+    void shouldTakeARedisUserAndPasswordFromTheUrlAndHideThePasswordWhenPrinted() {
+        final GatewayConfig config = GatewayConfig.load(flags(GatewayOption.REDIS_URL, "redis://voxgate:s3cr%40t@10.0.0.5:6379/1"),
+            null, env());
+
+        final RedisEndpoint redis = config.redisUrl().orElseThrow();
+        assertEquals("voxgate", redis.user());
+        assertEquals("s3cr@t", redis.password());
+        assertEquals(1, redis.database());
+        assertEquals("redis://voxgate:***@10.0.0.5:6379/1", redis.toString());
+        assertFalse(config.toString().contains("s3cr"), config.toString());
+        assertTrue(config.toString().contains("redis-url=redis://voxgate:***@10.0.0.5:6379/1"), config.toString());
+    }
+
+    @Test
+    void shouldTakeTheRedisPasswordFromTheEnvironmentAndTlsWithItsCa() throws IOException {
+        final Path ca = Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\n");
+        final GatewayConfig config = GatewayConfig.load(flags(GatewayOption.REDIS_URL, "rediss://voxgate@10.0.0.5:6380",
+            GatewayOption.REDIS_TLS_CA, ca.toString()), null, env(Secrets.VOXGATE_REDIS_PASSWORD, "from-env"));
+
+        final RedisEndpoint redis = config.redisUrl().orElseThrow();
+        assertTrue(redis.tls());
+        assertEquals("from-env", redis.password());
+        assertEquals(ca, redis.tlsCa());
+        assertEquals("rediss://voxgate:***@10.0.0.5:6380", redis.toString());
+        assertFalse(config.toString().contains("from-env"), config.toString());
+    }
+
+    @Test
+    void shouldRefuseARedisPasswordGivenTwiceOrACaWithoutTls() throws IOException {
+        final IllegalArgumentException twice = assertThrows(IllegalArgumentException.class, () -> GatewayConfig.load(
+            flags(GatewayOption.REDIS_URL, "redis://:pw-in-url@10.0.0.5:6379"), null, env(Secrets.VOXGATE_REDIS_PASSWORD, "pw-in-env")));
+        final Path ca = Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\n");
+
+        assertTrue(twice.getMessage().startsWith("--redis-url: a password in the URL and in VOXGATE_REDIS_PASSWORD"),
+            twice.getMessage());
+        assertFalse(twice.getMessage().contains("pw-in"), twice.getMessage());
+        assertTrue(rejected(flags(GatewayOption.REDIS_URL, "redis://10.0.0.5:6379", GatewayOption.REDIS_TLS_CA, ca.toString()))
+            .getMessage().startsWith("--redis-url: a TLS CA file is only for rediss://"));
+        assertTrue(rejected(flags(GatewayOption.REDIS_TLS_CA, ca.toString())).getMessage().startsWith("--redis-tls-ca: needs"));
     }
 
     @Test

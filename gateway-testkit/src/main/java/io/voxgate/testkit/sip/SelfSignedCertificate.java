@@ -13,8 +13,8 @@ import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A throwaway RSA certificate for 127.0.0.1 made with the JDK's {@code keytool}, exported as the PEM files an
- * operator would pass to {@code --sip-tls-cert} and {@code --sip-tls-key}.
+ * A throwaway RSA certificate for 127.0.0.1 (or for given host names) made with the JDK's {@code keytool}, exported as
+ * the PEM files an operator would pass to {@code --sip-tls-cert} and {@code --sip-tls-key}.
  */
 public final class SelfSignedCertificate {
     /** The certificate PEM file. */
@@ -32,10 +32,28 @@ public final class SelfSignedCertificate {
 
     /** Generates one in {@code dir}. */
     public static SelfSignedCertificate generate(final Path dir) throws IOException, GeneralSecurityException, InterruptedException {
+        return generate(dir, "127.0.0.1", "ip:127.0.0.1");
+    }
+
+    /**
+     * Generates one in {@code dir} for the host names {@code dnsNames} (subjectAltName; the first is also the common
+     * name), as a TLS proxy serving several names holds.
+     */
+    public static SelfSignedCertificate forHostNames(final Path dir, final String... dnsNames)
+        throws IOException, GeneralSecurityException, InterruptedException {
+        final StringBuilder san = new StringBuilder();
+        for (final String name : dnsNames) {
+            san.append(san.length() == 0 ? "" : ",").append("dns:").append(name);
+        }
+        return generate(dir, dnsNames[0], san.toString());
+    }
+
+    private static SelfSignedCertificate generate(final Path dir, final String commonName, final String subjectAltName)
+        throws IOException, GeneralSecurityException, InterruptedException {
         final Path store = dir.resolve("self.p12");
         final String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
         final Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", "gw", "-keyalg", "RSA", "-keysize", "2048",
-            "-validity", "2", "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-storetype", "PKCS12",
+            "-validity", "2", "-dname", "CN=" + commonName, "-ext", "SAN=" + subjectAltName, "-storetype", "PKCS12",
             "-keystore", store.toString(), "-storepass", "changeit", "-keypass", "changeit").redirectErrorStream(true).start();
         final byte[] output = p.getInputStream().readAllBytes();
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {

@@ -215,6 +215,7 @@ final class SimulatedCall {
             .handler(new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(final SocketChannel ch) {
+                    addTls(ch, sim.publicUrl().getHost());
                     ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 20), new WebhookHandler());
                 }
             });
@@ -226,6 +227,13 @@ final class SimulatedCall {
                 fail("webhook connect failed: " + f.cause());
             }
         });
+    }
+
+    /** With {@link TwilioCallSimulator.Builder#tls}: TLS first on the channel, naming {@code host} (SNI). */
+    private void addTls(final SocketChannel ch, final String host) {
+        if (sim.tls() != null) {
+            ch.pipeline().addLast(sim.tls().newHandler(ch.alloc(), host, sim.gateway().getPort()));
+        }
     }
 
     /** Receives the webhook's answer. */
@@ -294,6 +302,8 @@ final class SimulatedCall {
         final URI signed = URI.create(streamUrl);
         final String target = "ws://" + sim.gateway().getHostString() + ":" + sim.gateway().getPort() + signed.getRawPath();
         final HttpHeaders headers = new DefaultHttpHeaders();
+        // Twilio connects to the host the stream URL names, so that is its Host (a proxy routes streams by it).
+        headers.set(HttpHeaderNames.HOST, signed.getRawAuthority());
         headers.set(HttpHeaderNames.USER_AGENT, "Twilio.TmeWs/1.0");
         if (plan.signUpgrade() && sim.signer() != null) {
             headers.set("X-Twilio-Signature", sim.signer().sign(streamUrl, Collections.emptyMap()));
@@ -308,6 +318,7 @@ final class SimulatedCall {
             .handler(new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(final SocketChannel ch) {
+                    addTls(ch, signed.getHost());
                     ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(8192), new StreamHandler(handshaker));
                 }
             });

@@ -2,6 +2,7 @@ package io.voxgate.testkit.twilio;
 
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
 import io.voxgate.websocket.http.EventLoopTransport;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -16,8 +17,9 @@ import java.util.concurrent.TimeUnit;
  * the load generator and tests.
  *
  * <p>Per call: POSTs the voice webhook with Twilio's form parameters, signed with the auth token over the public URL;
- * parses the TwiML as XML; opens the {@code <Stream url>} (signing that {@code wss://} URL, while connecting to the
- * gateway's real address with {@code ws://}); sends {@code connected}, {@code start} (with the TwiML's
+ * parses the TwiML as XML; opens the {@code <Stream url>} (signing that {@code wss://} URL and naming its host in
+ * {@code Host}, while connecting to the gateway's real address, with {@code ws://} or, through a TLS proxy,
+ * {@link Builder#tls}); sends {@code connected}, {@code start} (with the TwiML's
  * {@code <Parameter>}s as {@code customParameters}), then one 20 ms {@code media} message per 20 ms in real time on
  * absolute deadlines (no drift), silence once the caller's audio is over, {@code dtmf} at its planned times, and
  * {@code stop}. It plays what the gateway sends at real time (8 bytes per ms) from a bounded buffer, echoes each
@@ -52,6 +54,7 @@ public final class TwilioCallSimulator implements AutoCloseable {
     private final int playoutBufferMs;
     private final long closeTimeoutMs;
     private final boolean recordAudio;
+    private final SslContext tls;
     private final Map<EventLoop, MediaSendTicker> tickers = new ConcurrentHashMap<>();
 
     private TwilioCallSimulator(final Builder b) {
@@ -67,6 +70,7 @@ public final class TwilioCallSimulator implements AutoCloseable {
         this.playoutBufferMs = b.playoutBufferMs;
         this.closeTimeoutMs = b.closeTimeoutMs;
         this.recordAudio = b.recordAudio;
+        this.tls = b.tls;
     }
 
     /** A builder; {@link Builder#gateway} and {@link Builder#publicUrl} are required. */
@@ -138,6 +142,10 @@ public final class TwilioCallSimulator implements AutoCloseable {
         return recordAudio;
     }
 
+    SslContext tls() {
+        return tls;
+    }
+
     /** The send schedule of {@code loop}'s calls (made on first use; used on that loop only). */
     MediaSendTicker ticker(final EventLoop loop) {
         return tickers.computeIfAbsent(loop, l -> new MediaSendTicker(l, new MediaSendWheel(SimulatedCall.FRAME_NS, SLOTS_PER_FRAME)));
@@ -164,6 +172,7 @@ public final class TwilioCallSimulator implements AutoCloseable {
         private int playoutBufferMs = DEFAULT_PLAYOUT_BUFFER_MS;
         private long closeTimeoutMs = DEFAULT_CLOSE_TIMEOUT_MS;
         private boolean recordAudio = true;
+        private SslContext tls;
 
         private Builder() {
         }
@@ -249,6 +258,15 @@ public final class TwilioCallSimulator implements AutoCloseable {
          */
         public Builder recordAudio(final boolean record) {
             this.recordAudio = record;
+            return this;
+        }
+
+        /**
+         * Speaks TLS to the gateway address (a TLS proxy in front of the gateway, as Twilio reaches it) with
+         * {@code client}, a client context that trusts the proxy's certificate; default: plain TCP.
+         */
+        public Builder tls(final SslContext client) {
+            this.tls = Objects.requireNonNull(client, "tls");
             return this;
         }
 
