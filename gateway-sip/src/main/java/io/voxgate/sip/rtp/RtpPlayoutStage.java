@@ -132,11 +132,18 @@ public final class RtpPlayoutStage implements MediaStage {
 
     /**
      * A playout tick whose frame nobody will hear (the call's loop ran too late for it): the jitter buffer moves on
-     * exactly as in {@link #poll}, so its playout position keeps pace with real time, but nothing is decoded.
+     * exactly as in {@link #poll}, so its playout position keeps pace with real time. A G.711 or Opus frame is not
+     * decoded; a G.722 frame is, and its PCM thrown away: ADPCM state follows every code, so a decoder that missed
+     * a frame the far encoder coded would be out of step with it (a distorted stretch of about 150 ms). The codec
+     * without concealment of its own is the one that needs this (Opus is built to lose packets).
      */
     public void skip(final long nowNs) {
-        if (jitter.poll(nowNs) != PlayoutStatus.NOT_STARTED) {
+        final PlayoutStatus status = jitter.poll(nowNs);
+        if (status != PlayoutStatus.NOT_STARTED) {
             framesSkipped++;
+        }
+        if (status == PlayoutStatus.FRAME && decoder != null && !decoder.concealsLoss()) {
+            decoder.decode(jitter.payload(), 0, jitter.lastPayloadLength(), pcm, 0, samplesPerFrame);
         }
     }
 
