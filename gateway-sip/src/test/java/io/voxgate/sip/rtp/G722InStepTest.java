@@ -79,12 +79,20 @@ class G722InStepTest {
         return chain;
     }
 
-    /** One playout tick; notes which packet a frame that reached the session came from. */
+    /**
+     * One playout tick; keeps a frame that reached the session only when it was decoded from a packet (not a
+     * concealment or silence), with the packet's sequence number.
+     */
     private void play(final RtpInboundChain chain, final long tickNs) {
         final int before = heard.size();
+        final long playedBefore = chain.playout().framesPlayed();
         chain.playTick(tickNs);
         if (heard.size() > before) {
-            heardSequence.add(chain.playout().jitter().lastSequenceNumber());
+            if (chain.playout().framesPlayed() > playedBefore) {
+                heardSequence.add(chain.playout().jitter().lastSequenceNumber());
+            } else {
+                heard.remove(heard.size() - 1);
+            }
         }
     }
 
@@ -207,6 +215,30 @@ class G722InStepTest {
         });
         final short[][] expected = inStep();
         assertFalse(Arrays.equals(expected[5], heardFar[5]), "the turn's first frame decodes out of step");
+    }
+
+    @Test
+    void shouldDecodeALatePacketUnheardWhenItIsTheNextInSequence() {
+        final List<byte[]> packets = callerPackets();
+        final short[][] reference = reference(packets);
+        final RtpInboundChain chain = chain();
+        for (int f = 0; f < FRAMES; f++) {
+            if (f != 10) {
+                chain.onDatagram(new UnsafeBuffer(packets.get(f)), 0, 172, CALLER, f * FRAME_NS);
+            }
+            if (f == 13) {
+                // Packet 10 comes after its slot was concealed, before packet 11 is played.
+                chain.onDatagram(new UnsafeBuffer(packets.get(10)), 0, 172, CALLER, f * FRAME_NS);
+            }
+            play(chain, f * FRAME_NS + FRAME_NS / 2);
+        }
+        assertEquals(1, chain.playout().jitter().stats().packetsLate(), "packet 10 came after its slot");
+        assertEquals(1, chain.playout().lateDecodedInStep());
+        assertFalse(heardSequence.contains(10));
+        for (int i = 0; i < heard.size(); i++) {
+            assertArrayEquals(reference[heardSequence.get(i)], heard.get(i), "packet " + heardSequence.get(i)
+                + " decoded in step with the encoder after the late one");
+        }
     }
 
     @Test
