@@ -74,8 +74,9 @@ record LoadOptions(int calls, int rampPerSecond, int holdSeconds, int tailMs, in
         "  --external-gc-log FILE  that gateway's GC log, for its pauses (start it with",
         "                          VOXGATE_JAVA_OPTS='-Xlog:gc*:file=FILE'; only what the run appends is read)",
         "  --simulator-threads T   event loops of the call simulator or SIP client (1..64, default: available processors)",
-        "  --edge twilio|sip|sip-srtp  Twilio Media Streams calls (default) or SIP/RTP calls (UDP, PCMU, echo pairing by",
-        "                          energy); sip-srtp offers RTP/SAVP and carries SRTP (AES_CM_128_HMAC_SHA1_80) both ways",
+        "  --edge twilio|sip|sip-srtp|sip-srtp-gcm  Twilio Media Streams calls (default) or SIP/RTP calls (UDP, PCMU,",
+        "                          echo pairing by energy); sip-srtp offers RTP/SAVP and carries SRTP both ways",
+        "                          (AES_CM_128_HMAC_SHA1_80), sip-srtp-gcm the same with AEAD_AES_128_GCM",
         "  --external-sip-port P   with --edge sip: drive a gateway already running on 127.0.0.1 with --sip-port P",
         "                          (./voxgate run --insecure-no-signature --public-url http://127.0.0.1:8080 --agent echo",
         "                          --sip-port P; --external-port is its HTTP port, default 8080;",
@@ -106,8 +107,8 @@ record LoadOptions(int calls, int rampPerSecond, int holdSeconds, int tailMs, in
         if (!"mulaw/8000".equals(agentFormat) && !"pcm16/16000".equals(agentFormat) && !"pcm16/24000".equals(agentFormat)) {
             throw new IllegalArgumentException("--agent-format must be mulaw/8000, pcm16/16000 or pcm16/24000, was " + agentFormat);
         }
-        if (!"twilio".equals(edge) && !"sip".equals(edge) && !"sip-srtp".equals(edge)) {
-            throw new IllegalArgumentException("--edge must be twilio, sip or sip-srtp, was " + edge);
+        if (!"twilio".equals(edge) && !"sip".equals(edge) && !"sip-srtp".equals(edge) && !"sip-srtp-gcm".equals(edge)) {
+            throw new IllegalArgumentException("--edge must be twilio, sip, sip-srtp or sip-srtp-gcm, was " + edge);
         }
         if (!"twilio".equals(edge) && (bargeInFraction > 0 || "vapi".equals(agent))) {
             throw new IllegalArgumentException("--edge sip runs the echo or parrot agent without --barge-in; --barge-in and --agent vapi"

@@ -14,6 +14,7 @@ import io.voxgate.benchmarks.load.sip.SipCallOutcome;
 import io.voxgate.benchmarks.load.sip.SipLoadClient;
 import io.voxgate.core.call.CallStats;
 import io.voxgate.core.jitter.JitterBufferConfig;
+import io.voxgate.sip.srtp.SrtpCryptoSuite;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -104,7 +105,7 @@ final class SipLoadRun {
              Gateway gateway = external ? null : startGateway(httpPort, adminPort, sipPort)) {
             final ExternalGatewayResources remote = external ? new ExternalGatewayResources(adminPort, options.externalPid()) : null;
             try (SipLoadClient client = new SipLoadClient(new InetSocketAddress("127.0.0.1", sipPort), options.simulatorThreads(),
-                new PcmuTone(TONE_HZ, TONE_AMPLITUDE), "sip-srtp".equals(options.edge()))) {
+                new PcmuTone(TONE_HZ, TONE_AMPLITUDE), srtpSuite(options.edge()))) {
                 out.printf(Locale.ROOT, "load: SIP/RTP, %s, %d s each (+%d ms silence), agent %s (%s), gateway %s, SIP udp 127.0.0.1:%d, "
                         + "client %s on %d loops%n",
                     options.durationSeconds() > 0 ? "calls at " + options.rampPerSecond() + "/s for " + options.durationSeconds()
@@ -244,6 +245,18 @@ final class SipLoadRun {
     /** Everything measured, for the report. */
     private record Figures(Placement placement, List<SipCallOutcome> outcomes, Histogram roundTripUs, Histogram sendLagUs,
                            long[] rtpDelta, long strayMessages) {
+    }
+
+    /** The SRTP suite the run's calls offer: none for {@code sip}, AES_CM for {@code sip-srtp}, GCM for {@code sip-srtp-gcm}. */
+    private static SrtpCryptoSuite srtpSuite(final String edge) {
+        switch (edge) {
+            case "sip-srtp":
+                return SrtpCryptoSuite.AES_CM_128_HMAC_SHA1_80;
+            case "sip-srtp-gcm":
+                return SrtpCryptoSuite.AEAD_AES_128_GCM;
+            default:
+                return null;
+        }
     }
 
     private static List<SipCallOutcome> await(final List<CompletableFuture<SipCallOutcome>> calls, final long budgetNs)

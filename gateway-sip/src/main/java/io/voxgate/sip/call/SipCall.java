@@ -22,6 +22,7 @@ import io.voxgate.sip.SipEdgeConfig;
 import io.voxgate.sip.rtcp.RtcpReporter;
 import io.voxgate.sip.rtcp.RtpReceptionStatistics;
 import io.voxgate.sip.rtp.NettyPacketSink;
+import io.voxgate.sip.rtp.PreAnswerPackets;
 import io.voxgate.sip.rtp.RtpInboundChain;
 import io.voxgate.sip.rtp.RtpPlayoutStage;
 import io.voxgate.sip.rtp.RtpReceiveStage;
@@ -109,7 +110,8 @@ public final class SipCall implements CallerLeg, TickMember, CallCommandHandler<
     private FrameEncoder wideband;
     private long framesUnencodable;
     private boolean ended;
-    private long packetsBeforeAnswer;
+    /** The caller's first packets, sent on our 200 OK, held until its ACK starts the media. */
+    private final PreAnswerPackets preAnswer = new PreAnswerPackets();
     private RtpTotals.Share rtpShare;
     private long rtpSharePublishedNs;
 
@@ -274,9 +276,15 @@ public final class SipCall implements CallerLeg, TickMember, CallCommandHandler<
                 wire.encoding().codec().silenceByte());
         } else {
             wideband = WidebandCodecs.encoder(codec, sessionFormat);
-            send = new RtpSendStage(rtpOut, config.idlePolicy(), random.nextInt(), random.nextInt(1 << 16),
-                random.nextLong(1L << 32), codec.timestampsPer20Ms(), negotiated.audioPayloadType(),
-                WidebandCodecs.silenceFrame(codec, sessionFormat));
+            if (WidebandCodecs.codesSilenceInStep(codec)) {
+                send = new RtpSendStage(rtpOut, config.idlePolicy(), random.nextInt(), random.nextInt(1 << 16),
+                    random.nextLong(1L << 32), codec.timestampsPer20Ms(), negotiated.audioPayloadType(), this::encodeSilence,
+                    WidebandCodecs.maxSilenceLength(codec, sessionFormat));
+            } else {
+                send = new RtpSendStage(rtpOut, config.idlePolicy(), random.nextInt(), random.nextInt(1 << 16),
+                    random.nextLong(1L << 32), codec.timestampsPer20Ms(), negotiated.audioPayloadType(),
+                    WidebandCodecs.silenceFrame(codec, sessionFormat));
+            }
         }
         send.telephoneEventPayloadType(negotiated.telephoneEventPayloadType());
         send.sendingEnabled(negotiated.localDirection().sends());
@@ -294,6 +302,9 @@ public final class SipCall implements CallerLeg, TickMember, CallCommandHandler<
         key(negotiated.srtp(), null);
         rtpSink.target(negotiated.remoteRtp());
         rtcpSink.target(negotiated.remoteRtcp());
+        // Decoded from the stream's first packet: a G.722 decoder that missed it would be out of step with the
+        // caller's encoder (a distorted onset); a G.711 call keeps its first words.
+        preAnswer.replay(inbound::onDatagram);
         mediaWatchFromNs = nowNs;
         session.start(nowNs);
         tickMembership = ticker.joinPhased(this);
@@ -452,8 +463,11 @@ public final class SipCall implements CallerLeg, TickMember, CallCommandHandler<
 
     private void onRtpDatagram(final MutableDirectBuffer buffer, final int offset, final int length, final InetSocketAddress sender,
                                final long nowNs) {
-        if (inbound == null || ended) {
-            packetsBeforeAnswer++;
+        if (ended) {
+            return;
+        }
+        if (inbound == null) {
+            preAnswer.hold(buffer, offset, length, sender, nowNs);
             return;
         }
         inbound.onDatagram(buffer, offset, length, sender, nowNs);
@@ -495,6 +509,10 @@ public final class SipCall implements CallerLeg, TickMember, CallCommandHandler<
      * 20 ms (a turn's tail) is padded with silence, since both codecs code whole frames only.
      */
     private void sendWideband(final DirectBuffer audio, final int offset, final int length) {
+        if (!send.admitAudio()) {
+            // Coded but never sent, the frame would move our encoder on without the far decoder (G.722's ADPCM).
+            return;
+        }
         final int frameSamples = sessionFormat.samplesPerFrame();
         final int samples = Math.min(Pcm16LittleEndian.samplesIn(length), frameSamples);
         Pcm16LittleEndian.read(audio, offset, outboundPcm, 0, samples);
@@ -505,6 +523,13 @@ public final class SipCall implements CallerLeg, TickMember, CallCommandHandler<
             return;
         }
         send.sendAudio(transcoded, 0, n);
+    }
+
+    /** An idle tick's silence for a G.722 call: coded by the call's own encoder, which the far decoder follows. */
+    private int encodeSilence(final MutableDirectBuffer out, final int offset, final int maxLength) {
+        final int frameSamples = sessionFormat.samplesPerFrame();
+        Arrays.fill(outboundPcm, 0, frameSamples, (short) 0);
+        return wideband.encode(outboundPcm, 0, frameSamples, out, offset, maxLength);
     }
 
     /** Agent frames a wideband encoder refused (counted, not sent). */
@@ -565,6 +590,7 @@ public final class SipCall implements CallerLeg, TickMember, CallCommandHandler<
             return;
         }
         ended = true;
+        preAnswer.clear();
         if (tickMembership != null) {
             tickMembership.leave();
         }
@@ -586,8 +612,8 @@ public final class SipCall implements CallerLeg, TickMember, CallCommandHandler<
         }
         if (inbound != null) {
             publishRtpTotals();
-            LOG.info("SIP call {} ended: {} ({}; rtp out {})", callId, reason, inbound.stages().describeCounters(),
-                send.packetsSent());
+            LOG.info("SIP call {} ended: {} ({}; rtp out {}; before the answer {} held, {} dropped)", callId, reason,
+                inbound.stages().describeCounters(), send.packetsSent(), preAnswer.held(), preAnswer.dropped());
         } else {
             LOG.info("SIP call {} ended: {} (no media)", callId, reason);
         }
@@ -624,8 +650,13 @@ public final class SipCall implements CallerLeg, TickMember, CallCommandHandler<
         return rtcpReporter;
     }
 
-    /** Datagrams that arrived before media was negotiated. */
+    /** Datagrams that arrived before media started (held for it, or dropped beyond the bound). */
     public long packetsBeforeAnswer() {
-        return packetsBeforeAnswer;
+        return preAnswer.held() + preAnswer.dropped();
+    }
+
+    /** Datagrams before media started that were dropped: beyond {@link PreAnswerPackets#CAPACITY}, or oversized. */
+    public long packetsDroppedBeforeAnswer() {
+        return preAnswer.dropped();
     }
 }

@@ -62,6 +62,22 @@ final class WidebandCodecs {
         return new RtpPlayoutStage(config, decoder(codec, session), session);
     }
 
+    /**
+     * Whether idle ticks must be coded by the call's own encoder rather than repeat a prepared frame: G.722's ADPCM
+     * decoder adapts on every code, even silence's, so silence from another encoder leaves the far decoder out of
+     * step with ours, and the next words decode as about 150 ms of loud distortion (BaresipWidebandIT's onset: the
+     * tone only 6 dB over the rest). Opus is built for lost and foreign packets, and coding its silence would cost
+     * a millisecond of CPU per idle tick, so it keeps the prepared frame.
+     */
+    static boolean codesSilenceInStep(final RtpAudioCodec codec) {
+        return codec == RtpAudioCodec.G722;
+    }
+
+    /** The longest silence frame the call's encoder writes for {@code codec}. */
+    static int maxSilenceLength(final RtpAudioCodec codec, final AudioFormat session) {
+        return codec == RtpAudioCodec.G722 ? session.samplesPerFrame() / 2 : SLOT_CAPACITY_BYTES;
+    }
+
     /** One 20 ms frame of digital silence in the codec, as a fresh encoder settles on it. */
     static byte[] silenceFrame(final RtpAudioCodec codec, final AudioFormat session) {
         final FrameEncoder encoder = encoder(codec, session);

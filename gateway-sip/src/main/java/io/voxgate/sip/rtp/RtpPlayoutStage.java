@@ -56,6 +56,9 @@ public final class RtpPlayoutStage implements MediaStage {
     private long framesSilence;
     private long framesSkipped;
     private long framesUndecodable;
+    private long lateDecodedInStep;
+    /** Sequence number of the last payload the wideband decoder decoded, or -1 before the first. */
+    private int lastDecodedSequence = -1;
 
     /**
      * A playout stage.
@@ -104,7 +107,23 @@ public final class RtpPlayoutStage implements MediaStage {
     /** Offers one received audio packet; see {@link JitterBuffer#offer}. */
     public OfferResult offer(final int ssrc, final int sequenceNumber, final long rtpTimestamp, final boolean marker,
                              final DirectBuffer payload, final int offset, final int length, final long arrivalNs) {
-        return jitter.offer(ssrc, sequenceNumber, rtpTimestamp, marker, payload, offset, length, arrivalNs);
+        final OfferResult result = jitter.offer(ssrc, sequenceNumber, rtpTimestamp, marker, payload, offset, length,
+            arrivalNs);
+        if (result == OfferResult.LATE && needsEveryFrame() && lastDecodedSequence >= 0
+                && sequenceNumber == (lastDecodedSequence + 1 & 0xFFFF)) {
+            // Its slot was concealed, but nothing after it was decoded yet: decoding it now, unheard, keeps G.722's
+            // ADPCM in step with the caller's encoder for the frames that follow.
+            if (decoder.decode(payload, offset, length, pcm, 0, samplesPerFrame) == samplesPerFrame) {
+                lateDecodedInStep++;
+            }
+            lastDecodedSequence = sequenceNumber;
+        }
+        return result;
+    }
+
+    /** A codec without concealment of its own is one whose state must follow every frame (G.722's ADPCM). */
+    private boolean needsEveryFrame() {
+        return decoder != null && !decoder.concealsLoss();
     }
 
     /**
@@ -132,11 +151,19 @@ public final class RtpPlayoutStage implements MediaStage {
 
     /**
      * A playout tick whose frame nobody will hear (the call's loop ran too late for it): the jitter buffer moves on
-     * exactly as in {@link #poll}, so its playout position keeps pace with real time, but nothing is decoded.
+     * exactly as in {@link #poll}, so its playout position keeps pace with real time. A G.711 or Opus frame is not
+     * decoded; a G.722 frame is, and its PCM thrown away: ADPCM state follows every code, so a decoder that missed
+     * a frame the far encoder coded would be out of step with it (a distorted stretch of about 150 ms). The codec
+     * without concealment of its own is the one that needs this (Opus is built to lose packets).
      */
     public void skip(final long nowNs) {
-        if (jitter.poll(nowNs) != PlayoutStatus.NOT_STARTED) {
+        final PlayoutStatus status = jitter.poll(nowNs);
+        if (status != PlayoutStatus.NOT_STARTED) {
             framesSkipped++;
+        }
+        if (status == PlayoutStatus.FRAME && needsEveryFrame()) {
+            decoder.decode(jitter.payload(), 0, jitter.lastPayloadLength(), pcm, 0, samplesPerFrame);
+            lastDecodedSequence = jitter.lastSequenceNumber();
         }
     }
 
@@ -152,6 +179,7 @@ public final class RtpPlayoutStage implements MediaStage {
 
     /** A wideband frame: decoded once from the slot into PCM, handed on as PCM16. */
     private int decoded(final DirectBuffer payload, final int length) {
+        lastDecodedSequence = jitter.lastSequenceNumber();
         if (decoder.decode(payload, 0, length, pcm, 0, samplesPerFrame) != samplesPerFrame) {
             // A payload the codec refuses, or of another duration than the 20 ms we play per tick.
             framesUndecodable++;
@@ -208,6 +236,11 @@ public final class RtpPlayoutStage implements MediaStage {
     /** Wideband payloads the decoder refused or that did not hold one 20 ms frame (each concealed). */
     public long framesUndecodable() {
         return framesUndecodable;
+    }
+
+    /** Late G.722 payloads decoded unheard because they were the next in sequence (see {@link #offer}). */
+    public long lateDecodedInStep() {
+        return lateDecodedInStep;
     }
 
     /** Silence frames played in gaps. */

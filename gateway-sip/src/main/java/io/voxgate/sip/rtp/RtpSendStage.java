@@ -53,6 +53,23 @@ public final class RtpSendStage implements MediaStage {
         void commit(int length);
     }
 
+    /**
+     * One 20 ms frame of silence in the negotiated codec, for an idle tick. G.711 has a silence byte; a G.722 call
+     * codes its silence with its own encoder, so the far decoder, which adapts on every code it decodes, stays in
+     * step with the encoder that codes the next words.
+     *
+     * <p>Threading: called on the call's thread.
+     */
+    @FunctionalInterface
+    public interface SilenceSource {
+        /**
+         * Writes one frame of silence into {@code out} from {@code offset}, at most {@code maxLength} octets.
+         *
+         * @return the frame's length, or a negative value when none could be made (nothing is sent; counted)
+         */
+        int write(MutableDirectBuffer out, int offset, int maxLength);
+    }
+
     /** Digits waiting to be sent at most. */
     public static final int DIGIT_QUEUE_CAPACITY = 32;
     /** Ticks of pause between queued digits (40 ms at 20 ms ptime, above the Q.24 minimum pause). */
@@ -68,7 +85,8 @@ public final class RtpSendStage implements MediaStage {
     private final IdlePolicy idlePolicy;
     private final int ssrc;
     private final int samplesPerFrame;
-    private final byte[] silence;
+    private final SilenceSource silence;
+    private final int silenceMaxLength;
     private int audioPayloadType;
     private int telephoneEventPayloadType = -1;
     private int sequenceNumber;
@@ -96,6 +114,7 @@ public final class RtpSendStage implements MediaStage {
     private long framesDroppedTooLong;
     private long framesDroppedNoBuffer;
     private long framesDroppedSecondInTick;
+    private long silenceUnencodable;
     private long digitsSent;
     private long digitsDroppedQueueFull;
     private long digitsRefusedNoTelephoneEvent;
@@ -129,6 +148,18 @@ public final class RtpSendStage implements MediaStage {
     public RtpSendStage(final PacketSink sink, final IdlePolicy idlePolicy, final int ssrc, final int initialSequence,
                         final long initialTimestamp, final int samplesPerFrame, final int audioPayloadType,
                         final byte[] silenceFrame) {
+        this(sink, idlePolicy, ssrc, initialSequence, initialTimestamp, samplesPerFrame, audioPayloadType,
+            fixed(silenceFrame.clone()), silenceFrame.length);
+    }
+
+    /**
+     * A stage whose idle ticks take their silence from {@code silence}: a G.722 call's own encoder.
+     *
+     * @param silenceMaxLength the longest frame {@code silence} writes
+     */
+    public RtpSendStage(final PacketSink sink, final IdlePolicy idlePolicy, final int ssrc, final int initialSequence,
+                        final long initialTimestamp, final int samplesPerFrame, final int audioPayloadType,
+                        final SilenceSource silence, final int silenceMaxLength) {
         this.sink = sink;
         this.idlePolicy = idlePolicy;
         this.ssrc = ssrc;
@@ -136,8 +167,16 @@ public final class RtpSendStage implements MediaStage {
         this.frameTimestamp = initialTimestamp & 0xFFFF_FFFFL;
         this.samplesPerFrame = samplesPerFrame;
         this.audioPayloadType = audioPayloadType;
-        this.silence = silenceFrame.clone();
+        this.silence = silence;
+        this.silenceMaxLength = silenceMaxLength;
         this.markerPending = idlePolicy == IdlePolicy.SEND_NOTHING;
+    }
+
+    private static SilenceSource fixed(final byte[] frame) {
+        return (out, offset, maxLength) -> {
+            out.putBytes(offset, frame);
+            return frame.length;
+        };
     }
 
     private static byte[] filled(final int length, final byte value) {
@@ -173,18 +212,7 @@ public final class RtpSendStage implements MediaStage {
      * @return whether a packet went out; otherwise the frame was dropped and counted
      */
     public boolean sendAudio(final DirectBuffer audio, final int offset, final int length) {
-        if (!sendingEnabled) {
-            framesDroppedOnHold++;
-            return false;
-        }
-        if (eventCode >= 0) {
-            framesDroppedDuringDtmf++;
-            return false;
-        }
-        if (sentThisTick) {
-            // The pacer releases one frame per tick; a second one means a bug upstream, and sending it would
-            // run the stream ahead of real time.
-            framesDroppedSecondInTick++;
+        if (!admitAudio()) {
             return false;
         }
         if (length > MAX_PAYLOAD_LENGTH || length <= 0) {
@@ -201,6 +229,29 @@ public final class RtpSendStage implements MediaStage {
         out.putBytes(header, audio, offset, length);
         sink.commit(header + length);
         afterPacket(length);
+        return true;
+    }
+
+    /**
+     * Whether a frame offered now would go out: not on hold, no digit playing, nothing sent yet this tick. When not,
+     * the frame counts as dropped for that reason and the caller must drop it. A caller that codes the frame with
+     * a stateful encoder (G.722) asks first, so it never codes a frame the far decoder will not see.
+     */
+    public boolean admitAudio() {
+        if (!sendingEnabled) {
+            framesDroppedOnHold++;
+            return false;
+        }
+        if (eventCode >= 0) {
+            framesDroppedDuringDtmf++;
+            return false;
+        }
+        if (sentThisTick) {
+            // The pacer releases one frame per tick; a second one means a bug upstream, and sending it would
+            // run the stream ahead of real time.
+            framesDroppedSecondInTick++;
+            return false;
+        }
         return true;
     }
 
@@ -353,17 +404,22 @@ public final class RtpSendStage implements MediaStage {
     }
 
     private void sendSilence() {
-        final MutableDirectBuffer out = sink.claim(RtpPacketFlyweight.FIXED_HEADER_LENGTH + silence.length);
+        final MutableDirectBuffer out = sink.claim(RtpPacketFlyweight.FIXED_HEADER_LENGTH + silenceMaxLength);
         if (out == null) {
             framesDroppedNoBuffer++;
             return;
         }
         final int header = RtpPacketFlyweight.writeHeader(out, 0, markerPending, audioPayloadType, sequenceNumber,
             frameTimestamp, ssrc);
-        out.putBytes(header, silence);
-        sink.commit(header + silence.length);
+        final int length = silence.write(out, header, silenceMaxLength);
+        if (length <= 0) {
+            // The sink releases the unsent buffer at its next claim.
+            silenceUnencodable++;
+            return;
+        }
+        sink.commit(header + length);
         silencePacketsSent++;
-        afterPacket(silence.length);
+        afterPacket(length);
     }
 
     private void afterPacket(final int payloadLength) {
@@ -427,6 +483,11 @@ public final class RtpSendStage implements MediaStage {
     /** Audio frames dropped because a frame had already gone out in the same tick. */
     public long framesDroppedSecondInTick() {
         return framesDroppedSecondInTick;
+    }
+
+    /** Idle ticks whose silence frame could not be made (nothing sent). */
+    public long silenceUnencodable() {
+        return silenceUnencodable;
     }
 
     /** Digits completely sent. */

@@ -24,8 +24,9 @@ final class SdesAnswerer {
             final SdesCryptoAttribute.Parsed parsed = SdesCryptoAttribute.parse(value);
             if (parsed.accepted()) {
                 final SdesCryptoAttribute theirs = parsed.attribute();
-                final SdesCryptoAttribute ours = SdesCryptoAttribute.of(theirs.tag(), theirs.suite(), localKey);
-                return new Result(new NegotiatedSrtp(theirs.suite(), theirs.tag(), localKey, theirs.masterKey()),
+                final SrtpMasterKey ourKey = localKey.forSuite(theirs.suite());
+                final SdesCryptoAttribute ours = SdesCryptoAttribute.of(theirs.tag(), theirs.suite(), ourKey);
+                return new Result(new NegotiatedSrtp(theirs.suite(), theirs.tag(), ourKey, theirs.masterKey()),
                     ours.sdpValue(), null);
             }
             if (firstRefusal == null) {

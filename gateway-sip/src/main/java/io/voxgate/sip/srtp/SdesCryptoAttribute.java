@@ -79,7 +79,7 @@ public final class SdesCryptoAttribute {
         final int tag = Integer.parseInt(fields[0]);
         final SrtpCryptoSuite suite = SrtpCryptoSuite.fromSdesName(fields[1]);
         if (suite == null) {
-            return Parsed.refused("crypto suite not supported (we support AES_CM_128_HMAC_SHA1_80 and _32)");
+            return Parsed.refused("crypto suite not supported (we support AEAD_AES_128_GCM, AES_CM_128_HMAC_SHA1_80 and _32)");
         }
         final String keyParams = fields[2];
         if (keyParams.indexOf(';') >= 0) {
@@ -95,8 +95,8 @@ public final class SdesCryptoAttribute {
         } catch (final IllegalArgumentException ex) {
             return Parsed.refused("key is not base64");
         }
-        if (keyAndSalt.length != SrtpMasterKey.LENGTH) {
-            return Parsed.refused("key and salt are not " + SrtpMasterKey.LENGTH + " octets");
+        if (keyAndSalt.length != suite.keyAndSaltLength()) {
+            return Parsed.refused("key and salt are not the suite's " + suite.keyAndSaltLength() + " octets");
         }
         long lifetime = -1;
         for (int i = 1; i < keyInfo.length; i++) {

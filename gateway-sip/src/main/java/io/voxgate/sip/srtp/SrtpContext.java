@@ -2,10 +2,13 @@ package io.voxgate.sip.srtp;
 
 import java.nio.ByteOrder;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * One direction of an SRTP session (RFC 3711 §3.2): the session keys derived from one master key, and per SSRC
- * the rollover counter, the SRTCP index and the replay windows. A call has two: one keyed with our master key to
+ * the rollover counter, the SRTCP index and the replay windows. The AES_CM suites encrypt with AES counter mode
+ * and authenticate with HMAC-SHA1 (RFC 3711 §4); AEAD_AES_128_GCM does both in one pass with {@link AesGcm}, its
+ * tag covering the header as associated data (RFC 7714 §8 and §9). A call has two: one keyed with our master key to
  * {@link #protectRtp protect} what we send, one keyed with the peer's to {@link #unprotectRtp unprotect} what we
  * receive.
  *
@@ -48,10 +51,16 @@ public final class SrtpContext {
     private static final int E_FLAG = 0x8000_0000;
 
     private final SrtpCryptoSuite suite;
+    /** The AES_CM suites' ciphers and authenticators; null for AES-GCM. */
     private final AesCounterKeystream rtpCipher;
     private final HmacSha1 rtpAuth;
     private final AesCounterKeystream rtcpCipher;
     private final HmacSha1 rtcpAuth;
+    /** AES-GCM's ciphers; null for the AES_CM suites. */
+    private final AesGcm rtpAead;
+    private final AesGcm rtcpAead;
+    /** SRTCP's associated data under AES-GCM: the first header and SSRC, then the E flag and index word. */
+    private final UnsafeBuffer rtcpAad = new UnsafeBuffer(new byte[RTCP_HEADER + 4]);
     private final Stream[] streams = new Stream[MAX_STREAMS];
     private final byte[] scratch = new byte[AesCounterKeystream.MAX_LENGTH + 32];
     private final byte[] mac = new byte[HmacSha1.LENGTH];
@@ -76,7 +85,8 @@ public final class SrtpContext {
      * A context for one direction, with the replay windows at {@link ReplayWindow#DEFAULT_SIZE}.
      *
      * @param suite     the negotiated crypto suite
-     * @param masterKey the master key and salt of the side that protects this direction
+     * @param masterKey the master key and salt of the side that protects this direction, as long as the suite
+     *                  takes or longer (a longer one is cut to it, see {@link SrtpMasterKey#forSuite})
      */
     public SrtpContext(final SrtpCryptoSuite suite, final SrtpMasterKey masterKey) {
         this(suite, masterKey, ReplayWindow.DEFAULT_SIZE);
@@ -89,9 +99,30 @@ public final class SrtpContext {
      */
     public SrtpContext(final SrtpCryptoSuite suite, final SrtpMasterKey masterKey, final int replayWindowSize) {
         this.suite = suite;
-        final byte[] key = masterKey.key();
-        final byte[] salt = masterKey.salt();
+        final SrtpMasterKey suiteKey = masterKey.forSuite(suite);
+        final byte[] key = suiteKey.key();
+        final byte[] salt = suiteKey.salt();
+        // AES-GCM's 12-octet master salt enters the same AES-CM PRF, zero-padded to 14 octets (as libsrtp keys it).
         final SrtpKeyDerivation kdf = new SrtpKeyDerivation(key, salt);
+        for (int i = 0; i < MAX_STREAMS; i++) {
+            streams[i] = new Stream(replayWindowSize);
+        }
+        if (suite.aead()) {
+            final int saltLength = suite.masterSaltLength();
+            rtpAead = new AesGcm(kdf.derive(SrtpKeyDerivation.LABEL_RTP_ENCRYPTION, SrtpCryptoSuite.MASTER_KEY_LENGTH),
+                kdf.derive(SrtpKeyDerivation.LABEL_RTP_SALT, saltLength));
+            rtcpAead = new AesGcm(kdf.derive(SrtpKeyDerivation.LABEL_RTCP_ENCRYPTION, SrtpCryptoSuite.MASTER_KEY_LENGTH),
+                kdf.derive(SrtpKeyDerivation.LABEL_RTCP_SALT, saltLength));
+            rtpCipher = null;
+            rtpAuth = null;
+            rtcpCipher = null;
+            rtcpAuth = null;
+            java.util.Arrays.fill(key, (byte) 0);
+            java.util.Arrays.fill(salt, (byte) 0);
+            return;
+        }
+        rtpAead = null;
+        rtcpAead = null;
         rtpCipher = new AesCounterKeystream(
             kdf.derive(SrtpKeyDerivation.LABEL_RTP_ENCRYPTION, SrtpCryptoSuite.MASTER_KEY_LENGTH),
             kdf.derive(SrtpKeyDerivation.LABEL_RTP_SALT, SrtpCryptoSuite.MASTER_SALT_LENGTH));
@@ -102,9 +133,6 @@ public final class SrtpContext {
         rtcpAuth = new HmacSha1(kdf.derive(SrtpKeyDerivation.LABEL_RTCP_AUTHENTICATION, SrtpCryptoSuite.AUTH_KEY_LENGTH));
         java.util.Arrays.fill(key, (byte) 0);
         java.util.Arrays.fill(salt, (byte) 0);
-        for (int i = 0; i < MAX_STREAMS; i++) {
-            streams[i] = new Stream(replayWindowSize);
-        }
     }
 
     /** The suite this context was built for. */
@@ -139,6 +167,11 @@ public final class SrtpContext {
         if (index > stream.rtpSent) {
             stream.rtpSent = index;
         }
+        if (rtpAead != null) {
+            rtpAead.seal(ssrc, Math.max(index, 0), buffer, offset, header, buffer, offset + header, length - header);
+            rtpProtected++;
+            return length + tagLength;
+        }
         rtpCipher.apply(buffer, offset + header, length - header, ssrc, Math.max(index, 0));
         rtpTag(buffer, offset, length, SrtpIndex.rolloverCounter(Math.max(index, 0)));
         buffer.putBytes(offset + length, mac, 0, tagLength);
@@ -171,12 +204,19 @@ public final class SrtpContext {
         if (replay != ReplayWindow.FRESH) {
             return refuseReplay(replay);
         }
-        rtpTag(buffer, offset, rtpLength, SrtpIndex.rolloverCounter(index));
-        if (!tagMatches(buffer, offset + rtpLength, tagLength)) {
-            authFailures++;
-            return AUTH_FAILED;
+        if (rtpAead != null) {
+            if (!rtpAead.open(ssrc, index, buffer, offset, header, buffer, offset + header, rtpLength - header)) {
+                authFailures++;
+                return AUTH_FAILED;
+            }
+        } else {
+            rtpTag(buffer, offset, rtpLength, SrtpIndex.rolloverCounter(index));
+            if (!tagMatches(buffer, offset + rtpLength, tagLength)) {
+                authFailures++;
+                return AUTH_FAILED;
+            }
+            rtpCipher.apply(buffer, offset + header, rtpLength - header, ssrc, index);
         }
-        rtpCipher.apply(buffer, offset + header, rtpLength - header, ssrc, index);
         final Stream accepted = stream == null ? claim(ssrc) : stream;
         accepted.lastUse = ++useClock;
         accepted.rtpWindow.accept(index);
@@ -212,6 +252,15 @@ public final class SrtpContext {
         stream.lastUse = ++useClock;
         // The first SRTCP packet carries index 0 (RFC 3711 §3.4).
         final int index = (int) stream.rtcpNext++;
+        if (rtcpAead != null) {
+            // RFC 7714 §9: header, ciphertext, tag, then the E flag and index, which the associated data covers.
+            rtcpAad.putBytes(0, buffer, offset, RTCP_HEADER);
+            rtcpAad.putInt(RTCP_HEADER, E_FLAG | index, ByteOrder.BIG_ENDIAN);
+            rtcpAead.seal(ssrc, index, rtcpAad, 0, rtcpAad.capacity(), buffer, offset + RTCP_HEADER, length - RTCP_HEADER);
+            buffer.putInt(offset + length + AesGcm.TAG_LENGTH, E_FLAG | index, ByteOrder.BIG_ENDIAN);
+            rtcpProtected++;
+            return length + suite.srtcpOverhead();
+        }
         rtcpCipher.apply(buffer, offset + RTCP_HEADER, length - RTCP_HEADER, ssrc, index);
         buffer.putInt(offset + length, E_FLAG | index, ByteOrder.BIG_ENDIAN);
         final int authenticated = length + 4;
@@ -239,6 +288,9 @@ public final class SrtpContext {
         if (check < 0) {
             return check;
         }
+        if (rtcpAead != null) {
+            return unprotectRtcpAead(buffer, offset, rtcpLength);
+        }
         final int authenticated = rtcpLength + 4;
         final int flagAndIndex = buffer.getInt(offset + rtcpLength, ByteOrder.BIG_ENDIAN);
         final int index = flagAndIndex & MAX_SRTCP_INDEX;
@@ -259,6 +311,37 @@ public final class SrtpContext {
             return NOT_ENCRYPTED;
         }
         rtcpCipher.apply(buffer, offset + RTCP_HEADER, rtcpLength - RTCP_HEADER, ssrc, index);
+        final Stream accepted = stream == null ? claim(ssrc) : stream;
+        accepted.lastUse = ++useClock;
+        accepted.rtcpWindow.accept(index);
+        rtcpUnprotected++;
+        return rtcpLength;
+    }
+
+    /**
+     * SRTCP under AES-GCM (RFC 7714 §9): the E flag and index after the tag; an unencrypted packet (E clear) is
+     * refused before any work, since we never agree to unencrypted SRTCP.
+     */
+    private int unprotectRtcpAead(final MutableDirectBuffer buffer, final int offset, final int rtcpLength) {
+        final int flagAndIndex = buffer.getInt(offset + rtcpLength + AesGcm.TAG_LENGTH, ByteOrder.BIG_ENDIAN);
+        if ((flagAndIndex & E_FLAG) == 0) {
+            notEncrypted++;
+            return NOT_ENCRYPTED;
+        }
+        final int index = flagAndIndex & MAX_SRTCP_INDEX;
+        final int ssrc = buffer.getInt(offset + 4, ByteOrder.BIG_ENDIAN);
+        final Stream stream = find(ssrc);
+        final int replay = stream == null ? ReplayWindow.FRESH : stream.rtcpWindow.check(index);
+        if (replay != ReplayWindow.FRESH) {
+            return refuseReplay(replay);
+        }
+        rtcpAad.putBytes(0, buffer, offset, RTCP_HEADER);
+        rtcpAad.putInt(RTCP_HEADER, flagAndIndex, ByteOrder.BIG_ENDIAN);
+        if (!rtcpAead.open(ssrc, index, rtcpAad, 0, rtcpAad.capacity(), buffer, offset + RTCP_HEADER,
+                rtcpLength - RTCP_HEADER)) {
+            authFailures++;
+            return AUTH_FAILED;
+        }
         final Stream accepted = stream == null ? claim(ssrc) : stream;
         accepted.lastUse = ++useClock;
         accepted.rtcpWindow.accept(index);

@@ -54,6 +54,36 @@ class SdpNegotiatorSrtpTest {
     }
 
     @Test
+    void shouldAnswerAeadAes128GcmWhenTheOfferPrefersItWithATwentyEightOctetKey() {
+        final SdpNegotiation n = negotiator(SrtpPolicy.OPTIONAL).answer(sdp("savp-gcm-offer.sdp"));
+        assertTrue(n.accepted(), n.reason());
+        final SdesCryptoAttribute ours = SdesCryptoAttribute.parse(cryptoLine(n.sdp())).attribute();
+        assertEquals(1, ours.tag());
+        assertEquals(SrtpCryptoSuite.AEAD_AES_128_GCM, ours.suite());
+        assertEquals(28, ours.masterKey().length());
+        final NegotiatedSrtp srtp = n.media().srtp();
+        assertEquals(SrtpCryptoSuite.AEAD_AES_128_GCM, srtp.suite());
+        assertTrue(srtp.localKey().sameAs(ours.masterKey()));
+        assertEquals(28, srtp.remoteKey().length());
+    }
+
+    @Test
+    void shouldExchangeGcmPacketsWithThePeersKeyAfterTheAnswer() {
+        final NegotiatedSrtp srtp = negotiator(SrtpPolicy.OPTIONAL).answer(sdp("savp-gcm-offer.sdp")).media().srtp();
+        final SrtpMasterKey peerKey = SdesCryptoAttribute.parse("1 AEAD_AES_128_GCM inline:ISgvNj1ES1JZYGdudXyDipGYn6attLvCydDX3g==")
+            .attribute().masterKey();
+        final byte[] plain = new byte[40];
+        plain[0] = (byte) 0x80;
+        new UnsafeBuffer(plain).putInt(8, 42, ByteOrder.BIG_ENDIAN);
+        final UnsafeBuffer buffer = new UnsafeBuffer(Arrays.copyOf(plain, 64));
+        assertEquals(56, new SrtpContext(srtp.suite(), peerKey).protectRtp(buffer, 0, 40));
+        assertEquals(40, srtp.newReceiveContext().unprotectRtp(buffer, 0, 56));
+        final byte[] back = new byte[40];
+        buffer.getBytes(0, back);
+        assertArrayEquals(plain, back);
+    }
+
+    @Test
     void shouldBuildContextsThatTalkToThePeersKeys() {
         final NegotiatedSrtp srtp = negotiator(SrtpPolicy.OPTIONAL).answer(sdp("savp-offer.sdp")).media().srtp();
         final SrtpMasterKey peerKey = SdesCryptoAttribute.parse("3 AES_CM_128_HMAC_SHA1_32 inline:" + OFFERED_KEY)

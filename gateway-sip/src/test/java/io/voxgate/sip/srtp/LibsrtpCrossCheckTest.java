@@ -97,7 +97,7 @@ class LibsrtpCrossCheckTest {
     @ParameterizedTest
     @EnumSource(SrtpCryptoSuite.class)
     void shouldUnprotectWhatLibsrtpProtectsAcrossTheSequenceWrap(final SrtpCryptoSuite suite) throws Exception {
-        final SrtpMasterKey key = SrtpFixtures.key(40);
+        final SrtpMasterKey key = SrtpFixtures.key(40).forSuite(suite);
         final List<byte[]> plain = rtpPackets();
         final List<byte[]> wire = libsrtp(suite, key, "protect_rtp", plain);
         final SrtpContext receiver = new SrtpContext(suite, key);
@@ -111,7 +111,7 @@ class LibsrtpCrossCheckTest {
     @ParameterizedTest
     @EnumSource(SrtpCryptoSuite.class)
     void shouldProtectWhatLibsrtpUnprotectsAcrossTheSequenceWrap(final SrtpCryptoSuite suite) throws Exception {
-        final SrtpMasterKey key = SrtpFixtures.key(80);
+        final SrtpMasterKey key = SrtpFixtures.key(80).forSuite(suite);
         final List<byte[]> plain = rtpPackets();
         final SrtpContext sender = new SrtpContext(suite, key);
         final List<byte[]> wire = new ArrayList<>();
@@ -129,7 +129,7 @@ class LibsrtpCrossCheckTest {
     @ParameterizedTest
     @EnumSource(SrtpCryptoSuite.class)
     void shouldExchangeSrtcpWithLibsrtpBothWays(final SrtpCryptoSuite suite) throws Exception {
-        final SrtpMasterKey key = SrtpFixtures.key(120);
+        final SrtpMasterKey key = SrtpFixtures.key(120).forSuite(suite);
         final List<byte[]> plain = rtcpPackets();
         final List<byte[]> fromLibsrtp = libsrtp(suite, key, "protect_rtcp", plain);
         final SrtpContext receiver = new SrtpContext(suite, key);

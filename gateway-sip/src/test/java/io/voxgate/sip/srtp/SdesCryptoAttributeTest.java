@@ -62,6 +62,24 @@ class SdesCryptoAttributeTest {
     }
 
     @Test
+    void shouldParseAeadAes128GcmWithItsTwentyEightOctetKeyAndRefuseACounterModeLengthKey() {
+        final SdesCryptoAttribute.Parsed parsed = parse("4 AEAD_AES_128_GCM inline:ISgvNj1ES1JZYGdudXyDipGYn6attLvCydDX3g==");
+        assertTrue(parsed.accepted(), parsed.refusal());
+        assertEquals(SrtpCryptoSuite.AEAD_AES_128_GCM, parsed.attribute().suite());
+        assertEquals(28, parsed.attribute().masterKey().length());
+        assertRefused("4 AEAD_AES_128_GCM inline:" + KEY, "28 octets");
+    }
+
+    @Test
+    void shouldWriteAGeneratedKeyCutToTheGcmSuitesLength() {
+        final SrtpMasterKey key = SrtpMasterKey.generate(new SecureRandom()).forSuite(SrtpCryptoSuite.AEAD_AES_128_GCM);
+        final SdesCryptoAttribute.Parsed back = parse(SdesCryptoAttribute.of(9, SrtpCryptoSuite.AEAD_AES_128_GCM, key)
+            .sdpValue());
+        assertTrue(back.accepted(), back.refusal());
+        assertTrue(back.attribute().masterKey().sameAs(key));
+    }
+
+    @Test
     void shouldRefuseSessionParametersThatWeakenSrtp() {
         assertRefused("1 AES_CM_128_HMAC_SHA1_80 inline:" + KEY + " UNENCRYPTED_SRTP", "UNENCRYPTED_SRTP");
         assertRefused("1 AES_CM_128_HMAC_SHA1_80 inline:" + KEY + " UNENCRYPTED_SRTCP", "UNENCRYPTED_SRTCP");

@@ -12,6 +12,7 @@ import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
+import io.voxgate.sip.srtp.SrtpCryptoSuite;
 import io.voxgate.sip.srtp.SrtpMasterKey;
 import io.voxgate.websocket.http.EventLoopTransport;
 import java.net.InetAddress;
@@ -67,7 +68,8 @@ public final class SipLoadClient implements AutoCloseable {
     private final String requestUri;
     private final String local;
     private final PcmuTone tone;
-    private final boolean srtp;
+    /** The suite every call offers, or null for plain RTP. */
+    private final SrtpCryptoSuite srtpSuite;
     private final SecureRandom keys = new SecureRandom();
     private final String runId = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
     private final Map<String, SipLoadCall> calls = new HashMap<>();
@@ -85,14 +87,16 @@ public final class SipLoadClient implements AutoCloseable {
      * @param tone       what every caller plays
      */
     public SipLoadClient(final InetSocketAddress gatewaySip, final int threads, final PcmuTone tone) {
-        this(gatewaySip, threads, tone, false);
+        this(gatewaySip, threads, tone, null);
     }
 
     /**
-     * As above; with {@code srtp} every call offers RTP/SAVP with its own SDES key and carries SRTP both ways.
+     * As above; with an {@code srtpSuite} every call offers RTP/SAVP with its own SDES key in that suite and carries
+     * SRTP both ways (null: plain RTP).
      */
-    public SipLoadClient(final InetSocketAddress gatewaySip, final int threads, final PcmuTone tone, final boolean srtp) {
-        this.srtp = srtp;
+    public SipLoadClient(final InetSocketAddress gatewaySip, final int threads, final PcmuTone tone,
+                         final SrtpCryptoSuite srtpSuite) {
+        this.srtpSuite = srtpSuite;
         if (threads < 1 || threads > 64) {
             throw new IllegalArgumentException("threads must be in 1..64, was " + threads);
         }
@@ -135,8 +139,8 @@ public final class SipLoadClient implements AutoCloseable {
         final SipLoadCall call = new SipLoadCall(this, media, "load-" + runId + "-" + n + "@" + LOOPBACK.getHostAddress(),
             Long.toHexString(random.nextLong() >>> 16) + n, SipRequests.BRANCH_COOKIE + runId + "i" + n, toneFrames, tailFrames, tone,
             random.nextInt(), random.nextInt(1 << 16), random.nextInt());
-        if (srtp) {
-            call.localKey = SrtpMasterKey.generate(keys);
+        if (srtpSuite != null) {
+            call.localKey = SrtpMasterKey.generate(keys).forSuite(srtpSuite);
         }
         final ChannelFuture bind = new Bootstrap().group(media.loop).channel(channelClass).handler(new RtpHandler(call))
             .bind(LOOPBACK, 0).awaitUninterruptibly();
@@ -220,7 +224,7 @@ public final class SipLoadClient implements AutoCloseable {
     private void sendInvite(final SipLoadCall call) {
         final long nowNs = System.nanoTime();
         call.inviteText = SipRequests.invite(requestUri, local, call.inviteBranch, call.callId, call.fromTag,
-            SipRequests.offer(LOOPBACK.getHostAddress(), call.rtpPort, nowNs & 0xFFFF_FFFFL, call.localKey));
+            SipRequests.offer(LOOPBACK.getHostAddress(), call.rtpPort, nowNs & 0xFFFF_FFFFL, srtpSuite, call.localKey));
         call.state = SipLoadCall.State.INVITING;
         call.inviteNs = nowNs;
         call.retransmitIntervalNs = T1_NS;
@@ -310,7 +314,7 @@ public final class SipLoadClient implements AutoCloseable {
             sendBye(call);
             return;
         }
-        if (srtp && answer.crypto() == null) {
+        if (srtpSuite != null && answer.crypto() == null) {
             call.error = "answer without a usable a=crypto";
             sendBye(call);
             return;

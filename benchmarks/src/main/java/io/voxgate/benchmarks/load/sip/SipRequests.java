@@ -114,15 +114,21 @@ final class SipRequests {
         return offer(host, rtpPort, sessionId, null);
     }
 
-    /** As above, RTP/SAVP with {@code key} when it is set. */
+    /** As above, RTP/SAVP with {@code key} (AES_CM_128_HMAC_SHA1_80) when it is set. */
     static String offer(final String host, final int rtpPort, final long sessionId, final SrtpMasterKey key) {
+        return offer(host, rtpPort, sessionId, SrtpCryptoSuite.AES_CM_128_HMAC_SHA1_80, key);
+    }
+
+    /** As above, RTP/SAVP with {@code key} in {@code suite} when the key is set. */
+    static String offer(final String host, final int rtpPort, final long sessionId, final SrtpCryptoSuite suite,
+                        final SrtpMasterKey key) {
         return "v=0" + CRLF
             + "o=load " + sessionId + " " + sessionId + " IN IP4 " + host + CRLF
             + "s=voxgate-load" + CRLF
             + "c=IN IP4 " + host + CRLF
             + "t=0 0" + CRLF
             + String.format(Locale.ROOT, "m=audio %d %s 0 101", rtpPort, key == null ? "RTP/AVP" : "RTP/SAVP") + CRLF
-            + (key == null ? "" : "a=crypto:" + SdesCryptoAttribute.of(1, SrtpCryptoSuite.AES_CM_128_HMAC_SHA1_80, key).sdpValue()
+            + (key == null ? "" : "a=crypto:" + SdesCryptoAttribute.of(1, suite, key).sdpValue()
                 + CRLF)
             + "a=rtpmap:0 PCMU/8000" + CRLF
             + "a=rtpmap:101 telephone-event/8000" + CRLF

@@ -3,6 +3,7 @@ package io.voxgate.benchmarks.load.sip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.voxgate.sip.srtp.SrtpCryptoSuite;
 import io.voxgate.sip.srtp.SrtpMasterKey;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -46,6 +47,16 @@ class SipRequestsTest {
             + "\r\n"), sdp);
         final SdpAnswer parsed = SdpAnswer.parse(sdp);
         assertTrue(parsed.pcmu());
+        assertTrue(parsed.crypto().masterKey().sameAs(key));
+    }
+
+    @Test
+    void shouldOfferAeadAes128GcmWithATwentyEightOctetKeyWhenAskedTo() {
+        final SrtpMasterKey key = SrtpMasterKey.generate(new SecureRandom()).forSuite(SrtpCryptoSuite.AEAD_AES_128_GCM);
+        final String sdp = SipRequests.offer("127.0.0.1", 41234, 99, SrtpCryptoSuite.AEAD_AES_128_GCM, key);
+        assertTrue(sdp.contains("a=crypto:1 AEAD_AES_128_GCM inline:" + key.base64() + "\r\n"), sdp);
+        final SdpAnswer parsed = SdpAnswer.parse(sdp);
+        assertEquals(SrtpCryptoSuite.AEAD_AES_128_GCM, parsed.crypto().suite());
         assertTrue(parsed.crypto().masterKey().sameAs(key));
     }
 
