@@ -105,6 +105,21 @@ public final class CallOpener {
      */
     public CallAdmission open(final String callId, final Map<String, String> metadata, final AudioFormat callerFormat,
                               final CallerLeg leg, final Executor executor, final long nowNs) {
+        return open(callId, metadata, callerFormat, leg, executor, nowNs, false);
+    }
+
+    /**
+     * Opens call {@code callId} as {@link #open} does, for a call this node promised before it began draining: the
+     * second half of a call the edge already answered (a Twilio stream whose voice webhook this node answered with
+     * TwiML). A drain that began in between does not refuse it; capacity still does.
+     */
+    public CallAdmission openPromised(final String callId, final Map<String, String> metadata, final AudioFormat callerFormat,
+                                      final CallerLeg leg, final Executor executor, final long nowNs) {
+        return open(callId, metadata, callerFormat, leg, executor, nowNs, true);
+    }
+
+    private CallAdmission open(final String callId, final Map<String, String> metadata, final AudioFormat callerFormat,
+                               final CallerLeg leg, final Executor executor, final long nowNs, final boolean promised) {
         if (edge == null) {
             throw new IllegalStateException("bind the opener to an edge with forEdge before opening calls");
         }
@@ -114,7 +129,7 @@ public final class CallOpener {
         final CallSession session = new CallSession(call, callerFormat, leg, agent, registry, config, clock, nowNs, tap,
             recordMode);
         session.recovery(agents, recovery);
-        final CallAdmission.Verdict verdict = registry.tryRegister(session);
+        final CallAdmission.Verdict verdict = registry.tryRegister(session.liveness(), promised);
         if (verdict == CallAdmission.Verdict.ACCEPTED) {
             return CallAdmission.accepted(session);
         }

@@ -108,7 +108,16 @@ public final class CallRegistry {
     }
 
     CallAdmission.Verdict tryRegister(final CallLiveness call) {
-        if (draining) {
+        return tryRegister(call, false);
+    }
+
+    /**
+     * Admits {@code call} as {@link #tryRegister(CallLiveness)} does, except that a call this node {@code promised}
+     * before it began draining (a Twilio stream whose webhook it answered) is not refused for the drain: refusing it
+     * would fail a call the node had already taken. Capacity, the gate and duplicates still apply.
+     */
+    CallAdmission.Verdict tryRegister(final CallLiveness call, final boolean promised) {
+        if (draining && !promised) {
             callsRejectedDraining.incrementAndGet();
             return CallAdmission.Verdict.DRAINING;
         }

@@ -132,6 +132,26 @@ class CallRegistryTest {
     }
 
     @Test
+    void shouldAdmitWhileDrainingACallPromisedBeforeTheDrainBegan() {
+        final CallRegistry registry = new CallRegistry(5);
+        registry.beginDrain(10 * S);
+
+        assertEquals(CallAdmission.Verdict.ACCEPTED, registry.tryRegister(call("a", 0), true));
+
+        assertEquals(1, registry.size());
+        assertFalse(registry.isDrained(), "the drain now waits for the promised call");
+    }
+
+    @Test
+    void shouldRefuseAPromisedCallWhenTheNodeIsFull() {
+        final CallRegistry registry = new CallRegistry(1);
+        registry.tryRegister(call("a", 0));
+        registry.beginDrain(10 * S);
+
+        assertEquals(CallAdmission.Verdict.FULL, registry.tryRegister(call("b", 0), true));
+    }
+
+    @Test
     void shouldAskACallPastItsMaximumDurationToHangUpOnce() {
         final CallRegistry registry = new CallRegistry(5);
         final CallLiveness a = call("a", 0);

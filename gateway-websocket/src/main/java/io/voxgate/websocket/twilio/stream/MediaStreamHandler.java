@@ -392,8 +392,13 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
         this.ledger = new MarkLedger(config.markIntervalMs() * 8, MARK_LEDGER_CAPACITY);
         this.leg = new TwilioCallerLeg(ctx, new MediaMessageEncoder(sid), ledger, stats, this);
         // Twilio streams mu-law 8 kHz; the session transcodes when the agent asks for another format.
-        final CallAdmission admission = route.opener().open(callSid, Collections.unmodifiableMap(parameters),
-            AudioFormat.MULAW_8K, leg, ctx.channel().eventLoop(), nowNs);
+        // A stream whose webhook this node answered is the second half of a call it already took: a drain that began
+        // in between must not fail it (Twilio would drop the caller), so it is opened as promised.
+        final CallAdmission admission = route.admittedCalls().answeredHere(callSid)
+            ? route.opener().openPromised(callSid, Collections.unmodifiableMap(parameters), AudioFormat.MULAW_8K, leg,
+                ctx.channel().eventLoop(), nowNs)
+            : route.opener().open(callSid, Collections.unmodifiableMap(parameters), AudioFormat.MULAW_8K, leg,
+                ctx.channel().eventLoop(), nowNs);
         if (!admission.accepted()) {
             stats.streamsRefused.increment();
             refuse(admission.verdict());

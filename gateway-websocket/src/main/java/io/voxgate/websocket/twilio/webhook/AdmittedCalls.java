@@ -127,6 +127,15 @@ public final class AdmittedCalls {
         return Claim.CLAIMED;
     }
 
+    /**
+     * Whether this node's voice webhook answered {@code callSid} with TwiML (rather than a stream making its own record
+     * in signature mode): the node promised to take that call's stream, even if it began draining since.
+     */
+    public synchronized boolean answeredHere(final String callSid) {
+        final Entry entry = entries.get(callSid);
+        return entry != null && !entry.twiml.isEmpty();
+    }
+
     /** The stream of {@code callSid} ended: the record stays {@code ttlSeconds} more, to refuse replays. */
     public synchronized void streamEnded(final String callSid, final long nowEpochSeconds) {
         final Entry entry = entries.get(callSid);
