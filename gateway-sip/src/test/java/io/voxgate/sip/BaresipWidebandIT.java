@@ -14,6 +14,7 @@ import io.voxgate.sip.sdp.RtpAudioCodec;
 import io.voxgate.sip.signaling.SignalingPolicy;
 import io.voxgate.testkit.sip.Baresip;
 import io.voxgate.testkit.sip.FreePorts;
+import io.voxgate.testkit.sip.SelfSignedCertificate;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -28,33 +29,38 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A real user agent on a wideband trunk: baresip (plain UDP, no SRTP) calls the gateway offering only G.722, then
- * only Opus, plays 1 kHz tone bursts as its microphone and records what it hears; the core echo agent (16 kHz) sends
- * the caller's audio back. The echo must be there and clean: the loudest 200 ms of the recording carry the tone at
- * 1 kHz within 20 Hz, within 6 dB of the level sent, with everything else at least 20 dB below it.
+ * A real user agent on a secure wideband trunk: baresip calls the gateway over SIP over TLS with mandatory SRTP
+ * (SDES), offering only G.722, then only Opus, plays 1 kHz tone bursts as its microphone and records what it hears;
+ * the core echo agent (16 kHz) sends the caller's audio back. The call must carry SRTP, and the echo must be there and
+ * clean: the loudest 200 ms of the recording carry the tone at 1 kHz within 20 Hz, within 6 dB of the level sent, with
+ * everything else at least 20 dB below it.
  */
 class BaresipWidebandIT {
     private static final int RATE = 16_000;
     private static final int AMPLITUDE = 8_000;
 
     private final int sipPort = FreePorts.udpAndTcp();
+    private final int tlsPort = FreePorts.udpAndTcp();
     private final int rtpPort = FreePorts.rtpPair();
     private final int baresipPort = FreePorts.udpAndTcp();
     private final Semaphore callsEnded = new Semaphore(0);
     private final List<String> codecs = new CopyOnWriteArrayList<>();
     private SipEdge edge;
+    private SelfSignedCertificate cert;
 
     @TempDir
     Path dir;
 
-    private void start() {
+    private void start() throws Exception {
+        cert = SelfSignedCertificate.generate(dir);
         final CallRegistry registry = new CallRegistry(4, (callId, e, stats) -> {
             codecs.add(stats.toString());
             callsEnded.release();
         });
         final SignalingPolicy policy = SignalingPolicy.builder()
             .codecs(new CodecPreferences(RtpAudioCodec.parseList(RtpAudioCodec.DEFAULT_ORDER), RATE)).build();
-        edge = TestMediaLoops.edge(SipEdgeConfig.builder().bindAddress("127.0.0.1").sipPort(sipPort).rtpPorts(rtpPort, rtpPort + 3)
+        edge = TestMediaLoops.edge(SipEdgeConfig.builder().bindAddress("127.0.0.1").sipPort(sipPort).transports("udp,tls")
+            .tls(cert.certificatePem, cert.privateKeyPem).tlsPort(tlsPort).rtpPorts(rtpPort, rtpPort + 3)
             .portQuarantineMs(0).mediaThreads(1).sipThreads(2).policy(policy).build(), registry,
             call -> new EchoAgent(AudioFormat.PCM16_16K), CallSessionConfig.defaults());
         edge.start();
@@ -80,14 +86,17 @@ class BaresipWidebandIT {
     }
 
     private void assertCleanEcho(final String codec) throws Exception {
-        assumeTrue(Baresip.available("g722.so", "opus.so"), "baresip (with g722, opus, aufile, alsa, sndfile) is not installed");
-        final Baresip baresip = Baresip.in(dir).codecs(codec).source(toneBursts(dir.resolve("tone.wav")), RATE)
-            .sipPort(baresipPort);
+        assumeTrue(Baresip.available("g722.so", "opus.so", "srtp.so"),
+            "baresip (with g722, opus, srtp, aufile, alsa, sndfile) is not installed");
         start();
-        final Baresip.Result r = baresip.call("sip:echo@127.0.0.1:" + sipPort, 6);
+        final Baresip baresip = Baresip.in(dir.resolve("baresip")).codecs(codec).source(toneBursts(dir.resolve("tone.wav")), RATE)
+            .sipPort(baresipPort).mediaEncryption("srtp-mand").trust(cert.certificatePem);
+        final Baresip.Result r = baresip.call("sip:echo@127.0.0.1:" + tlsPort + ";transport=tls", 6);
         assertTrue(callsEnded.tryAcquire(10, TimeUnit.SECONDS), "the call ended; baresip said:\n" + r.log);
         assertTrue(r.log.contains("Set audio decoder: " + codec.substring(0, codec.indexOf('/')) + " "),
             "the call ran " + codec + "; baresip said:\n" + r.log);
+        assertTrue(edge.rtpTotals().srtpUnprotected() > 100,
+            codec + ": the call carried SRTP (" + edge.rtpTotals().srtpUnprotected() + " packets unprotected)");
         final Path heard = r.heard();
         assertNotNull(heard, "baresip recorded nothing; it said:\n" + r.log);
         final int[] format = new int[2];
