@@ -206,7 +206,8 @@ class ClusterCommandRoutingIT {
 
         assertEquals(200, webhook.statusCode(), webhook.body());
         await(() -> a.router().received() == 1, "the barge-in reached node A");
-        assertEquals(1, b.router().forwarded());
+        // B counts the forward once PUBLISH returns, which can be after A has already received it.
+        await(() -> b.router().forwarded() == 1, "node B counted the forward");
     }
 
     private static double percentile(final long[] valuesUs, final int percentile) {
