@@ -143,7 +143,10 @@ final class JainSipStack {
             if (config.policy.tlsCa() != null) {
                 p.setProperty(TlsManagers.CA_FILE, config.policy.tlsCa().toString());
             }
-            p.setProperty("gov.nist.javax.sip.TLS_SECURITY_POLICY", TlsHostNamePolicy.class.getName());
+            // The server's certificate and host name are checked inside the handshake (ServerIdentityTrustManager,
+            // through OutgoingTlsMessageChannel). jain-sip's after-handshake hook is left at its default, which accepts:
+            // it is given no certificate with client auth Disabled and is skipped when a TLS 1.3 handshake ends on a write.
+            p.setProperty("gov.nist.javax.sip.TLS_SECURITY_POLICY", "gov.nist.javax.sip.stack.DefaultTlsSecurityPolicy");
             // Carriers rarely present client certificates; Twilio authenticates by source address (§4.3). "Disabled"
             // asks none of callers, yet checks the certificates of servers the gateway connects to.
             p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Disabled");

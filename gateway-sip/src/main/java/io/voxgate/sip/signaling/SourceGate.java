@@ -136,6 +136,11 @@ final class SourceGate {
         }
     }
 
+    /** The counters refusals go to, also those of the gateway's own outgoing TLS connections. */
+    SipCounters counters() {
+        return counters;
+    }
+
     /** Open TCP/TLS connections tracked now. */
     int openConnections() {
         return connections.size();
