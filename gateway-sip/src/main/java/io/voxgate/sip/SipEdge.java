@@ -139,6 +139,9 @@ public final class SipEdge implements AutoCloseable {
                 deleteQuietly(keyStore);
             }
         }
+        if (config.transports().contains("tls") && config.tlsWatchIntervalMs() > 0) {
+            signaling.watchTlsCertificate(config.tlsCertificate(), config.tlsPrivateKey(), config.tlsWatchIntervalMs());
+        }
         LOG.info("SIP edge started: {} (media on {} {} loops)", config, loops.length,
             transport.label());
     }
@@ -294,7 +297,8 @@ public final class SipEdge implements AutoCloseable {
 
     /**
      * Reads {@code --sip-tls-cert} and {@code --sip-tls-key} again and makes the TLS listener present them from the next
-     * handshake on (SIGHUP, or a certificate renewed on disk); calls in progress keep their connections.
+     * handshake on (SIGHUP; a change on disk is also picked up by itself, see {@link SipEdgeConfig#tlsWatchIntervalMs});
+     * calls in progress keep their connections.
      *
      * @throws IllegalStateException when TLS is not running
      * @throws IllegalArgumentException naming the option whose file is unreadable or does not match (the certificate in
@@ -308,13 +312,7 @@ public final class SipEdge implements AutoCloseable {
         if (running == null || !config.transports().contains("tls")) {
             throw new IllegalStateException("SIP over TLS is not running");
         }
-        final char[] password = randomPassword();
-        final Path keyStore = TlsKeyStore.buildPkcs12(config.tlsCertificate(), config.tlsPrivateKey(), password);
-        try {
-            running.reloadTlsKeyStore(keyStore, password);
-        } finally {
-            deleteQuietly(keyStore);
-        }
+        running.reloadTlsCertificate(config.tlsCertificate(), config.tlsPrivateKey());
         LOG.info("SIP TLS certificate reloaded from {}", config.tlsCertificate());
     }
 

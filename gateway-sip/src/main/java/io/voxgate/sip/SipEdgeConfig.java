@@ -38,6 +38,8 @@ public final class SipEdgeConfig {
     public static final long DEFAULT_PORT_QUARANTINE_MS = 10_000;
     /** jain-sip message processing threads. */
     public static final int DEFAULT_SIP_THREADS = 4;
+    /** How often the TLS certificate and key files are looked at for a renewal (two stats per look). */
+    public static final long DEFAULT_TLS_WATCH_INTERVAL_MS = 10_000;
 
     private final String bindAddress;
     private final int sipPort;
@@ -45,6 +47,7 @@ public final class SipEdgeConfig {
     private final Path tlsCertificate;
     private final Path tlsPrivateKey;
     private final int tlsPort;
+    private final long tlsWatchIntervalMs;
     private final int rtpPortLow;
     private final int rtpPortHigh;
     private final String externalIp;
@@ -70,6 +73,7 @@ public final class SipEdgeConfig {
         this.tlsCertificate = b.tlsCertificate;
         this.tlsPrivateKey = b.tlsPrivateKey;
         this.tlsPort = b.tlsPort;
+        this.tlsWatchIntervalMs = b.tlsWatchIntervalMs;
         this.rtpPortLow = b.rtpPortLow;
         this.rtpPortHigh = b.rtpPortHigh;
         this.externalIp = b.externalIp;
@@ -122,6 +126,11 @@ public final class SipEdgeConfig {
     /** {@code --sip-tls-port}. */
     public int tlsPort() {
         return tlsPort;
+    }
+
+    /** How often the TLS certificate and key files are looked at for a renewal; 0: only SIGHUP reloads them. */
+    public long tlsWatchIntervalMs() {
+        return tlsWatchIntervalMs;
     }
 
     /** {@code --rtp-ports} low end (inclusive). */
@@ -224,6 +233,7 @@ public final class SipEdgeConfig {
         private Path tlsCertificate;
         private Path tlsPrivateKey;
         private int tlsPort = DEFAULT_TLS_PORT;
+        private long tlsWatchIntervalMs = DEFAULT_TLS_WATCH_INTERVAL_MS;
         private int rtpPortLow = DEFAULT_RTP_PORT_LOW;
         private int rtpPortHigh = DEFAULT_RTP_PORT_HIGH;
         private String externalIp;
@@ -273,6 +283,12 @@ public final class SipEdgeConfig {
         /** {@code --sip-tls-port}. */
         public Builder tlsPort(final int value) {
             this.tlsPort = value;
+            return this;
+        }
+
+        /** How often the TLS files are looked at for a renewal (tests shorten it); 0 turns the watch off. */
+        public Builder tlsWatchIntervalMs(final long value) {
+            this.tlsWatchIntervalMs = value;
             return this;
         }
 
@@ -409,6 +425,9 @@ public final class SipEdgeConfig {
                 if (tlsPort == sipPort && parsedTransports.contains("tcp")) {
                     throw new IllegalArgumentException("--sip-tls-port " + tlsPort + " must differ from --sip-port with tcp");
                 }
+            }
+            if (tlsWatchIntervalMs < 0) {
+                throw new IllegalArgumentException("the TLS file watch interval must be 0 (off) or positive, not " + tlsWatchIntervalMs);
             }
             if (rtpPortLow < 1024 || rtpPortHigh > 65535 || rtpPortLow >= rtpPortHigh) {
                 throw new IllegalArgumentException("--rtp-ports " + rtpPortLow + "-" + rtpPortHigh

@@ -21,6 +21,7 @@ import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
@@ -33,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The Secure Trunking profile's TLS half against a running edge: TLS 1.2 and 1.3 only, transport=tls in the Contact
  * of a call that came over TLS, and a certificate swapped on disk and reloaded (as SIGHUP does) presented from the
- * next handshake while the call on the old connection goes on.
+ * next handshake while the call on the old connection goes on; a certificate replaced on disk is picked up without
+ * SIGHUP once the files are a pair again.
  */
 class SipTlsTrunkIT {
     private static final Pattern CONTACT = Pattern.compile("(?im)^(?:Contact|m):\\s*<([^>]+)>");
@@ -62,6 +64,10 @@ class SipTlsTrunkIT {
     }
 
     private ScriptedAgents start() throws Exception {
+        return start(SipEdgeConfig.DEFAULT_TLS_WATCH_INTERVAL_MS);
+    }
+
+    private ScriptedAgents start(final long watchIntervalMs) throws Exception {
         first = SelfSignedCertificate.generate(Files.createDirectories(dir.resolve("first")));
         second = SelfSignedCertificate.generate(Files.createDirectories(dir.resolve("second")));
         final Path certificate = dir.resolve("gateway.crt");
@@ -70,8 +76,8 @@ class SipTlsTrunkIT {
         Files.copy(first.privateKeyPem, key);
         final ScriptedAgents sessions = new ScriptedAgents(10, 0, 1);
         edge = sessions.edge(SipEdgeConfig.builder().bindAddress("127.0.0.1").sipPort(sipPort).transports("udp,tls")
-            .tls(certificate, key).tlsPort(tlsPort).rtpPorts(rtpPort, rtpPort + 1).portQuarantineMs(0).mediaThreads(1)
-            .sipThreads(2).build());
+            .tls(certificate, key).tlsPort(tlsPort).tlsWatchIntervalMs(watchIntervalMs).rtpPorts(rtpPort, rtpPort + 1)
+            .portQuarantineMs(0).mediaThreads(1).sipThreads(2).build());
         edge.start();
         final KeyStore anchors = KeyStore.getInstance("PKCS12");
         anchors.load(null, null);
@@ -131,6 +137,37 @@ class SipTlsTrunkIT {
         assertTrue(sessions.endedLatch.await(5, TimeUnit.SECONDS));
         assertEquals("caller hung up", sessions.opened.get(0).endReason);
         assertTrue(Arrays.stream(peer.echoedIndices()).distinct().count() >= 20);
+    }
+
+    @Test
+    void shouldPresentACertificateReplacedOnDiskWithoutSighupAndKeepTheOldOneWhileTheNewPairIsBroken() throws Exception {
+        start(100);
+        try (SSLSocket before = connect()) {
+            assertEquals(first.certificate, presented(before));
+        }
+        // Half a renewal: the new certificate beside the old key. Not a pair: refused once, the old one stays.
+        Files.copy(second.certificatePem, dir.resolve("gateway.crt"), StandardCopyOption.REPLACE_EXISTING);
+        awaitCount(() -> edge.signalingCounters().tlsCertificatesRefused(), 1);
+        try (SSLSocket during = connect()) {
+            assertEquals(first.certificate, presented(during), "a broken pair keeps the certificate in use");
+        }
+        assertEquals(0, edge.signalingCounters().tlsCertificatesLoaded());
+
+        Files.copy(second.privateKeyPem, dir.resolve("gateway.key"), StandardCopyOption.REPLACE_EXISTING);
+        awaitCount(() -> edge.signalingCounters().tlsCertificatesLoaded(), 1);
+        try (SSLSocket after = connect()) {
+            assertEquals(second.certificate, presented(after), "the next handshake presents the renewed certificate");
+        }
+        assertEquals(1, edge.signalingCounters().tlsCertificatesRefused(), "the broken state was counted once");
+    }
+
+    /** Waits up to 10 s for {@code counter} to reach {@code expected}. */
+    private static void awaitCount(final LongSupplier counter, final long expected) throws InterruptedException {
+        final long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (counter.getAsLong() < expected && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
+        assertEquals(expected, counter.getAsLong());
     }
 
     @Test

@@ -219,7 +219,8 @@ public final class GatewayMetrics {
 
     /**
      * The SIP edge's refusals by reason ({@code voxgate_sip_requests_rejected_total{reason}}, every reason listed, zero
-     * included) and its responses by status code ({@code voxgate_sip_responses_total{code}}, codes sent so far).
+     * included), its responses by status code ({@code voxgate_sip_responses_total{code}}, codes sent so far) and its TLS
+     * certificate reloads ({@code voxgate_sip_tls_certificate_reloads_total{result}}).
      */
     public void sipSignaling(final SipCounters sip) {
         CounterWithCallback.builder().name("voxgate_sip_requests_rejected").help("SIP requests and connections refused, by reason")
@@ -231,6 +232,13 @@ public final class GatewayMetrics {
             }).register(prometheus);
         CounterWithCallback.builder().name("voxgate_sip_responses").help("SIP responses sent, by status code").labelNames("code")
             .callback(cb -> sip.forEachResponseCode((status, n) -> cb.call(n, Integer.toString(status)))).register(prometheus);
+        CounterWithCallback.builder().name("voxgate_sip_tls_certificate_reloads")
+            .help("SIP TLS certificate reloads (SIGHUP or a change on disk): loaded, or refused with the certificate in use kept")
+            .labelNames("result")
+            .callback(cb -> {
+                cb.call(sip.tlsCertificatesLoaded(), "loaded");
+                cb.call(sip.tlsCertificatesRefused(), "refused");
+            }).register(prometheus);
     }
 
     /**

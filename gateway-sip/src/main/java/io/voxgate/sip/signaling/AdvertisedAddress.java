@@ -3,6 +3,7 @@ package io.voxgate.sip.signaling;
 import gov.nist.javax.sip.message.SIPMessage;
 import java.io.IOException;
 import java.net.DatagramSocket;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -51,17 +52,58 @@ final class AdvertisedAddress {
         }
         final InetAddress local = ((SIPMessage) request).getLocalAddress();
         if (local != null && !local.isAnyLocalAddress()) {
-            return local.getHostAddress();
+            return text(local);
         }
         if (bindAddress != null && !bindAddress.isAnyLocalAddress()) {
-            return bindAddress.getHostAddress();
+            return text(bindAddress);
         }
         final InetAddress target = requestUriHost(request);
         if (target != null && isLocal(target)) {
-            return target.getHostAddress();
+            return text(target);
         }
         final InetAddress routed = routeTowards(SipRequests.sourceAddress(request));
-        return routed != null ? routed.getHostAddress() : "127.0.0.1";
+        return routed != null ? text(routed) : "127.0.0.1";
+    }
+
+    /**
+     * {@code address} as SDP and a SIP URI write it: IPv4 dotted, IPv6 in the RFC 5952 short form ({@code ::1}, not
+     * the JDK's {@code 0:0:0:0:0:0:0:1}) and without a scope, which means nothing to the peer.
+     */
+    static String text(final InetAddress address) {
+        if (!(address instanceof Inet6Address)) {
+            return address.getHostAddress();
+        }
+        final byte[] b = address.getAddress();
+        final int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = (b[2 * i] & 0xff) << 8 | b[2 * i + 1] & 0xff;
+        }
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < 8; i++) {
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = Math.max(i, j);
+        }
+        final StringBuilder out = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                out.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
+                out.append(':');
+            }
+            out.append(Integer.toHexString(groups[i]));
+        }
+        return out.toString();
     }
 
     /** A Contact naming {@link #of} and the port of {@code transport}. */

@@ -9,7 +9,8 @@ import java.nio.channels.SocketChannel;
 
 /**
  * An accepted SIP-over-TCP connection that tells the {@link SourceGate} when a message starts (first bytes after the
- * last whole message; bare CRLF keep-alives do not count, RFC 5626 §4.4.1) and when one is complete.
+ * last whole message; bare CRLF keep-alives do not count, RFC 5626 §4.4.1) and when one is complete, and closes itself
+ * at a message over the size cap ({@link SipStreamFramer}) before jain-sip buffers it.
  *
  * <p>Threading: bytes arrive on jain-sip's selector thread, whole messages on its parser threads; the gate's
  * bookkeeping is thread-safe.
@@ -17,6 +18,7 @@ import java.nio.channels.SocketChannel;
 final class GuardedTcpMessageChannel extends NioTcpMessageChannel {
     private final SourceGate gate;
     private final SocketChannel client;
+    private final SipStreamFramer framer = new SipStreamFramer(JainSipStack.MAX_MESSAGE_SIZE);
 
     GuardedTcpMessageChannel(final NioTcpMessageProcessor processor, final SocketChannel client, final SourceGate gate)
         throws IOException {
@@ -31,6 +33,9 @@ final class GuardedTcpMessageChannel extends NioTcpMessageChannel {
     protected void addBytes(final byte[] bytes) throws Exception {
         if (!isKeepAlive(bytes)) {
             gate.bytesArrived(client, System.nanoTime());
+        }
+        if (!framer.accept(bytes)) {
+            throw gate.messageTooLarge(peerAddress, JainSipStack.MAX_MESSAGE_SIZE);
         }
         super.addBytes(bytes);
     }

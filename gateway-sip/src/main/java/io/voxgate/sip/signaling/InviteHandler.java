@@ -337,7 +337,9 @@ final class InviteHandler {
             if (verdict == DigestAuthenticator.Verdict.OK) {
                 return true;
             }
-            stale = verdict == DigestAuthenticator.Verdict.STALE;
+            // A replayed nonce-count is challenged with stale=TRUE too: its nonce is spent, and a genuine client that
+            // resent it retries with the fresh nonce without asking its user (RFC 7616 §3.3); a replayer has no password.
+            stale = verdict == DigestAuthenticator.Verdict.STALE || verdict == DigestAuthenticator.Verdict.REPLAY;
             if (verdict == DigestAuthenticator.Verdict.REPLAY) {
                 // RFC 7616 §3.4.5 / RFC 2617 §3.2.2: a nonce-count already seen is a replay; challenge afresh.
                 counters.reject(RejectReason.AUTHENTICATION_REPLAY);

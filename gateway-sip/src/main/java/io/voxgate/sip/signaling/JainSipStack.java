@@ -27,8 +27,13 @@ import javax.sip.message.MessageFactory;
  * factories and the provider are safe on any thread.
  */
 final class JainSipStack {
-    /** Largest SIP message accepted over TCP/TLS (jain-sip's stream framing limit). */
+    /** Largest SIP message accepted over TCP/TLS, enforced by the guarded channels ({@link SipStreamFramer}). */
     static final int MAX_MESSAGE_SIZE = 65_536;
+    /**
+     * jain-sip's own stream limit, a backstop behind {@link #MAX_MESSAGE_SIZE}: it counts one byte more per read (and
+     * keep-alives), so at the same value it could close a connection first, uncounted.
+     */
+    private static final int JAIN_SIP_MESSAGE_SIZE = 2 * MAX_MESSAGE_SIZE;
     /** SIP over TLS cipher suites: forward secret, supported by JDK 17 through 25. */
     private static final String[] TLS_CIPHER_SUITES = {
         "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
@@ -121,7 +126,7 @@ final class JainSipStack {
         p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
         p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", Integer.toString(config.threadPoolSize));
         p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "false");
-        p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", Integer.toString(MAX_MESSAGE_SIZE));
+        p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", Integer.toString(JAIN_SIP_MESSAGE_SIZE));
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
         // A REFER's transaction ends soon after its 202, while its NOTIFYs keep coming: they are matched by dialog
         // (ReferTransfers), so jain-sip must hand them over instead of answering 481 for want of a SUBSCRIBE.
@@ -143,7 +148,10 @@ final class JainSipStack {
             if (config.policy.tlsCa() != null) {
                 p.setProperty(TlsManagers.CA_FILE, config.policy.tlsCa().toString());
             }
-            p.setProperty("gov.nist.javax.sip.TLS_SECURITY_POLICY", TlsHostNamePolicy.class.getName());
+            // The server's certificate and host name are checked inside the handshake (ServerIdentityTrustManager,
+            // through OutgoingTlsMessageChannel). jain-sip's after-handshake hook is left at its default, which accepts:
+            // it is given no certificate with client auth Disabled and is skipped when a TLS 1.3 handshake ends on a write.
+            p.setProperty("gov.nist.javax.sip.TLS_SECURITY_POLICY", "gov.nist.javax.sip.stack.DefaultTlsSecurityPolicy");
             // Carriers rarely present client certificates; Twilio authenticates by source address (§4.3). "Disabled"
             // asks none of callers, yet checks the certificates of servers the gateway connects to.
             p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Disabled");

@@ -47,6 +47,16 @@ public enum RejectReason {
     CONNECTION_LIMIT,
     /** A TCP/TLS connection that left a message incomplete past the read deadline: closed. */
     READ_DEADLINE,
+    /**
+     * A server the gateway connected to over TLS (a BYE, re-INVITE or REFER on a new connection) presented a
+     * certificate no trusted CA issued or that does not name its host: the connection is closed, the request not sent.
+     */
+    TLS_PEER_CERTIFICATE,
+    /**
+     * A TCP/TLS message over the size cap ({@code Content-Length} included, before its body arrives): the connection is
+     * closed.
+     */
+    MESSAGE_TOO_LARGE,
     /** A 200 OK never ACKed: given up at Timer H (64*T1) with a BYE; no media was ever sent. */
     ACK_TIMEOUT,
     /** A reliable provisional response (RFC 3262) never PRACKed within 64*T1: the INVITE is answered 500. */

@@ -25,7 +25,7 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * <p>Reached by stack name, as {@link SourceGate} is: {@link JainSipStack} registers one before creating its stack and
  * {@link TlsManagers} (created by jain-sip by class name) finds it with {@link #forStack}.
  *
- * <p>Threading: {@link #load} from any thread (start, SIGHUP); the JSSE calls from any handshake thread read one
+ * <p>Threading: {@link #load} from any thread (start, SIGHUP, the file watch); the JSSE calls from any handshake thread read one
  * volatile delegate.
  */
 final class ReloadableKeyManager extends X509ExtendedKeyManager {
@@ -58,6 +58,16 @@ final class ReloadableKeyManager extends X509ExtendedKeyManager {
         try (InputStream in = Files.newInputStream(keyStore)) {
             keys.load(in, password);
         }
+        load(keys, password);
+    }
+
+    /**
+     * Makes the key and chain in {@code keys} the ones new handshakes present. On any error the previous material
+     * stays in place.
+     *
+     * @throws GeneralSecurityException when the store holds no usable key
+     */
+    void load(final KeyStore keys, final char[] password) throws GeneralSecurityException {
         final KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(keys, password);
         for (final KeyManager km : kmf.getKeyManagers()) {

@@ -4,10 +4,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * The SIP edge's refusals by {@link RejectReason} and its responses by status code, for {@code /metrics}.
+ * The SIP edge's refusals by {@link RejectReason}, its responses by status code and its TLS certificate reloads, for
+ * {@code /metrics}.
  *
- * <p>Threading: bumped from jain-sip threads, the signalling timer thread and the transport guard; read at
- * scrape time from any thread. Lock-free.
+ * <p>Threading: bumped from jain-sip threads, the signalling timer thread, the transport guard and certificate
+ * reloads; read at scrape time from any thread. Lock-free.
  */
 public final class SipCounters {
     private static final int STATUS_CODES = 700;
@@ -15,6 +16,8 @@ public final class SipCounters {
     private final AtomicLongArray rejected = new AtomicLongArray(RejectReason.values().length);
     private final AtomicLongArray responses = new AtomicLongArray(STATUS_CODES);
     private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong tlsCertificatesLoaded = new AtomicLong();
+    private final AtomicLong tlsCertificatesRefused = new AtomicLong();
 
     /** Zeroed counters. */
     public SipCounters() {
@@ -36,6 +39,26 @@ public final class SipCounters {
     /** Counts one request whose handling failed inside the gateway (answered 500). */
     void failed() {
         failed.incrementAndGet();
+    }
+
+    /** Counts one TLS certificate and key reloaded (SIGHUP or the file watch). */
+    void tlsCertificateLoaded() {
+        tlsCertificatesLoaded.incrementAndGet();
+    }
+
+    /** Counts one reload that found the files unreadable or not a pair: the certificate in use stayed. */
+    void tlsCertificateRefused() {
+        tlsCertificatesRefused.incrementAndGet();
+    }
+
+    /** TLS certificates reloaded since start (the one loaded at start not included). */
+    public long tlsCertificatesLoaded() {
+        return tlsCertificatesLoaded.get();
+    }
+
+    /** Reloads refused since start because the new files were unreadable or not a pair. */
+    public long tlsCertificatesRefused() {
+        return tlsCertificatesRefused.get();
     }
 
     /** Requests whose handling failed inside the gateway since start. */

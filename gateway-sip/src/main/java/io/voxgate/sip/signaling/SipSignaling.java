@@ -4,7 +4,6 @@ import gov.nist.javax.sip.DialogTimeoutEvent;
 import gov.nist.javax.sip.SipListenerExt;
 import io.voxgate.core.transfer.TransferRequest;
 import io.voxgate.core.transfer.TransferState;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -236,21 +235,48 @@ public final class SipSignaling implements SipListenerExt {
     }
 
     /**
-     * Makes the TLS listener present the key and certificate in {@code keyStore} (PKCS#12) from the next handshake on;
-     * established connections, and the calls on them, keep theirs.
+     * Reads a PEM certificate chain and its key and makes the TLS listener present them from the next handshake on;
+     * established connections, and the calls on them, keep theirs. Counted either way
+     * ({@link SipCounters#tlsCertificatesLoaded}, {@link SipCounters#tlsCertificatesRefused}).
      *
-     * @throws IllegalStateException when signalling is not running with TLS, or the store cannot be used (the
-     *                               certificate in use then stays)
+     * @throws IllegalStateException    when signalling is not running with TLS
+     * @throws IllegalArgumentException naming the option whose file is unreadable, not PEM, or not of the other's pair
+     *                                  (the certificate in use then stays)
      */
-    public synchronized void reloadTlsKeyStore(final Path keyStore, final char[] password) {
+    public synchronized void reloadTlsCertificate(final Path certificatePem, final Path privateKeyPem) {
         if (stack == null || !config.transports.contains("tls")) {
             throw new IllegalStateException("SIP over TLS is not running");
         }
-        try {
-            stack.tlsKeys().load(keyStore, password);
-        } catch (final GeneralSecurityException | IOException ex) {
-            throw new IllegalStateException("the new TLS key store cannot be used: " + ex.getMessage(), ex);
+        final char[] password = new char[24];
+        for (int i = 0; i < password.length; i++) {
+            password[i] = (char) ('a' + random.nextInt(26));
         }
+        try {
+            stack.tlsKeys().load(TlsKeyStore.keyStore(certificatePem, privateKeyPem, password), password);
+        } catch (final IllegalArgumentException ex) {
+            counters.tlsCertificateRefused();
+            throw ex;
+        } catch (final GeneralSecurityException ex) {
+            counters.tlsCertificateRefused();
+            throw new IllegalArgumentException("--sip-tls-cert " + certificatePem + " and --sip-tls-key " + privateKeyPem
+                + " cannot be used: " + ex.getMessage(), ex);
+        }
+        counters.tlsCertificateLoaded();
+    }
+
+    /**
+     * Watches the certificate and key files and reloads them when they changed and load as a pair
+     * ({@link TlsFilesWatch}), every {@code intervalMs} on the signalling timer thread.
+     *
+     * @throws IllegalStateException when signalling is not running with TLS
+     */
+    public synchronized void watchTlsCertificate(final Path certificatePem, final Path privateKeyPem, final long intervalMs) {
+        if (stack == null || !config.transports.contains("tls")) {
+            throw new IllegalStateException("SIP over TLS is not running");
+        }
+        final TlsFilesWatch watch = new TlsFilesWatch(certificatePem, privateKeyPem,
+            () -> reloadTlsCertificate(certificatePem, privateKeyPem));
+        timers.scheduleWithFixedDelay(watch::poll, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
     }
 
     /**

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * The first gate in front of the jain-sip stack, shared by the pieces jain-sip builds by class name
  * ({@link AllowListValve}, {@link GuardedMessageProcessorFactory}): drops requests from outside the allow list before
  * any transaction exists, refuses TCP/TLS connections from outside it or over the caps at accept, and closes
- * connections that hold an incomplete message past the read deadline.
+ * connections that hold an incomplete message past the read deadline or send one over the size cap.
  *
  * <p>jain-sip instantiates those pieces with no arguments, so they find their gate by the stack's name
  * ({@link #forStack}); {@link JainSipStack} registers the gate before creating the stack and removes it at stop.
@@ -113,6 +113,17 @@ final class SourceGate {
         }
     }
 
+    /**
+     * A message from {@code peer} grew past the size cap: counted and logged, and the exception that makes jain-sip
+     * close the connection without parsing what it holds (not an {@code IOException}, which jain-sip answers by
+     * ending the partial message and parsing it).
+     */
+    MessageTooLargeException messageTooLarge(final InetAddress peer, final int maxBytes) {
+        counters.reject(RejectReason.MESSAGE_TOO_LARGE);
+        LOG.info("SIP connection from {} closed: a message over {} bytes", peer, maxBytes);
+        return new MessageTooLargeException(maxBytes);
+    }
+
     /** Closes connections whose message in progress is older than the read deadline; forgets closed ones. */
     void sweep(final long nowNs) {
         for (final Map.Entry<SocketChannel, Connection> e : connections.entrySet()) {
@@ -136,6 +147,11 @@ final class SourceGate {
         }
     }
 
+    /** The counters refusals go to, also those of the gateway's own outgoing TLS connections. */
+    SipCounters counters() {
+        return counters;
+    }
+
     /** Open TCP/TLS connections tracked now. */
     int openConnections() {
         return connections.size();
@@ -149,6 +165,15 @@ final class SourceGate {
 
         Connection(final InetAddress peer) {
             this.peer = peer;
+        }
+    }
+
+    /** Thrown from a connection's read when a message is over the cap: jain-sip closes the connection. */
+    static final class MessageTooLargeException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        MessageTooLargeException(final int maxBytes) {
+            super("SIP message over " + maxBytes + " bytes");
         }
     }
 

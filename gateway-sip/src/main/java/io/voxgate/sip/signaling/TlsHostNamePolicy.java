@@ -1,51 +1,25 @@
 package io.voxgate.sip.signaling;
 
-import gov.nist.javax.sip.ClientTransactionExt;
-import gov.nist.javax.sip.TlsSecurityPolicy;
 import java.net.InetAddress;
-import java.security.cert.Certificate;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
-import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
- * Host-name check for the gateway's outgoing SIP over TLS (RFC 5922 §7.1): the server's certificate must name the
+ * The host-name rule for the gateway's outgoing SIP over TLS (RFC 5922 §7.1): the server's certificate must name the
  * host the gateway connected to in a subjectAltName, as a DNS name (a wildcard only as the whole leftmost label) or
- * as an IP address. The common name is not consulted (RFC 5922 §7.1, RFC 6125). jain-sip calls it once the
- * handshake is done, before the request leaves; a mismatch aborts the request.
+ * as an IP address. The common name is not consulted (RFC 5922 §7.1, RFC 6125). Applied inside the handshake by
+ * {@link ServerIdentityTrustManager}.
  *
- * <p>Created by jain-sip by class name (stack property {@code gov.nist.javax.sip.TLS_SECURITY_POLICY}). Stateless.
+ * <p>Stateless.
  */
-public final class TlsHostNamePolicy implements TlsSecurityPolicy {
+final class TlsHostNamePolicy {
     private static final int SAN_DNS = 2;
     private static final int SAN_IP = 7;
 
-    /** Created by jain-sip. */
-    public TlsHostNamePolicy() {
-        // Stateless.
-    }
-
-    @Override
-    public void enforceTlsPolicy(final ClientTransactionExt transaction) {
-        if (!transaction.isSecure() || transaction.getNextHop() == null) {
-            return;
-        }
-        final Certificate[] chain;
-        try {
-            chain = transaction.getPeerCertificates();
-        } catch (final SSLPeerUnverifiedException ex) {
-            throw new SecurityException("TLS peer not verified: " + ex.getMessage(), ex);
-        }
-        if (chain == null || chain.length == 0 || !(chain[0] instanceof X509Certificate)) {
-            throw new SecurityException("TLS peer presented no X.509 certificate");
-        }
-        final String host = transaction.getNextHop().getHost();
-        if (!names((X509Certificate) chain[0], host)) {
-            throw new SecurityException("TLS certificate does not name " + host);
-        }
+    private TlsHostNamePolicy() {
     }
 
     /** Whether {@code certificate}'s subjectAltNames name {@code host} (a DNS name or an IP literal). */

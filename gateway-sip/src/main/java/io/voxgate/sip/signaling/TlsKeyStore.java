@@ -11,6 +11,8 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -20,9 +22,10 @@ import java.util.Collection;
 /**
  * Builds the PKCS#12 key store jain-sip's TLS layer reads (it takes a key store path, not PEM) from a PEM
  * certificate chain and a PEM private key: PKCS#8 ({@code BEGIN PRIVATE KEY}, RSA or EC) or PKCS#1 RSA
- * ({@code BEGIN RSA PRIVATE KEY}). The file is written owner-readable only and deleted on exit.
+ * ({@code BEGIN RSA PRIVATE KEY}), the key checked to be the certificate's. The file is written owner-readable only
+ * and deleted on exit; a reload ({@link #keyStore}) keeps the store in memory.
  *
- * <p>Stateless; called once at startup.
+ * <p>Stateless; called at startup and on each reload.
  */
 public final class TlsKeyStore {
     private TlsKeyStore() {
@@ -32,25 +35,12 @@ public final class TlsKeyStore {
      * Writes a key store holding the key and chain under alias {@code voxgate}.
      *
      * @return the key store file
-     * @throws IllegalArgumentException naming the option whose file is unreadable or not the expected PEM
+     * @throws IllegalArgumentException naming the option whose file is unreadable, not the expected PEM, or not of the
+     *                                  other's pair
      */
     public static Path buildPkcs12(final Path certificatePem, final Path privateKeyPem, final char[] password) {
-        final Collection<? extends Certificate> chain;
+        final KeyStore store = keyStore(certificatePem, privateKeyPem, password);
         try {
-            chain = CertificateFactory.getInstance("X.509").generateCertificates(
-                new ByteArrayInputStream(Files.readAllBytes(certificatePem)));
-        } catch (final IOException | GeneralSecurityException ex) {
-            throw new IllegalArgumentException("--sip-tls-cert " + certificatePem + " is not a readable PEM certificate: "
-                + ex.getMessage(), ex);
-        }
-        if (chain.isEmpty()) {
-            throw new IllegalArgumentException("--sip-tls-cert " + certificatePem + " holds no certificate");
-        }
-        final PrivateKey key = readKey(privateKeyPem);
-        try {
-            final KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            store.setKeyEntry("voxgate", key, password, chain.toArray(new Certificate[0]));
             final Path file = Files.createTempFile("voxgate-sip-tls", ".p12");
             try {
                 Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
@@ -63,8 +53,77 @@ public final class TlsKeyStore {
             }
             return file;
         } catch (final IOException | GeneralSecurityException ex) {
+            throw new IllegalArgumentException("--sip-tls-key " + privateKeyPem + " cannot be stored with --sip-tls-cert "
+                + certificatePem + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * A key store in memory holding the key and chain under alias {@code voxgate}, once the key is shown to be the
+     * certificate's (a signature made with it verifies with the certificate's public key).
+     *
+     * @throws IllegalArgumentException naming the option whose file is unreadable, not the expected PEM, or not of the
+     *                                  other's pair
+     */
+    static KeyStore keyStore(final Path certificatePem, final Path privateKeyPem, final char[] password) {
+        final Collection<? extends Certificate> chain;
+        try {
+            chain = CertificateFactory.getInstance("X.509").generateCertificates(
+                new ByteArrayInputStream(Files.readAllBytes(certificatePem)));
+        } catch (final IOException | GeneralSecurityException ex) {
+            throw new IllegalArgumentException("--sip-tls-cert " + certificatePem + " is not a readable PEM certificate: "
+                + ex.getMessage(), ex);
+        }
+        if (chain.isEmpty()) {
+            throw new IllegalArgumentException("--sip-tls-cert " + certificatePem + " holds no certificate");
+        }
+        final PrivateKey key = readKey(privateKeyPem);
+        final Certificate leaf = chain.iterator().next();
+        if (!pair(key, leaf)) {
+            throw new IllegalArgumentException("--sip-tls-key " + privateKeyPem + " is not the key of the certificate in --sip-tls-cert "
+                + certificatePem);
+        }
+        try {
+            final KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry("voxgate", key, password, chain.toArray(new Certificate[0]));
+            return store;
+        } catch (final IOException | GeneralSecurityException ex) {
             throw new IllegalArgumentException("--sip-tls-key " + privateKeyPem + " does not match --sip-tls-cert "
                 + certificatePem + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /** Whether {@code key} signs what {@code certificate}'s public key verifies. */
+    private static boolean pair(final PrivateKey key, final Certificate certificate) {
+        final String algorithm;
+        switch (key.getAlgorithm()) {
+            case "RSA":
+                algorithm = "SHA256withRSA";
+                break;
+            case "EC":
+                algorithm = "SHA256withECDSA";
+                break;
+            case "EdDSA":
+            case "Ed25519":
+                algorithm = "Ed25519";
+                break;
+            default:
+                return false;
+        }
+        final byte[] probe = new byte[32];
+        new SecureRandom().nextBytes(probe);
+        try {
+            final Signature signer = Signature.getInstance(algorithm);
+            signer.initSign(key);
+            signer.update(probe);
+            final byte[] signature = signer.sign();
+            final Signature verifier = Signature.getInstance(algorithm);
+            verifier.initVerify(certificate.getPublicKey());
+            verifier.update(probe);
+            return verifier.verify(signature);
+        } catch (final GeneralSecurityException ex) {
+            return false;
         }
     }
 

@@ -14,13 +14,15 @@ import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Key and trust material for SIP over TLS, in place of jain-sip's defaults (whose {@code DisabledAll} mode installs a
  * trust-all manager on both sides): the gateway's certificate from the key store it was given, and as trust anchors
  * the JDK's trust store, or only the CA certificates of {@code --sip-tls-ca} (stack property {@link #CA_FILE}). The
  * certificate is served through the stack's {@link ReloadableKeyManager}, so it can be replaced without a restart.
- * Certificates are always checked; host names are checked by {@link TlsHostNamePolicy}.
+ * Certificates are always checked; on the client side (connections the gateway opens) the server's certificate must
+ * also name the host connected to ({@link ServerIdentityTrustManager}, {@link TlsHostNamePolicy}).
  *
  * <p>Created by jain-sip by class name (stack property {@code gov.nist.javax.sip.SECURITY_MANAGER_PROVIDER}) and
  * initialised once with the stack's properties. Immutable after {@link #init}.
@@ -31,6 +33,7 @@ public final class TlsManagers implements SecurityManagerProvider {
 
     private KeyManager[] keyManagers;
     private TrustManager[] trustManagers;
+    private TrustManager[] serverIdentityManagers;
 
     /** Created by jain-sip. */
     public TlsManagers() {
@@ -45,7 +48,7 @@ public final class TlsManagers implements SecurityManagerProvider {
         if (reloadable != null && keyStorePath != null) {
             reloadable.load(Path.of(keyStorePath), password.toCharArray());
             keyManagers = new KeyManager[] {reloadable};
-            trustManagers = trustManagers(properties.getProperty(CA_FILE));
+            trust(properties.getProperty(CA_FILE));
             return;
         }
         final KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
@@ -59,7 +62,18 @@ public final class TlsManagers implements SecurityManagerProvider {
             kmf.init(null, null);
         }
         keyManagers = kmf.getKeyManagers();
-        trustManagers = trustManagers(properties.getProperty(CA_FILE));
+        trust(properties.getProperty(CA_FILE));
+    }
+
+    private void trust(final String caFile) throws GeneralSecurityException, IOException {
+        trustManagers = trustManagers(caFile);
+        for (final TrustManager tm : trustManagers) {
+            if (tm instanceof X509ExtendedTrustManager) {
+                serverIdentityManagers = new TrustManager[] {new ServerIdentityTrustManager((X509ExtendedTrustManager) tm)};
+                return;
+            }
+        }
+        throw new GeneralSecurityException("the JDK yields no X.509 trust manager");
     }
 
     /** Trust managers over the CA certificates in {@code caFile}, or over the JDK's trust store when it is null. */
@@ -89,8 +103,9 @@ public final class TlsManagers implements SecurityManagerProvider {
         return keyManagers.clone();
     }
 
+    /** For the gateway's own connections ({@code client}): the chain and the host name; for callers: the chain. */
     @Override
     public TrustManager[] getTrustManagers(final boolean client) {
-        return trustManagers.clone();
+        return client ? serverIdentityManagers.clone() : trustManagers.clone();
     }
 }

@@ -38,4 +38,13 @@ class TlsKeyStoreTest {
             () -> TlsKeyStore.buildPkcs12(cert.certificatePem, junk, "pw".toCharArray()));
         assertTrue(keyError.getMessage().contains("--sip-tls-key"));
     }
+
+    @Test
+    void shouldRefuseAKeyThatIsNotTheCertificates() throws Exception {
+        final SelfSignedCertificate one = SelfSignedCertificate.generate(Files.createDirectories(dir.resolve("one")));
+        final SelfSignedCertificate other = SelfSignedCertificate.generate(Files.createDirectories(dir.resolve("other")));
+        final IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+            () -> TlsKeyStore.buildPkcs12(one.certificatePem, other.privateKeyPem, "pw".toCharArray()));
+        assertTrue(error.getMessage().contains("--sip-tls-key") && error.getMessage().contains("not the key"), error.getMessage());
+    }
 }

@@ -19,8 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The trust material jain-sip's TLS client gets from {@link TlsManagers}: never trust-all (issue 11: jain-sip's
- * {@code DisabledAll} accepted any server). A unit test rather than an IT: a BYE over a new outgoing TLS connection
- * cannot be delivered by jain-sip 1.3.0-91 (see the sipfix report), so an IT could not tell trust from failure.
+ * {@code DisabledAll} accepted any server). SipTlsOutgoingIT shows the same decisions on the wire, host names included.
  */
 class TlsManagersTest {
     private static final String AUTH_TYPE = "ECDHE_ECDSA";
