@@ -26,7 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code dueTimes=false}: streams that tell no due time, as before issue 17's cut: the timer wakes once per
  *       phase (ten times) and every wake-up reads every stream, its call and its queue to find nothing due;</li>
  *   <li>{@code dueTimes=true}: streams that tell their due time (far: the idle deadline), as the Twilio stream now
- *       does: the ticker goes to slow mode and its one wake-up per period ticks every stream once.</li>
+ *       does: the ten wake-ups skip them without reading them, and each is ticked once per period by the safety
+ *       sweep of its slot's phase.</li>
  * </ul>
  * Each stream reads two further objects, as a stream reads its session and the session its pacing queue. The timer
  * is the benchmark loop itself: an embedded event loop, whose scheduled tasks never run, takes the ticker's timers.
@@ -116,10 +117,10 @@ public class LoopTickerBenchmark {
         loop.finishAndReleaseAll();
     }
 
-    /** One period: the wake-ups the timer makes in 20 ms (one in slow mode, one per phase otherwise). */
+    /** One period: the timer's wake-ups in 20 ms, one per phase. */
     @Benchmark
     public long period() {
-        final int wakeUps = ticker.slow() ? 1 : LoopTicker.PHASES;
+        final int wakeUps = LoopTicker.PHASES;
         final long step = LoopTicker.PERIOD_NS / wakeUps;
         for (final Stream s : all) {
             // A frame a period keeps arriving: each stream's idle deadline moves on, as its read would move it.

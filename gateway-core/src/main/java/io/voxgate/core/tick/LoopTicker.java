@@ -29,13 +29,6 @@ import org.slf4j.LoggerFactory;
  * member leaves, so an idle loop is not woken. Netty runs a fixed-rate task's missed runs back to back, so every
  * phase still gets its wake-up, in order, when the loop was late.
  *
- * <p>Slow mode: when the loop has no phased member and no member of every wake-up is due within the next period
- * (streams whose agent speaks at real time: its audio leaves as it arrives), the timer wakes once per period instead
- * of once per phase, ticking every member then; a member that sets a due time sooner ({@link TickMembership#tickAt}),
- * joins, or a phased member joining switches it back at once. At 100 Twilio calls the 2 ms timer was half of the
- * loop's wake-ups (each one an epoll return and a context switch); a switch costs one timer task, per agent turn,
- * not per frame.
- *
  * <p>Failure isolation: a member whose tick throws is removed, counted ({@link #memberFailures()}), logged once with
  * its call id and told to end itself ({@link TickMember#onTickFailed}); every other member goes on. (A periodic task
  * that throws is never run again by its executor: one call's bug must not stop the loop's other calls.)
@@ -66,10 +59,6 @@ public final class LoopTicker implements Runnable {
     private int total;
     private int nextPhase;
     private ScheduledFuture<?> timer;
-    /** Whether the timer wakes once per period (see the class comment); always false with phased members. */
-    private boolean slow;
-    /** In slow mode: the next wake-up's time; a due time before it switches back. */
-    private long slowWakeUpNs;
     /** When the running timer first fires: phase 0's wake-ups are at whole periods after it. */
     private long originNs;
     private long wakeUps;
@@ -154,31 +143,9 @@ public final class LoopTicker implements Runnable {
             // precedes the nominal tick time of the members it serves.
             originNs = nowNs + wakeUpIntervalNs;
             nextPhase = 0;
-            slow = false;
             timer = loop.scheduleAtFixedRate(this, wakeUpIntervalNs, wakeUpIntervalNs, TimeUnit.NANOSECONDS);
-        } else if (slow) {
-            goFast(nowNs);
         }
         return nowNs;
-    }
-
-    /** From slow mode to a wake-up per phase, from the next point of the phase grid on. */
-    private void goFast(final long nowNs) {
-        timer.cancel(false);
-        slow = false;
-        final long wakeUp = Math.floorDiv(nowNs - originNs, wakeUpIntervalNs) + 1;
-        nextPhase = (int) Math.floorMod(wakeUp, (long) phasedCounts.length);
-        final long atNs = originNs + wakeUp * wakeUpIntervalNs;
-        timer = loop.scheduleAtFixedRate(this, atNs - nowNs, wakeUpIntervalNs, TimeUnit.NANOSECONDS);
-    }
-
-    /** To one wake-up per period, at phase 0's points of the grid. */
-    private void goSlow(final long nowNs) {
-        timer.cancel(false);
-        slow = true;
-        nextPhase = 0;
-        slowWakeUpNs = originNs + (Math.floorDiv(nowNs - originNs, periodNs) + 1) * periodNs;
-        timer = loop.scheduleAtFixedRate(this, slowWakeUpNs - nowNs, periodNs, TimeUnit.NANOSECONDS);
     }
 
     void leave(final TickMembership membership) {
@@ -198,7 +165,6 @@ public final class LoopTicker implements Runnable {
         if (total == 0) {
             timer.cancel(false);
             timer = null;
-            slow = false;
         }
     }
 
@@ -215,9 +181,6 @@ public final class LoopTicker implements Runnable {
     void tickAt(final TickMembership membership, final long dueNs) {
         if (membership.phase == TickMembership.EVERY_WAKE_UP) {
             everyWakeUpDueNs[membership.slot] = dueNs;
-            if (slow && dueNs < slowWakeUpNs) {
-                goFast(clock.nanoTime());
-            }
         }
     }
 
@@ -237,49 +200,23 @@ public final class LoopTicker implements Runnable {
     public void tick(final long nowNs) {
         wakeUps++;
         final int phase = nextPhase;
-        final int phases = phasedCounts.length;
-        if (slow) {
-            slowWakeUpNs = nowNs + periodNs;
-        } else {
-            nextPhase = phase + 1 == phases ? 0 : phase + 1;
-        }
+        nextPhase = phase + 1 == phasedCounts.length ? 0 : phase + 1;
         for (int i = phasedCounts[phase] - 1; i >= 0; i--) {
             if (i < phasedCounts[phase]) {
                 tickOne(phased[phase][i], nowNs);
             }
         }
+        final int phases = phasedCounts.length;
         int sweepSlot = everyWakeUpCount - 1 - Math.floorMod(everyWakeUpCount - 1 - phase, phases);
         for (int i = everyWakeUpCount - 1; i >= 0; i--) {
-            final boolean sweep = slow || i == sweepSlot;
-            if (i == sweepSlot) {
+            final boolean sweep = i == sweepSlot;
+            if (sweep) {
                 sweepSlot -= phases;
             }
             if (i < everyWakeUpCount && (sweep || everyWakeUpDueNs[i] <= nowNs)) {
                 tickOne(everyWakeUp[i], nowNs);
             }
         }
-        if (timer != null && total == everyWakeUpCount) {
-            chooseMode(nowNs);
-        }
-    }
-
-    /** With members of every wake-up only: slow when none is due within the next period, fast otherwise. */
-    private void chooseMode(final long nowNs) {
-        long earliestNs = Long.MAX_VALUE;
-        for (int i = 0; i < everyWakeUpCount; i++) {
-            earliestNs = Math.min(earliestNs, everyWakeUpDueNs[i]);
-        }
-        final boolean nothingSoon = earliestNs > nowNs + periodNs;
-        if (nothingSoon && !slow) {
-            goSlow(nowNs);
-        } else if (!nothingSoon && slow) {
-            goFast(nowNs);
-        }
-    }
-
-    /** Whether the timer wakes once per period (slow mode, see the class comment) rather than once per phase. */
-    public boolean slow() {
-        return slow;
     }
 
     private void tickOne(final TickMembership membership, final long nowNs) {
