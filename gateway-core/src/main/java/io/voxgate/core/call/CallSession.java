@@ -205,6 +205,7 @@ public final class CallSession implements AgentListener {
                 @Override
                 public void onCommand(final CallCommand command, final long nowNs) {
                     CallSession.this.onCommand(command, nowNs);
+                    tellLegNextRelease();
                 }
 
                 @Override
@@ -432,6 +433,11 @@ public final class CallSession implements AgentListener {
 
     @Override
     public void onAgentConnected(final long nowNs) {
+        handleAgentConnected(nowNs);
+        tellLegNextRelease();
+    }
+
+    private void handleAgentConnected(final long nowNs) {
         if (reconnecting && state == CallState.ACTIVE) {
             reconnecting = false;
             stats.agentReconnects++;
@@ -478,6 +484,7 @@ public final class CallSession implements AgentListener {
         turnInterrupted = false;
         outbound.onAudio(audio, offset, length, nowNs);
         releaseDue(nowNs);
+        tellLegNextRelease();
     }
 
     @Override
@@ -559,6 +566,11 @@ public final class CallSession implements AgentListener {
 
     @Override
     public void onAgentClosed(final String reason, final long nowNs) {
+        handleAgentClosed(reason, nowNs);
+        tellLegNextRelease();
+    }
+
+    private void handleAgentClosed(final String reason, final long nowNs) {
         agentClosed = true;
         if (state.isTerminating()) {
             return;
@@ -589,6 +601,11 @@ public final class CallSession implements AgentListener {
      */
     @Override
     public void onAgentLost(final String reason, final long nowNs) {
+        handleAgentLost(reason, nowNs);
+        tellLegNextRelease();
+    }
+
+    private void handleAgentLost(final String reason, final long nowNs) {
         if (state != CallState.ACTIVE || recovery.reconnectMs() == 0 || agents == null || finishing || fallbackTransfer) {
             onAgentClosed(reason, nowNs);
             return;
@@ -830,6 +847,13 @@ public final class CallSession implements AgentListener {
         stats.framesToAgent++;
         stats.recordInbound(clock.nanoTime() - arrivalNs);
         agent.onCallerAudio(audio, offset, length, arrivalNs);
+    }
+
+    /** Tells the leg when the call next has timed work, after something outside the leg's events may have moved it. */
+    private void tellLegNextRelease() {
+        if (state != CallState.ENDED) {
+            leg.nextReleaseChanged(nextReleaseNs());
+        }
     }
 
     private void releaseDue(final long nowNs) {

@@ -59,6 +59,16 @@ public interface CallerLeg {
         return false;
     }
 
+    /**
+     * The session's next timed work ({@link CallSession#nextReleaseNs()}: paced audio due for release, the end of a
+     * pause, a reconnect attempt, a hang-up after the last words) may have moved earlier outside the leg's own events,
+     * typically agent audio held for paced release. An edge that ticks the call only when that time comes
+     * ({@link io.voxgate.core.tick.TickMembership#tickAt}) wakes it no later than {@code nextReleaseNs}; the default
+     * (an edge ticked every period anyway) ignores it.
+     */
+    default void nextReleaseChanged(final long nextReleaseNs) {
+    }
+
     /** The session ended the call (agent hang-up, timeout, drain): hang up the caller's leg with {@code reason}. */
     void hangUp(String reason, long nowNs);
 }

@@ -53,6 +53,8 @@ public final class LoopTicker implements Runnable {
     private final TickMembership[][] phased;
     private final int[] phasedCounts;
     private TickMembership[] everyWakeUp = new TickMembership[INITIAL_CAPACITY];
+    /** Per slot of {@link #everyWakeUp}: the member's next due time; kept apart so a walk reads one array. */
+    private long[] everyWakeUpDueNs = new long[INITIAL_CAPACITY];
     private int everyWakeUpCount;
     private int total;
     private int nextPhase;
@@ -124,8 +126,10 @@ public final class LoopTicker implements Runnable {
             TickMembership.EVERY_WAKE_UP, nowNs + wakeUpIntervalNs);
         if (everyWakeUpCount == everyWakeUp.length) {
             everyWakeUp = Arrays.copyOf(everyWakeUp, everyWakeUpCount * 2);
+            everyWakeUpDueNs = Arrays.copyOf(everyWakeUpDueNs, everyWakeUpCount * 2);
         }
         membership.slot = everyWakeUpCount;
+        everyWakeUpDueNs[everyWakeUpCount] = TickMembership.EVERY_WAKE_UP_DUE;
         everyWakeUp[everyWakeUpCount++] = membership;
         total++;
         return membership;
@@ -150,6 +154,7 @@ public final class LoopTicker implements Runnable {
             return;
         }
         if (phase == TickMembership.EVERY_WAKE_UP) {
+            everyWakeUpDueNs[membership.slot] = everyWakeUpDueNs[everyWakeUpCount - 1];
             everyWakeUpCount = swapRemove(everyWakeUp, everyWakeUpCount, membership);
         } else {
             phasedCounts[phase] = swapRemove(phased[phase], phasedCounts[phase], membership);
@@ -172,6 +177,13 @@ public final class LoopTicker implements Runnable {
         return last;
     }
 
+    /** Sets when {@code membership}, a member of every wake-up, next wants a tick (see {@link TickMembership#tickAt}). */
+    void tickAt(final TickMembership membership, final long dueNs) {
+        if (membership.phase == TickMembership.EVERY_WAKE_UP) {
+            everyWakeUpDueNs[membership.slot] = dueNs;
+        }
+    }
+
     /** The timer's run: one wake-up at the clock's now, read once here for every member ticked. */
     @Override
     public void run() {
@@ -179,10 +191,11 @@ public final class LoopTicker implements Runnable {
     }
 
     /**
-     * One wake-up at {@code nowNs}: ticks the members of the next phase, then the members that want every wake-up.
-     * {@link #run} calls it with the clock's now; tests call it with a hand-driven time. Walks each table from the
-     * end: a member that leaves moves the last member, already ticked, into its slot, so none is skipped or ticked
-     * twice.
+     * One wake-up at {@code nowNs}: ticks the members of the next phase, then the members of every wake-up whose due
+     * time has come, and, whatever their due time, the tenth of them whose slot falls on this phase (so each is ticked
+     * at least once per period even if it missed telling a change of its due time). {@link #run} calls it with the
+     * clock's now; tests call it with a hand-driven time. Walks each table from the end: a member that leaves moves
+     * the last member, already ticked, into its slot, so none is skipped or ticked twice.
      */
     public void tick(final long nowNs) {
         wakeUps++;
@@ -193,8 +206,14 @@ public final class LoopTicker implements Runnable {
                 tickOne(phased[phase][i], nowNs);
             }
         }
+        final int phases = phasedCounts.length;
+        int sweepSlot = everyWakeUpCount - 1 - Math.floorMod(everyWakeUpCount - 1 - phase, phases);
         for (int i = everyWakeUpCount - 1; i >= 0; i--) {
-            if (i < everyWakeUpCount) {
+            final boolean sweep = i == sweepSlot;
+            if (sweep) {
+                sweepSlot -= phases;
+            }
+            if (i < everyWakeUpCount && (sweep || everyWakeUpDueNs[i] <= nowNs)) {
                 tickOne(everyWakeUp[i], nowNs);
             }
         }

@@ -9,6 +9,8 @@ package io.voxgate.core.tick;
 public final class TickMembership {
     /** The phase of a member ticked at every wake-up. */
     static final int EVERY_WAKE_UP = -1;
+    /** The due time of a member of every wake-up that never set one: always due. */
+    static final long EVERY_WAKE_UP_DUE = Long.MIN_VALUE;
     /** The phase of a member that has left. */
     static final int LEFT = -2;
 
@@ -31,6 +33,17 @@ public final class TickMembership {
      */
     public long firstTickNs() {
         return firstTickNs;
+    }
+
+    /**
+     * For a member ticked at every wake-up: tick it only from the first wake-up at or after {@code dueNs} (until it
+     * sets another time), plus once per period whatever the time, as a safety net. Until a member calls this it is
+     * ticked at every wake-up. A member that knows when it next has work (a stream whose paced audio is released
+     * ahead, whose idle deadline is seconds away) saves the walk over it at the wake-ups in between; it must call
+     * this again whenever that time may have moved earlier. Harmless for a phased member or one that left.
+     */
+    public void tickAt(final long dueNs) {
+        ticker.tickAt(this, dueNs);
     }
 
     /** Whether the member is still ticked. */

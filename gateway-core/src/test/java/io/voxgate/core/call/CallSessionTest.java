@@ -182,6 +182,18 @@ class CallSessionTest {
     }
 
     @Test
+    void shouldTellTheLegWhenAgentAudioHeldForPacingIsDue() {
+        final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);
+        final CallSession session = session(agent, CallSessionConfig.defaults());
+        session.start(nowNs);
+
+        agent.listener.onAgentAudio(agentBurst(8_000), 0, 8_000, nowNs);
+
+        assertEquals(T0 + 100 * MS - 80 * MS, leg.toldNextReleaseNs,
+            "the leg that ticks only when work is due learns when the held sixth frame is");
+    }
+
+    @Test
     void shouldFlushTheTurnOnceWhenTheAgentSignalsAnInterruption() {
         final ScriptedAgent agent = new ScriptedAgent(AudioFormat.MULAW_8K, true);
         final CallSession session = session(agent, CallSessionConfig.defaults());

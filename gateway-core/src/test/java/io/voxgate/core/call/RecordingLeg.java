@@ -24,6 +24,8 @@ final class RecordingLeg implements CallerLeg {
     boolean buffersAtFarEnd = true;
     int pauses;
     long lastPauseNs;
+    /** The last time the session said it next has timed work ({@link #nextReleaseChanged}); never told: MIN_VALUE. */
+    long toldNextReleaseNs = Long.MIN_VALUE;
     private final int[] pausedAtByte = new int[64];
     private final int[] unheardAtPause = new int[64];
 
@@ -37,6 +39,11 @@ final class RecordingLeg implements CallerLeg {
         }
         framesSent++;
         lastSentNs = nowNs;
+    }
+
+    @Override
+    public void nextReleaseChanged(final long nextReleaseNs) {
+        toldNextReleaseNs = nextReleaseNs;
     }
 
     @Override

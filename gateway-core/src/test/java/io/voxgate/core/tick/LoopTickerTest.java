@@ -215,6 +215,63 @@ class LoopTickerTest {
     }
 
     @Test
+    void shouldSkipAnEveryWakeUpMemberUntilTheDueTimeItSet() {
+        final LoopTicker ticker = ticker(PHASES);
+        final Member other = everyWakeUp(ticker, "other");
+        final Member idle1 = everyWakeUp(ticker, "idle1");
+        final Member idle2 = everyWakeUp(ticker, "idle2");
+        final Member stream = everyWakeUp(ticker, "stream");
+        idle1.membership.tickAt(Long.MAX_VALUE);
+        idle2.membership.tickAt(Long.MAX_VALUE);
+        stream.membership.tickAt(NOW_NS + 3 * SPACING_NS);
+
+        // Phases 0, 1 and 2: their safety sweeps take slots 0, 1 and 2; the stream's slot 3 is not swept.
+        ticker.tick(NOW_NS + SPACING_NS);
+        ticker.tick(NOW_NS + 2 * SPACING_NS);
+        ticker.tick(NOW_NS + 3 * SPACING_NS);
+
+        assertEquals(List.of(NOW_NS + 3 * SPACING_NS), stream.ticks, "not before its due time, then at it");
+        assertEquals(3, other.ticks.size(), "a member that set no due time is ticked at every wake-up");
+        assertEquals(List.of(NOW_NS + 2 * SPACING_NS), idle1.ticks, "only by its phase's sweep");
+        assertEquals(List.of(NOW_NS + 3 * SPACING_NS), idle2.ticks, "only by its phase's sweep");
+    }
+
+    @Test
+    void shouldTickAMemberWhoseDueTimeIsFarOffOncePerPeriodAsASafetyNet() {
+        final LoopTicker ticker = ticker(PHASES);
+        final List<Member> streams = new ArrayList<>();
+        for (int i = 0; i < 2 * PHASES + 1; i++) {
+            final Member stream = everyWakeUp(ticker, "s" + i);
+            stream.membership.tickAt(Long.MAX_VALUE);
+            streams.add(stream);
+        }
+
+        for (int run = 0; run < 3 * PHASES; run++) {
+            ticker.tick(NOW_NS + run * SPACING_NS);
+        }
+
+        for (final Member stream : streams) {
+            assertEquals(3, stream.ticks.size(), stream.name + ": once per period, on its slot's phase");
+        }
+    }
+
+    @Test
+    void shouldKeepADueTimeWithItsMemberWhenAnotherLeaves() {
+        final LoopTicker ticker = ticker(PHASES);
+        final Member first = everyWakeUp(ticker, "first");
+        final Member other = everyWakeUp(ticker, "other");
+        final Member moved = everyWakeUp(ticker, "moved");
+        moved.membership.tickAt(Long.MAX_VALUE);
+        first.membership.leave();
+
+        ticker.tick(NOW_NS);
+        ticker.tick(NOW_NS + SPACING_NS);
+
+        assertEquals(List.of(NOW_NS), moved.ticks, "in slot 0 now, with its own due time: only phase 0's sweep");
+        assertEquals(2, other.ticks.size());
+    }
+
+    @Test
     void shouldReadTheClockOncePerWakeUpAndHandThatNowToEveryMember() {
         final LoopTicker ticker = ticker(1);
         final Member a = everyWakeUp(ticker, "a");

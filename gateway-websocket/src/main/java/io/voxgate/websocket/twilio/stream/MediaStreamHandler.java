@@ -172,6 +172,7 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
             if (eventLeg != null) {
                 eventLeg.endEvent();
             }
+            scheduleTick();
         }
     }
 
@@ -411,6 +412,7 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
         cancel(startTimeout);
         call.start(nowNs);
         tickMembership = route.tickers().tickerOf(ctx.channel().eventLoop()).joinEveryWakeUp(this);
+        scheduleTick();
         log("stream {} started (upgrade {})", sid, upgradeSigned ? "signed" : "unsigned, token verified");
     }
 
@@ -480,15 +482,32 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
             endStream("no message from Twilio for " + config.streamIdleTimeoutMs() + " ms", CLOSE_NORMAL);
             return;
         }
-        if (call.nextReleaseNs() > nowNs) {
-            // Most ticks find nothing due (eligible audio already left when it arrived): skip the call's tick.
-            return;
+        if (call.nextReleaseNs() <= nowNs) {
+            leg.beginEvent();
+            try {
+                call.onTick(nowNs);
+            } finally {
+                leg.endEvent();
+            }
         }
-        leg.beginEvent();
-        try {
-            call.onTick(nowNs);
-        } finally {
-            leg.endEvent();
+        scheduleTick();
+    }
+
+    @Override
+    public void nextReleaseChanged(final long nextReleaseNs) {
+        if (state == State.STARTED && tickMembership != null) {
+            tickMembership.tickAt(Math.min(nextReleaseNs, lastInboundNs + idleTimeoutNs));
+        }
+    }
+
+    /**
+     * Tells the ticker when this stream next has work: paced audio due, or its idle deadline. Most wake-ups then skip
+     * the stream without reading it (eligible audio leaves as it arrives). Called after each of the stream's events;
+     * the session tells the rest ({@link #nextReleaseChanged}).
+     */
+    private void scheduleTick() {
+        if (state == State.STARTED && tickMembership != null) {
+            tickMembership.tickAt(Math.min(call.nextReleaseNs(), lastInboundNs + idleTimeoutNs));
         }
     }
 

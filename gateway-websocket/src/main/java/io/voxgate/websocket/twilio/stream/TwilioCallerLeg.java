@@ -32,6 +32,10 @@ final class TwilioCallerLeg implements CallerLeg {
         default boolean transferFromCall(final TransferRequest request, final long nowNs) {
             return false;
         }
+
+        /** The call's next timed work may have moved earlier (see {@link CallerLeg#nextReleaseChanged}). */
+        default void nextReleaseChanged(final long nextReleaseNs) {
+        }
     }
 
     private final ChannelHandlerContext ctx;
@@ -121,6 +125,14 @@ final class TwilioCallerLeg implements CallerLeg {
     @Override
     public boolean startTransfer(final TransferRequest request, final long nowNs) {
         return open && hangUpTarget.transferFromCall(request, nowNs);
+    }
+
+    /** Passed on to the stream, which ticks the call when that time comes. */
+    @Override
+    public void nextReleaseChanged(final long nextReleaseNs) {
+        if (open) {
+            hangUpTarget.nextReleaseChanged(nextReleaseNs);
+        }
     }
 
     @Override
