@@ -81,6 +81,8 @@ public final class JitterBuffer implements MediaStage {
     private final byte[] slotState;
     private final byte[] slotData;
     private final UnsafeBuffer payloadView = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer skippedView = new UnsafeBuffer(0, 0);
+    private int skippedLength;
 
     private final SequenceValidator validator = new SequenceValidator();
     private final DelayEstimator estimator;
@@ -306,6 +308,7 @@ public final class JitterBuffer implements MediaStage {
      * @return what this tick produced
      */
     public PlayoutStatus poll(final long nowNs) {
+        skippedLength = 0;
         if (!anchored && !tryAnchor(nowNs)) {
             return everPlayed ? missing() : PlayoutStatus.NOT_STARTED;
         }
@@ -348,6 +351,8 @@ public final class JitterBuffer implements MediaStage {
                     if (following >= 0) {
                         stats.increment(JitterBufferStats.FRAMES_REMOVED);
                         lastSpeechAdaptNs = nowNs;
+                        skippedLength = slotLength[next];
+                        skippedView.wrap(slotData, next * slotCapacityBytes, skippedLength);
                         discard(next);
                         return play(following);
                     }
@@ -392,6 +397,21 @@ public final class JitterBuffer implements MediaStage {
      */
     public DirectBuffer payload() {
         return payloadView;
+    }
+
+    /**
+     * The received frame the last {@link #poll} skipped to shorten the delay while speech played, before the
+     * {@link PlayoutStatus#FRAME} it returned; {@link #skippedPayloadLength()} is 0 when it skipped none. A decoder
+     * whose state must follow every frame (G.722's ADPCM) decodes it, unheard, before the played frame. Valid until the
+     * next offer or poll; the buffer keeps ownership.
+     */
+    public DirectBuffer skippedPayload() {
+        return skippedView;
+    }
+
+    /** Length of {@link #skippedPayload()}, in bytes; 0 when the last poll skipped no received frame. */
+    public int skippedPayloadLength() {
+        return skippedLength;
     }
 
     /** Payload length of the last {@link PlayoutStatus#FRAME}, in bytes. */

@@ -57,6 +57,7 @@ public final class RtpPlayoutStage implements MediaStage {
     private long framesSkipped;
     private long framesUndecodable;
     private long lateDecodedInStep;
+    private long skippedDecodedInStep;
     /** Sequence number of the last payload the wideband decoder decoded, or -1 before the first. */
     private int lastDecodedSequence = -1;
 
@@ -135,6 +136,7 @@ public final class RtpPlayoutStage implements MediaStage {
         switch (jitter.poll(nowNs)) {
             case FRAME:
                 framesPlayed++;
+                decodeSkippedFrame();
                 return played(jitter.payload(), jitter.lastPayloadLength());
             case CONCEALED:
                 framesConcealed++;
@@ -162,8 +164,21 @@ public final class RtpPlayoutStage implements MediaStage {
             framesSkipped++;
         }
         if (status == PlayoutStatus.FRAME && needsEveryFrame()) {
+            decodeSkippedFrame();
             decoder.decode(jitter.payload(), 0, jitter.lastPayloadLength(), pcm, 0, samplesPerFrame);
             lastDecodedSequence = jitter.lastSequenceNumber();
+        }
+    }
+
+    /**
+     * The jitter buffer skipped a received frame to shorten its delay before the frame it returned: for G.722, that
+     * frame is decoded unheard first, so the ADPCM state stays in step with the caller's encoder for the frame played.
+     */
+    private void decodeSkippedFrame() {
+        if (jitter.skippedPayloadLength() > 0 && needsEveryFrame()
+                && decoder.decode(jitter.skippedPayload(), 0, jitter.skippedPayloadLength(), pcm, 0, samplesPerFrame)
+                    == samplesPerFrame) {
+            skippedDecodedInStep++;
         }
     }
 
@@ -241,6 +256,11 @@ public final class RtpPlayoutStage implements MediaStage {
     /** Late G.722 payloads decoded unheard because they were the next in sequence (see {@link #offer}). */
     public long lateDecodedInStep() {
         return lateDecodedInStep;
+    }
+
+    /** Received G.722 payloads the jitter buffer skipped to shorten its delay, decoded unheard (see {@link #poll}). */
+    public long skippedDecodedInStep() {
+        return skippedDecodedInStep;
     }
 
     /** Silence frames played in gaps. */

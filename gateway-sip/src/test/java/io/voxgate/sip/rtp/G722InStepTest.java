@@ -67,8 +67,11 @@ class G722InStepTest {
     private final RtpReceptionStatistics reception = new RtpReceptionStatistics();
 
     private RtpInboundChain chain() {
-        final RtpPlayoutStage playout = new RtpPlayoutStage(JitterBufferConfig.builder().slotCapacityBytes(400).build(),
-            new G722Decoder(), AudioFormat.PCM16_16K);
+        return chain(JitterBufferConfig.builder().slotCapacityBytes(400).build());
+    }
+
+    private RtpInboundChain chain(final JitterBufferConfig jitter) {
+        final RtpPlayoutStage playout = new RtpPlayoutStage(jitter, new G722Decoder(), AudioFormat.PCM16_16K);
         final RtpInboundChain chain = new RtpInboundChain(playout, 8_000, reception, new RtcpReporter(1, "test", reception, 7, 0),
             false, 5 * FRAME_NS, (audio, offset, length, nowNs) -> {
                 final short[] pcm = new short[length / 2];
@@ -260,6 +263,30 @@ class G722InStepTest {
         for (int i = 0; i < heard.size(); i++) {
             assertArrayEquals(reference[heardSequence.get(i)], heard.get(i), "packet " + heardSequence.get(i)
                 + " decoded in step with the encoder after three skipped ticks");
+        }
+    }
+
+    @Test
+    void shouldDecodeAFrameTheJitterBufferSkipsToShortenItsDelay() {
+        final List<byte[]> packets = callerPackets();
+        final short[][] reference = reference(packets);
+        final RtpInboundChain chain = chain(JitterBufferConfig.builder().slotCapacityBytes(400).speechAdaptIntervalMs(0).build());
+        // The first eight packets arrive in one burst (a network that held them), the rest at real time: the buffer
+        // starts with more delay than it needs and sheds it during the tone by skipping received frames.
+        for (int f = 0; f < 8; f++) {
+            chain.onDatagram(new UnsafeBuffer(packets.get(f)), 0, 172, CALLER, 7 * FRAME_NS);
+        }
+        for (int f = 8; f < FRAMES + 8; f++) {
+            if (f < FRAMES) {
+                chain.onDatagram(new UnsafeBuffer(packets.get(f)), 0, 172, CALLER, f * FRAME_NS);
+            }
+            play(chain, f * FRAME_NS + FRAME_NS / 2);
+        }
+        assertTrue(chain.playout().jitter().stats().framesRemoved() > 0, "the buffer shortened its delay in speech");
+        assertEquals(chain.playout().jitter().stats().framesRemoved(), chain.playout().skippedDecodedInStep());
+        for (int i = 0; i < heard.size(); i++) {
+            assertArrayEquals(reference[heardSequence.get(i)], heard.get(i), "packet " + heardSequence.get(i)
+                + " decoded in step with the encoder after a skipped one");
         }
     }
 }
