@@ -36,16 +36,7 @@ final class Haproxy implements AutoCloseable {
     }
 
     static boolean available() {
-        try {
-            final Process p = new ProcessBuilder("haproxy", "-v").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (final IOException ex) {
-            return false;
-        } catch (final InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return InstalledCommand.runs("haproxy", "-v");
     }
 
     /**

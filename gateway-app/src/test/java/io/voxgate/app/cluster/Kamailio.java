@@ -25,16 +25,7 @@ final class Kamailio implements AutoCloseable {
     private Process process;
 
     static boolean available() {
-        try {
-            final Process p = new ProcessBuilder("kamailio", "-v").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (final IOException ex) {
-            return false;
-        } catch (final InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return InstalledCommand.runs("kamailio", "-v");
     }
 
     /** Starts Kamailio in front of the nodes' SIP ports and waits until its UDP port is bound. */

@@ -32,16 +32,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     static boolean available() {
-        try {
-            final Process p = new ProcessBuilder("redis-server", "--version").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (final IOException ex) {
-            return false;
-        } catch (final InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return InstalledCommand.runs("redis-server", "--version");
     }
 
     /**
