@@ -192,6 +192,7 @@ public final class JitterBuffer implements MediaStage {
         lastStatus = PlayoutStatus.NOT_STARTED;
         concealedRun = 0;
         lastPayloadLength = 0;
+        skippedLength = 0;
         lastSequenceNumber = 0;
         lastRtpTimestamp = 0;
     }
