@@ -8,9 +8,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.voxgate.testkit.sip.FreePorts;
 import io.voxgate.testkit.sip.RtpPeer;
 import io.voxgate.testkit.sip.SelfSignedCertificate;
-import java.io.ByteArrayOutputStream;
+import io.voxgate.testkit.sip.TlsSipPeer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -223,39 +222,12 @@ class SipTlsTrunkIT {
     }
 
     private static void send(final SSLSocket socket, final String message) throws IOException {
-        socket.getOutputStream().write(message.getBytes(StandardCharsets.ISO_8859_1));
-        socket.getOutputStream().flush();
+        TlsSipPeer.write(socket.getOutputStream(), message);
     }
 
     /** Reads responses off the stream until a final one (200 and above), which it returns. */
     private static String finalResponse(final SSLSocket socket) throws IOException {
-        final InputStream in = socket.getInputStream();
-        while (true) {
-            final String message = readMessage(in);
-            if (message.startsWith("SIP/2.0 ") && message.charAt(8) >= '2') {
-                return message;
-            }
-        }
-    }
-
-    private static String readMessage(final InputStream in) throws IOException {
-        final ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int matched = 0;
-        while (matched < 4) {
-            final int b = in.read();
-            if (b < 0) {
-                throw new IOException("connection closed");
-            }
-            if (head.size() == 0 && (b == '\r' || b == '\n')) {
-                continue;
-            }
-            head.write(b);
-            matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : b == '\r' ? 1 : 0;
-        }
-        final String headers = head.toString(StandardCharsets.ISO_8859_1);
-        final Matcher length = Pattern.compile("(?im)^(?:Content-Length|l):\\s*(\\d+)").matcher(headers);
-        final int bodyLength = length.find() ? Integer.parseInt(length.group(1)) : 0;
-        return headers + new String(in.readNBytes(bodyLength), StandardCharsets.ISO_8859_1);
+        return TlsSipPeer.finalResponse(socket.getInputStream());
     }
 
     private static String group(final Pattern pattern, final String message) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,27 +81,6 @@ final class TlsFilesWatch {
     }
 
     /** The two files' states at one look. */
-    private static final class Snapshot {
-        private final String certificate;
-        private final String privateKey;
-
-        Snapshot(final String certificate, final String privateKey) {
-            this.certificate = certificate;
-            this.privateKey = privateKey;
-        }
-
-        @Override
-        public boolean equals(final Object other) {
-            if (!(other instanceof Snapshot)) {
-                return false;
-            }
-            final Snapshot o = (Snapshot) other;
-            return certificate.equals(o.certificate) && privateKey.equals(o.privateKey);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(certificate, privateKey);
-        }
+    private record Snapshot(String certificate, String privateKey) {
     }
 }
