@@ -170,7 +170,11 @@ public final class SideBySide {
             "--insecure-no-signature", "--public-url", "http://127.0.0.1:" + httpPort, "--http-port", Integer.toString(httpPort),
             "--admin-port", Integer.toString(adminPort), "--bind", "127.0.0.1", "--agent-format", options.agentFormat(),
             "--max-calls", Integer.toString(Math.max(1_000, options.calls())), "--io-transport", options.ioTransport(),
-            "--drain-timeout", "0"));
+            "--drain-timeout", "0",
+            // Every simulated call comes from 127.0.0.1: a stream plus its webhook and status connections, where a
+            // real node sees calls spread over Twilio's media servers (the default per-source cap is 256).
+            "--max-connections-per-source", Integer.toString(Math.max(256, 3 * options.calls())),
+            "--max-connections", Integer.toString(Math.max(4_096, 4 * options.calls()))));
         final ProcessBuilder voxgate = new ProcessBuilder(command).redirectErrorStream(true)
             .redirectOutput(dir.resolve("gateway.log").toFile());
         final Map<String, String> env = voxgate.environment();
