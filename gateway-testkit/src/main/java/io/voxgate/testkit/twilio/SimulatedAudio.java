@@ -182,6 +182,27 @@ public final class SimulatedAudio {
         return mulaw.length / BYTES_PER_MS;
     }
 
+    /** Bytes of this audio that are not mu-law zero: what an echo of it must bring back, byte for byte. */
+    public int audibleBytes() {
+        return audibleBytes(mulaw);
+    }
+
+    /** Bytes of {@code mulaw} that are not mu-law zero (either of its two codes). */
+    public static int audibleBytes(final byte[] mulaw) {
+        int audible = 0;
+        for (final byte b : mulaw) {
+            if (!silent(b)) {
+                audible++;
+            }
+        }
+        return audible;
+    }
+
+    /** Whether {@code b} is mu-law zero: 0xFF, or 0x7F, the negative zero. */
+    public static boolean silent(final byte b) {
+        return b == (byte) 0xFF || b == (byte) 0x7F;
+    }
+
     /** 20 ms frames of audio, the last one padded with silence. */
     int frames() {
         return frameBase64.length / FRAME_BASE64_BYTES;
