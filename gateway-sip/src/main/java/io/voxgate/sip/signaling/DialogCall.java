@@ -11,7 +11,7 @@ import javax.sip.message.Request;
 /**
  * Signalling state of one inbound call: its INVITE transaction, dialog, negotiator and session timer.
  *
- * <p>Threading: touched by the jain-sip listener thread and the signalling timer thread; every access is
+ * <p>Threading: touched by the jain-sip listener thread and the signalling timer threads; every access is
  * made while holding the object's monitor ({@code synchronized (call)}). Never on the media path.
  */
 final class DialogCall {

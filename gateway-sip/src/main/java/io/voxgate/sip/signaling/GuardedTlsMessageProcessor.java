@@ -18,7 +18,7 @@ import java.nio.channels.SocketChannel;
  * whose server certificate must be trusted and name the host the request is for.
  *
  * <p>Threading: accepted connections on jain-sip's selector thread; outgoing ones on whichever thread sends the
- * request (jain-sip's or the signalling timer thread), kept in jain-sip's channel table as its own client channels are.
+ * request (jain-sip's or a signalling timer thread), kept in jain-sip's channel table as its own client channels are.
  */
 final class GuardedTlsMessageProcessor extends NioTlsMessageProcessor {
     private static final String TRANSPORT = "TLS";

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * waits for the ACK.
  *
  * <p>Threading: {@link #onInvite} runs on a jain-sip thread and returns without waiting for admission; the outcome is
- * handled on the signalling timer thread, holding the call's monitor.
+ * handled on a signalling timer thread, holding the call's monitor.
  */
 final class InviteHandler {
     private static final Logger LOG = LoggerFactory.getLogger(InviteHandler.class);

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * an unresponsive target fails at its Timer B, so a peer that works has said something final by then. A target that
  * rings for longer is outside what a blind transfer can wait for while the caller listens to nothing.
  *
- * <p>Threading: {@link #refer} runs on the signalling timer thread, the rest on jain-sip threads; a call's state is
+ * <p>Threading: {@link #refer} runs on a signalling timer thread, the rest on jain-sip threads; a call's state is
  * touched under its monitor.
  */
 final class ReferTransfers {

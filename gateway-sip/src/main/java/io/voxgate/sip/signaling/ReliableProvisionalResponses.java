@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * carry the gateway's offer (§5); such an INVITE gets its 180 unreliably when 100rel is only supported, and no 180
  * when it is required.
  *
- * <p>Threading: {@link #ring} runs on the signalling timer thread and {@link #onPrack} on a jain-sip thread; both
+ * <p>Threading: {@link #ring} runs on a signalling timer thread and {@link #onPrack} on a jain-sip thread; both
  * hold the call's monitor while they touch it.
  */
 final class ReliableProvisionalResponses {

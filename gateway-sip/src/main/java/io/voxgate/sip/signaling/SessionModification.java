@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * codec and port with the direction mirrored (hold and resume, RFC 3264 §8.4), and the gateway's own refreshing
  * re-INVITE when it is the RFC 4028 refresher, with the answers to it.
  *
- * <p>Threading: jain-sip threads and the signalling timer thread; a call's state is touched under its monitor.
+ * <p>Threading: jain-sip threads and the signalling timer threads; a call's state is touched under its monitor.
  */
 final class SessionModification {
     private static final Logger LOG = LoggerFactory.getLogger(SessionModification.class);

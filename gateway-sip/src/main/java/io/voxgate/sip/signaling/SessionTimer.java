@@ -13,7 +13,7 @@ import javax.sip.message.Response;
  * gateway next refreshes (re-INVITE at half the interval) or gives up on a silent refresher (min(32 s, interval/3)
  * before expiry, RFC 4028 §10).
  *
- * <p>The deadline arithmetic is pure ({@link #delayMs}); the scheduling runs on the signalling timer thread.
+ * <p>The deadline arithmetic is pure ({@link #delayMs}); the scheduling runs on the signalling timer threads.
  * Threading: {@link #apply}, {@link #refreshedBy} and {@link #schedule} are called holding the call's monitor.
  */
 final class SessionTimer {

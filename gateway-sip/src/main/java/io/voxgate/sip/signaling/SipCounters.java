@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * The SIP edge's refusals by {@link RejectReason}, its responses by status code and its TLS certificate reloads, for
  * {@code /metrics}.
  *
- * <p>Threading: bumped from jain-sip threads, the signalling timer thread, the transport guard and certificate
+ * <p>Threading: bumped from jain-sip threads, the signalling timer threads, the transport guard and certificate
  * reloads; read at scrape time from any thread. Lock-free.
  */
 public final class SipCounters {

@@ -14,9 +14,10 @@ import java.util.List;
 import java.util.ListIterator;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sip.Dialog;
 import javax.sip.DialogTerminatedEvent;
 import javax.sip.IOExceptionEvent;
@@ -41,10 +42,14 @@ import org.slf4j.LoggerFactory;
  * edge sees only jain-sip-free types ({@link SipCallHandler}).
  *
  * <p>Threading: jain-sip delivers events one at a time (non-reentrant listener) on its own threads; timers,
- * edge-initiated hang-ups and the answers to admitted INVITEs run on one signalling timer thread (the edge admits
+ * edge-initiated hang-ups and the answers to admitted INVITEs run on the signalling timer threads (the edge admits
  * asynchronously on the call's media loop, so the jain-sip thread never waits for a media loop); per-call state is
- * guarded by its {@link DialogCall} monitor. Nothing here touches a call's media state: the handler crosses into
- * calls through their command rings. jain-sip types never leave this package.
+ * guarded by its {@link DialogCall} monitor, so one call's tasks run one at a time whichever timer thread runs them.
+ * There are several timer threads because a request towards a peer reachable only by a new connection connects
+ * blocking on the thread that sends it (jain-sip's way: twice, each up to
+ * {@link JainSipStack#OUTGOING_CONNECT_TIMEOUT_MS}): a peer that drops SYNs then holds one timer thread, not every
+ * call's hang-ups and timers. Nothing here touches a call's media state: the handler crosses into calls through their
+ * command rings. jain-sip types never leave this package.
  */
 public final class SipSignaling implements SipListenerExt {
     /** RFC 4028 §4 recommended minimum session interval. */
@@ -57,6 +62,8 @@ public final class SipSignaling implements SipListenerExt {
     private static final Logger LOG = LoggerFactory.getLogger(SipSignaling.class);
     /** Option tags the gateway implements, for Require (RFC 3261 §8.2.2.3). */
     private static final Set<String> SUPPORTED_OPTIONS = Set.of("timer", ReliableProvisionalResponses.OPTION_TAG);
+    /** Timer threads at least: one peer whose connect hangs must leave another thread for every other call. */
+    private static final int MIN_TIMER_THREADS = 2;
     /** How often connections are checked against the read deadline. */
     private static final long SWEEP_INTERVAL_MS = 1_000;
 
@@ -134,11 +141,16 @@ public final class SipSignaling implements SipListenerExt {
         final JainSipStack s = new JainSipStack(config, gate);
         s.start(this);
         stack = s;
-        timers = Executors.newSingleThreadScheduledExecutor(r -> {
-            final Thread t = new Thread(r, "voxgate-sip-timers");
-            t.setDaemon(true);
-            return t;
-        });
+        final AtomicInteger timerThreads = new AtomicInteger();
+        final ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(Math.max(MIN_TIMER_THREADS,
+            config.threadPoolSize), r -> {
+                final Thread t = new Thread(r, "voxgate-sip-timers-" + timerThreads.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        // Session, answer and PRACK timers are cancelled far more often than they fire.
+        pool.setRemoveOnCancelPolicy(true);
+        timers = pool;
         timers.scheduleWithFixedDelay(() -> gate.sweep(System.nanoTime()), SWEEP_INTERVAL_MS, SWEEP_INTERVAL_MS,
             TimeUnit.MILLISECONDS);
         responses = new SipResponses(s.messages(), s.headers(), s.provider(), counters, random, errorLimiter);
@@ -196,7 +208,7 @@ public final class SipSignaling implements SipListenerExt {
     /**
      * Hangs up a call from the edge's side (agent hang-up, media timeout, drain): BYE once confirmed (after the
      * ACK when it has not come yet, RFC 3261 §15), or a final error response before the answer. Safe on any
-     * thread; the work runs on the signalling timer thread.
+     * thread; the work runs on a signalling timer thread.
      *
      * @param statusIfUnanswered final response for an unanswered INVITE, e.g. 480 or 503
      */
@@ -266,7 +278,7 @@ public final class SipSignaling implements SipListenerExt {
 
     /**
      * Watches the certificate and key files and reloads them when they changed and load as a pair
-     * ({@link TlsFilesWatch}), every {@code intervalMs} on the signalling timer thread.
+     * ({@link TlsFilesWatch}), every {@code intervalMs} on a signalling timer thread.
      *
      * @throws IllegalStateException when signalling is not running with TLS
      */
@@ -282,7 +294,7 @@ public final class SipSignaling implements SipListenerExt {
     /**
      * Transfers the call by REFER (RFC 3515) to {@code request}'s target; how it goes reaches the handler's
      * {@link SipCallHandler#onTransferProgress}, at the latest 64*T1 after the REFER. Safe on any thread; the work runs
-     * on the signalling timer thread.
+     * on a signalling timer thread.
      */
     public void refer(final String callId, final TransferRequest request) {
         final ScheduledExecutorService t = timers;

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * files, tried again when either changes. A polling look rather than a {@code WatchService}: it follows symlinks
  * (certbot's {@code live/} directory) and costs two {@code stat}s per interval.
  *
- * <p>Threading: {@link #poll} runs on the signalling timer thread only (never a media loop); not shared.
+ * <p>Threading: {@link #poll} runs on a signalling timer thread, one poll at a time (never a media loop); not shared.
  */
 final class TlsFilesWatch {
     private static final Logger LOG = LoggerFactory.getLogger(TlsFilesWatch.class);

@@ -11,11 +11,17 @@ import io.voxgate.testkit.sip.SelfSignedCertificate;
 import io.voxgate.testkit.sip.TlsSipPeer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -62,6 +68,11 @@ class SipTlsOutgoingIT {
 
     /** The gateway over TLS, trusting exactly the certificates in {@code trusted} as CAs. */
     private RecordingCallHandler start(final X509Certificate... trusted) throws Exception {
+        return start(1, trusted);
+    }
+
+    /** The gateway over TLS for {@code calls} calls, trusting exactly the certificates in {@code trusted} as CAs. */
+    private RecordingCallHandler start(final int calls, final X509Certificate... trusted) throws Exception {
         gateway = SelfSignedCertificate.generate(Files.createDirectories(dir.resolve("gateway")));
         final char[] password = "store-secret".toCharArray();
         final Path keyStore = TlsKeyStore.buildPkcs12(gateway.certificatePem, gateway.privateKeyPem, password);
@@ -70,7 +81,7 @@ class SipTlsOutgoingIT {
             ca.append(Files.readString(TestCertificates.pem(dir, "ca-" + i, trusted[i])));
         }
         final Path caFile = Files.writeString(dir.resolve("ca.pem"), ca.toString());
-        final RecordingCallHandler handler = new RecordingCallHandler(1);
+        final RecordingCallHandler handler = new RecordingCallHandler(calls);
         signaling = new SipSignaling(new SignalingConfig("127.0.0.1", sipPort, List.of("udp", "tls"), tlsPort, keyStore,
             password, null, SourceAllowList.parse(SourceAllowList.DEFAULT), null, null, null, 0, 5, 2,
             SignalingPolicy.builder().tlsCa(caFile).build()), handler);
@@ -100,6 +111,12 @@ class SipTlsOutgoingIT {
     }
 
     private void callAndHangUp(final RecordingCallHandler handler, final String callId, final int contactPort) throws Exception {
+        call(handler, callId, contactPort);
+        signaling.hangUp(callId, "agent hung up", 480);
+    }
+
+    /** Calls the gateway over TLS with {@code contactPort} as Contact, ACKs the 200 and closes the connection. */
+    private void call(final RecordingCallHandler handler, final String callId, final int contactPort) throws Exception {
         final KeyStore anchors = KeyStore.getInstance("PKCS12");
         anchors.load(null, null);
         anchors.setCertificateEntry("gateway", gateway.certificate);
@@ -114,9 +131,12 @@ class SipTlsOutgoingIT {
             final String ok = TlsSipPeer.finalResponse(socket.getInputStream());
             assertTrue(ok.startsWith("SIP/2.0 200"), ok);
             TlsSipPeer.write(socket.getOutputStream(), ack(callId, group(CONTACT, ok), group(TO, ok), localPort));
-            assertTrue(handler.answeredLatch.await(5, TimeUnit.SECONDS), "the ACK confirms the call");
+            final long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!handler.answered.containsKey(callId) && System.nanoTime() < until) {
+                Thread.sleep(10);
+            }
+            assertTrue(handler.answered.containsKey(callId), "the ACK confirms the call");
         }
-        signaling.hangUp(callId, "agent hung up", 480);
     }
 
     @ParameterizedTest
@@ -152,6 +172,51 @@ class SipTlsOutgoingIT {
         peer = listen("stranger", protocol);
         callAndHangUp(handler, "tls-out-trust-" + protocol);
         assertRefused();
+    }
+
+    /**
+     * One peer's Contact drops SYNs, so the BYE towards it waits in its connect; the BYE of another call, hung up just
+     * after it, leaves meanwhile from another signalling timer thread instead of queueing behind that connect.
+     */
+    @Test
+    void shouldSendAnotherCallsByeWhileAPeerThatDropsSynsHoldsItsOwn() throws Exception {
+        final X509Certificate peerCertificate = TestCertificates.issue(dir, "peer", "CN=peer", "SAN=ip:127.0.0.1");
+        final RecordingCallHandler handler = start(2, peerCertificate);
+        peer = listen("peer", "TLSv1.3");
+        try (SynDroppingListener blackhole = SynDroppingListener.open()) {
+            call(handler, "tls-out-hangs", blackhole.port());
+            call(handler, "tls-out-beside", peer.port());
+            final long hungUpNs = System.nanoTime();
+            signaling.hangUp("tls-out-hangs", "agent hung up", 480);
+            signaling.hangUp("tls-out-beside", "agent hung up", 480);
+            final String bye = peer.nextRequest(10_000);
+            final long afterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - hungUpNs);
+            assertNotNull(bye, "the other call's BYE leaves");
+            assertTrue(bye.contains("tls-out-beside"), bye);
+            assertTrue(afterMs < JainSipStack.OUTGOING_CONNECT_TIMEOUT_MS, "the BYE did not wait for the other peer's "
+                + JainSipStack.OUTGOING_CONNECT_TIMEOUT_MS + " ms connect: it left after " + afterMs + " ms");
+        }
+    }
+
+    /** Connects towards a peer that drops SYNs give up after the gateway's bound, not jain-sip's default 10 s. */
+    @Test
+    void shouldGiveUpConnectingToAPeerThatDropsSynsWithinTheConnectBound() throws Exception {
+        final RecordingCallHandler handler = start(TestCertificates.issue(dir, "peer", "CN=peer", "SAN=ip:127.0.0.1"));
+        try (SynDroppingListener blackhole = SynDroppingListener.open()) {
+            call(handler, "tls-out-gives-up", blackhole.port());
+            final long hungUpNs = System.nanoTime();
+            signaling.hangUp("tls-out-gives-up", "agent hung up", 480);
+            final long until = hungUpNs + TimeUnit.SECONDS.toNanos(30);
+            while (signaling.activeDialogs() > 0 && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+            final long afterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - hungUpNs);
+            assertEquals(0, signaling.activeDialogs(), "the hang-up ends once the connect gives up");
+            // jain-sip connects twice before it gives up: 2 x 4,000 ms with ours, 2 x 10,000 ms with its default.
+            assertTrue(afterMs < 15_000, "gave up after " + afterMs + " ms");
+            assertTrue(afterMs >= 2L * JainSipStack.OUTGOING_CONNECT_TIMEOUT_MS - 500, "it did try to connect: " + afterMs
+                + " ms");
+        }
     }
 
     /**
@@ -240,5 +305,47 @@ class SipTlsOutgoingIT {
         final Matcher m = pattern.matcher(message);
         assertTrue(m.find(), pattern + " in " + message);
         return m.group(1).trim();
+    }
+
+    /**
+     * A listener that never accepts, its accept queue already full: Linux drops every further SYN to it (with
+     * {@code tcp_abort_on_overflow} off, its default), so a connect to it hangs as one to a peer that went away does.
+     */
+    private static final class SynDroppingListener implements AutoCloseable {
+        private final ServerSocket server;
+        private final List<Socket> queued = new ArrayList<>();
+
+        private SynDroppingListener(final ServerSocket server) {
+            this.server = server;
+        }
+
+        static SynDroppingListener open() throws IOException {
+            final SynDroppingListener l = new SynDroppingListener(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
+            for (int i = 0; i < 8; i++) {
+                final Socket s = new Socket();
+                try {
+                    s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), l.port()), 500);
+                    l.queued.add(s);
+                } catch (final SocketTimeoutException full) {
+                    s.close();
+                    return l;
+                }
+            }
+            l.close();
+            assumeTrue(false, "this kernel does not drop SYNs to a full accept queue");
+            return l;
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        @Override
+        public void close() throws IOException {
+            for (final Socket s : queued) {
+                s.close();
+            }
+            server.close();
+        }
     }
 }
