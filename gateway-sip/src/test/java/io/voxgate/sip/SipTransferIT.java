@@ -15,6 +15,7 @@ import io.voxgate.sip.signaling.SignalingPolicy;
 import io.voxgate.testkit.sip.FreePorts;
 import io.voxgate.testkit.sip.Sipp;
 import io.voxgate.testkit.sip.SippMessageLog;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -72,6 +73,35 @@ class SipTransferIT {
         return result;
     }
 
+    /**
+     * The agent's transfer updates with the acceptance's detail left out once it is one of the two a REFER can be
+     * accepted by: its 202, or a NOTIFY that overtook the 202 (a test of its own below). SIPp sends the 202 first, but
+     * which of the two the gateway takes first on loopback UDP depends on jain-sip's parsing threads.
+     */
+    private static List<String> accepted(final List<String> updates) {
+        final List<String> out = new ArrayList<>();
+        for (final String u : updates) {
+            out.add(u.equals("accepted:202 Accepted") || u.equals("accepted:NOTIFY before the 2xx") ? "accepted:" : u);
+        }
+        return out;
+    }
+
+    @Test
+    void shouldTakeANotifyThatOvertakesTheAnswerToTheReferAsItsAcceptance() throws Exception {
+        assumeTrue(Sipp.available(), "sipp is not installed");
+        start();
+        final AtomicReference<CallStats> stats = new AtomicReference<>();
+
+        final Sipp.Result result = transferDuring("uac-transfer-notify-first.xml", stats);
+
+        assertEquals(0, result.exitCode, "both NOTIFYs answered 200 although the first came before the 202: "
+            + result.describe());
+        final ScriptedAgents.Echo agent = sessions.opened.get(0);
+        assertEquals(List.of("requested:", "accepted:NOTIFY before the 2xx", "trying:100 Trying", "failed:486 Busy Here"),
+            agent.transferUpdates);
+        assertEquals(1, sessions.registry.transfers().ended(TransferState.FAILED));
+    }
+
     @Test
     void shouldReferAndHangUpWithByeAfterTheTwoHundredSipfrag() throws Exception {
         assumeTrue(Sipp.available(), "sipp is not installed");
@@ -84,8 +114,8 @@ class SipTransferIT {
             + result.describe());
         final ScriptedAgents.Echo agent = sessions.opened.get(0);
         assertEquals("transferred", agent.endReason);
-        assertEquals(List.of("requested:", "accepted:202 Accepted", "trying:100 Trying", "succeeded:200 OK"),
-            agent.transferUpdates);
+        assertEquals(List.of("requested:", "accepted:", "trying:100 Trying", "succeeded:200 OK"),
+            accepted(agent.transferUpdates));
         assertEquals(EndedBy.TRANSFER, stats.get().endedBy());
         assertEquals(TransferState.SUCCEEDED, stats.get().transferState());
         assertEquals(1, sessions.registry.transfers().ended(TransferState.SUCCEEDED));
@@ -125,8 +155,8 @@ class SipTransferIT {
 
         assertEquals(0, result.exitCode, result.describe());
         final ScriptedAgents.Echo agent = sessions.opened.get(0);
-        assertEquals(List.of("requested:", "accepted:202 Accepted", "trying:100 Trying", "failed:486 Busy Here"),
-            agent.transferUpdates);
+        assertEquals(List.of("requested:", "accepted:", "trying:100 Trying", "failed:486 Busy Here"),
+            accepted(agent.transferUpdates));
         assertEquals("caller hung up", agent.endReason);
         assertEquals(1, sessions.registry.transfers().ended(TransferState.FAILED));
     }
@@ -141,8 +171,8 @@ class SipTransferIT {
 
         assertEquals(0, result.exitCode, "the late NOTIFY got 481 and the caller's BYE found the dialog: " + result.describe());
         final ScriptedAgents.Echo agent = sessions.opened.get(0);
-        assertEquals(List.of("requested:", "accepted:202 Accepted", "timed_out:no final NOTIFY within 3200 ms"),
-            agent.transferUpdates);
+        assertEquals(List.of("requested:", "accepted:", "timed_out:no final NOTIFY within 3200 ms"),
+            accepted(agent.transferUpdates));
         assertEquals("caller hung up", agent.endReason);
         assertEquals(CallState.ENDED, stats.get().state());
         assertEquals(1, sessions.registry.transfers().ended(TransferState.TIMED_OUT));

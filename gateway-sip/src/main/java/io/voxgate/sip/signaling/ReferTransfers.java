@@ -185,6 +185,13 @@ final class ReferTransfers {
                 && SubscriptionStateHeader.TERMINATED.equalsIgnoreCase(subscription.getState());
             LOG.info("SIP call {}: NOTIFY sipfrag {} after {} ms{}", call.callId, detail, sinceRefer(call),
                 terminated ? " (subscription terminated)" : "");
+            if (!call.referAccepted) {
+                // A NOTIFY can overtake the 2xx that accepted the REFER (RFC 6665: notifications may arrive before the
+                // response that created the subscription; UDP and jain-sip's parsing threads reorder them): it says the
+                // REFER was accepted, and the late 2xx is then ignored.
+                call.referAccepted = true;
+                handler.onTransferProgress(call.callId, call.transferId, TransferState.ACCEPTED, "NOTIFY before the 2xx");
+            }
             if (status < 200) {
                 if (terminated) {
                     settle(call, TransferState.FAILED, detail + " (subscription ended without a final status)");
