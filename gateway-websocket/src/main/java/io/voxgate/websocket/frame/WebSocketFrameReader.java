@@ -3,6 +3,7 @@ package io.voxgate.websocket.frame;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
@@ -74,6 +75,7 @@ public final class WebSocketFrameReader {
     private static final int MESSAGE_TOO_BIG = WebSocketCloseStatus.MESSAGE_TOO_BIG.code();
     private static final int MAX_CONTROL_PAYLOAD = 125;
     private static final int NO_MESSAGE = -1;
+    private static final boolean NATIVE_BIG_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN;
 
     private final boolean masksRequired;
     private final int maxMessageBytes;
@@ -335,9 +337,25 @@ public final class WebSocketFrameReader {
         joinedLength += length;
     }
 
-    /** XORs the payload with the masking key where it lies, eight bytes at a time (RFC 6455 §5.3). */
-    static void unmask(final ByteBuf in, final int payloadIndex, final int length, final int maskKey) {
+    /**
+     * XORs the payload with the masking key where it lies (RFC 6455 §5.3), eight bytes at a time through a view of
+     * the buffer's memory in the machine's byte order; a buffer without one (composite) is unmasked through its own
+     * accessors.
+     */
+    private void unmask(final ByteBuf in, final int payloadIndex, final int length, final int maskKey) {
         final long mask64 = ((long) maskKey << 32) | (maskKey & 0xFFFF_FFFFL);
+        if (in.hasMemoryAddress() || in.hasArray()) {
+            wrap(in, payloadIndex, length);
+            final long nativeMask = NATIVE_BIG_ENDIAN ? mask64 : Long.reverseBytes(mask64);
+            int i = 0;
+            for (; i + 8 <= length; i += 8) {
+                view.putLong(i, view.getLong(i) ^ nativeMask);
+            }
+            for (; i < length; i++) {
+                view.putByte(i, (byte) (view.getByte(i) ^ (maskKey >>> (24 - ((i & 3) << 3)))));
+            }
+            return;
+        }
         int i = 0;
         for (; i + 8 <= length; i += 8) {
             in.setLong(payloadIndex + i, in.getLong(payloadIndex + i) ^ mask64);

@@ -181,6 +181,18 @@ final class WebSocketFrameReaderTest {
     }
 
     @Test
+    void shouldUnmaskAClientFrameSpreadOverACompositeBuffer() {
+        final String text = "{\"event\":\"media\",\"media\":{\"payload\":\"" + "B".repeat(100) + "\"}}";
+        final byte[] frame = clientFrame(TEXT, ascii(text), KEY);
+        final ByteBuf wire = Unpooled.wrappedBuffer(Unpooled.wrappedBuffer(frame, 0, 37),
+            Unpooled.wrappedBuffer(frame, 37, frame.length - 37));
+
+        assertEquals(1, server.read(wire, sink));
+        assertEquals(List.of(text), sink.texts);
+        wire.release();
+    }
+
+    @Test
     void shouldWaitForTheRestOfAFrameSplitAtEveryByteBoundary() {
         final String media = "{\"event\":\"media\",\"media\":{\"payload\":\"" + "A".repeat(216) + "\"}}";
         final byte[] frame = clientFrame(TEXT, ascii(media), KEY);
