@@ -163,6 +163,18 @@ class MediaStreamHandlerTest {
     }
 
     @Test
+    void shouldDropAndCountABinaryMessageOnceOnItsLastFragment() {
+        receive(START);
+        final UnsafeBuffer audio = new UnsafeBuffer(new byte[160]);
+
+        handler.onBinary(audio, 0, 80, false);
+        handler.onBinary(audio, 80, 80, true);
+
+        assertEquals(1, stats.binaryFrames());
+        assertEquals(0, stats.streamsEnded(), "a binary message is dropped, the stream goes on");
+    }
+
+    @Test
     void shouldJoinItsLoopsTickWhenTheStreamStarts() {
         assertEquals(0, tick.members());
 
