@@ -3,7 +3,7 @@ package io.voxgate.benchmarks.vapi;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.voxgate.websocket.vapi.VapiFrameDecoder;
+import io.voxgate.websocket.frame.WebSocketFrameReader;
 import io.voxgate.websocket.vapi.VapiFrameEncoder;
 import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
@@ -49,7 +49,7 @@ public class VapiFrameBenchmark {
 
     private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
     private final VapiFrameEncoder encoder = new VapiFrameEncoder();
-    private final VapiFrameDecoder decoder = new VapiFrameDecoder(1 << 20);
+    private final WebSocketFrameReader reader = WebSocketFrameReader.serverFrames(1 << 20);
     private final UnsafeBuffer twilioPayload = new UnsafeBuffer(new byte[FRAME_BYTES]);
     private final UnsafeBuffer twilioPayloadOffHeap = new UnsafeBuffer(ByteBuffer.allocateDirect(FRAME_BYTES));
     private final SplittableRandom maskKeys = new SplittableRandom(6455);
@@ -67,7 +67,7 @@ public class VapiFrameBenchmark {
         vapiFrame = alloc.directBuffer(4 + FRAME_BYTES);
         vapiFrame.writeByte(0x82).writeByte(126).writeShort(FRAME_BYTES).writeBytes(codes);
         sink = new ViewSink(blackhole);
-        if (decoder.decode(vapiFrame, sink) != 1 || vapiFrame.isReadable()) {
+        if (reader.read(vapiFrame, sink) != 1 || vapiFrame.isReadable()) {
             throw new IllegalStateException("the prepared Vapi frame must decode as exactly one frame");
         }
     }
@@ -100,11 +100,11 @@ public class VapiFrameBenchmark {
     @Benchmark
     public int vapiFrameToAgentView() {
         vapiFrame.readerIndex(0);
-        return decoder.decode(vapiFrame, sink);
+        return reader.read(vapiFrame, sink);
     }
 
     /** Stands in for the agent listener: consumes the borrowed view. */
-    private static final class ViewSink implements VapiFrameDecoder.FrameSink {
+    private static final class ViewSink implements WebSocketFrameReader.FrameSink {
         private final Blackhole blackhole;
 
         ViewSink(final Blackhole blackhole) {
@@ -112,13 +112,13 @@ public class VapiFrameBenchmark {
         }
 
         @Override
-        public void onBinary(final DirectBuffer audio, final int offset, final int length) {
+        public void onBinary(final DirectBuffer audio, final int offset, final int length, final boolean last) {
             blackhole.consume(audio.getByte(offset + length - 1));
             blackhole.consume(audio);
         }
 
         @Override
-        public void onText(final ByteBuf utf8) {
+        public void onText(final DirectBuffer utf8, final int offset, final int length) {
             blackhole.consume(utf8);
         }
 
@@ -128,7 +128,7 @@ public class VapiFrameBenchmark {
         }
 
         @Override
-        public void onPing(final ByteBuf payload) {
+        public void onPing(final DirectBuffer payload, final int offset, final int length) {
             blackhole.consume(payload);
         }
     }

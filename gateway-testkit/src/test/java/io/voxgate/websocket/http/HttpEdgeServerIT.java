@@ -6,12 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.voxgate.testkit.websocket.RawWebSocket;
+import io.voxgate.websocket.frame.WebSocketFrameWriter;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.Socket;
@@ -24,6 +23,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.agrona.DirectBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -379,25 +379,35 @@ class HttpEdgeServerIT {
         assertEquals(1, server.connectionsClosedPipelineLimit());
     }
 
-    /** Echoes text frames; counts the handshake. */
-    private static final class EchoFrames extends SimpleChannelInboundHandler<TextWebSocketFrame> {
+    /** Echoes text messages; counts the handshake. */
+    private static final class EchoFrames extends ChannelInboundHandlerAdapter implements WebSocketMessages {
         private final CountDownLatch handshakes;
+        private ChannelHandlerContext ctx;
 
         EchoFrames(final CountDownLatch handshakes) {
             this.handshakes = handshakes;
         }
 
         @Override
-        protected void channelRead0(final ChannelHandlerContext ctx, final TextWebSocketFrame frame) {
-            ctx.writeAndFlush(new TextWebSocketFrame(frame.content().retain()));
+        public void handlerAdded(final ChannelHandlerContext context) {
+            this.ctx = context;
         }
 
         @Override
-        public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt) {
-            if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
-                handshakes.countDown();
-            }
-            ctx.fireUserEventTriggered(evt);
+        public void onOpen() {
+            handshakes.countDown();
+        }
+
+        @Override
+        public void onText(final DirectBuffer utf8, final int offset, final int length) {
+            final byte[] text = new byte[length];
+            utf8.getBytes(offset, text);
+            ctx.writeAndFlush(WebSocketFrameWriter.textFrame(ctx.alloc(), text));
+        }
+
+        @Override
+        public void onBinary(final DirectBuffer payload, final int offset, final int length, final boolean last) {
+            // Not echoed.
         }
     }
 }

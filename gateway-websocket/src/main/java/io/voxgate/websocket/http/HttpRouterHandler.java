@@ -1,5 +1,6 @@
 package io.voxgate.websocket.http;
 
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -10,11 +11,10 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
@@ -27,15 +27,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Dispatches aggregated HTTP requests to the route table, and turns an accepted WebSocket upgrade into a WebSocket
- * pipeline.
+ * pipeline: the {@link WebSocketServerFrames} reader, then the route's frame handler.
  *
  * <p>Threading: sharable; the route table is immutable and each call runs on its connection's event loop.
- * Ownership: releases every request it receives, except the upgrade request it hands (retained) to Netty's
- * handshake handler, which releases it.
+ * Ownership: releases every request it receives.
  */
 @ChannelHandler.Sharable
 final class HttpRouterHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(HttpRouterHandler.class);
+    /** Names Netty's handshaker gives the frame codec it installs (WebSocketServerHandshaker#handshake). */
+    private static final String NETTY_FRAME_DECODER = "wsdecoder";
+    private static final String NETTY_FRAME_ENCODER = "wsencoder";
+    private static final String FRAME_READER = "ws-frames";
     private static final CharSequence[] FORWARDED_HEADERS = {"Forwarded", "X-Forwarded-For", "X-Forwarded-Host",
         "X-Forwarded-Proto", "X-Forwarded-Port", "X-Forwarded-Prefix"};
 
@@ -152,6 +155,15 @@ final class HttpRouterHandler extends ChannelInboundHandlerAdapter {
             HttpResponses.send(ctx, request, refusal);
             return;
         }
+        // Netty's handshaker checks the request (version 13, key) and writes the 101; the frames are read here.
+        final WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(request.uri(), null,
+            WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(maxWebSocketFrameBytes).allowExtensions(false).build())
+            .newHandshaker(request);
+        if (handshaker == null) {
+            counters.malformed.increment();
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            return;
+        }
         counters.upgrades.increment();
         final ChannelPipeline p = ctx.pipeline();
         for (final String perRequest : new String[] {HttpEdgeServer.IDLE_HANDLER, HttpEdgeServer.DEADLINE_HANDLER,
@@ -161,33 +173,27 @@ final class HttpRouterHandler extends ChannelInboundHandlerAdapter {
             }
         }
         ctx.channel().attr(WebSocketClosing.CLOSE_TIMEOUT_MS).set(closeHandshakeTimeoutMs);
-        final WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
-            .maxFramePayloadLength(maxWebSocketFrameBytes)
-            .allowExtensions(false)
-            // WebSocketLimitHandler closes with the decoder's status and a reason, then waits for the peer.
-            .closeOnProtocolViolation(false)
-            // Text frames are parsed by scanners that reject non-ASCII structure and by Jackson, which validates
-            // UTF-8; Netty's extra UTF-8 pass over every media frame would cost for nothing.
-            .withUTF8Validator(false)
-            .build();
-        final WebSocketServerProtocolConfig config = WebSocketServerProtocolConfig.newBuilder()
-            .websocketPath(request.uri())
-            .checkStartsWith(false)
-            .handleCloseFrames(true)
-            .dropPongFrames(true)
-            .sendCloseFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE)
-            .forceCloseTimeoutMillis(Math.max(1, closeHandshakeTimeoutMs))
-            .decoderConfig(decoder)
-            .build();
-        p.addAfter(ctx.name(), "ws-decoder-limits", WebSocketLimitHandler.INSTANCE);
-        p.addAfter("ws-decoder-limits", "ws-protocol", new WebSocketServerProtocolHandler(config));
-        p.addAfter("ws-protocol", "ws-aggregator", new WebSocketFrameAggregator(maxWebSocketFrameBytes));
-        p.addAfter("ws-aggregator", "ws-message-limits", WebSocketLimitHandler.INSTANCE);
-        p.addAfter("ws-message-limits", "ws-app", decision.frameHandler());
-        // Netty's handshake handler (inserted before ws-protocol) answers 101, swaps the HTTP codec for the
-        // WebSocket one and releases the request; this router then leaves the pipeline.
-        ctx.fireChannelRead(request.retain());
+        final ChannelFuture handshake;
+        try {
+            // Writes the 101, puts Netty's frame decoder and encoder before the HTTP codec and removes the codec once
+            // the 101 is written; both are swapped at once for the in-place frame reader, below.
+            handshake = handshaker.handshake(ctx.channel(), request);
+        } catch (final WebSocketHandshakeException ex) {
+            counters.malformed.increment();
+            sendAndClose(ctx, request, HttpResponseStatus.BAD_REQUEST);
+            return;
+        }
+        p.replace(NETTY_FRAME_DECODER, FRAME_READER, new WebSocketServerFrames(maxWebSocketFrameBytes, decision.messages()));
+        p.remove(NETTY_FRAME_ENCODER);
+        p.addAfter(FRAME_READER, "ws-app", decision.frameHandler());
         p.remove(this);
+        handshake.addListener(done -> {
+            if (done.isSuccess()) {
+                decision.messages().onOpen();
+            } else {
+                ctx.channel().close();
+            }
+        });
     }
 
     @Override

@@ -2,15 +2,15 @@ package io.voxgate.websocket.http;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.util.AttributeKey;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Ends a WebSocket stream the way RFC 6455 §5.5.1 and §7.1.1 ask: send a close frame with a status code and a
- * reason, let the peer answer with its own close frame (Netty's protocol handler then closes the TCP connection),
- * and close the TCP connection ourselves if the peer stays silent for the server's close-handshake timeout.
+ * reason, let the peer answer with its own close frame ({@link WebSocketServerFrames} then closes the TCP
+ * connection), and close the TCP connection ourselves if the peer stays silent for the server's close-handshake
+ * timeout. A stream whose close frame was already sent sends no second one.
  *
  * <p>Threading: call on the channel's event loop. Stateless.
  */
@@ -22,13 +22,17 @@ public final class WebSocketClosing {
 
     /**
      * Sends a close frame with {@code statusCode} and {@code reason} (at most 123 UTF-8 bytes; longer reasons are cut in one
-     * step). The reason is ours: never put peer input in it
-     * and schedules the TCP close.
+     * step) and schedules the TCP close. The reason is ours: never put peer input in it.
      *
      * @return the write of the close frame
      */
     public static ChannelFuture close(final Channel channel, final int statusCode, final String reason) {
-        final ChannelFuture written = channel.writeAndFlush(new CloseWebSocketFrame(statusCode, truncate(reason)));
+        final WebSocketServerFrames frames = channel.pipeline().get(WebSocketServerFrames.class);
+        if (frames == null) {
+            // The connection is gone (its pipeline emptied) or never became a WebSocket: nothing to say, only to close.
+            return channel.close();
+        }
+        final ChannelFuture written = frames.sendClose(statusCode, truncate(reason));
         final Long configured = channel.attr(CLOSE_TIMEOUT_MS).get();
         final long timeoutMs = configured == null ? HttpEdgeServer.DEFAULT_CLOSE_HANDSHAKE_TIMEOUT_MS : configured;
         if (timeoutMs == 0) {

@@ -12,18 +12,25 @@ import java.util.Objects;
  */
 public final class WebSocketUpgrade {
     private final ChannelHandler frameHandler;
+    private final WebSocketMessages messages;
     private final HttpResponseStatus refusal;
     private final String reason;
 
-    private WebSocketUpgrade(final ChannelHandler frameHandler, final HttpResponseStatus refusal, final String reason) {
+    private WebSocketUpgrade(final ChannelHandler frameHandler, final WebSocketMessages messages, final HttpResponseStatus refusal,
+                             final String reason) {
         this.frameHandler = frameHandler;
+        this.messages = messages;
         this.refusal = refusal;
         this.reason = reason;
     }
 
-    /** Completes the handshake and installs {@code frameHandler} (a new instance per connection unless sharable). */
-    public static WebSocketUpgrade accept(final ChannelHandler frameHandler) {
-        return new WebSocketUpgrade(Objects.requireNonNull(frameHandler, "frameHandler"), null, null);
+    /**
+     * Completes the handshake and installs {@code frameHandler} (a new instance per connection), which receives the
+     * stream's messages as {@link WebSocketMessages} and its lifecycle as a channel handler.
+     */
+    public static <H extends ChannelHandler & WebSocketMessages> WebSocketUpgrade accept(final H frameHandler) {
+        Objects.requireNonNull(frameHandler, "frameHandler");
+        return new WebSocketUpgrade(frameHandler, frameHandler, null, null);
     }
 
     /**
@@ -35,7 +42,7 @@ public final class WebSocketUpgrade {
         if (status.code() < 400) {
             throw new IllegalArgumentException("a refusal needs a 4xx or 5xx status, not " + status);
         }
-        return new WebSocketUpgrade(null, status, reason == null ? status.reasonPhrase() : reason);
+        return new WebSocketUpgrade(null, null, status, reason == null ? status.reasonPhrase() : reason);
     }
 
     /** Whether the upgrade is accepted. */
@@ -46,6 +53,11 @@ public final class WebSocketUpgrade {
     /** The frame handler when accepted, else {@code null}. */
     public ChannelHandler frameHandler() {
         return frameHandler;
+    }
+
+    /** The frame handler's message callbacks when accepted, else {@code null}. */
+    WebSocketMessages messages() {
+        return messages;
     }
 
     /** The refusal status when refused, else {@code null}. */

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -22,6 +21,7 @@ import io.voxgate.core.audio.AudioFormat;
 import io.voxgate.core.call.CallSession;
 import io.voxgate.core.transfer.TransferRequest;
 import io.voxgate.core.transfer.TransferState;
+import io.voxgate.websocket.frame.WebSocketFrameReader;
 import io.voxgate.websocket.http.PeerText;
 import java.io.IOException;
 import java.net.URI;
@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * handler releases after the callback. Secrets: the socket URL, the Vapi call id and the API key are never
  * logged; log lines go through {@link VapiRedaction}.
  */
-final class VapiAgent implements VoiceAgent, VapiFrameDecoder.FrameSink {
+final class VapiAgent implements VoiceAgent, WebSocketFrameReader.FrameSink {
     private static final Logger LOG = LoggerFactory.getLogger(VapiAgent.class);
     /** Largest text or binary message accepted from Vapi; generous for JSON control messages. */
     private static final int MAX_MESSAGE_BYTES = 1 << 20;
@@ -431,7 +431,7 @@ final class VapiAgent implements VoiceAgent, VapiFrameDecoder.FrameSink {
         final int port = ClientChannels.port(url);
         final boolean tls = ClientChannels.secure(url);
         final String target = url.getRawPath() + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
-        final VapiTransportHandler transport = new VapiTransportHandler(this, new VapiFrameDecoder(MAX_MESSAGE_BYTES));
+        final VapiTransportHandler transport = new VapiTransportHandler(this, WebSocketFrameReader.serverFrames(MAX_MESSAGE_BYTES));
         final VapiHandshakeHandler handshake = new VapiHandshakeHandler(this, target, ClientChannels.hostHeader(url), transport);
         final Bootstrap bootstrap = new Bootstrap()
             .group(loop)
@@ -518,7 +518,7 @@ final class VapiAgent implements VoiceAgent, VapiFrameDecoder.FrameSink {
     }
 
     @Override
-    public void onBinary(final DirectBuffer audio, final int offset, final int length) {
+    public void onBinary(final DirectBuffer audio, final int offset, final int length, final boolean last) {
         if (state != State.OPEN) {
             return;
         }
@@ -528,11 +528,13 @@ final class VapiAgent implements VoiceAgent, VapiFrameDecoder.FrameSink {
     }
 
     @Override
-    public void onText(final ByteBuf utf8) {
+    public void onText(final DirectBuffer utf8, final int offset, final int length) {
         if (state != State.OPEN) {
             return;
         }
-        final VapiControlDecoder.Action action = controlDecoder.decode(ByteBufUtil.getBytes(utf8));
+        final byte[] text = new byte[length];
+        utf8.getBytes(offset, text);
+        final VapiControlDecoder.Action action = controlDecoder.decode(text);
         stats.controlMessage(action != VapiControlDecoder.Action.UNKNOWN, action == VapiControlDecoder.Action.MALFORMED);
         switch (action) {
             case INTERRUPT:
@@ -563,7 +565,7 @@ final class VapiAgent implements VoiceAgent, VapiFrameDecoder.FrameSink {
         if (state == State.OPEN) {
             LOG.info("vapi closed the socket call={} code={}", call.callId(), statusCode);
             endByAgent(vapiSaidEnded ? VapiCloseReason.VAPI_ENDED : VapiCloseReason.SOCKET_CLOSED,
-                statusCode == VapiFrameDecoder.NO_STATUS_CODE ? CLOSE_NORMAL : statusCode);
+                statusCode == WebSocketFrameReader.NO_STATUS_CODE ? CLOSE_NORMAL : statusCode);
         } else if (socket != null) {
             // Our close frame was answered: the close handshake is complete (RFC 6455 §7.1.1).
             socket.close();
@@ -571,10 +573,11 @@ final class VapiAgent implements VoiceAgent, VapiFrameDecoder.FrameSink {
     }
 
     @Override
-    public void onPing(final ByteBuf payload) {
+    public void onPing(final DirectBuffer payload, final int offset, final int length) {
         final Channel ch = socket;
         if (ch != null && ch.isActive()) {
-            ch.writeAndFlush(encoder.pongFrame(ch.alloc(), payload, ThreadLocalRandom.current().nextInt()), ch.voidPromise());
+            ch.writeAndFlush(encoder.pongFrame(ch.alloc(), payload, offset, length, ThreadLocalRandom.current().nextInt()),
+                ch.voidPromise());
         }
     }
 

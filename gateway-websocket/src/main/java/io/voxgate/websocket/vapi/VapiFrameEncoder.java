@@ -92,16 +92,16 @@ public final class VapiFrameEncoder {
     }
 
     /**
-     * A masked pong frame echoing {@code length} bytes of a ping's payload (RFC 6455 §5.5.3).
+     * A masked pong frame echoing {@code length} bytes of a ping's payload from {@code offset} (RFC 6455 §5.5.3).
      *
      * @return a new buffer owned by the caller
      */
-    public ByteBuf pongFrame(final ByteBufAllocator alloc, final ByteBuf pingPayload, final int maskKey) {
-        final int length = pingPayload.readableBytes();
+    public ByteBuf pongFrame(final ByteBufAllocator alloc, final DirectBuffer ping, final int offset, final int length,
+                             final int maskKey) {
         final ByteBuf out = alloc.directBuffer(headerLength(length) + length);
         writeHeader(out, OPCODE_PONG, length, maskKey);
         final int payloadIndex = out.writerIndex();
-        out.writeBytes(pingPayload, pingPayload.readerIndex(), length);
+        copyInto(out, ping, offset, length);
         mask(out, payloadIndex, length, maskKey);
         return out;
     }

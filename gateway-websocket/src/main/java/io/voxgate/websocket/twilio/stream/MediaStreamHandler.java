@@ -2,14 +2,8 @@ package io.voxgate.websocket.twilio.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.voxgate.core.audio.AudioFormat;
 import io.voxgate.core.call.CallAdmission;
@@ -19,6 +13,7 @@ import io.voxgate.core.tick.TickMembership;
 import io.voxgate.core.transfer.TransferRequest;
 import io.voxgate.core.transfer.TransferState;
 import io.voxgate.websocket.http.WebSocketClosing;
+import io.voxgate.websocket.http.WebSocketMessages;
 import io.voxgate.websocket.http.WebSocketViolation;
 import io.voxgate.websocket.twilio.CallLog;
 import io.voxgate.websocket.twilio.TwilioEdgeConfig;
@@ -37,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,9 +41,9 @@ import org.slf4j.LoggerFactory;
  * One Twilio Media Streams connection after its upgrade: speaks the protocol of protocols.md §1.3-§1.8 and drives the
  * stream's {@link CallSession}, opened through the node's {@link io.voxgate.core.call.CallOpener} at {@code start}.
  *
- * <p>Inbound {@code media} takes the fast path: the text frame's bytes are read in place by a
- * {@link MediaMessageFlyweight} and the payload is base64-decoded straight into a buffer preallocated for this
- * stream, then lent to the call; no tree, no {@code String}, no array per frame. {@code start} (once per stream) is
+ * <p>Inbound {@code media} takes the fast path: the text frame's bytes, unmasked where they were received, are read in
+ * place by a {@link MediaMessageFlyweight} and the payload is base64-decoded straight into a buffer preallocated for
+ * this stream, then lent to the call; no frame object, no tree, no {@code String}, no array per frame. {@code start} (once per stream) is
  * read with Jackson. Every message Twilio does not send, or sends wrong, is dropped and counted (see
  * {@link StreamStats}); past {@link TwilioEdgeConfig#maxRejectedMessages()} the stream is closed with 1008:
  *
@@ -77,10 +73,11 @@ import org.slf4j.LoggerFactory;
  * meanwhile; agent audio that arrives outside those events (from the agent's own connection) is flushed at the end
  * of the loop task that delivered it (see {@link TwilioCallerLeg}).
  *
- * <p>Threading: one instance per connection, confined to its event loop. Ownership: releases every frame it
- * receives; owns the per-stream buffers; the call is ended by {@link #endStream} only.
+ * <p>Threading: one instance per connection, confined to its event loop. Ownership: the messages it receives are
+ * borrowed views; owns the per-stream buffers; the call is ended by {@link #endStream} only.
  */
-final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements TwilioCallerLeg.HangUpTarget, TickMember {
+final class MediaStreamHandler extends ChannelInboundHandlerAdapter
+    implements WebSocketMessages, TwilioCallerLeg.HangUpTarget, TickMember {
     private static final Logger LOG = LoggerFactory.getLogger(MediaStreamHandler.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CALL_TOKEN_PARAMETER = "callToken";
@@ -140,10 +137,13 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
     }
 
     @Override
+    public void onOpen() {
+        startTimeout = ctx.executor().schedule(this::onStartTimeout, config.startTimeoutMs(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
     public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt) {
-        if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
-            startTimeout = ctx.executor().schedule(this::onStartTimeout, config.startTimeoutMs(), TimeUnit.MILLISECONDS);
-        } else if (evt instanceof WebSocketViolation) {
+        if (evt instanceof WebSocketViolation) {
             stats.streamsClosedByViolation.increment();
             endStream("stream violated the WebSocket protocol or limits: " + evt, 0);
         }
@@ -151,41 +151,52 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
     }
 
     @Override
-    public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
-        final TwilioCallerLeg eventLeg = leg;
-        if (eventLeg != null) {
-            eventLeg.beginEvent();
-        }
+    public void onText(final DirectBuffer utf8, final int offset, final int length) {
+        final TwilioCallerLeg eventLeg = beginEvent();
         try {
-            if (state == State.ENDED) {
-                return;
+            if (state != State.ENDED) {
+                frameView.wrap(utf8, offset, length);
+                onMessage(length);
             }
-            if (msg instanceof TextWebSocketFrame) {
-                onText(((TextWebSocketFrame) msg).content());
-            } else if (msg instanceof BinaryWebSocketFrame) {
-                // Twilio sends text frames only (T-WSM); a binary frame is not ours to interpret.
+        } finally {
+            endEvent(eventLeg);
+        }
+    }
+
+    @Override
+    public void onBinary(final DirectBuffer payload, final int offset, final int length, final boolean last) {
+        if (!last) {
+            return;
+        }
+        final TwilioCallerLeg eventLeg = beginEvent();
+        try {
+            if (state != State.ENDED) {
+                // Twilio sends text frames only (T-WSM); a binary message is not ours to interpret.
                 stats.binaryFrames.increment();
                 reject("binary frame");
             }
         } finally {
-            ReferenceCountUtil.release(msg);
-            if (eventLeg != null) {
-                eventLeg.endEvent();
-            }
-            scheduleTick();
+            endEvent(eventLeg);
         }
     }
 
-    private void onText(final ByteBuf content) {
-        final int length = content.readableBytes();
-        if (content.hasMemoryAddress()) {
-            frameView.wrap(content.memoryAddress() + content.readerIndex(), length);
-        } else if (content.hasArray()) {
-            frameView.wrap(content.array(), content.arrayOffset() + content.readerIndex(), length);
-        } else {
-            // An aggregated fragmented message (composite buffer): rare, so a copy is acceptable.
-            frameView.wrap(ByteBufUtil.getBytes(content));
+    /** An inbound message is an event of the stream: what the call writes meanwhile is flushed once, at its end. */
+    private TwilioCallerLeg beginEvent() {
+        final TwilioCallerLeg eventLeg = leg;
+        if (eventLeg != null) {
+            eventLeg.beginEvent();
         }
+        return eventLeg;
+    }
+
+    private void endEvent(final TwilioCallerLeg eventLeg) {
+        if (eventLeg != null) {
+            eventLeg.endEvent();
+        }
+        scheduleTick();
+    }
+
+    private void onMessage(final int length) {
         final long nowNs = route.opener().clock().nanoTime();
         if (!message.wrap(frameView, 0, length)) {
             stats.messagesInvalidJson.increment();
@@ -204,7 +215,7 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
                 onDtmf(nowNs);
                 break;
             case START:
-                onStart(content, nowNs);
+                onStart(nowNs);
                 break;
             case STOP:
                 onStop();
@@ -332,7 +343,7 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
         return (c >= '0' && c <= '9') || c == '*' || c == '#' || (c >= 'A' && c <= 'D');
     }
 
-    private void onStart(final ByteBuf content, final long nowNs) {
+    private void onStart(final long nowNs) {
         if (state == State.STARTED) {
             stats.messagesDuplicateStart.increment();
             reject("second start");
@@ -340,7 +351,7 @@ final class MediaStreamHandler extends ChannelInboundHandlerAdapter implements T
         }
         final JsonNode root;
         try {
-            root = JSON.readTree(ByteBufUtil.getBytes(content));
+            root = JSON.readTree(copyOfView());
         } catch (final IOException ex) {
             stats.messagesInvalidJson.increment();
             reject("invalid JSON");

@@ -2,6 +2,8 @@ package io.voxgate.websocket.twilio.wire;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.voxgate.websocket.frame.WebSocketFrameReader;
+import io.voxgate.websocket.frame.WebSocketFrameWriter;
 import java.nio.charset.StandardCharsets;
 import org.agrona.DirectBuffer;
 
@@ -18,8 +20,7 @@ import org.agrona.DirectBuffer;
  * Each message comes out as one complete WebSocket text frame (RFC 6455 §5.2: FIN, opcode 1, unmasked as a server
  * sends it) in one buffer from the channel's pooled allocator, so a frame costs one pooled allocation, one copy of
  * the audio (as base64) and no garbage: the JSON around the payload is preassembled per stream with its streamSid.
- * Netty's WebSocket encoder passes a plain {@code ByteBuf} through untouched; no extension is ever negotiated, so the
- * raw frame is exactly what the encoder would have written.
+ * The frame goes to the socket as written: no WebSocket encoder sits in the stream's pipeline.
  *
  * <p>Threading: one instance per stream, on its event loop. Ownership: each method returns a new buffer owned by
  * the caller, who writes it (Netty then releases it) or releases it.
@@ -27,7 +28,6 @@ import org.agrona.DirectBuffer;
 public final class MediaMessageEncoder {
     private static final byte[] PAYLOAD_SUFFIX = ascii("\"}}");
     private static final byte[] MARK_SUFFIX = ascii("\"}}");
-    private static final int FIN_TEXT = 0x81;
     private static final int MAX_MARK_DIGITS = 19;
 
     private final byte[] mediaPrefix;
@@ -86,22 +86,12 @@ public final class MediaMessageEncoder {
         return frame;
     }
 
-    static int headerLength(final int payloadLength) {
-        return payloadLength < 126 ? 2 : payloadLength <= 0xFFFF ? 4 : 10;
+    private static int headerLength(final int payloadLength) {
+        return WebSocketFrameWriter.headerLength(payloadLength);
     }
 
-    /** RFC 6455 §5.2 header of an unmasked final text frame. */
-    static void writeHeader(final ByteBuf frame, final int payloadLength) {
-        frame.writeByte(FIN_TEXT);
-        if (payloadLength < 126) {
-            frame.writeByte(payloadLength);
-        } else if (payloadLength <= 0xFFFF) {
-            frame.writeByte(126);
-            frame.writeShort(payloadLength);
-        } else {
-            frame.writeByte(127);
-            frame.writeLong(payloadLength);
-        }
+    private static void writeHeader(final ByteBuf frame, final int payloadLength) {
+        WebSocketFrameWriter.writeHeader(frame, WebSocketFrameReader.OPCODE_TEXT, payloadLength);
     }
 
     private static int digits(final long value) {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import io.voxgate.core.agent.AgentCall;
 import io.voxgate.core.agent.AgentListener;
@@ -71,7 +70,8 @@ class MediaStreamHandlerTest {
         new CallOpener(registry, call -> agent, CallSessionConfig.defaults().withOutboundLeadMs(0), callClock)
             .forEdge(TwilioEdge.EDGE, UnaryOperator.identity()),
         tickers, stats);
-    private final EmbeddedChannel channel = new EmbeddedChannel(new MediaStreamHandler(route, CALL_SID, true));
+    private final MediaStreamHandler handler = new MediaStreamHandler(route, CALL_SID, true);
+    private final EmbeddedChannel channel = new EmbeddedChannel(handler);
     private final LoopTicker tick = tickers.tickerOf(channel.eventLoop());
 
     @AfterEach
@@ -143,7 +143,10 @@ class MediaStreamHandlerTest {
     }
 
     private void receive(final String text) {
-        channel.writeInbound(new TextWebSocketFrame(text));
+        // As the server's frame reader delivers it: a view over the received (unmasked) bytes.
+        final byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        handler.onText(new UnsafeBuffer(utf8), 0, utf8.length);
+        channel.runPendingTasks();
     }
 
     private String sent() {
@@ -157,6 +160,18 @@ class MediaStreamHandlerTest {
         } finally {
             ReferenceCountUtil.release(message);
         }
+    }
+
+    @Test
+    void shouldDropAndCountABinaryMessageOnceOnItsLastFragment() {
+        receive(START);
+        final UnsafeBuffer audio = new UnsafeBuffer(new byte[160]);
+
+        handler.onBinary(audio, 0, 80, false);
+        handler.onBinary(audio, 80, 80, true);
+
+        assertEquals(1, stats.binaryFrames());
+        assertEquals(0, stats.streamsEnded(), "a binary message is dropped, the stream goes on");
     }
 
     @Test
