@@ -21,6 +21,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -121,6 +122,9 @@ class BaresipWidebandIT {
         final double[] tone = toneAndRest(pcm, best, window, rate, 1_000);
         assertEquals(1_000, tone[2], 20, codec + ": echoed frequency");
         final double cleanDb = 10 * Math.log10(tone[0] / Math.max(tone[1], 1e-9));
+        System.out.printf(Locale.ROOT, "baresip over TLS + SRTP, %s: echo level %.0f against %.0f sent (%.1f dB),"
+            + " %.1f Hz, tone %.1f dB over the rest, %d SRTP packets unprotected%n", codec, rms, sent,
+            20 * Math.log10(rms / sent), tone[2], cleanDb, edge.rtpTotals().srtpUnprotected());
         assertTrue(cleanDb > 20, codec + ": tone " + cleanDb + " dB over the rest");
     }
 
