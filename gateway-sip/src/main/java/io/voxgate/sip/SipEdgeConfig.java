@@ -61,7 +61,6 @@ public final class SipEdgeConfig {
     private final long portQuarantineMs;
     private final boolean symmetricRtp;
     private final RtpSendStage.IdlePolicy idlePolicy;
-    private final int mediaThreads;
     private final int sipThreads;
     private final SignalingPolicy policy;
     private final SipMessageMirror messageMirror;
@@ -87,7 +86,6 @@ public final class SipEdgeConfig {
         this.portQuarantineMs = b.portQuarantineMs;
         this.symmetricRtp = b.symmetricRtp;
         this.idlePolicy = b.idlePolicy;
-        this.mediaThreads = b.mediaThreads;
         this.sipThreads = b.sipThreads;
         this.policy = b.policy;
         this.messageMirror = b.messageMirror;
@@ -198,11 +196,6 @@ public final class SipEdgeConfig {
         return idlePolicy;
     }
 
-    /** Event loops carrying RTP; each call lives on one of them. */
-    public int mediaThreads() {
-        return mediaThreads;
-    }
-
     /** jain-sip message processing threads. */
     public int sipThreads() {
         return sipThreads;
@@ -247,7 +240,6 @@ public final class SipEdgeConfig {
         private long portQuarantineMs = DEFAULT_PORT_QUARANTINE_MS;
         private boolean symmetricRtp;
         private RtpSendStage.IdlePolicy idlePolicy = RtpSendStage.IdlePolicy.SEND_SILENCE;
-        private int mediaThreads = Runtime.getRuntime().availableProcessors();
         private int sipThreads = DEFAULT_SIP_THREADS;
         private SignalingPolicy policy = SignalingPolicy.defaults();
         private SipMessageMirror messageMirror = SipMessageMirror.NONE;
@@ -372,12 +364,6 @@ public final class SipEdgeConfig {
             return this;
         }
 
-        /** RTP event loops. */
-        public Builder mediaThreads(final int value) {
-            this.mediaThreads = value;
-            return this;
-        }
-
         /** jain-sip message threads. */
         public Builder sipThreads(final int value) {
             this.sipThreads = value;
@@ -464,9 +450,6 @@ public final class SipEdgeConfig {
             }
             if (idlePolicy == null) {
                 throw new IllegalArgumentException("idlePolicy must not be null");
-            }
-            if (mediaThreads < 1 || mediaThreads > 256) {
-                throw new IllegalArgumentException("mediaThreads must be 1-256, was " + mediaThreads);
             }
             if (sipThreads < 1 || sipThreads > 64) {
                 throw new IllegalArgumentException("sipThreads must be 1-64, was " + sipThreads);

@@ -62,7 +62,7 @@ class BaresipWidebandIT {
             .codecs(new CodecPreferences(RtpAudioCodec.parseList(RtpAudioCodec.DEFAULT_ORDER), RATE)).build();
         edge = TestMediaLoops.edge(SipEdgeConfig.builder().bindAddress("127.0.0.1").sipPort(sipPort).transports("udp,tls")
             .tls(cert.certificatePem, cert.privateKeyPem).tlsPort(tlsPort).rtpPorts(rtpPort, rtpPort + 3)
-            .portQuarantineMs(0).mediaThreads(1).sipThreads(2).policy(policy).build(), registry,
+            .portQuarantineMs(0).sipThreads(2).policy(policy).build(), registry,
             call -> new EchoAgent(AudioFormat.PCM16_16K), CallSessionConfig.defaults());
         edge.start();
     }

@@ -70,7 +70,7 @@ class Rfc4475TortureIT {
         // Error answers unlimited here (the stance's budget is tested elsewhere); T1 50 ms ends the unACKed INVITEs in 3.2 s.
         final ScriptedAgents sessions = new ScriptedAgents(40, 0, 1);
         edge = sessions.edge(SipEdgeConfig.builder().bindAddress("127.0.0.1").sipPort(sipPort).rtpPorts(rtpPort, rtpPort + 41)
-            .portQuarantineMs(0).mediaThreads(2).sipThreads(2)
+            .portQuarantineMs(0).sipThreads(2)
             .policy(SignalingPolicy.builder().errorRate(1_000, 1_000).timerT1Ms(50).build()).build());
         edge.start();
         peer = new RtpPeer(peerPort);

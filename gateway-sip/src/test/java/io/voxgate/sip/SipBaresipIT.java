@@ -46,7 +46,7 @@ class SipBaresipIT {
         final ScriptedAgents sessions = new ScriptedAgents(4, 0, 1);
         edge = sessions.edge(SipEdgeConfig.builder().bindAddress("127.0.0.1").sipPort(sipPort).transports("udp,tls")
             .tls(cert.certificatePem, cert.privateKeyPem).tlsPort(tlsPort).rtpPorts(rtpPort, rtpPort + 1)
-            .portQuarantineMs(0).mediaThreads(1).sipThreads(2).build());
+            .portQuarantineMs(0).sipThreads(2).build());
         edge.start();
 
         // 400 ms of tone, 200 ms of silence, six times: 3.6 s.

@@ -44,7 +44,7 @@ class SipBargeInIT {
     void start() {
         assumeTrue(Sipp.available(), "sipp is not installed");
         final SipEdgeConfig config = SipEdgeConfig.builder().bindAddress("127.0.0.1").sipPort(sipPort)
-            .rtpPorts(rtpPort, rtpPort + 1).portQuarantineMs(0).mediaThreads(2).sipThreads(2).build();
+            .rtpPorts(rtpPort, rtpPort + 1).portQuarantineMs(0).sipThreads(2).build();
         edge = TestMediaLoops.edge(config, registry, call -> new ParrotAgent(AudioFormat.MULAW_8K), CallSessionConfig.defaults());
         edge.start();
         peer = new RtpPeer(peerPort);

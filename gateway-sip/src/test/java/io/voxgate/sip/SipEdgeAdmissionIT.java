@@ -26,7 +26,7 @@ class SipEdgeAdmissionIT {
     private ScriptedAgents start(final ScriptedAgents sessions) {
         // One RTP port pair only: a call that leaked it would make the next call fail with 503.
         edge = sessions.edge(SipEdgeConfig.builder().bindAddress("127.0.0.1").sipPort(sipPort).rtpPorts(rtpPort, rtpPort + 1)
-            .portQuarantineMs(0).mediaThreads(1).sipThreads(2).build());
+            .portQuarantineMs(0).sipThreads(2).build());
         edge.start();
         return sessions;
     }

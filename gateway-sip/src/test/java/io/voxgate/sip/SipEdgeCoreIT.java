@@ -44,7 +44,7 @@ class SipEdgeCoreIT {
     private void start(final int maxCalls, final VoiceAgentFactory agents) {
         registry = new CallRegistry(maxCalls, (callId, edge, stats) -> callsEnded.release());
         edge = TestMediaLoops.edge(SipEdgeConfig.builder().bindAddress("127.0.0.1").sipPort(sipPort).rtpPorts(rtpPort, rtpPort + 3)
-            .portQuarantineMs(0).mediaThreads(2).sipThreads(2).build(), registry, call -> {
+            .portQuarantineMs(0).sipThreads(2).build(), registry, call -> {
                 agentCalls.add(call);
                 return agents.create(call);
             }, CallSessionConfig.defaults());

@@ -32,7 +32,7 @@ class SipEdgeIT {
 
     private ScriptedAgents start(final ScriptedAgents sessions, final Consumer<SipEdgeConfig.Builder> tweak) {
         final SipEdgeConfig.Builder b = SipEdgeConfig.builder().bindAddress("127.0.0.1").sipPort(sipPort)
-            .rtpPorts(rtpPort, rtpPort + 1).portQuarantineMs(0).mediaThreads(2).sipThreads(2);
+            .rtpPorts(rtpPort, rtpPort + 1).portQuarantineMs(0).sipThreads(2);
         tweak.accept(b);
         edge = sessions.edge(b.build());
         edge.start();

@@ -34,7 +34,7 @@ class SipEdgeLoadIT {
 
     private void start(final ScriptedAgents sessions, final int rtpLow, final int rtpHigh) {
         edge = sessions.edge(SipEdgeConfig.builder().bindAddress("127.0.0.1").sipPort(sipPort).rtpPorts(rtpLow, rtpHigh)
-            .portQuarantineMs(0).mediaThreads(2).sipThreads(4).build());
+            .portQuarantineMs(0).sipThreads(4).build());
         edge.start();
     }
 

@@ -99,7 +99,7 @@ class SipMessageSizeIT {
     void shouldCloseAConnectionWhoseMessageGoesOverTheCapWhileACallBesideKeepsItsAudio() throws Exception {
         final ScriptedAgents sessions = new ScriptedAgents(4, 0, 1);
         edge = sessions.edge(SipEdgeConfig.builder().bindAddress("127.0.0.1").sipPort(sipPort).transports("udp,tcp")
-            .rtpPorts(rtpPort, rtpPort + 5).portQuarantineMs(0).mediaThreads(1).sipThreads(2).build());
+            .rtpPorts(rtpPort, rtpPort + 5).portQuarantineMs(0).sipThreads(2).build());
         edge.start();
         peer = new RtpPeer(peerPort);
         final CompletableFuture<Sipp.Result> beside = CompletableFuture.supplyAsync(() ->

@@ -32,7 +32,7 @@ class SipNonUnicastMediaIT {
     void shouldRefuseMulticastAndBroadcastMediaWith488BeforeBindingAnything(final String connection, final String rtcp) {
         final ScriptedAgents sessions = new ScriptedAgents(10, 0, 0);
         edge = sessions.edge(SipEdgeConfig.builder().bindAddress("127.0.0.1").sipPort(sipPort).rtpPorts(rtpPort, rtpPort + 1)
-            .portQuarantineMs(0).mediaThreads(1).sipThreads(2).build());
+            .portQuarantineMs(0).sipThreads(2).build());
         edge.start();
         final Sipp.Result r = Sipp.scenario("uac-non-unicast.xml", sipPort).key("caddr", connection).key("rtcpaddr", rtcp)
             .key("rtpport", "36000").key("rtcpport", "36001").run();

@@ -83,7 +83,7 @@ class SipSrtpEdgeIT {
         assumeTrue(Libsrtp.available(), "python3-pylibsrtp is not installed (apt-get install python3-pylibsrtp)");
         final ScriptedAgents sessions = new ScriptedAgents(10, 0, 2);
         edge = sessions.edge(SipEdgeConfig.builder().bindAddress("127.0.0.1").sipPort(sipPort)
-            .rtpPorts(rtpPorts, rtpPorts + 3).portQuarantineMs(0).mediaThreads(2).sipThreads(2).build());
+            .rtpPorts(rtpPorts, rtpPorts + 3).portQuarantineMs(0).sipThreads(2).build());
         edge.start();
         securePeer = new RtpPeer(securePeerPort);
         plainPeer = new RtpPeer(plainPeerPort);
@@ -147,7 +147,7 @@ class SipSrtpEdgeIT {
         assumeTrue(Libsrtp.available(), "python3-pylibsrtp is not installed (apt-get install python3-pylibsrtp)");
         final ScriptedAgents sessions = new ScriptedAgents(10, 0, 1);
         edge = sessions.edge(SipEdgeConfig.builder().bindAddress("127.0.0.1").sipPort(sipPort)
-            .rtpPorts(rtpPorts, rtpPorts + 1).portQuarantineMs(0).mediaThreads(1).sipThreads(2).build());
+            .rtpPorts(rtpPorts, rtpPorts + 1).portQuarantineMs(0).sipThreads(2).build());
         edge.start();
         securePeer = new RtpPeer(securePeerPort);
         final String firstKey = randomKey();

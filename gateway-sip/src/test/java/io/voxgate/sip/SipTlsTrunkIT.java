@@ -76,7 +76,7 @@ class SipTlsTrunkIT {
         final ScriptedAgents sessions = new ScriptedAgents(10, 0, 1);
         edge = sessions.edge(SipEdgeConfig.builder().bindAddress("127.0.0.1").sipPort(sipPort).transports("udp,tls")
             .tls(certificate, key).tlsPort(tlsPort).tlsWatchIntervalMs(watchIntervalMs).rtpPorts(rtpPort, rtpPort + 1)
-            .portQuarantineMs(0).mediaThreads(1).sipThreads(2).build());
+            .portQuarantineMs(0).sipThreads(2).build());
         edge.start();
         final KeyStore anchors = KeyStore.getInstance("PKCS12");
         anchors.load(null, null);

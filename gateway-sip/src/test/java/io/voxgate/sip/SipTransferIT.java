@@ -49,7 +49,7 @@ class SipTransferIT {
     private void start() {
         sessions = new ScriptedAgents(10, 0, 1);
         edge = sessions.edge(SipEdgeConfig.builder().bindAddress("127.0.0.1").sipPort(sipPort).rtpPorts(rtpPort, rtpPort + 1)
-            .portQuarantineMs(0).mediaThreads(1).sipThreads(2)
+            .portQuarantineMs(0).sipThreads(2)
             .policy(SignalingPolicy.builder().timerT1Ms(50).build()).build());
         edge.start();
     }

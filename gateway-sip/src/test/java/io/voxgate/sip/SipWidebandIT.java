@@ -57,7 +57,7 @@ class SipWidebandIT {
             .codecs(new CodecPreferences(RtpAudioCodec.parseList(RtpAudioCodec.DEFAULT_ORDER), agentFormat.sampleRateHz()))
             .build();
         edge = TestMediaLoops.edge(SipEdgeConfig.builder().bindAddress("127.0.0.1").sipPort(sipPort).rtpPorts(rtpPort, rtpPort + 3)
-            .portQuarantineMs(0).mediaThreads(1).sipThreads(2).policy(policy).build(), registry,
+            .portQuarantineMs(0).sipThreads(2).policy(policy).build(), registry,
             call -> new EchoAgent(agentFormat), CallSessionConfig.defaults());
         edge.start();
     }

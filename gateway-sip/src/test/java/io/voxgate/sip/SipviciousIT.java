@@ -53,7 +53,7 @@ class SipviciousIT {
         final ScriptedAgents sessions = new ScriptedAgents(10, 0, 1);
         this.sessions = sessions;
         edge = sessions.edge(SipEdgeConfig.builder().bindAddress("127.0.0.1").sipPort(sipPort).rtpPorts(rtpPort, rtpPort + 9)
-            .portQuarantineMs(0).mediaThreads(2).sipThreads(2).allowList(allowList)
+            .portQuarantineMs(0).sipThreads(2).allowList(allowList)
             .digest("voxgate.test", "trunk", PASSWORD).build());
         edge.start();
         return edge.signalingCounters();
