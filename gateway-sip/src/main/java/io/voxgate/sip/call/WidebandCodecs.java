@@ -5,7 +5,7 @@ import io.voxgate.core.codec.FrameDecoder;
 import io.voxgate.core.codec.FrameEncoder;
 import io.voxgate.core.codec.G722Decoder;
 import io.voxgate.core.codec.G722Encoder;
-import io.voxgate.core.codec.OpusFrameDecoder;
+import io.voxgate.core.codec.OpusCodecs;
 import io.voxgate.core.codec.OpusFrameEncoder;
 import io.voxgate.core.jitter.JitterBufferConfig;
 import io.voxgate.sip.rtp.RtpPlayoutStage;
@@ -14,8 +14,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * What a G.722 or Opus call needs on its RTP path, built at answer time: the call's own encoder and decoder (both
- * stateful, one per call), the playout stage on the codec's RTP clock, and the silence frame the send stage repeats
- * between agent turns.
+ * stateful, one per call; Opus through the implementation {@link OpusCodecs#system()} picked for the process),
+ * the playout stage on the codec's RTP clock, and the silence frame the send stage repeats between agent turns.
  *
  * <p>Threading: stateless; the objects it builds are confined to the call's thread.
  */
@@ -37,7 +37,7 @@ final class WidebandCodecs {
             case G722:
                 return new G722Encoder();
             case OPUS:
-                return new OpusFrameEncoder(session.sampleRateHz(), OpusFrameEncoder.DEFAULT_BITRATE_BPS, false);
+                return OpusCodecs.system().encoder(session.sampleRateHz(), OpusFrameEncoder.DEFAULT_BITRATE_BPS, false);
             default:
                 throw new IllegalArgumentException(codec + " is no wideband codec");
         }
@@ -49,7 +49,7 @@ final class WidebandCodecs {
             case G722:
                 return new G722Decoder();
             case OPUS:
-                return new OpusFrameDecoder(session.sampleRateHz());
+                return OpusCodecs.system().decoder(session.sampleRateHz());
             default:
                 throw new IllegalArgumentException(codec + " is no wideband codec");
         }
