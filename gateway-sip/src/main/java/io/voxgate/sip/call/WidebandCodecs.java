@@ -31,13 +31,17 @@ final class WidebandCodecs {
     private WidebandCodecs() {
     }
 
-    /** The call's encoder, taking PCM at the session's rate. */
-    static FrameEncoder encoder(final RtpAudioCodec codec, final AudioFormat session) {
+    /**
+     * The call's encoder, taking PCM at the session's rate.
+     *
+     * @param inbandFec Opus only: add in-band FEC, because the peer said it uses it ({@code useinbandfec=1})
+     */
+    static FrameEncoder encoder(final RtpAudioCodec codec, final AudioFormat session, final boolean inbandFec) {
         switch (codec) {
             case G722:
                 return new G722Encoder();
             case OPUS:
-                return OpusCodecs.system().encoder(session.sampleRateHz(), OpusFrameEncoder.DEFAULT_BITRATE_BPS, false);
+                return OpusCodecs.system().encoder(session.sampleRateHz(), OpusFrameEncoder.DEFAULT_BITRATE_BPS, inbandFec);
             default:
                 throw new IllegalArgumentException(codec + " is no wideband codec");
         }
@@ -80,7 +84,7 @@ final class WidebandCodecs {
 
     /** One 20 ms frame of digital silence in the codec, as a fresh encoder settles on it. */
     static byte[] silenceFrame(final RtpAudioCodec codec, final AudioFormat session) {
-        final FrameEncoder encoder = encoder(codec, session);
+        final FrameEncoder encoder = encoder(codec, session, false);
         final short[] silence = new short[session.samplesPerFrame()];
         final UnsafeBuffer out = new UnsafeBuffer(new byte[SLOT_CAPACITY_BYTES]);
         int length = 0;
