@@ -88,14 +88,28 @@ public final class OpusCodecs {
         try {
             version = loader.load();
         } catch (final LinkageError | RuntimeException ex) {
-            return fallback("libopus did not load: " + ex);
+            return fallback("libopus did not load: " + describe(ex));
         }
         try {
             probe();
         } catch (final LinkageError | RuntimeException ex) {
-            return fallback(version + " failed its first frame: " + ex);
+            return fallback(version + " failed its first frame: " + describe(ex));
         }
         return new OpusCodecs(Implementation.LIBOPUS, version, null);
+    }
+
+    /**
+     * The failure and its causes: JNA reports a dispatch library that failed to load earlier as a bare "Could not
+     * initialize class", with the reason (a noexec directory, a missing file) only in its causes.
+     */
+    private static String describe(final Throwable failure) {
+        final StringBuilder text = new StringBuilder(failure.toString());
+        Throwable cause = failure.getCause();
+        for (int depth = 0; cause != null && depth < 4; depth++) {
+            text.append(", caused by ").append(cause);
+            cause = cause.getCause();
+        }
+        return text.toString();
     }
 
     private static OpusCodecs fallback(final String reason) {

@@ -36,10 +36,14 @@ class OpusCodecsTest {
     void shouldFallBackToConcentusWhenJnasDispatchLibraryCannotLoad() {
         // What JNA throws on every use after its native part failed to load (e.g. from a noexec temporary directory).
         final OpusCodecs opus = OpusCodecs.choose(() -> {
-            throw new NoClassDefFoundError("Could not initialize class com.sun.jna.Native");
+            final NoClassDefFoundError error = new NoClassDefFoundError("Could not initialize class com.sun.jna.Native");
+            error.initCause(new UnsatisfiedLinkError("/tmp/jna-1/jna42.tmp: failed to map segment from shared object"));
+            throw error;
         });
         assertEquals(OpusCodecs.Implementation.CONCENTUS, opus.implementation());
-        assertTrue(opus.fallbackReason().orElseThrow().contains("com.sun.jna.Native"), opus.fallbackReason().get());
+        final String reason = opus.fallbackReason().orElseThrow();
+        assertTrue(reason.contains("com.sun.jna.Native"), reason);
+        assertTrue(reason.contains("failed to map segment"), "the cause an operator can act on: " + reason);
     }
 
     @Test
