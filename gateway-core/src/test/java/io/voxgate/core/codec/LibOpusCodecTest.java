@@ -64,17 +64,25 @@ class LibOpusCodecTest {
         final UnsafeBuffer wire = new UnsafeBuffer(new byte[OpusFrameEncoder.MAX_PACKET_BYTES]);
         final OpusFrameEncoder encoder = libopus.encoder(RATE, OpusFrameEncoder.DEFAULT_BITRATE_BPS, false);
         final OpusFrameDecoder decoder = libopus.decoder(RATE);
-        for (int i = 0; i < 2_000; i++) {
+        // Warm-up: the first few thousand calls allocate a little while the JIT compiles (24 KB once, then a few
+        // hundred bytes); from about 10,000 calls of each on, a measured stretch counts zero bytes.
+        for (int i = 0; i < 5_000; i++) {
             frame(encoder, decoder, pcm, wire, out, i);
         }
         final long threadId = Thread.currentThread().getId();
-        final long before = hotspot.getThreadAllocatedBytes(threadId);
+        hotspot.getThreadAllocatedBytes(threadId);
+        // The fewest bytes of five rounds: a late compilation's few hundred bytes can land in a round, while anything
+        // a frame allocates shows in every round, a thousand times over (Concentus: about 100 MB a round).
         final int frames = 1_000;
-        for (int i = 0; i < frames; i++) {
-            frame(encoder, decoder, pcm, wire, out, i);
+        long fewest = Long.MAX_VALUE;
+        for (int round = 0; round < 5; round++) {
+            final long before = hotspot.getThreadAllocatedBytes(threadId);
+            for (int i = 0; i < frames; i++) {
+                frame(encoder, decoder, pcm, wire, out, i);
+            }
+            fewest = Math.min(fewest, hotspot.getThreadAllocatedBytes(threadId) - before);
         }
-        final long allocated = hotspot.getThreadAllocatedBytes(threadId) - before;
-        assertTrue(allocated < frames / 10, allocated + " bytes over " + frames + " frames");
+        assertTrue(fewest < frames / 10, fewest + " bytes over " + frames + " frames");
     }
 
     /** One tick of a call: encode, decode, and every tenth frame a concealment as if a packet were lost. */
