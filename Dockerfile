@@ -12,7 +12,12 @@ RUN mvn -B -q -DskipTests package \
  && tar -xzf gateway-app/target/voxgate-*.tar.gz -C /dist --strip-components=1
 
 FROM eclipse-temurin:17-jre
-RUN useradd --system --home-dir /var/lib/voxgate --create-home --shell /usr/sbin/nologin voxgate
+# libopus0: Opus calls run on the system's libopus, allocation-free (without it they fall back to the pure-Java
+# Concentus, which allocates per frame). JNA unpacks its dispatch library into the image's /tmp, which allows exec.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libopus0 \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --home-dir /var/lib/voxgate --create-home --shell /usr/sbin/nologin voxgate
 COPY --from=build /dist /opt/voxgate
 USER voxgate
 WORKDIR /var/lib/voxgate

@@ -9,6 +9,7 @@ import io.voxgate.core.agent.EchoAgent;
 import io.voxgate.core.audio.AudioFormat;
 import io.voxgate.core.call.CallRegistry;
 import io.voxgate.core.call.CallSessionConfig;
+import io.voxgate.core.codec.OpusCodecs;
 import io.voxgate.sip.sdp.CodecPreferences;
 import io.voxgate.sip.sdp.RtpAudioCodec;
 import io.voxgate.sip.signaling.SignalingPolicy;
@@ -34,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * (SDES), offering only G.722, then only Opus, plays 1 kHz tone bursts as its microphone and records what it hears;
  * the core echo agent (16 kHz) sends the caller's audio back. The call must carry SRTP, and the echo must be there and
  * clean: the loudest 200 ms of the recording carry the tone at 1 kHz within 20 Hz, within 6 dB of the level sent, with
- * everything else at least 20 dB below it.
+ * everything else at least 20 dB below it. The Opus call runs the gateway's libopus codec (the one a host with
+ * baresip's opus module has).
  */
 class BaresipWidebandIT {
     private static final int RATE = 16_000;
@@ -84,6 +86,9 @@ class BaresipWidebandIT {
         // baresip's opus module registers itself as opus/48000/1 here (opus_stereo no); with /2 the account named
         // no codec it had, so it offered everything and the call ran PCMU.
         assertCleanEcho("opus/48000/1");
+        // baresip's opus module links the system's libopus, so the gateway's Opus ran there too, allocation-free.
+        assertEquals(OpusCodecs.Implementation.LIBOPUS, OpusCodecs.system().implementation(),
+            "the gateway's Opus implementation: " + OpusCodecs.system() + OpusCodecs.system().fallbackReason().orElse(""));
     }
 
     private void assertCleanEcho(final String codec) throws Exception {

@@ -11,7 +11,7 @@ import io.voxgate.core.codec.FrameDecoder;
 import io.voxgate.core.codec.FrameEncoder;
 import io.voxgate.core.codec.G722Decoder;
 import io.voxgate.core.codec.G722Encoder;
-import io.voxgate.core.codec.OpusFrameDecoder;
+import io.voxgate.core.codec.OpusCodecs;
 import io.voxgate.core.codec.OpusFrameEncoder;
 import io.voxgate.sip.sdp.CodecPreferences;
 import io.voxgate.sip.sdp.RtpAudioCodec;
@@ -36,7 +36,8 @@ import org.junit.jupiter.api.Test;
  * G.722 and Opus calls end to end: SIPp offers the codec, the gateway answers with it, the test kit's RTP peer sends a
  * 1 kHz tone encoded in it and decodes what the core echo agent sends back: the tone, at its level, on the codec's
  * payload type and RTP clock. The G.722 call's agent speaks mu-law 8 kHz, so its audio goes through the resampler
- * both ways; the Opus call's agent speaks PCM16 16 kHz, Opus' decode rate.
+ * both ways; the Opus call's agent speaks PCM16 16 kHz, Opus' decode rate. The test's peer codes Opus with Concentus,
+ * the gateway with libopus where it loads, so the call also checks the two implementations understand each other.
  */
 class SipWidebandIT {
     private static final int TONE_HZ = 1_000;
@@ -89,12 +90,12 @@ class SipWidebandIT {
     void shouldEchoAnOpusToneThroughASixteenKilohertzAgent() throws Exception {
         start(AudioFormat.PCM16_16K);
         peer = new RtpPeer(peerPort);
-        sendTone(new OpusFrameEncoder(48_000, OpusFrameEncoder.DEFAULT_BITRATE_BPS, true), 48_000, 111, 960);
+        sendTone(OpusCodecs.concentus().encoder(48_000, OpusFrameEncoder.DEFAULT_BITRATE_BPS, true), 48_000, 111, 960);
         final Sipp.Result r = Sipp.scenario("uac-opus.xml", sipPort).key("rtpport", Integer.toString(peerPort))
             .pauseMs(FRAMES * 20 + 800).run();
         assertEquals(0, r.exitCode, r.describe());
         assertTrue(callsEnded.tryAcquire(5, TimeUnit.SECONDS), "the call ended");
-        assertEchoedTone(new OpusFrameDecoder(16_000), 111, 960, 16_000);
+        assertEchoedTone(OpusCodecs.concentus().decoder(16_000), 111, 960, 16_000);
     }
 
     /** Sends {@link #FRAMES} 20 ms frames of the tone, coded by {@code encoder}, every 20 ms. */

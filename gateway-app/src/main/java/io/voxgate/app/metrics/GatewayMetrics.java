@@ -86,6 +86,17 @@ public final class GatewayMetrics {
             .labelNames("transport").register(prometheus).setLabelValues(label);
     }
 
+    /**
+     * Exports {@code voxgate_opus_codec_info{implementation}}: the Opus implementation SIP calls run ({@code libopus},
+     * allocation-free, or {@code concentus}, the pure-Java fallback that allocates per frame), so a node that fell
+     * back is visible. Call once, at start.
+     */
+    public void opusCodec(final String label) {
+        Info.builder().name("voxgate_opus_codec_info")
+            .help("The Opus implementation SIP calls run: libopus, or concentus (pure Java, allocates per frame)")
+            .labelNames("implementation").register(prometheus).setLabelValues(label);
+    }
+
     /** The observer the {@link CallRegistry} must be built with, so ended calls keep counting. */
     public CallRegistry.CallVisitor callEndObserver() {
         return totals;

@@ -34,6 +34,7 @@ import io.voxgate.core.call.CallCommandProxy;
 import io.voxgate.core.call.CallOpener;
 import io.voxgate.core.call.CallRegistry;
 import io.voxgate.core.call.CallSessionConfig;
+import io.voxgate.core.codec.OpusCodecs;
 import io.voxgate.core.record.RecordMode;
 import io.voxgate.core.record.RecordingRing;
 import io.voxgate.core.tick.LoopTickers;
@@ -42,6 +43,7 @@ import io.voxgate.sip.SipEdgeConfig;
 import io.voxgate.sip.hep.HepSender;
 import io.voxgate.sip.rtp.RtpTotals;
 import io.voxgate.sip.sdp.CodecPreferences;
+import io.voxgate.sip.sdp.RtpAudioCodec;
 import io.voxgate.sip.signaling.SignalingPolicy;
 import io.voxgate.websocket.http.EventLoopTransport;
 import io.voxgate.websocket.http.HttpEdgeServer;
@@ -339,6 +341,9 @@ public final class Gateway implements AutoCloseable {
                     hep::packetsOversize);
                 metrics.counter("voxgate_hep_send_errors", "HEP packets lost to a failed send", hep::sendErrors);
             }
+            if (config.codecs().contains(RtpAudioCodec.OPUS)) {
+                announceOpus(OpusCodecs.system(), metrics);
+            }
             this.sip = new SipEdge(sipConfig.build(), opener, tickers, mediaLoops);
             metrics.counter("voxgate_sip_calls_refused_no_ports", "SIP calls refused for want of RTP ports", sip::callsRefusedNoPorts);
             registerRtpCounters(metrics, sip.rtpTotals());
@@ -397,6 +402,21 @@ public final class Gateway implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /**
+     * Tells operators which Opus implementation SIP calls run: logged at start (a warning when it is the fallback,
+     * which allocates per frame) and exported as {@code voxgate_opus_codec_info}.
+     */
+    private static void announceOpus(final OpusCodecs opus, final GatewayMetrics metrics) {
+        if (opus.allocatesPerFrame()) {
+            LOG.warn("Opus: {} instead of libopus ({}); Opus calls will allocate about 120 KiB per 20 ms frame. "
+                + "Install libopus0 and give JNA an exec-able temporary directory (-Djna.tmpdir) for allocation-free Opus",
+                opus.description(), opus.fallbackReason().orElse("not tried"));
+        } else {
+            LOG.info("Opus: {}", opus.description());
+        }
+        metrics.opusCodec(opus.implementation().label());
     }
 
     /** The SIP edge's RTP and jitter buffer figures, summed as calls end (docs/operations.md, Metrics). */

@@ -248,6 +248,17 @@ class GatewayMetricsTest {
     }
 
     @Test
+    void shouldExportTheOpusImplementation() {
+        final GatewayMetrics metrics = new GatewayMetrics();
+        metrics.bind(new CallRegistry(10, metrics.callEndObserver()));
+        metrics.opusCodec("concentus");
+
+        final String text = scrape(metrics);
+
+        assertTrue(text.contains("voxgate_opus_codec_info{implementation=\"concentus\"} 1"), text);
+    }
+
+    @Test
     void shouldExportTheStandardJvmAndProcessMetricsAndTheBuildInfo() {
         final GatewayMetrics metrics = new GatewayMetrics();
         metrics.bind(new CallRegistry(10, metrics.callEndObserver()));

@@ -20,6 +20,7 @@ public final class NegotiatedMedia {
     private final NegotiatedSrtp srtp;
     private final RtpAudioCodec codec;
     private final int peerMaxPlaybackRateHz;
+    private final boolean peerUsesInbandFec;
 
     /**
      * The settled stream.
@@ -46,7 +47,7 @@ public final class NegotiatedMedia {
                            final InetSocketAddress remoteRtp, final InetSocketAddress remoteRtcp,
                            final MediaDirection localDirection, final NegotiatedSrtp srtp) {
         this(callerFormat, audioPayloadType, telephoneEventPayloadType, remoteRtp, remoteRtcp, localDirection, srtp,
-            callerFormat.encoding() == AudioEncoding.ALAW ? RtpAudioCodec.PCMA : RtpAudioCodec.PCMU, 0);
+            callerFormat.encoding() == AudioEncoding.ALAW ? RtpAudioCodec.PCMA : RtpAudioCodec.PCMU, 0, false);
     }
 
     /**
@@ -56,13 +57,16 @@ public final class NegotiatedMedia {
      *                              and Opus (the agent's rate)
      * @param codec                 the codec on the wire
      * @param peerMaxPlaybackRateHz the Opus {@code maxplaybackrate} the peer asked for (RFC 7587 §6.1), or 0
+     * @param peerUsesInbandFec     whether the peer decodes Opus in-band FEC ({@code useinbandfec=1}, RFC 7587 §6.1),
+     *                              so the gateway's encoder should add it
      */
     public NegotiatedMedia(final AudioFormat callerFormat, final int audioPayloadType, final int telephoneEventPayloadType,
                            final InetSocketAddress remoteRtp, final InetSocketAddress remoteRtcp,
                            final MediaDirection localDirection, final NegotiatedSrtp srtp, final RtpAudioCodec codec,
-                           final int peerMaxPlaybackRateHz) {
+                           final int peerMaxPlaybackRateHz, final boolean peerUsesInbandFec) {
         this.codec = codec;
         this.peerMaxPlaybackRateHz = peerMaxPlaybackRateHz;
+        this.peerUsesInbandFec = peerUsesInbandFec;
         this.srtp = srtp;
         this.callerFormat = callerFormat;
         this.audioPayloadType = audioPayloadType;
@@ -80,6 +84,11 @@ public final class NegotiatedMedia {
     /** The highest audio rate the peer will play of an Opus stream ({@code maxplaybackrate}), or 0 when it named none. */
     public int peerMaxPlaybackRateHz() {
         return peerMaxPlaybackRateHz;
+    }
+
+    /** Whether the peer decodes Opus in-band FEC ({@code useinbandfec=1}), so what the gateway sends carries it. */
+    public boolean peerUsesInbandFec() {
+        return peerUsesInbandFec;
     }
 
     /** The format the call session sees: the G.711 law at 8 kHz, or PCM16 for the wideband codecs (20 ms). */
@@ -123,7 +132,7 @@ public final class NegotiatedMedia {
     /** A copy with another local direction (hold and resume change only that). */
     public NegotiatedMedia withLocalDirection(final MediaDirection direction) {
         return new NegotiatedMedia(callerFormat, audioPayloadType, telephoneEventPayloadType, remoteRtp, remoteRtcp, direction,
-            srtp, codec, peerMaxPlaybackRateHz);
+            srtp, codec, peerMaxPlaybackRateHz, peerUsesInbandFec);
     }
 
     @Override

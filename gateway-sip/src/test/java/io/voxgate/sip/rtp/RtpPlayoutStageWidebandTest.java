@@ -8,7 +8,7 @@ import io.voxgate.core.audio.AudioEncoding;
 import io.voxgate.core.audio.AudioFormat;
 import io.voxgate.core.codec.G722Decoder;
 import io.voxgate.core.codec.G722Encoder;
-import io.voxgate.core.codec.OpusFrameDecoder;
+import io.voxgate.core.codec.OpusCodecs;
 import io.voxgate.core.codec.OpusFrameEncoder;
 import io.voxgate.core.codec.Pcm16LittleEndian;
 import io.voxgate.core.jitter.JitterBufferConfig;
@@ -65,8 +65,8 @@ class RtpPlayoutStageWidebandTest {
     void shouldConcealALostOpusPacketWithOpusPlcOnTheFortyEightKilohertzClock() {
         final AudioFormat session = AudioFormat.of(AudioEncoding.PCM16, 16_000, 1, 20);
         final RtpPlayoutStage stage = new RtpPlayoutStage(JitterBufferConfig.builder().clockRateHz(48_000).slotCapacityBytes(400)
-            .build(), new OpusFrameDecoder(16_000), session);
-        final OpusFrameEncoder encoder = new OpusFrameEncoder(16_000, 32_000, false);
+            .build(), OpusCodecs.system().decoder(16_000), session);
+        final OpusFrameEncoder encoder = OpusCodecs.system().encoder(16_000, 32_000, false);
         final UnsafeBuffer packet = new UnsafeBuffer(new byte[400]);
         final UnsafeBuffer concealed = new UnsafeBuffer(new byte[640]);
         int concealedBytes = 0;
@@ -92,7 +92,7 @@ class RtpPlayoutStageWidebandTest {
     void shouldConcealAndCountAnOpusPayloadTheDecoderRefuses() {
         final AudioFormat session = AudioFormat.of(AudioEncoding.PCM16, 16_000, 1, 20);
         final RtpPlayoutStage stage = new RtpPlayoutStage(JitterBufferConfig.builder().clockRateHz(48_000).build(),
-            new OpusFrameDecoder(16_000), session);
+            OpusCodecs.system().decoder(16_000), session);
         final UnsafeBuffer garbage = new UnsafeBuffer(new byte[] {(byte) 0x0B, 0});
         int undecodable = 0;
         for (int i = 0; i < 10; i++) {

@@ -57,6 +57,7 @@ class SdpNegotiatorCodecsTest {
         assertEquals(AudioFormat.of(AudioEncoding.PCM16, 24_000, 1, 20), n.media().callerFormat());
         assertEquals(126, n.media().telephoneEventPayloadType());
         assertEquals(16_000, n.media().peerMaxPlaybackRateHz());
+        assertTrue(n.media().peerUsesInbandFec(), "the offer says useinbandfec=1: what we send carries FEC");
         assertEquals(960, n.media().codec().timestampsPer20Ms());
         assertTrue(SdpParser.parse(n.sdp()).valid());
     }
@@ -116,6 +117,16 @@ class SdpNegotiatorCodecsTest {
         assertThrows(IllegalArgumentException.class, () -> RtpAudioCodec.parseList("pcmu,g729"));
         assertThrows(IllegalArgumentException.class, () -> RtpAudioCodec.parseList("pcmu,pcmu"));
         assertThrows(IllegalArgumentException.class, () -> RtpAudioCodec.parseList(""));
+    }
+
+    @Test
+    void shouldSendFecOnlyToAPeerThatSaysItUsesIt() {
+        assertTrue(SdpNegotiator.usesInbandFec("maxplaybackrate=16000; useinbandfec=1"));
+        assertFalse(SdpNegotiator.usesInbandFec("useinbandfec=0"));
+        assertFalse(SdpNegotiator.usesInbandFec("maxplaybackrate=16000"), "RFC 7587 §6.1: absent means 0");
+        assertFalse(SdpNegotiator.usesInbandFec(null));
+        final String offer = SdpFixtures.load("opus-offer.sdp").replace("useinbandfec=1;", "");
+        assertFalse(negotiator("opus", 16_000).answer(SdpParser.parse(offer)).media().peerUsesInbandFec());
     }
 
     @Test
