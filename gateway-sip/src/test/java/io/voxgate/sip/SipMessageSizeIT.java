@@ -10,10 +10,8 @@ import io.voxgate.testkit.sip.RtpPeer;
 import io.voxgate.testkit.sip.Sipp;
 import io.voxgate.testkit.sip.TlsSipPeer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
@@ -65,26 +63,6 @@ class SipMessageSizeIT {
         return message;
     }
 
-    /** Whether the gateway closes {@code socket} within {@code seconds} (end of stream or reset). */
-    private static boolean closedWithin(final Socket socket, final int seconds) throws IOException {
-        final long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        socket.setSoTimeout(200);
-        final InputStream in = socket.getInputStream();
-        final byte[] buf = new byte[4096];
-        while (System.nanoTime() < until) {
-            try {
-                if (in.read(buf) < 0) {
-                    return true;
-                }
-            } catch (final SocketTimeoutException ex) {
-                // still open
-            } catch (final IOException ex) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private Socket connect() throws IOException {
         final Socket s = new Socket();
         s.connect(new InetSocketAddress("127.0.0.1", sipPort), 2_000);
@@ -118,7 +96,7 @@ class SipMessageSizeIT {
         try (Socket over = connect()) {
             over.getOutputStream().write(options("size-over", CAP + 1_024, CAP + 1_024));
             over.getOutputStream().flush();
-            assertTrue(closedWithin(over, 5), "a message over the cap closes its connection");
+            assertTrue(RawSipClient.closedWithin(over, 5), "a message over the cap closes its connection");
         } catch (final IOException ex) {
             // The gateway closed the connection while the body was still being written: refused, as it should be.
         }
@@ -127,7 +105,7 @@ class SipMessageSizeIT {
             // Only the headers are sent: jain-sip would allocate the declared body at the blank line.
             declared.getOutputStream().write(options("size-declared", 2_000_000_000L, 0));
             declared.getOutputStream().flush();
-            assertTrue(closedWithin(declared, 5), "a body declared over the cap closes the connection before it comes");
+            assertTrue(RawSipClient.closedWithin(declared, 5), "a body declared over the cap closes the connection before it comes");
         }
         assertEquals(2, refused());
         assertEquals(200, new RawSipClient(sipPort, 2_000).udp(RawSipClient.options("UDP", sipPort, "size-after")),

@@ -6,11 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.voxgate.testkit.sip.FreePorts;
 import io.voxgate.testkit.sip.RawSipClient;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,26 +47,6 @@ class SipTransportLimitsIT {
         return s;
     }
 
-    /** Whether the gateway closes {@code socket} within {@code seconds} (end of stream or reset). */
-    private static boolean closedWithin(final Socket socket, final int seconds) throws IOException {
-        final long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        socket.setSoTimeout(200);
-        final InputStream in = socket.getInputStream();
-        final byte[] buf = new byte[4096];
-        while (System.nanoTime() < until) {
-            try {
-                if (in.read(buf) < 0) {
-                    return true;
-                }
-            } catch (final SocketTimeoutException ex) {
-                // still open
-            } catch (final IOException ex) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private static byte[] options(final String callId) {
         return RawSipClient.options("TCP", 0, callId);
     }
@@ -79,10 +57,10 @@ class SipTransportLimitsIT {
         final Socket a = connect("127.0.0.1");
         connect("127.0.0.1");
         final Socket overSource = connect("127.0.0.1");
-        assertTrue(closedWithin(overSource, 5), "a third connection from one source is closed");
+        assertTrue(RawSipClient.closedWithin(overSource, 5), "a third connection from one source is closed");
         final Socket c = connect("127.0.0.2");
         final Socket overTotal = connect("127.0.0.3");
-        assertTrue(closedWithin(overTotal, 5), "a fourth connection in all is closed");
+        assertTrue(RawSipClient.closedWithin(overTotal, 5), "a fourth connection in all is closed");
         assertTrue(signaling.counters().rejected(RejectReason.CONNECTION_LIMIT) >= 2);
         a.getOutputStream().write(options("cap-a"));
         a.getOutputStream().flush();
@@ -101,7 +79,7 @@ class SipTransportLimitsIT {
             .replace("Content-Length: 0", "Content-Length: 500");
         s.getOutputStream().write(lie.getBytes(StandardCharsets.ISO_8859_1));
         s.getOutputStream().flush();
-        assertTrue(closedWithin(s, 10), "the connection is closed after the read deadline");
+        assertTrue(RawSipClient.closedWithin(s, 10), "the connection is closed after the read deadline");
         assertTrue(signaling.counters().rejected(RejectReason.READ_DEADLINE) >= 1);
     }
 
@@ -113,7 +91,7 @@ class SipTransportLimitsIT {
         s.getOutputStream().flush();
         assertTrue(readStatusLine(s).startsWith("SIP/2.0 200"));
         // Well before the 10 s read deadline, which a complete message never meets anyway.
-        assertTrue(closedWithin(s, 8), "an idle connection is closed");
+        assertTrue(RawSipClient.closedWithin(s, 8), "an idle connection is closed");
     }
 
     @Test

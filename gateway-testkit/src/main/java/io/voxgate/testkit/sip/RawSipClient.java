@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 
 /** Sends raw bytes as SIP over UDP or TCP and returns the first response line, if any arrives in time. */
 public final class RawSipClient {
@@ -114,5 +115,28 @@ public final class RawSipClient {
         } catch (final NumberFormatException ex) {
             return -2;
         }
+    }
+
+    /**
+     * Whether the gateway closes {@code socket} within {@code seconds}: end of stream or a reset. Whatever the gateway
+     * sends meanwhile is read and dropped.
+     */
+    public static boolean closedWithin(final Socket socket, final int seconds) throws IOException {
+        final long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        socket.setSoTimeout(200);
+        final InputStream in = socket.getInputStream();
+        final byte[] buf = new byte[4096];
+        while (System.nanoTime() < until) {
+            try {
+                if (in.read(buf) < 0) {
+                    return true;
+                }
+            } catch (final SocketTimeoutException ex) {
+                // still open
+            } catch (final IOException ex) {
+                return true;
+            }
+        }
+        return false;
     }
 }
