@@ -432,6 +432,9 @@ public final class Gateway implements AutoCloseable {
         metrics.counter("voxgate_rtp_packets_invalid", "RTP packets dropped before the jitter buffer (source, SSRC, type, malformed)",
             rtp::packetsDroppedInvalid);
         metrics.counter("voxgate_rtp_frames_concealed", "caller frames concealed for a missing RTP packet", rtp::framesConcealed);
+        metrics.counter("voxgate_rtp_frames_fec_decoded",
+            "of the concealed caller frames, those decoded from the next packet's Opus in-band FEC (Opus conceals where it has none)",
+            rtp::framesFecDecoded);
         metrics.counter("voxgate_rtp_frames_silence", "caller frames played as silence in an RTP gap", rtp::framesSilence);
         metrics.counter("voxgate_rtp_packets_sent", "RTP packets sent to SIP callers", rtp::packetsSent);
         metrics.counter("voxgate_rtp_ticks_skipped", "20 ms SIP call ticks skipped because a media loop ran too late (CPU shortage)",

@@ -9,8 +9,9 @@ import org.agrona.DirectBuffer;
  * {@link OpusFrameDecoder} through Concentus, the fallback where libopus does not load ({@link OpusCodecs}): decodes
  * mono at 48 kHz and decimates to the rate asked for with the core polyphase resampler. Opus itself may decode at
  * any of its rates, but Concentus 1.0.2 returns silence for hybrid and CELT packets (what 48 kHz senders such as
- * browsers and baresip send) decoded below 48 kHz; SILK packets decode at any rate. A lost packet is concealed by
- * Opus' own packet loss concealment. Packets with in-band FEC or after a DTX pause decode like any other.
+ * browsers and baresip send) decoded below 48 kHz; SILK packets decode at any rate. A lost packet is rebuilt from the
+ * next packet's in-band FEC where that has arrived, else concealed by Opus' own packet loss concealment. Packets after
+ * a DTX pause decode like any other.
  *
  * <p>Threading: confined to the stream's thread. Ownership: a payload in an off-heap buffer is copied once into
  * this decoder's scratch array (Concentus reads only arrays); heap payloads are read in place.
@@ -50,8 +51,23 @@ public final class ConcentusOpusDecoder implements OpusFrameDecoder {
     @Override
     public int decode(final DirectBuffer in, final int offset, final int length, final short[] pcm, final int pcmOffset,
                       final int maxSamples) {
-        if (length <= 0 || length > scratch.length) {
+        final int decoded = decodePacket(in, offset, length, maxSamples, false, pcm, pcmOffset);
+        if (decoded < 0) {
             packetsMalformed++;
+        }
+        return decoded;
+    }
+
+    /** Opus' FEC decoding; a refusal is counted when the packet is decoded in its own turn, not here. */
+    @Override
+    public int recover(final DirectBuffer next, final int offset, final int length, final short[] pcm,
+                       final int pcmOffset, final int samples) {
+        return decodePacket(next, offset, length, samples, true, pcm, pcmOffset);
+    }
+
+    private int decodePacket(final DirectBuffer in, final int offset, final int length, final int maxSamples,
+                             final boolean fec, final short[] pcm, final int pcmOffset) {
+        if (length <= 0 || length > scratch.length) {
             return -1;
         }
         final byte[] array = in.byteArray();
@@ -67,12 +83,11 @@ public final class ConcentusOpusDecoder implements OpusFrameDecoder {
         }
         try {
             final int decoded = decoder.decode(source, from, length, fullRate, 0, Math.min(fullRate.length,
-                maxSamples * (DECODE_RATE_HZ / sampleRateHz)), false);
+                maxSamples * (DECODE_RATE_HZ / sampleRateHz)), fec);
             return toOutputRate(decoded, pcm, pcmOffset);
         } catch (final OpusException | RuntimeException ex) {
             // Concentus is a line-by-line port of C: a hostile packet can end in an index error, not only in
-            // OpusException; either way it is the packet's fault, counted, and the call goes on.
-            packetsMalformed++;
+            // OpusException; either way it is the packet's fault, and the call goes on.
             return -1;
         }
     }

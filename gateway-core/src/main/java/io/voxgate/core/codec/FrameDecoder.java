@@ -33,6 +33,17 @@ public interface FrameDecoder {
      */
     int conceal(short[] pcm, int pcmOffset, int samples);
 
+    /**
+     * Writes {@code samples} samples standing for a lost frame, rebuilt from the forward error correction that the
+     * packet after it carries (Opus in-band FEC: RFC 6716 §2.1.7, RFC 7587 §3.3). That packet is only read here; it is
+     * still decoded in its own turn. Where the packet carries no redundancy for the lost frame, the codec conceals as
+     * {@link #conceal} would.
+     *
+     * @return the samples written, or -1 when the codec has no in-band FEC or the packet is refused (the caller
+     *     conceals)
+     */
+    int recover(DirectBuffer next, int offset, int length, short[] pcm, int pcmOffset, int samples);
+
     /** Back to the state of a new decoder. */
     void reset();
 }

@@ -53,6 +53,13 @@ public final class G722Decoder implements FrameDecoder {
         return -1;
     }
 
+    /** G.722 carries no redundancy for an earlier frame. */
+    @Override
+    public int recover(final DirectBuffer next, final int offset, final int length, final short[] pcm,
+                       final int pcmOffset, final int samples) {
+        return -1;
+    }
+
     /** Returns to the reset state (§6.2.1.1). */
     @Override
     public void reset() {

@@ -8,7 +8,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 /**
  * {@link OpusFrameDecoder} through the system's libopus ({@link LibOpus}), the decoder {@link OpusCodecs} builds
  * whenever libopus loads. It decodes straight at the stream's rate: libopus decodes every mode (SILK, hybrid,
- * CELT) at 8, 12, 16, 24 or 48 kHz, so no resampler follows. A lost packet is concealed by libopus' packet loss
+ * CELT) at 8, 12, 16, 24 or 48 kHz, so no resampler follows. A lost packet is rebuilt from the next packet's in-band
+ * FEC where that has arrived ({@code opus_decode} with {@code decode_fec}), else concealed by libopus' packet loss
  * concealment ({@code opus_decode} without data). The decoder's state, one packet and the longest Opus frame of
  * PCM live in direct buffers this object owns for its life (the JDK frees them with it), their addresses taken
  * once, so a frame is one copy of the payload in, one native call and one copy of PCM out, with no allocation.
@@ -64,12 +65,7 @@ public final class LibOpusDecoder implements OpusFrameDecoder {
     @Override
     public int decode(final DirectBuffer in, final int offset, final int length, final short[] pcm, final int pcmOffset,
                       final int maxSamples) {
-        if (length <= 0 || length > packet.capacity()) {
-            packetsMalformed++;
-            return -1;
-        }
-        in.getBytes(offset, packet, 0, length);
-        final int decoded = LibOpus.opus_decode(state, packetIn, length, pcmOut, Math.min(maxSamples, MAX_DECODED_SAMPLES), 0);
+        final int decoded = decodePacket(in, offset, length, Math.min(maxSamples, MAX_DECODED_SAMPLES), 0);
         if (decoded < 0) {
             // Malformed, or longer than maxSamples (a packet of more than the 20 ms we play per tick).
             packetsMalformed++;
@@ -77,6 +73,30 @@ public final class LibOpusDecoder implements OpusFrameDecoder {
         }
         pcmOut.read(0, pcm, pcmOffset, decoded);
         return decoded;
+    }
+
+    /**
+     * libopus' own FEC decoding: {@code decode_fec} set and the lost frame's duration as the frame size. A refusal is
+     * not counted here: the packet is counted when it is decoded in its own turn.
+     */
+    @Override
+    public int recover(final DirectBuffer next, final int offset, final int length, final short[] pcm,
+                       final int pcmOffset, final int samples) {
+        final int decoded = decodePacket(next, offset, length, Math.min(samples, MAX_DECODED_SAMPLES), 1);
+        if (decoded < 0) {
+            return -1;
+        }
+        pcmOut.read(0, pcm, pcmOffset, decoded);
+        return decoded;
+    }
+
+    private int decodePacket(final DirectBuffer in, final int offset, final int length, final int frameSize,
+                             final int decodeFec) {
+        if (length <= 0 || length > packet.capacity()) {
+            return -1;
+        }
+        in.getBytes(offset, packet, 0, length);
+        return LibOpus.opus_decode(state, packetIn, length, pcmOut, frameSize, decodeFec);
     }
 
     @Override

@@ -83,6 +83,8 @@ public final class JitterBuffer implements MediaStage {
     private final UnsafeBuffer payloadView = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer skippedView = new UnsafeBuffer(0, 0);
     private int skippedLength;
+    private final UnsafeBuffer recoveryView = new UnsafeBuffer(0, 0);
+    private int recoveryLength;
 
     private final SequenceValidator validator = new SequenceValidator();
     private final DelayEstimator estimator;
@@ -310,6 +312,7 @@ public final class JitterBuffer implements MediaStage {
      */
     public PlayoutStatus poll(final long nowNs) {
         skippedLength = 0;
+        recoveryLength = 0;
         if (!anchored && !tryAnchor(nowNs)) {
             return everPlayed ? missing() : PlayoutStatus.NOT_STARTED;
         }
@@ -377,6 +380,7 @@ public final class JitterBuffer implements MediaStage {
                 lastSpeechAdaptNs = nowNs;
                 return missing();
             }
+            offerRecovery(next);
             playoutTimestamp += frameTicks;
             return missing();
         }
@@ -413,6 +417,21 @@ public final class JitterBuffer implements MediaStage {
     /** Length of {@link #skippedPayload()}, in bytes; 0 when the last poll skipped no received frame. */
     public int skippedPayloadLength() {
         return skippedLength;
+    }
+
+    /**
+     * The received packet right after the frame the last {@link #poll} concealed for loss (its RTP timestamp one frame
+     * later), whose in-band FEC may carry the lost frame (Opus, RFC 7587 §3.3); {@link #recoveryPayloadLength()} is 0
+     * when that packet has not arrived or the tick concealed no lost frame. The packet stays in its slot and is played
+     * in its own turn. Valid until the next offer or poll; the buffer keeps ownership.
+     */
+    public DirectBuffer recoveryPayload() {
+        return recoveryView;
+    }
+
+    /** Length of {@link #recoveryPayload()}, in bytes; 0 when there is none. */
+    public int recoveryPayloadLength() {
+        return recoveryLength;
     }
 
     /** Payload length of the last {@link PlayoutStatus#FRAME}, in bytes. */
@@ -632,6 +651,14 @@ public final class JitterBuffer implements MediaStage {
         lastStatus = PlayoutStatus.FRAME;
         stats.increment(JitterBufferStats.FRAMES_PLAYED);
         return PlayoutStatus.FRAME;
+    }
+
+    /** The stored packet one frame after the lost frame at the playout position is the one that may carry its FEC. */
+    private void offerRecovery(final int next) {
+        if (slotTimestamp[next] - playoutTimestamp == frameTicks) {
+            recoveryLength = slotLength[next];
+            recoveryView.wrap(slotData, next * slotCapacityBytes, recoveryLength);
+        }
     }
 
     private boolean concealmentAudible() {

@@ -128,6 +128,42 @@ class JitterBufferTest {
     }
 
     @Test
+    void shouldOfferThePacketAfterALostFrameForItsFecWithoutPlayingIt() {
+        playInOrder(5);
+        assertEquals(PlayoutStatus.FRAME, poll(100 * MS + 1));
+        offer(6, 960, 120 * MS);
+        assertEquals(PlayoutStatus.FRAME, poll(120 * MS + 1));
+        assertEquals(0, buffer.recoveryPayloadLength(), "nothing was lost yet");
+        assertEquals(PlayoutStatus.CONCEALED, poll(140 * MS + 1));
+        assertEquals(160, buffer.recoveryPayloadLength());
+        assertEquals(6, buffer.recoveryPayload().getInt(0), "the packet one frame after the lost one");
+        assertEquals(PlayoutStatus.FRAME, poll(160 * MS + 1));
+        assertEquals(6, buffer.payload().getInt(0), "and it still plays in its own turn");
+        assertEquals(0, buffer.recoveryPayloadLength());
+    }
+
+    @Test
+    void shouldOfferNoFecPacketForALostFrameWhoseNextPacketIsLostToo() {
+        playInOrder(5);
+        assertEquals(PlayoutStatus.FRAME, poll(100 * MS + 1));
+        offer(7, 1_120, 120 * MS);
+        assertEquals(PlayoutStatus.FRAME, poll(120 * MS + 1));
+        assertEquals(PlayoutStatus.CONCEALED, poll(140 * MS + 1));
+        assertEquals(0, buffer.recoveryPayloadLength(), "5 is lost and 6, which would carry its FEC, too");
+        assertEquals(PlayoutStatus.CONCEALED, poll(160 * MS + 1));
+        assertEquals(7, buffer.recoveryPayload().getInt(0), "7 carries 6's");
+    }
+
+    @Test
+    void shouldOfferNoFecPacketWhenALostFrameHasNothingAfterItYet() {
+        playInOrder(5);
+        assertEquals(PlayoutStatus.FRAME, poll(100 * MS + 1));
+        assertEquals(PlayoutStatus.FRAME, poll(120 * MS + 1));
+        assertEquals(PlayoutStatus.CONCEALED, poll(140 * MS + 1));
+        assertEquals(0, buffer.recoveryPayloadLength(), "5 is lost and nothing after it has arrived");
+    }
+
+    @Test
     void shouldDropALatePacketAndCountItLateInsteadOfLost() {
         playInOrder(5);
         poll(100 * MS + 1);

@@ -432,6 +432,7 @@ public final class SipCall implements CallerLeg, TickMember, CallCommandHandler<
         rtpShare.publish(inbound.playout().jitter().stats(), inbound.receive().packetsInvalid(), send.packetsSent(),
             clock.ticksSkipped());
         rtpShare.publishSrtp(inbound.srtp(), rtpOut.packetsRefused() + rtcpOut.packetsRefused());
+        rtpShare.publishPlayout(inbound.playout());
         publishCallerMedia();
     }
 

@@ -32,8 +32,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  *
  * <p>Wideband codecs (G.722, Opus) are decoded once per frame by the call's own stateful {@link FrameDecoder}
  * from the slot into PCM, which is handed to the session as PCM16 (its caller format for those codecs). A lost
- * frame is concealed by the codec where it has concealment of its own (Opus PLC), else by repeating and fading the
- * last decoded frame as for G.711; a payload the decoder refuses is concealed the same way and counted.
+ * Opus frame whose next packet has arrived is rebuilt from that packet's in-band FEC (RFC 7587 §3.3); otherwise a
+ * lost frame is concealed by the codec where it has concealment of its own (Opus PLC), else by repeating and fading
+ * the last decoded frame as for G.711; a payload the decoder refuses is concealed the same way and counted.
  *
  * <p>Threading: confined to the call's thread. Ownership: payloads offered are copied into the jitter buffer;
  * {@link #frame()} is a view owned by this stage, valid until the next {@link #offer} or {@link #poll}; do not
@@ -53,6 +54,7 @@ public final class RtpPlayoutStage implements MediaStage {
     private DirectBuffer frame;
     private long framesPlayed;
     private long framesConcealed;
+    private long framesFecDecoded;
     private long framesSilence;
     private long framesSkipped;
     private long framesUndecodable;
@@ -140,7 +142,7 @@ public final class RtpPlayoutStage implements MediaStage {
                 return played(jitter.payload(), jitter.lastPayloadLength());
             case CONCEALED:
                 framesConcealed++;
-                return concealed();
+                return recoveredOrConcealed();
             case SILENCE:
                 framesSilence++;
                 concealer.silence(pcm, 0);
@@ -180,6 +182,23 @@ public final class RtpPlayoutStage implements MediaStage {
                     == samplesPerFrame) {
             skippedDecodedInStep++;
         }
+    }
+
+    /**
+     * A lost frame: rebuilt from the in-band FEC of the packet after it where that has arrived and the codec has FEC
+     * (Opus), else concealed.
+     */
+    private int recoveredOrConcealed() {
+        final int nextLength = jitter.recoveryPayloadLength();
+        if (decoder != null && nextLength > 0
+                && decoder.recover(jitter.recoveryPayload(), 0, nextLength, pcm, 0, samplesPerFrame) == samplesPerFrame) {
+            framesFecDecoded++;
+            concealer.onFrame(pcm, 0);
+            sessionCodec.encode(pcm, 0, encoded, 0, samplesPerFrame);
+            frame = encoded;
+            return samplesPerFrame * sessionCodec.bytesPerSample();
+        }
+        return concealed();
     }
 
     /** One frame standing for a lost one: the codec's own concealment where it has one, else the faded repeat. */
@@ -243,6 +262,15 @@ public final class RtpPlayoutStage implements MediaStage {
         return framesConcealed;
     }
 
+    /**
+     * Of {@link #framesConcealed()}, the frames decoded from the next packet's in-band FEC (Opus). Where that packet
+     * carried no redundancy for the lost frame, Opus conceals inside the same call: this counts the decodes, not what
+     * the packet held.
+     */
+    public long framesFecDecoded() {
+        return framesFecDecoded;
+    }
+
     /** Ticks passed by {@link #skip} after playout had started. */
     public long framesSkipped() {
         return framesSkipped;
@@ -277,6 +305,7 @@ public final class RtpPlayoutStage implements MediaStage {
     public void counters(final CounterVisitor visitor) {
         visitor.counter("frames_played", framesPlayed);
         visitor.counter("frames_concealed", framesConcealed);
+        visitor.counter("frames_fec_decoded", framesFecDecoded);
         visitor.counter("frames_silence", framesSilence);
         visitor.counter("frames_skipped", framesSkipped);
         visitor.counter("frames_undecodable", framesUndecodable);

@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Node-wide RTP and jitter buffer figures of the SIP edge, summed over calls, for {@code /metrics}: what the
  * caller's packets became in the jitter buffer (late, lost, duplicate, reordered, flushed), what the playout filled
- * in (concealed, silence), what the gateway sent, the frame ticks skipped because an event loop lagged, and what SRTP
- * dropped, by reason.
+ * in (concealed, of which decoded from FEC; silence), what the gateway sent, the frame ticks skipped because an event
+ * loop lagged, and what SRTP dropped, by reason.
  *
  * <p>A running call publishes what it counted since its last publication through its own {@link Share} about once a
  * second and a last time at teardown, so a scrape sees running calls at most a second late and the media path
@@ -26,6 +26,7 @@ public final class RtpTotals {
     private final LongAdder packetsFlushed = new LongAdder();
     private final LongAdder packetsDroppedInvalid = new LongAdder();
     private final LongAdder framesConcealed = new LongAdder();
+    private final LongAdder framesFecDecoded = new LongAdder();
     private final LongAdder framesSilence = new LongAdder();
     private final LongAdder packetsSent = new LongAdder();
     private final LongAdder ticksSkipped = new LongAdder();
@@ -74,6 +75,7 @@ public final class RtpTotals {
         private long reordered;
         private long flushed;
         private long concealed;
+        private long fecDecoded;
         private long silence;
         private long invalid;
         private long sent;
@@ -109,6 +111,12 @@ public final class RtpTotals {
             final long both = srtp.rtpUnprotected() + srtp.rtcpUnprotected();
             srtpUnprotected.add(both - unprotected);
             unprotected = both;
+        }
+
+        /** Adds the lost frames the call's playout decoded from in-band FEC since its last publication. */
+        public void publishPlayout(final RtpPlayoutStage playout) {
+            framesFecDecoded.add(playout.framesFecDecoded() - fecDecoded);
+            fecDecoded = playout.framesFecDecoded();
         }
 
         /**
@@ -193,6 +201,11 @@ public final class RtpTotals {
     /** Frames the playout concealed for a missing packet. */
     public long framesConcealed() {
         return framesConcealed.sum();
+    }
+
+    /** Of the concealed frames, those the playout decoded from the next packet's in-band FEC (Opus). */
+    public long framesFecDecoded() {
+        return framesFecDecoded.sum();
     }
 
     /** Frames the playout filled with silence in a gap. */

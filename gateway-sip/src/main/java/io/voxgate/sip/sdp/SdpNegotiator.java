@@ -348,14 +348,15 @@ public final class SdpNegotiator {
     }
 
     /**
-     * The codec's {@code a=fmtp} in our SDP: for Opus (RFC 7587 §7) mono both ways and the rate we play and capture at,
-     * which is the agent's; G.711 and G.722 have none.
+     * The codec's {@code a=fmtp} in our SDP: for Opus (RFC 7587 §7) mono both ways, the rate we play and capture at,
+     * which is the agent's, and {@code useinbandfec=1}, since our playout rebuilds a lost frame from the next packet's
+     * FEC (§6.1); G.711 and G.722 have none.
      */
     private void appendCodecParameters(final StringBuilder sb, final String payloadType, final RtpAudioCodec codec) {
         if (codec == RtpAudioCodec.OPUS) {
             final int rate = codecs.opusRateHz();
             sb.append("a=fmtp:").append(payloadType).append(" maxplaybackrate=").append(rate).append(";sprop-maxcapturerate=")
-                .append(rate).append(";stereo=0;sprop-stereo=0").append(CRLF);
+                .append(rate).append(";stereo=0;sprop-stereo=0;useinbandfec=1").append(CRLF);
         }
     }
 

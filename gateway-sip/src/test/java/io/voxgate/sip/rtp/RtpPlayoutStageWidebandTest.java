@@ -27,6 +27,33 @@ class RtpPlayoutStageWidebandTest {
         return pcm;
     }
 
+    private static short[] tone(final int frequencyHz, final int offset) {
+        final short[] pcm = new short[320];
+        for (int i = 0; i < pcm.length; i++) {
+            pcm[i] = (short) (8_000 * Math.sin(2 * Math.PI * frequencyHz * (offset + i) / 16_000));
+        }
+        return pcm;
+    }
+
+    /** The frequency, in 10 Hz steps, holding most of the power of {@code pcm}. */
+    private static double dominantFrequencyHz(final short[] pcm, final int rateHz) {
+        double bestHz = 0;
+        double bestPower = -1;
+        for (double f = 10; f < rateHz / 2.0; f += 10) {
+            double re = 0;
+            double im = 0;
+            for (int i = 0; i < pcm.length; i++) {
+                re += pcm[i] * Math.cos(2 * Math.PI * f * i / rateHz);
+                im += pcm[i] * Math.sin(2 * Math.PI * f * i / rateHz);
+            }
+            if (re * re + im * im > bestPower) {
+                bestPower = re * re + im * im;
+                bestHz = f;
+            }
+        }
+        return bestHz;
+    }
+
     private static double rms(final UnsafeBuffer frame, final int bytes) {
         final short[] pcm = new short[bytes / 2];
         Pcm16LittleEndian.read(frame, 0, pcm, 0, pcm.length);
@@ -62,7 +89,7 @@ class RtpPlayoutStageWidebandTest {
     }
 
     @Test
-    void shouldConcealALostOpusPacketWithOpusPlcOnTheFortyEightKilohertzClock() {
+    void shouldConcealALostOpusPacketWhoseNextPacketCarriesNoFecWithOpusPlcOnTheFortyEightKilohertzClock() {
         final AudioFormat session = AudioFormat.of(AudioEncoding.PCM16, 16_000, 1, 20);
         final RtpPlayoutStage stage = new RtpPlayoutStage(JitterBufferConfig.builder().clockRateHz(48_000).slotCapacityBytes(400)
             .build(), OpusCodecs.system().decoder(16_000), session);
@@ -83,9 +110,36 @@ class RtpPlayoutStageWidebandTest {
             }
         }
         assertEquals(1, stage.framesConcealed());
+        assertEquals(1, stage.framesFecDecoded(), "the next packet was there, and Opus concealed from it");
         assertEquals(640, concealedBytes);
         assertTrue(rms(concealed, 640) > 1_000, "Opus PLC carries the tone on, rms " + rms(concealed, 640));
         assertEquals(0, stage.framesUndecodable());
+    }
+
+    @Test
+    void shouldRebuildALostOpusFrameFromTheNextPacketsFecAndCountIt() {
+        final AudioFormat session = AudioFormat.of(AudioEncoding.PCM16, 16_000, 1, 20);
+        final RtpPlayoutStage stage = new RtpPlayoutStage(JitterBufferConfig.builder().clockRateHz(48_000).slotCapacityBytes(400)
+            .build(), OpusCodecs.system().decoder(16_000), session);
+        final OpusFrameEncoder encoder = OpusCodecs.system().encoder(16_000, 32_000, true);
+        final UnsafeBuffer packet = new UnsafeBuffer(new byte[400]);
+        final short[] rebuilt = new short[320];
+        for (int i = 0; i < 60; i++) {
+            // The pitch changes where the packet is lost: Opus PLC would carry 600 Hz on; the FEC holds 1,400 Hz.
+            final int length = encoder.encode(tone(i < 30 ? 600 : 1_400, i * 320), 0, 320, packet, 0, 400);
+            if (i != 30) {
+                stage.offer(7, i, i * 960L, i == 0, packet, 0, length, i * FRAME_NS);
+            }
+            final long before = stage.framesConcealed();
+            final int n = stage.poll(i * FRAME_NS + FRAME_NS / 2);
+            if (stage.framesConcealed() > before) {
+                assertEquals(640, n);
+                Pcm16LittleEndian.read(stage.frame(), 0, rebuilt, 0, 320);
+            }
+        }
+        assertEquals(1, stage.framesConcealed());
+        assertEquals(1, stage.framesFecDecoded());
+        assertEquals(1_400, dominantFrequencyHz(rebuilt, 16_000), 50, "the lost frame's own pitch, from its FEC");
     }
 
     @Test

@@ -50,8 +50,8 @@ class SdpNegotiatorCodecsTest {
         assertTrue(n.accepted(), n.reason());
         assertTrue(n.sdp().contains("m=audio 40002 RTP/AVP 111 126\r\n"), n.sdp());
         assertTrue(n.sdp().contains("a=rtpmap:111 opus/48000/2\r\n"), n.sdp());
-        assertTrue(n.sdp().contains("a=fmtp:111 maxplaybackrate=24000;sprop-maxcapturerate=24000;stereo=0;sprop-stereo=0\r\n"),
-            n.sdp());
+        assertTrue(n.sdp().contains(
+            "a=fmtp:111 maxplaybackrate=24000;sprop-maxcapturerate=24000;stereo=0;sprop-stereo=0;useinbandfec=1\r\n"), n.sdp());
         assertTrue(n.sdp().contains("a=rtpmap:126 telephone-event/48000\r\n"), n.sdp());
         assertEquals(RtpAudioCodec.OPUS, n.media().codec());
         assertEquals(AudioFormat.of(AudioEncoding.PCM16, 24_000, 1, 20), n.media().callerFormat());
