@@ -39,6 +39,11 @@ public final class RtpPeer implements AutoCloseable {
     public final List<byte[]> received = new CopyOnWriteArrayList<>();
     /** When each packet of {@link #received} arrived ({@code System.nanoTime}), in the same order. */
     public final List<Long> receivedAtNs = new CopyOnWriteArrayList<>();
+    /**
+     * When each frame of {@link #sendAudio} left ({@code System.nanoTime}), by frame index: on a busy machine the
+     * sender's thread runs late, and a frame leaves after its planned 20 ms slot.
+     */
+    public final List<Long> audioSentAtNs = new CopyOnWriteArrayList<>();
     private final AtomicInteger sent = new AtomicInteger();
     /** Counted down when the first echoed tone frame arrives. */
     public final CountDownLatch firstToneEchoed = new CountDownLatch(1);
@@ -84,7 +89,7 @@ public final class RtpPeer implements AutoCloseable {
 
     /**
      * Starts sending {@code audio} (payload type {@code pt}, 8 kHz, 160 bytes a packet) to {@code target} every 20 ms, in
-     * order; a partial last frame is not sent.
+     * order; a partial last frame is not sent. When each frame actually left is in {@link #audioSentAtNs}.
      *
      * @return when the first packet leaves ({@code System.nanoTime}, planned)
      */
@@ -98,6 +103,7 @@ public final class RtpPeer implements AutoCloseable {
                 return;
             }
             send(target, packet(pt, i, ssrc, i == 0, Arrays.copyOfRange(audio, i * 160, (i + 1) * 160)));
+            audioSentAtNs.add(System.nanoTime());
         }, 0, 20, TimeUnit.MILLISECONDS);
         return startNs;
     }
