@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Resources of a gateway running in its own process on 127.0.0.1: heap and direct memory from its {@code /metrics}
- * (the standard {@code jvm_memory_used_bytes{area="heap"}} and
- * {@code jvm_buffer_pool_used_bytes{pool="direct"}}) and, when its process id is given, its
+ * (the standard {@code jvm_memory_used_bytes{area="heap"}} and Netty's allocator's
+ * {@code voxgate_netty_direct_memory_used_bytes}) and, when its process id is given, its
  * CPU time from {@code /proc/<pid>/stat} (Linux; utime + stime in clock ticks, taken as the usual 100 per second)
  * and its live heap after a full collection asked for with {@code jcmd <pid> GC.run} (the JDK's own tool, next to
  * the {@code java} running this generator).
@@ -25,7 +25,8 @@ final class ExternalGatewayResources {
     private static final long CLOCK_TICKS_PER_SECOND = 100;
     private static final int UTIME_FIELD = 13;
     private static final String HEAP_USED = "jvm_memory_used_bytes{area=\"heap\"}";
-    private static final String DIRECT_USED = "jvm_buffer_pool_used_bytes{pool=\"direct\"}";
+    /** Netty's own count: from JDK 24 its direct memory is outside the JDK's direct buffer pool. */
+    private static final String DIRECT_USED = "voxgate_netty_direct_memory_used_bytes";
 
     private final MetricsEndpoint metrics;
     private final OptionalInt pid;

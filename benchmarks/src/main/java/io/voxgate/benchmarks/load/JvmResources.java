@@ -4,7 +4,6 @@ import com.sun.management.GarbageCollectionNotificationInfo;
 import com.sun.management.OperatingSystemMXBean;
 import io.voxgate.app.metrics.GatewayMetrics;
 import java.io.IOException;
-import java.lang.management.BufferPoolMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -41,8 +40,6 @@ final class JvmResources implements AutoCloseable {
     private final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    private final BufferPoolMXBean direct = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
-        .filter(b -> "direct".equals(b.getName())).findFirst().orElse(null);
     private final List<NotificationEmitter> emitters = new ArrayList<>();
     private final NotificationListener listener = this::onGc;
     private final List<String> collectors = new ArrayList<>();
@@ -123,7 +120,7 @@ final class JvmResources implements AutoCloseable {
     /** Calls, heap, heap after the last collection, direct memory and RSS of this JVM now; {@code activeCalls} given. */
     SoakSample soakSample(final double seconds, final long activeCalls) {
         return new SoakSample(seconds, activeCalls, memory.getHeapMemoryUsage().getUsed(), GatewayMetrics.heapAfterLastCollectionBytes(),
-            direct == null ? -1 : direct.getMemoryUsed(), rssBytes(Path.of("/proc/self/status")));
+            GatewayMetrics.nettyDirectMemoryBytes(), rssBytes(Path.of("/proc/self/status")));
     }
 
     /** {@code VmRSS} of a {@code /proc/<pid>/status} file, in bytes, or -1 when it cannot be read (not Linux). */
@@ -168,7 +165,7 @@ final class JvmResources implements AutoCloseable {
             }
         }
         return new ResourceSnapshot(System.nanoTime(), os.getProcessCpuTime(), gatewayNs, generatorNs,
-            memory.getHeapMemoryUsage().getUsed(), direct == null ? -1 : direct.getMemoryUsed());
+            memory.getHeapMemoryUsage().getUsed(), GatewayMetrics.nettyDirectMemoryBytes());
     }
 
     /**

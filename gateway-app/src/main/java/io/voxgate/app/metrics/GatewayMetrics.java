@@ -1,5 +1,7 @@
 package io.voxgate.app.metrics;
 
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Info;
@@ -69,9 +71,18 @@ public final class GatewayMetrics {
     private CallRegistry calls;
     private Map<String, CallTotals.EdgeTotals> current = Collections.emptyMap();
 
-    /** Metrics with the standard {@code jvm_*} and {@code process_*} families and {@code voxgate_build_info}. */
+    /**
+     * Metrics with the standard {@code jvm_*} and {@code process_*} families, {@code voxgate_build_info} and the direct
+     * memory Netty's allocator holds.
+     */
     public GatewayMetrics() {
         JvmMetrics.builder().register(prometheus);
+        // From JDK 24 Netty 4.2 allocates direct memory outside the JDK's direct buffer pool, so
+        // jvm_buffer_pool_used_bytes{pool="direct"} no longer shows the media path's buffers there; the allocator's own
+        // count shows them on every JDK.
+        GaugeWithCallback.builder().name("voxgate_netty_direct_memory_used_bytes")
+            .help("Direct memory held by Netty's buffer allocator (every socket's buffers), on every JDK")
+            .callback(cb -> cb.call(nettyDirectMemoryBytes())).register(prometheus);
         Info.builder().name("voxgate_build_info").help("Voxgate build: version and the Java runtime it runs on")
             .labelNames("version", "java_version").register(prometheus)
             .setLabelValues(BuildInfo.version(), Runtime.version().toString());
@@ -207,6 +218,12 @@ public final class GatewayMetrics {
         // jvm_memory_pool_collection_used_bytes has it per pool only.
         GaugeWithCallback.builder().name("voxgate_jvm_heap_after_gc_bytes").help("JVM heap in use after the last collection")
             .callback(cb -> cb.call(heapAfterLastCollectionBytes())).register(prometheus);
+    }
+
+    /** Direct memory held by Netty's default allocator, which every channel of the gateway uses; -1 if it keeps no count. */
+    public static long nettyDirectMemoryBytes() {
+        return ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider provider
+            ? provider.metric().usedDirectMemory() : -1;
     }
 
     /**

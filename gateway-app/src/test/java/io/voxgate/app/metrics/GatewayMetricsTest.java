@@ -3,6 +3,8 @@ package io.voxgate.app.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.voxgate.core.agent.EchoAgent;
 import io.voxgate.core.audio.AudioFormat;
 import io.voxgate.core.call.CallOpener;
@@ -13,6 +15,8 @@ import io.voxgate.core.call.CallerLeg;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
@@ -256,6 +260,22 @@ class GatewayMetricsTest {
         final String text = scrape(metrics);
 
         assertTrue(text.contains("voxgate_opus_codec_info{implementation=\"concentus\"} 1"), text);
+    }
+
+    @Test
+    void shouldExportTheDirectMemoryNettysAllocatorHoldsOnEveryJdk() {
+        final GatewayMetrics metrics = new GatewayMetrics();
+        metrics.bind(new CallRegistry(10, metrics.callEndObserver()));
+        final ByteBuf held = ByteBufAllocator.DEFAULT.directBuffer(1 << 20);
+        try {
+            final String text = scrape(metrics);
+
+            final Matcher gauge = Pattern.compile("(?m)^voxgate_netty_direct_memory_used_bytes (\\S+)$").matcher(text);
+            assertTrue(gauge.find(), text);
+            assertTrue(Double.parseDouble(gauge.group(1)) >= 1 << 20, "the held megabyte is counted: " + gauge.group(1));
+        } finally {
+            held.release();
+        }
     }
 
     @Test
