@@ -194,9 +194,7 @@ public final class RtpPlayoutStage implements MediaStage {
                 && decoder.recover(jitter.recoveryPayload(), 0, nextLength, pcm, 0, samplesPerFrame) == samplesPerFrame) {
             framesFecDecoded++;
             concealer.onFrame(pcm, 0);
-            sessionCodec.encode(pcm, 0, encoded, 0, samplesPerFrame);
-            frame = encoded;
-            return samplesPerFrame * sessionCodec.bytesPerSample();
+            return handedOn();
         }
         return concealed();
     }
@@ -206,6 +204,11 @@ public final class RtpPlayoutStage implements MediaStage {
         if (decoder == null || !decoder.concealsLoss() || decoder.conceal(pcm, 0, samplesPerFrame) != samplesPerFrame) {
             concealer.conceal(pcm, 0);
         }
+        return handedOn();
+    }
+
+    /** The frame in {@code pcm}, encoded into the session's caller format as this tick's {@link #frame()}. */
+    private int handedOn() {
         sessionCodec.encode(pcm, 0, encoded, 0, samplesPerFrame);
         frame = encoded;
         return samplesPerFrame * sessionCodec.bytesPerSample();
@@ -220,9 +223,7 @@ public final class RtpPlayoutStage implements MediaStage {
             return concealed();
         }
         concealer.onFrame(pcm, 0);
-        sessionCodec.encode(pcm, 0, encoded, 0, samplesPerFrame);
-        frame = encoded;
-        return samplesPerFrame * sessionCodec.bytesPerSample();
+        return handedOn();
     }
 
     private int played(final DirectBuffer payload, final int length) {
