@@ -14,6 +14,7 @@ import io.voxgate.core.codec.G722Encoder;
 import io.voxgate.core.codec.OpusCodecs;
 import io.voxgate.core.codec.OpusFrameEncoder;
 import io.voxgate.sip.sdp.CodecPreferences;
+import io.voxgate.sip.rtp.RtpTotals;
 import io.voxgate.sip.sdp.RtpAudioCodec;
 import io.voxgate.sip.signaling.SignalingPolicy;
 import io.voxgate.testkit.sip.FreePorts;
@@ -22,12 +23,14 @@ import io.voxgate.testkit.sip.Sipp;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntPredicate;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -38,11 +41,15 @@ import org.junit.jupiter.api.Test;
  * payload type and RTP clock. The G.722 call's agent speaks mu-law 8 kHz, so its audio goes through the resampler
  * both ways; the Opus call's agent speaks PCM16 16 kHz, Opus' decode rate. The test's peer codes Opus with Concentus,
  * the gateway with libopus where it loads, so the call also checks the two implementations understand each other.
+ * Two Opus calls lose packets on the way in: one from a sender that codes in-band FEC, whose lost frames the gateway
+ * rebuilds from the packets after them, and one from a sender that does not, whose lost frames are concealed.
  */
 class SipWidebandIT {
     private static final int TONE_HZ = 1_000;
     private static final int AMPLITUDE = 8_000;
     private static final int FRAMES = 100;
+    /** Frames an Opus sender loses: apart, so that each one's next packet arrives. */
+    private static final int[] LOST_FRAMES = {8, 13, 18, 23, 28};
 
     private final int sipPort = FreePorts.udpAndTcp();
     private final int rtpPort = FreePorts.rtpPair();
@@ -78,7 +85,7 @@ class SipWidebandIT {
     void shouldEchoAG722ToneThroughAMuLawAgent() throws Exception {
         start(AudioFormat.MULAW_8K);
         peer = new RtpPeer(peerPort);
-        sendTone(new G722Encoder(), 16_000, 9, 160);
+        sendTone(new G722Encoder(), 16_000, 9, 160, frame -> false);
         final Sipp.Result r = Sipp.scenario("uac-g722.xml", sipPort).key("rtpport", Integer.toString(peerPort))
             .pauseMs(FRAMES * 20 + 800).run();
         assertEquals(0, r.exitCode, r.describe());
@@ -90,7 +97,8 @@ class SipWidebandIT {
     void shouldEchoAnOpusToneThroughASixteenKilohertzAgent() throws Exception {
         start(AudioFormat.PCM16_16K);
         peer = new RtpPeer(peerPort);
-        sendTone(OpusCodecs.concentus().encoder(48_000, OpusFrameEncoder.DEFAULT_BITRATE_BPS, true), 48_000, 111, 960);
+        sendTone(OpusCodecs.concentus().encoder(48_000, OpusFrameEncoder.DEFAULT_BITRATE_BPS, true), 48_000, 111, 960,
+            frame -> false);
         final Sipp.Result r = Sipp.scenario("uac-opus.xml", sipPort).key("rtpport", Integer.toString(peerPort))
             .pauseMs(FRAMES * 20 + 800).run();
         assertEquals(0, r.exitCode, r.describe());
@@ -98,8 +106,46 @@ class SipWidebandIT {
         assertEchoedTone(OpusCodecs.concentus().decoder(16_000), 111, 960, 16_000);
     }
 
-    /** Sends {@link #FRAMES} 20 ms frames of the tone, coded by {@code encoder}, every 20 ms. */
-    private void sendTone(final FrameEncoder encoder, final int rateHz, final int payloadType, final int timestampStep) {
+    @Test
+    void shouldRebuildTheLostFramesOfAnFecSenderFromTheNextPackets() throws Exception {
+        final RtpTotals totals = opusCallLosing(true);
+        assertTrue(totals.framesConcealed() >= LOST_FRAMES.length, "lost frames: " + totals.framesConcealed());
+        // Each lost frame's next packet carries its redundancy; one whose next packet came too late is concealed.
+        assertTrue(totals.framesFecDecoded() >= LOST_FRAMES.length / 2, "rebuilt from FEC: " + totals.framesFecDecoded()
+            + " of " + LOST_FRAMES.length + " lost");
+    }
+
+    @Test
+    void shouldConcealAndNotCountAsFecTheLostFramesOfASenderWithoutFec() throws Exception {
+        final RtpTotals totals = opusCallLosing(false);
+        assertTrue(totals.framesConcealed() >= LOST_FRAMES.length, "lost frames: " + totals.framesConcealed());
+        assertEquals(0, totals.framesFecDecoded(), "packets without LBRR rebuild nothing");
+    }
+
+    /**
+     * An Opus call whose sender never sends the packets of {@link #LOST_FRAMES}, coded with or without in-band FEC; the
+     * edge's RTP totals once it ended. The losses fall in the tone's first 600 ms, while SILK still codes it as
+     * speech and so protects every frame.
+     */
+    private RtpTotals opusCallLosing(final boolean inbandFec) throws Exception {
+        start(AudioFormat.PCM16_16K);
+        peer = new RtpPeer(peerPort);
+        // Coded at 16 kHz, as a wideband phone sends: at 48 kHz and 32 kbit/s Opus codes CELT only, which has no FEC.
+        sendTone(OpusCodecs.concentus().encoder(16_000, OpusFrameEncoder.DEFAULT_BITRATE_BPS, inbandFec), 16_000, 111, 960,
+            frame -> Arrays.binarySearch(LOST_FRAMES, frame) >= 0);
+        final Sipp.Result r = Sipp.scenario("uac-opus.xml", sipPort).key("rtpport", Integer.toString(peerPort))
+            .pauseMs(FRAMES * 20 + 800).run();
+        assertEquals(0, r.exitCode, r.describe());
+        assertTrue(callsEnded.tryAcquire(5, TimeUnit.SECONDS), "the call ended");
+        return edge.rtpTotals();
+    }
+
+    /**
+     * Sends {@link #FRAMES} 20 ms frames of the tone, coded by {@code encoder}, every 20 ms; the frames {@code lost}
+     * names are coded (the encoder's state moves on) but never sent.
+     */
+    private void sendTone(final FrameEncoder encoder, final int rateHz, final int payloadType, final int timestampStep,
+                          final IntPredicate lost) {
         final InetSocketAddress gateway = new InetSocketAddress("127.0.0.1", rtpPort);
         final int samples = rateHz / 50;
         final AtomicInteger tick = new AtomicInteger();
@@ -114,6 +160,9 @@ class SipWidebandIT {
                 pcm[s] = (short) (AMPLITUDE * Math.sin(2 * Math.PI * TONE_HZ * (i * samples + s) / rateHz));
             }
             final int length = encoder.encode(pcm, 0, samples, payload, 0, payload.capacity());
+            if (lost.test(i)) {
+                return;
+            }
             final ByteBuffer packet = ByteBuffer.allocate(12 + length);
             packet.put((byte) 0x80).put((byte) ((i == 0 ? 0x80 : 0) | payloadType)).putShort((short) i)
                 .putInt(i * timestampStep).putInt(0x5EED0722).put(payload.byteArray(), 0, length);

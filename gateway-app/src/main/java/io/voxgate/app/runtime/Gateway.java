@@ -433,7 +433,7 @@ public final class Gateway implements AutoCloseable {
             rtp::packetsDroppedInvalid);
         metrics.counter("voxgate_rtp_frames_concealed", "caller frames concealed for a missing RTP packet", rtp::framesConcealed);
         metrics.counter("voxgate_rtp_frames_fec_decoded",
-            "of the concealed caller frames, those decoded from the next packet's Opus in-band FEC (Opus conceals where it has none)",
+            "of the concealed caller frames, those rebuilt from the Opus in-band FEC (LBRR) the next packet carried",
             rtp::framesFecDecoded);
         metrics.counter("voxgate_rtp_frames_silence", "caller frames played as silence in an RTP gap", rtp::framesSilence);
         metrics.counter("voxgate_rtp_packets_sent", "RTP packets sent to SIP callers", rtp::packetsSent);

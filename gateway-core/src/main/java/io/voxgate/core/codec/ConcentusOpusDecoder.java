@@ -58,10 +58,16 @@ public final class ConcentusOpusDecoder implements OpusFrameDecoder {
         return decoded;
     }
 
-    /** Opus' FEC decoding; a refusal is counted when the packet is decoded in its own turn, not here. */
+    /**
+     * Opus' FEC decoding, for a packet that carries LBRR ({@link OpusInBandFec}); a refusal is counted when the packet
+     * is decoded in its own turn, not here.
+     */
     @Override
     public int recover(final DirectBuffer next, final int offset, final int length, final short[] pcm,
                        final int pcmOffset, final int samples) {
+        if (!OpusInBandFec.carriedBy(next, offset, length)) {
+            return -1;
+        }
         return decodePacket(next, offset, length, samples, true, pcm, pcmOffset);
     }
 

@@ -36,11 +36,10 @@ public interface FrameDecoder {
     /**
      * Writes {@code samples} samples standing for a lost frame, rebuilt from the forward error correction that the
      * packet after it carries (Opus in-band FEC: RFC 6716 §2.1.7, RFC 7587 §3.3). That packet is only read here; it is
-     * still decoded in its own turn. Where the packet carries no redundancy for the lost frame, the codec conceals as
-     * {@link #conceal} would.
+     * still decoded in its own turn.
      *
-     * @return the samples written, or -1 when the codec has no in-band FEC or the packet is refused (the caller
-     *     conceals)
+     * @return the samples written, or -1 when the codec has no in-band FEC, the packet carries none or is refused (the
+     *     caller conceals)
      */
     int recover(DirectBuffer next, int offset, int length, short[] pcm, int pcmOffset, int samples);
 

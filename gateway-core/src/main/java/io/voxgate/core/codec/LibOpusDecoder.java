@@ -76,12 +76,16 @@ public final class LibOpusDecoder implements OpusFrameDecoder {
     }
 
     /**
-     * libopus' own FEC decoding: {@code decode_fec} set and the lost frame's duration as the frame size. A refusal is
-     * not counted here: the packet is counted when it is decoded in its own turn.
+     * libopus' own FEC decoding: {@code decode_fec} set and the lost frame's duration as the frame size, for a packet
+     * that carries LBRR ({@link OpusInBandFec}). A refusal is not counted here: the packet is counted when it is
+     * decoded in its own turn.
      */
     @Override
     public int recover(final DirectBuffer next, final int offset, final int length, final short[] pcm,
                        final int pcmOffset, final int samples) {
+        if (!OpusInBandFec.carriedBy(next, offset, length)) {
+            return -1;
+        }
         final int decoded = decodePacket(next, offset, length, Math.min(samples, MAX_DECODED_SAMPLES), 1);
         if (decoded < 0) {
             return -1;

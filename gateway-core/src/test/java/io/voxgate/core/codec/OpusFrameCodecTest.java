@@ -163,6 +163,22 @@ class OpusFrameCodecTest {
 
     @ParameterizedTest
     @MethodSource("implementations")
+    void shouldLeaveALostFrameToConcealmentWhenTheNextPacketCarriesNoFec(final OpusCodecs opus) {
+        final short[] tone = Tones.tone(RATE, 1_000, RATE, 8_000);
+        final OpusFrameEncoder encoder = opus.encoder(RATE, OpusFrameEncoder.DEFAULT_BITRATE_BPS, false);
+        final OpusFrameDecoder decoder = opus.decoder(RATE);
+        final UnsafeBuffer packet = new UnsafeBuffer(new byte[OpusFrameEncoder.MAX_PACKET_BYTES]);
+        final short[] out = new short[FRAME];
+        for (int frame = 0; frame < 10; frame++) {
+            decoder.decode(packet, 0, encoder.encode(tone, frame * FRAME, FRAME, packet, 0, packet.capacity()), out, 0, FRAME);
+        }
+        final int next = encoder.encode(tone, 11 * FRAME, FRAME, packet, 0, packet.capacity());
+        assertEquals(-1, decoder.recover(packet, 0, next, out, 0, FRAME));
+        assertEquals(0, decoder.packetsMalformed(), "a packet without FEC is not malformed");
+    }
+
+    @ParameterizedTest
+    @MethodSource("implementations")
     void shouldConcealAFrameBeforeAnyPacketArrived(final OpusCodecs opus) {
         final short[] concealed = new short[FRAME];
         assertEquals(FRAME, opus.decoder(RATE).conceal(concealed, 0, FRAME));

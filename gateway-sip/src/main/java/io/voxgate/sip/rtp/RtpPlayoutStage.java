@@ -32,7 +32,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  *
  * <p>Wideband codecs (G.722, Opus) are decoded once per frame by the call's own stateful {@link FrameDecoder}
  * from the slot into PCM, which is handed to the session as PCM16 (its caller format for those codecs). A lost
- * Opus frame whose next packet has arrived is rebuilt from that packet's in-band FEC (RFC 7587 §3.3); otherwise a
+ * Opus frame whose next packet has arrived carrying in-band FEC is rebuilt from it (RFC 7587 §3.3); otherwise a
  * lost frame is concealed by the codec where it has concealment of its own (Opus PLC), else by repeating and fading
  * the last decoded frame as for G.711; a payload the decoder refuses is concealed the same way and counted.
  *
@@ -264,9 +264,9 @@ public final class RtpPlayoutStage implements MediaStage {
     }
 
     /**
-     * Of {@link #framesConcealed()}, the frames decoded from the next packet's in-band FEC (Opus). Where that packet
-     * carried no redundancy for the lost frame, Opus conceals inside the same call: this counts the decodes, not what
-     * the packet held.
+     * Of {@link #framesConcealed()}, the frames rebuilt from the in-band FEC the next packet carried (Opus LBRR,
+     * {@link io.voxgate.core.codec.OpusInBandFec}); a lost frame whose next packet carried none is concealed, not
+     * counted here.
      */
     public long framesFecDecoded() {
         return framesFecDecoded;
