@@ -1,7 +1,6 @@
 package io.voxgate.sip.signaling;
 
 import java.text.ParseException;
-import java.time.Clock;
 import java.util.Properties;
 import java.util.TooManyListenersException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -80,7 +79,7 @@ final class JainSipStack {
             SourceGate.register(name, gate);
             ReloadableKeyManager.register(name, tlsKeys);
             if (config.mirror != SipMessageMirror.NONE) {
-                SipMessageCapture.register(name, new SipMessageCapture(config.mirror, Clock.systemUTC(),
+                SipMessageCapture.register(name, new SipMessageCapture(config.mirror,
                     SipMessageCapture.wildcardStandIn(config.externalAddress)));
             }
             stack = factory.createSipStack(properties());

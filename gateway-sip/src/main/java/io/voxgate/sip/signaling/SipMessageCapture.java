@@ -5,8 +5,6 @@ import gov.nist.javax.sip.message.SIPMessage;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,7 +13,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * Hands every message jain-sip's server logger sees to the stack's {@link SipMessageMirror}: jain-sip calls its
  * server logger for each message it sends or receives (the stack logger enables message tracing at INFO), with the
  * two ends as {@code host:port} text. This turns them into address octets and ports, re-encodes the message (jain-sip
- * keeps the parsed form only) and stamps the capture time.
+ * keeps the parsed form only) and stamps it with the time jain-sip gives the event: when the datagram arrived (or the
+ * stream message was framed) for a message received, when sending began for a message sent. jain-sip reports the
+ * sent message only after the send returned, by when the peer's answer to it may already have been captured on
+ * another thread; stamping the event's own time keeps a call's messages in the order they crossed the wire
+ * (INVITE, 200, ACK) for Homer to show. That time has millisecond resolution, so the stamps do too.
  *
  * <p>On a wildcard bind ({@code 0.0.0.0}, {@code ::}) jain-sip names our end by the bound address, not the one the
  * message used; the capture then writes {@code --external-ip} there when it is set (what the peer addressed), else
@@ -32,7 +34,6 @@ final class SipMessageCapture {
     private static final byte[] NO_CALL_ID = new byte[0];
 
     private final SipMessageMirror mirror;
-    private final Clock clock;
     private final byte[] wildcardStandIn;
     private final AtomicLong messagesUnreadable = new AtomicLong();
 
@@ -40,9 +41,8 @@ final class SipMessageCapture {
      * @param wildcardStandIn the address written for our end when jain-sip reports a wildcard, or {@code null} to
      *                        write the wildcard
      */
-    SipMessageCapture(final SipMessageMirror mirror, final Clock clock, final byte[] wildcardStandIn) {
+    SipMessageCapture(final SipMessageMirror mirror, final byte[] wildcardStandIn) {
         this.mirror = mirror;
-        this.clock = clock;
         this.wildcardStandIn = wildcardStandIn;
     }
 
@@ -67,11 +67,11 @@ final class SipMessageCapture {
     /**
      * One message as jain-sip's server logger reports it.
      *
-     * @param from the sender's {@code host:port}
-     * @param to   the receiver's {@code host:port}
+     * @param from        the sender's {@code host:port}
+     * @param to          the receiver's {@code host:port}
+     * @param epochMillis when jain-sip received the message or began sending it
      */
-    void capture(final SIPMessage message, final String from, final String to) {
-        final Instant now = clock.instant();
+    void capture(final SIPMessage message, final String from, final String to, final long epochMillis) {
         byte[] source = standIn(address(from));
         byte[] destination = standIn(address(to));
         final int sourcePort = port(from);
@@ -90,7 +90,7 @@ final class SipMessageCapture {
         final byte[] callId = message.getCallId() == null ? NO_CALL_ID
             : message.getCallId().getCallId().getBytes(StandardCharsets.US_ASCII);
         mirror.onSipMessage(source, sourcePort, destination, destinationPort, tcp,
-            now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000, callId, message.encodeAsBytes(transport));
+            epochMillis * 1_000L, callId, message.encodeAsBytes(transport));
     }
 
     private byte[] standIn(final byte[] address) {

@@ -33,25 +33,27 @@ public final class Slf4jServerLogger implements ServerLogger {
 
     @Override
     public void logMessage(final SIPMessage message, final String from, final String to, final boolean sender, final long time) {
-        trace(message, from, to, sender);
+        trace(message, from, to, sender, time);
     }
 
     @Override
     public void logMessage(final SIPMessage message, final String from, final String to, final String status,
                            final boolean sender, final long time) {
-        trace(message, from, to, sender);
+        trace(message, from, to, sender, time);
     }
 
     @Override
     public void logMessage(final SIPMessage message, final String from, final String to, final String status,
                            final boolean sender) {
-        trace(message, from, to, sender);
+        // Not called by the jain-sip we ship (every message it traces comes with its time); the trace's own time then.
+        trace(message, from, to, sender, System.currentTimeMillis());
     }
 
-    private void trace(final SIPMessage message, final String from, final String to, final boolean sender) {
+    /** {@code time}: jain-sip's epoch milliseconds of the event, the arrival or the start of the send. */
+    private void trace(final SIPMessage message, final String from, final String to, final boolean sender, final long time) {
         final SipMessageCapture c = capture;
         if (c != null) {
-            c.capture(message, from, to);
+            c.capture(message, from, to, time);
         }
         if (LOG.isTraceEnabled()) {
             LOG.trace("{} {} -> {}: {} (Call-ID {})", sender ? "sent" : "received", from, to, message.getFirstLine().trim(),

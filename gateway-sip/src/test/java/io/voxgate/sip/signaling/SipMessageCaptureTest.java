@@ -9,15 +9,14 @@ import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.parser.StringMsgParser;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SipMessageCaptureTest {
-    private static final Instant NOW = Instant.parse("2026-12-05T16:00:00.123456789Z");
+    /** jain-sip's time of the event, in epoch milliseconds. */
+    private static final long NOW_MILLIS = Instant.parse("2026-12-05T16:00:00.123Z").toEpochMilli();
 
     private record Seen(byte[] source, int sourcePort, byte[] destination, int destinationPort, boolean tcp, long epochMicros,
                         String callId, String message) {
@@ -36,12 +35,12 @@ class SipMessageCaptureTest {
     }
 
     private SipMessageCapture capture(final byte[] standIn) {
-        return new SipMessageCapture(mirror, Clock.fixed(NOW, ZoneOffset.UTC), standIn);
+        return new SipMessageCapture(mirror, standIn);
     }
 
     @Test
     void shouldReadBracketedIpv6EndsWithTheirPorts() throws Exception {
-        capture(null).capture(invite("UDP"), "[::1]:40000", "[::1]:5060");
+        capture(null).capture(invite("UDP"), "[::1]:40000", "[::1]:5060", NOW_MILLIS);
 
         assertEquals(1, seen.size());
         final Seen s = seen.get(0);
@@ -50,21 +49,21 @@ class SipMessageCaptureTest {
         assertEquals(40_000, s.sourcePort());
         assertEquals(5060, s.destinationPort());
         assertFalse(s.tcp());
-        assertEquals(NOW.getEpochSecond() * 1_000_000L + 123_456, s.epochMicros(), "microseconds, truncated");
+        assertEquals(NOW_MILLIS * 1_000L, s.epochMicros(), "jain-sip's event time, in microseconds");
         assertEquals("abc@host", s.callId());
         assertTrue(s.message().startsWith("INVITE sip:+14155550100@[::1]:5060 SIP/2.0\r\n"), s.message());
     }
 
     @Test
     void shouldTakeTheTransportFromTheTopmostVia() throws Exception {
-        capture(null).capture(invite("TLS"), "[::1]:40000", "[::1]:5061");
+        capture(null).capture(invite("TLS"), "[::1]:40000", "[::1]:5061", NOW_MILLIS);
 
         assertTrue(seen.get(0).tcp());
     }
 
     @Test
     void shouldMapAnIpv4EndWhenTheOtherIsIpv6() throws Exception {
-        capture(null).capture(invite("UDP"), "127.0.0.1:40000", "[::1]:5060");
+        capture(null).capture(invite("UDP"), "127.0.0.1:40000", "[::1]:5060", NOW_MILLIS);
 
         assertArrayEquals(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, 127, 0, 0, 1}, seen.get(0).source(),
             "IPv4-mapped IPv6, so both ends share one family");
@@ -73,7 +72,8 @@ class SipMessageCaptureTest {
 
     @Test
     void shouldWriteTheExternalAddressForAWildcardEnd() throws Exception {
-        capture(SipMessageCapture.wildcardStandIn("203.0.113.7")).capture(invite("UDP"), "198.51.100.2:5060", "0.0.0.0:5060");
+        capture(SipMessageCapture.wildcardStandIn("203.0.113.7"))
+            .capture(invite("UDP"), "198.51.100.2:5060", "0.0.0.0:5060", NOW_MILLIS);
 
         assertArrayEquals(new byte[] {(byte) 203, 0, 113, 7}, seen.get(0).destination());
         assertArrayEquals(new byte[] {(byte) 198, 51, 100, 2}, seen.get(0).source());
@@ -83,7 +83,7 @@ class SipMessageCaptureTest {
     void shouldCountAndSkipAnEndThatIsNotAnIpLiteral() throws Exception {
         final SipMessageCapture capture = capture(null);
 
-        capture.capture(invite("UDP"), "proxy.example.com:5060", "127.0.0.1:5060");
+        capture.capture(invite("UDP"), "proxy.example.com:5060", "127.0.0.1:5060", NOW_MILLIS);
 
         assertTrue(seen.isEmpty(), "no DNS lookup on a signalling thread");
         assertEquals(1, capture.messagesUnreadable());
