@@ -105,12 +105,7 @@ class OpusFrameCodecTest {
         final short[] tone = Tones.tone(RATE, 1_000, RATE, 8_000);
         final OpusFrameEncoder encoder = opus.encoder(RATE, OpusFrameEncoder.DEFAULT_BITRATE_BPS, false);
         final OpusFrameDecoder decoder = opus.decoder(RATE);
-        final UnsafeBuffer packet = new UnsafeBuffer(new byte[OpusFrameEncoder.MAX_PACKET_BYTES]);
-        final short[] out = new short[FRAME];
-        for (int frame = 0; frame < 20; frame++) {
-            final int length = encoder.encode(tone, frame * FRAME, FRAME, packet, 0, packet.capacity());
-            decoder.decode(packet, 0, length, out, 0, FRAME);
-        }
+        playFrames(tone, 20, encoder, decoder);
         assertTrue(decoder.concealsLoss());
         final short[] concealed = new short[FRAME];
         assertEquals(FRAME, decoder.conceal(concealed, 0, FRAME));
@@ -167,13 +162,10 @@ class OpusFrameCodecTest {
         final short[] tone = Tones.tone(RATE, 1_000, RATE, 8_000);
         final OpusFrameEncoder encoder = opus.encoder(RATE, OpusFrameEncoder.DEFAULT_BITRATE_BPS, false);
         final OpusFrameDecoder decoder = opus.decoder(RATE);
+        playFrames(tone, 10, encoder, decoder);
         final UnsafeBuffer packet = new UnsafeBuffer(new byte[OpusFrameEncoder.MAX_PACKET_BYTES]);
-        final short[] out = new short[FRAME];
-        for (int frame = 0; frame < 10; frame++) {
-            decoder.decode(packet, 0, encoder.encode(tone, frame * FRAME, FRAME, packet, 0, packet.capacity()), out, 0, FRAME);
-        }
         final int next = encoder.encode(tone, 11 * FRAME, FRAME, packet, 0, packet.capacity());
-        assertEquals(-1, decoder.recover(packet, 0, next, out, 0, FRAME));
+        assertEquals(-1, decoder.recover(packet, 0, next, new short[FRAME], 0, FRAME));
         assertEquals(0, decoder.packetsMalformed(), "a packet without FEC is not malformed");
     }
 
@@ -273,6 +265,17 @@ class OpusFrameCodecTest {
     void shouldRefuseARateOpusDoesNotHave(final OpusCodecs opus) {
         assertThrows(IllegalArgumentException.class, () -> opus.decoder(44_100));
         assertThrows(IllegalArgumentException.class, () -> opus.encoder(44_100, 32_000, false));
+    }
+
+    /** Codes the first {@code frames} frames of {@code pcm} and decodes them, as a call that lost nothing yet. */
+    private static void playFrames(final short[] pcm, final int frames, final OpusFrameEncoder encoder,
+                                   final OpusFrameDecoder decoder) {
+        final UnsafeBuffer packet = new UnsafeBuffer(new byte[OpusFrameEncoder.MAX_PACKET_BYTES]);
+        final short[] out = new short[FRAME];
+        for (int frame = 0; frame < frames; frame++) {
+            final int length = encoder.encode(pcm, frame * FRAME, FRAME, packet, 0, packet.capacity());
+            assertEquals(FRAME, decoder.decode(packet, 0, length, out, 0, FRAME));
+        }
     }
 
     private static short[] roundTrip(final short[] pcm, final OpusFrameEncoder encoder, final OpusFrameDecoder decoder) {

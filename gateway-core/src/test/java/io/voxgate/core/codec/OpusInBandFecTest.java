@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -18,22 +16,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * whose bits say what they carry, on what the encoders produce, and never read outside the packet.
  */
 class OpusInBandFecTest {
-    /** SILK-only wideband configurations (RFC 6716 Table 2) by frame duration. */
+    /** Configurations of RFC 6716 Table 2. */
     private static final int SILK_WB_20_MS = 9;
-    private static final int SILK_WB_40_MS = 10;
-    private static final int SILK_WB_60_MS = 11;
-    private static final int SILK_NB_10_MS = 0;
-    private static final int HYBRID_SWB_20_MS = 13;
     private static final int CELT_FB_20_MS = 31;
-
-    static List<Named<OpusCodecs>> implementations() {
-        final List<Named<OpusCodecs>> all = new ArrayList<>();
-        all.add(Named.of("concentus", OpusCodecs.concentus()));
-        if (OpusCodecs.system().implementation() == OpusCodecs.Implementation.LIBOPUS) {
-            all.add(Named.of("libopus", OpusCodecs.system()));
-        }
-        return all;
-    }
 
     private static int toc(final int config, final boolean stereo, final int code) {
         return config << 3 | (stereo ? 0x4 : 0) | code;
@@ -47,45 +32,39 @@ class OpusInBandFecTest {
         return OpusInBandFec.carriedBy(new UnsafeBuffer(packet), 0, packet.length);
     }
 
-    @Test
-    void shouldReadTheLbrrFlagAfterTheOneVadFlagOfATwentyMillisecondSilkFrame() {
-        assertTrue(carried(toc(SILK_WB_20_MS, false, 0), 0b0100_0000, 0x55));
-        assertTrue(carried(toc(SILK_WB_20_MS, false, 0), 0b1100_0000, 0x55));
-        assertFalse(carried(toc(SILK_WB_20_MS, false, 0), 0b1011_1111, 0x55), "VAD set, LBRR clear");
-    }
-
-    @Test
-    void shouldReadTheLbrrFlagOfATenMillisecondSilkFrameInTheSamePlace() {
-        assertTrue(carried(toc(SILK_NB_10_MS, false, 0), 0b0100_0000));
-        assertFalse(carried(toc(SILK_NB_10_MS, false, 0), 0b1000_0000));
-    }
-
-    @Test
-    void shouldReadTheLbrrFlagAfterTwoVadFlagsOfAFortyMillisecondFrame() {
-        assertTrue(carried(toc(SILK_WB_40_MS, false, 0), 0b0010_0000));
-        assertFalse(carried(toc(SILK_WB_40_MS, false, 0), 0b1101_1111));
-    }
-
-    @Test
-    void shouldReadTheLbrrFlagAfterThreeVadFlagsOfASixtyMillisecondFrame() {
-        assertTrue(carried(toc(SILK_WB_60_MS, false, 0), 0b0001_0000));
-        assertFalse(carried(toc(SILK_WB_60_MS, false, 0), 0b1110_1111));
-    }
-
-    @Test
-    void shouldFindTheSideChannelsLbrrFlagInAStereoPacket() {
-        // Mid: VAD, LBRR; side: VAD, LBRR.
-        assertTrue(carried(toc(SILK_WB_20_MS, true, 0), 0b0001_0000));
-        assertTrue(carried(toc(SILK_WB_20_MS, true, 0), 0b0100_0000));
-        assertFalse(carried(toc(SILK_WB_20_MS, true, 0), 0b1010_1111));
-        // Sixty milliseconds of stereo: the side channel's flag is the first byte's last bit.
-        assertTrue(carried(toc(SILK_WB_60_MS, true, 0), 0b0000_0001));
-    }
-
-    @Test
-    void shouldReadAHybridPacketsSilkLayer() {
-        assertTrue(carried(toc(HYBRID_SWB_20_MS, false, 0), 0b0100_0000));
-        assertFalse(carried(toc(HYBRID_SWB_20_MS, false, 0), 0b1000_0000));
+    /**
+     * Where the flags sit, by SILK frames per Opus frame and channels: the VAD flags, then LBRR, for mid and then side.
+     * Each row is a one-frame packet whose first byte sets exactly the bits given.
+     */
+    @ParameterizedTest(name = "config {0}, stereo {1}, first byte {2}: {3}")
+    @CsvSource({
+        // 20 ms SILK: VAD, then LBRR.
+        "9,  false, 01000000, true",
+        "9,  false, 11000000, true",
+        "9,  false, 10111111, false",
+        // 10 ms SILK: one SILK frame too.
+        "0,  false, 01000000, true",
+        "0,  false, 10000000, false",
+        // 40 ms: two VAD flags first.
+        "10, false, 00100000, true",
+        "10, false, 11011111, false",
+        // 60 ms: three.
+        "11, false, 00010000, true",
+        "11, false, 11101111, false",
+        // Stereo, 20 ms: mid VAD, mid LBRR, side VAD, side LBRR.
+        "9,  true,  00010000, true",
+        "9,  true,  01000000, true",
+        "9,  true,  10101111, false",
+        // Stereo, 60 ms: the side channel's LBRR flag is the byte's last bit.
+        "11, true,  00000001, true",
+        "11, true,  11101110, false",
+        // Hybrid (SWB 20 ms): the SILK layer comes first in the range coder.
+        "13, false, 01000000, true",
+        "13, false, 10000000, false",
+    })
+    void shouldReadTheLbrrFlagsAfterTheVadFlagsOfEachChannel(final int config, final boolean stereo, final String firstByte,
+                                                             final boolean expected) {
+        assertEquals(expected, carried(toc(config, stereo, 0), Integer.parseInt(firstByte, 2), 0x55));
     }
 
     @Test
@@ -185,7 +164,7 @@ class OpusInBandFecTest {
     }
 
     @ParameterizedTest
-    @MethodSource("implementations")
+    @MethodSource("io.voxgate.core.codec.OpusFrameCodecTest#implementations")
     void shouldFindFecInThePacketsOfAnEncoderAskedForItAndNoneOtherwise(final OpusCodecs opus) {
         final int rate = 16_000;
         final int frame = 320;
