@@ -275,7 +275,7 @@ public final class SipCall implements CallerLeg, TickMember, CallCommandHandler<
                 random.nextLong(1L << 32), wire.samplesPerFrame(), negotiated.audioPayloadType(),
                 wire.encoding().codec().silenceByte());
         } else {
-            wideband = WidebandCodecs.encoder(codec, sessionFormat, negotiated.peerUsesInbandFec());
+            wideband = WidebandCodecs.encoder(codec, sessionFormat, negotiated.opusPeer());
             if (WidebandCodecs.codesSilenceInStep(codec)) {
                 send = new RtpSendStage(rtpOut, config.idlePolicy(), random.nextInt(), random.nextInt(1 << 16),
                     random.nextLong(1L << 32), codec.timestampsPer20Ms(), negotiated.audioPayloadType(), this::encodeSilence,

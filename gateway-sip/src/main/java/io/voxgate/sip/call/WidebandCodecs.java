@@ -9,6 +9,7 @@ import io.voxgate.core.codec.OpusCodecs;
 import io.voxgate.core.codec.OpusFrameEncoder;
 import io.voxgate.core.jitter.JitterBufferConfig;
 import io.voxgate.sip.rtp.RtpPlayoutStage;
+import io.voxgate.sip.sdp.OpusPeerParameters;
 import io.voxgate.sip.sdp.RtpAudioCodec;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -25,6 +26,13 @@ final class WidebandCodecs {
      * and at 128 kbit/s 320; longer payloads are dropped and counted by the buffer.
      */
     static final int SLOT_CAPACITY_BYTES = 400;
+    /**
+     * Opus bit rate for a peer that asked for in-band FEC from a 24 kHz agent: the lowest at which libopus and Concentus
+     * both code the redundancy there (measured at 32, 40 and 48 kbit/s: none at 32 from libopus).
+     */
+    static final int OPUS_FEC_SUPER_WIDEBAND_BITRATE_BPS = 40_000;
+    /** From this agent rate Opus codes speech in hybrid mode, whose SILK layer carries the FEC. */
+    private static final int HYBRID_FROM_HZ = 24_000;
     /** Frames of silence run through a fresh encoder before the one kept, so it is the codec's steady silence. */
     private static final int SILENCE_WARM_UP_FRAMES = 5;
 
@@ -34,17 +42,30 @@ final class WidebandCodecs {
     /**
      * The call's encoder, taking PCM at the session's rate.
      *
-     * @param inbandFec Opus only: add in-band FEC, because the peer said it uses it ({@code useinbandfec=1})
+     * @param opusPeer Opus only: what the peer's fmtp asks of what it receives (in-band FEC, average bit rate)
      */
-    static FrameEncoder encoder(final RtpAudioCodec codec, final AudioFormat session, final boolean inbandFec) {
+    static FrameEncoder encoder(final RtpAudioCodec codec, final AudioFormat session, final OpusPeerParameters opusPeer) {
         switch (codec) {
             case G722:
                 return new G722Encoder();
             case OPUS:
-                return OpusCodecs.system().encoder(session.sampleRateHz(), OpusFrameEncoder.DEFAULT_BITRATE_BPS, inbandFec);
+                return OpusCodecs.system().encoder(session.sampleRateHz(), opusBitrateBps(session.sampleRateHz(), opusPeer),
+                    opusPeer.usesInbandFec());
             default:
                 throw new IllegalArgumentException(codec + " is no wideband codec");
         }
+    }
+
+    /**
+     * The bit rate the gateway sends Opus at: {@link OpusFrameEncoder#DEFAULT_BITRATE_BPS}, or
+     * {@link #OPUS_FEC_SUPER_WIDEBAND_BITRATE_BPS} where the peer asked for in-band FEC and the agent's rate makes Opus code
+     * hybrid super-wideband (24 kHz), which at the default rate leaves libopus no room for the redundancy;
+     * never above the peer's {@code maxaveragebitrate} (RFC 7587 §6.1: the sender should not exceed it).
+     */
+    static int opusBitrateBps(final int sessionRateHz, final OpusPeerParameters opusPeer) {
+        final int wanted = opusPeer.usesInbandFec() && sessionRateHz >= HYBRID_FROM_HZ ? OPUS_FEC_SUPER_WIDEBAND_BITRATE_BPS
+            : OpusFrameEncoder.DEFAULT_BITRATE_BPS;
+        return opusPeer.maxAverageBitrateBps() > 0 ? Math.min(wanted, opusPeer.maxAverageBitrateBps()) : wanted;
     }
 
     /** The call's decoder, producing PCM at the session's rate. */
@@ -84,7 +105,7 @@ final class WidebandCodecs {
 
     /** One 20 ms frame of digital silence in the codec, as a fresh encoder settles on it. */
     static byte[] silenceFrame(final RtpAudioCodec codec, final AudioFormat session) {
-        final FrameEncoder encoder = encoder(codec, session, false);
+        final FrameEncoder encoder = encoder(codec, session, OpusPeerParameters.NONE);
         final short[] silence = new short[session.samplesPerFrame()];
         final UnsafeBuffer out = new UnsafeBuffer(new byte[SLOT_CAPACITY_BYTES]);
         int length = 0;

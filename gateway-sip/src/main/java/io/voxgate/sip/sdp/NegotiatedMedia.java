@@ -19,8 +19,7 @@ public final class NegotiatedMedia {
     private final MediaDirection localDirection;
     private final NegotiatedSrtp srtp;
     private final RtpAudioCodec codec;
-    private final int peerMaxPlaybackRateHz;
-    private final boolean peerUsesInbandFec;
+    private final OpusPeerParameters opusPeer;
 
     /**
      * The settled stream.
@@ -47,7 +46,7 @@ public final class NegotiatedMedia {
                            final InetSocketAddress remoteRtp, final InetSocketAddress remoteRtcp,
                            final MediaDirection localDirection, final NegotiatedSrtp srtp) {
         this(callerFormat, audioPayloadType, telephoneEventPayloadType, remoteRtp, remoteRtcp, localDirection, srtp,
-            callerFormat.encoding() == AudioEncoding.ALAW ? RtpAudioCodec.PCMA : RtpAudioCodec.PCMU, 0, false);
+            callerFormat.encoding() == AudioEncoding.ALAW ? RtpAudioCodec.PCMA : RtpAudioCodec.PCMU, OpusPeerParameters.NONE);
     }
 
     /**
@@ -56,17 +55,15 @@ public final class NegotiatedMedia {
      * @param callerFormat          the format the call session sees: the G.711 law itself, or PCM16 for G.722 (16 kHz)
      *                              and Opus (the agent's rate)
      * @param codec                 the codec on the wire
-     * @param peerMaxPlaybackRateHz the Opus {@code maxplaybackrate} the peer asked for (RFC 7587 §6.1), or 0
-     * @param peerUsesInbandFec     whether the peer decodes Opus in-band FEC ({@code useinbandfec=1}, RFC 7587 §6.1),
-     *                              so the gateway's encoder should add it
+     * @param opusPeer              what the peer's Opus fmtp asks of what the gateway sends (RFC 7587 §6.1);
+     *                              {@link OpusPeerParameters#NONE} for the other codecs
      */
     public NegotiatedMedia(final AudioFormat callerFormat, final int audioPayloadType, final int telephoneEventPayloadType,
                            final InetSocketAddress remoteRtp, final InetSocketAddress remoteRtcp,
                            final MediaDirection localDirection, final NegotiatedSrtp srtp, final RtpAudioCodec codec,
-                           final int peerMaxPlaybackRateHz, final boolean peerUsesInbandFec) {
+                           final OpusPeerParameters opusPeer) {
         this.codec = codec;
-        this.peerMaxPlaybackRateHz = peerMaxPlaybackRateHz;
-        this.peerUsesInbandFec = peerUsesInbandFec;
+        this.opusPeer = opusPeer;
         this.srtp = srtp;
         this.callerFormat = callerFormat;
         this.audioPayloadType = audioPayloadType;
@@ -81,14 +78,9 @@ public final class NegotiatedMedia {
         return codec;
     }
 
-    /** The highest audio rate the peer will play of an Opus stream ({@code maxplaybackrate}), or 0 when it named none. */
-    public int peerMaxPlaybackRateHz() {
-        return peerMaxPlaybackRateHz;
-    }
-
-    /** Whether the peer decodes Opus in-band FEC ({@code useinbandfec=1}), so what the gateway sends carries it. */
-    public boolean peerUsesInbandFec() {
-        return peerUsesInbandFec;
+    /** What the peer's Opus fmtp asks of the stream the gateway sends; {@link OpusPeerParameters#NONE} for other codecs. */
+    public OpusPeerParameters opusPeer() {
+        return opusPeer;
     }
 
     /** The format the call session sees: the G.711 law at 8 kHz, or PCM16 for the wideband codecs (20 ms). */
@@ -132,7 +124,7 @@ public final class NegotiatedMedia {
     /** A copy with another local direction (hold and resume change only that). */
     public NegotiatedMedia withLocalDirection(final MediaDirection direction) {
         return new NegotiatedMedia(callerFormat, audioPayloadType, telephoneEventPayloadType, remoteRtp, remoteRtcp, direction,
-            srtp, codec, peerMaxPlaybackRateHz, peerUsesInbandFec);
+            srtp, codec, opusPeer);
     }
 
     @Override

@@ -371,7 +371,7 @@ public final class SdpNegotiator {
         final AudioFormat session = codecs.sessionFormat(codec);
         final boolean opus = codec == RtpAudioCodec.OPUS;
         return new NegotiatedMedia(session, Integer.parseInt(format), te == null ? -1 : Integer.parseInt(te), remote[0],
-            remote[1], local, srtp, codec, opus ? maxPlaybackRate(m.fmtp(format)) : 0, opus && usesInbandFec(m.fmtp(format)));
+            remote[1], local, srtp, codec, opus ? OpusPeerParameters.parse(m.fmtp(format)) : OpusPeerParameters.NONE);
     }
 
     /** The first codec of {@code order} that {@code m} carries: its format (payload type), or {@code null}. */
@@ -396,34 +396,6 @@ public final class SdpNegotiator {
             }
         }
         return RtpAudioCodec.PCMU;
-    }
-
-    /** The {@code maxplaybackrate} of an Opus fmtp (RFC 7587 §6.1), or 0 when absent or not a number. */
-    static int maxPlaybackRate(final String fmtp) {
-        final String value = fmtpParameter(fmtp, "maxplaybackrate");
-        if (value == null || value.isEmpty() || value.length() > 6 || !value.chars().allMatch(Character::isDigit)) {
-            return 0;
-        }
-        return Integer.parseInt(value);
-    }
-
-    /** Whether an Opus fmtp says {@code useinbandfec=1} (RFC 7587 §6.1: the receiver can use FEC; 0 when absent). */
-    static boolean usesInbandFec(final String fmtp) {
-        return "1".equals(fmtpParameter(fmtp, "useinbandfec"));
-    }
-
-    /** The value of parameter {@code name} in an fmtp's {@code name=value;...} list, trimmed, or {@code null}. */
-    private static String fmtpParameter(final String fmtp, final String name) {
-        if (fmtp == null) {
-            return null;
-        }
-        for (final String parameter : fmtp.split(";", -1)) {
-            final int eq = parameter.indexOf('=');
-            if (eq > 0 && parameter.substring(0, eq).trim().equalsIgnoreCase(name)) {
-                return parameter.substring(eq + 1).trim();
-            }
-        }
-        return null;
     }
 
     private static String wanted(final MediaDescription m, final String payloadType) {

@@ -56,8 +56,8 @@ class SdpNegotiatorCodecsTest {
         assertEquals(RtpAudioCodec.OPUS, n.media().codec());
         assertEquals(AudioFormat.of(AudioEncoding.PCM16, 24_000, 1, 20), n.media().callerFormat());
         assertEquals(126, n.media().telephoneEventPayloadType());
-        assertEquals(16_000, n.media().peerMaxPlaybackRateHz());
-        assertTrue(n.media().peerUsesInbandFec(), "the offer says useinbandfec=1: what we send carries FEC");
+        assertEquals(16_000, n.media().opusPeer().maxPlaybackRateHz());
+        assertTrue(n.media().opusPeer().usesInbandFec(), "the offer says useinbandfec=1: what we send carries FEC");
         assertEquals(960, n.media().codec().timestampsPer20Ms());
         assertTrue(SdpParser.parse(n.sdp()).valid());
     }
@@ -121,18 +121,41 @@ class SdpNegotiatorCodecsTest {
 
     @Test
     void shouldSendFecOnlyToAPeerThatSaysItUsesIt() {
-        assertTrue(SdpNegotiator.usesInbandFec("maxplaybackrate=16000; useinbandfec=1"));
-        assertFalse(SdpNegotiator.usesInbandFec("useinbandfec=0"));
-        assertFalse(SdpNegotiator.usesInbandFec("maxplaybackrate=16000"), "RFC 7587 §6.1: absent means 0");
-        assertFalse(SdpNegotiator.usesInbandFec(null));
+        assertTrue(OpusPeerParameters.parse("maxplaybackrate=16000; useinbandfec=1").usesInbandFec());
+        assertFalse(OpusPeerParameters.parse("useinbandfec=0").usesInbandFec());
+        assertFalse(OpusPeerParameters.parse("maxplaybackrate=16000").usesInbandFec(), "RFC 7587 §6.1: absent means 0");
+        assertFalse(OpusPeerParameters.parse(null).usesInbandFec());
         final String offer = SdpFixtures.load("opus-offer.sdp").replace("useinbandfec=1;", "");
-        assertFalse(negotiator("opus", 16_000).answer(SdpParser.parse(offer)).media().peerUsesInbandFec());
+        assertFalse(negotiator("opus", 16_000).answer(SdpParser.parse(offer)).media().opusPeer().usesInbandFec());
     }
 
     @Test
     void shouldReadMaxPlaybackRateAndIgnoreGarbage() {
-        assertEquals(8_000, SdpNegotiator.maxPlaybackRate("useinbandfec=1; maxplaybackrate=8000"));
-        assertEquals(0, SdpNegotiator.maxPlaybackRate("maxplaybackrate=lots"));
-        assertEquals(0, SdpNegotiator.maxPlaybackRate(null));
+        assertEquals(8_000, OpusPeerParameters.parse("useinbandfec=1; maxplaybackrate=8000").maxPlaybackRateHz());
+        assertEquals(0, OpusPeerParameters.parse("maxplaybackrate=lots").maxPlaybackRateHz());
+        assertEquals(0, OpusPeerParameters.parse("maxplaybackrate=99999999999").maxPlaybackRateHz());
+        assertEquals(0, OpusPeerParameters.parse(null).maxPlaybackRateHz());
+    }
+
+    @Test
+    void shouldReadMaxAverageBitrateWithinTheRangeRfc7587Allows() {
+        assertEquals(20_000, OpusPeerParameters.parse("maxaveragebitrate=20000;useinbandfec=1").maxAverageBitrateBps());
+        assertEquals(6_000, OpusPeerParameters.parse("MaxAverageBitrate = 6000").maxAverageBitrateBps());
+        assertEquals(510_000, OpusPeerParameters.parse("maxaveragebitrate=510000").maxAverageBitrateBps());
+        assertEquals(0, OpusPeerParameters.parse("maxaveragebitrate=5999").maxAverageBitrateBps(), "below 6,000: ignored");
+        assertEquals(0, OpusPeerParameters.parse("maxaveragebitrate=510001").maxAverageBitrateBps(), "above 510,000: ignored");
+        assertEquals(0, OpusPeerParameters.parse("maxaveragebitrate=-20000").maxAverageBitrateBps());
+        assertEquals(0, OpusPeerParameters.parse("useinbandfec=1").maxAverageBitrateBps());
+    }
+
+    @Test
+    void shouldCarryTheOffersMaxAverageBitrateIntoTheNegotiatedStream() {
+        final String offer = SdpFixtures.load("opus-offer.sdp").replace("useinbandfec=1;", "useinbandfec=1;maxaveragebitrate=24000;");
+        assertEquals(24_000, negotiator("opus", 16_000).answer(SdpParser.parse(offer)).media().opusPeer().maxAverageBitrateBps());
+    }
+
+    @Test
+    void shouldNameNoOpusParametersForAnotherCodec() {
+        assertEquals(OpusPeerParameters.NONE, negotiator("g722", 16_000).answer(sdp("g722-offer.sdp")).media().opusPeer());
     }
 }
