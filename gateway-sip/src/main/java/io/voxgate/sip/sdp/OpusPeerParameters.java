@@ -18,7 +18,7 @@ public record OpusPeerParameters(int maxPlaybackRateHz, boolean usesInbandFec, i
     /** The lowest and highest {@code maxaveragebitrate} RFC 7587 §6.1 allows. */
     static final int MIN_AVERAGE_BITRATE_BPS = 6_000;
     static final int MAX_AVERAGE_BITRATE_BPS = 510_000;
-    /** More digits than any allowed value has: a longer number is refused before it is parsed. */
+    /** The most digits an allowed value has: a longer number is refused before it is parsed. */
     private static final int MAX_DIGITS = 6;
 
     /** The parameters of an Opus fmtp's {@code name=value;...} list ({@code null}: none). */
