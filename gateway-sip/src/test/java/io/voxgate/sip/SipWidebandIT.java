@@ -13,8 +13,8 @@ import io.voxgate.core.codec.G722Decoder;
 import io.voxgate.core.codec.G722Encoder;
 import io.voxgate.core.codec.OpusCodecs;
 import io.voxgate.core.codec.OpusFrameEncoder;
-import io.voxgate.sip.sdp.CodecPreferences;
 import io.voxgate.sip.rtp.RtpTotals;
+import io.voxgate.sip.sdp.CodecPreferences;
 import io.voxgate.sip.sdp.RtpAudioCodec;
 import io.voxgate.sip.signaling.SignalingPolicy;
 import io.voxgate.testkit.sip.FreePorts;
@@ -130,7 +130,7 @@ class SipWidebandIT {
     private RtpTotals opusCallLosing(final boolean inbandFec) throws Exception {
         start(AudioFormat.PCM16_16K);
         peer = new RtpPeer(peerPort);
-        // Coded at 16 kHz, as a wideband phone sends: at 48 kHz and 32 kbit/s Opus codes CELT only, which has no FEC.
+        // Coded at 16 kHz, as a wideband phone sends: at 48 kHz and 32 kbit/s Opus codes hybrid with no room for FEC.
         sendTone(OpusCodecs.concentus().encoder(16_000, OpusFrameEncoder.DEFAULT_BITRATE_BPS, inbandFec), 16_000, 111, 960,
             frame -> Arrays.binarySearch(LOST_FRAMES, frame) >= 0);
         final Sipp.Result r = Sipp.scenario("uac-opus.xml", sipPort).key("rtpport", Integer.toString(peerPort))
