@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.handler.ssl.SslContextBuilder;
-import io.voxgate.testkit.sip.FreePorts;
 import io.voxgate.testkit.sip.SelfSignedCertificate;
 import io.voxgate.testkit.twilio.CallPlan;
 import io.voxgate.testkit.twilio.SimulatedAudio;
@@ -77,9 +76,8 @@ class HaproxyClusterIT {
     /** Nodes voice-a and voice-b, each named by its own public URL, behind HAProxy with both up and c down. */
     private void cluster() throws Exception {
         redis.start();
-        final int rtpBase = 20_000 + (FreePorts.udpAndTcp() % 20) * 1_000;
-        nodes.add(GatewayNode.behindProxy("voice-a", redis.url(), rtpBase, "https://voice-a.example.com", AUTH_TOKEN));
-        nodes.add(GatewayNode.behindProxy("voice-b", redis.url(), rtpBase + 400, "https://voice-b.example.com", AUTH_TOKEN));
+        nodes.add(GatewayNode.behindProxy("voice-a", redis.url(), "https://voice-a.example.com", AUTH_TOKEN));
+        nodes.add(GatewayNode.behindProxy("voice-b", redis.url(), "https://voice-b.example.com", AUTH_TOKEN));
         for (final GatewayNode node : nodes) {
             node.awaitReady();
         }
@@ -88,7 +86,7 @@ class HaproxyClusterIT {
             "voice-a.example.com", "voice-b.example.com", "voice-c.example.com");
         final Path pem = dir.resolve("haproxy.pem");
         Files.writeString(pem, Files.readString(certificate.certificatePem) + Files.readString(certificate.privateKeyPem));
-        haproxy = new Haproxy().start(List.of(nodes.get(0).httpPort, nodes.get(1).httpPort, Haproxy.closedPort()), pem);
+        haproxy = new Haproxy().start(List.of(nodes.get(0).httpPort(), nodes.get(1).httpPort(), Haproxy.closedPort()), pem);
         await(() -> {
             final Map<String, String> any = states("voxgate_any");
             return "UP".equals(any.get("a")) && "UP".equals(any.get("b")) && any.get("c").startsWith("DOWN")

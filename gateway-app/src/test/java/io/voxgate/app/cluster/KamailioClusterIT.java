@@ -60,14 +60,13 @@ class KamailioClusterIT {
 
     private void cluster(final int count, final String... extra) throws Exception {
         redis.start();
-        final int rtpBase = 20_000 + (FreePorts.udpAndTcp() % 20) * 1_000;
         for (int i = 0; i < count; i++) {
-            nodes.add(new GatewayNode("node-" + (char) ('a' + i), redis.url(), rtpBase + i * 400, extra));
+            nodes.add(new GatewayNode("node-" + (char) ('a' + i), redis.url(), extra));
         }
         for (final GatewayNode node : nodes) {
             node.awaitReady();
         }
-        kamailio.start(nodes.stream().map(n -> n.sipPort).toList(), 1);
+        kamailio.start(nodes.stream().map(GatewayNode::sipPort).toList(), 1);
         // Two probe rounds: every node active in the dispatcher.
         TimeUnit.SECONDS.sleep(3);
     }
@@ -86,7 +85,7 @@ class KamailioClusterIT {
             final Matcher m = ANSWERED_BY.matcher(message);
             if (m.find() && message.indexOf("SIP/2.0 200 OK") < 80) {
                 final int port = Integer.parseInt(m.group(1));
-                final String id = nodes.stream().filter(n -> n.sipPort == port).map(n -> n.id).findFirst().orElse("?" + port);
+                final String id = nodes.stream().filter(n -> n.sipPort() == port).map(n -> n.id).findFirst().orElse("?" + port);
                 perNode.merge(id, 1, Integer::sum);
             }
         }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.voxgate.testkit.sip.FreePorts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,7 +37,6 @@ class RedisAuthIT {
 
     private final RedisServer redis = new RedisServer();
     private final List<GatewayNode> nodes = new ArrayList<>();
-    private final int rtpBase = 20_000 + (FreePorts.udpAndTcp() % 20) * 1_000;
 
     @BeforeEach
     void tools() {
@@ -55,7 +53,7 @@ class RedisAuthIT {
 
     private GatewayNode node(final String id, final String url, final Map<String, String> env, final String... extra)
         throws IOException {
-        final GatewayNode node = GatewayNode.withRedis(id, url, rtpBase + nodes.size() * 400, env, extra);
+        final GatewayNode node = GatewayNode.withRedis(id, url, env, extra);
         nodes.add(node);
         return node;
     }

@@ -4,10 +4,26 @@ import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Finds loopback ports free for the tests' listeners. */
+/**
+ * Finds loopback ports free for the tests' listeners.
+ *
+ * <p>A port is free when this JVM can bind it, yet the listener that will use it may be a child process that binds it
+ * only seconds later: two nodes, a proxy and Redis are often given their ports before any of them listens. So a port
+ * handed out is not handed out again until {@value #REMEMBERED} others have been, whether or not it is bound yet.
+ *
+ * <p>Threading: safe on any thread.
+ */
 public final class FreePorts {
+    /** How many recently handed-out ports are never handed out again; far fewer than either range holds. */
+    private static final int REMEMBERED = 1_000;
+    private static final ArrayDeque<Integer> RECENT = new ArrayDeque<>(REMEMBERED);
+    private static final Set<Integer> HANDED_OUT = new HashSet<>(2 * REMEMBERED);
+
     private FreePorts() {
     }
 
@@ -15,7 +31,7 @@ public final class FreePorts {
     public static int udpAndTcp() {
         for (int attempt = 0; attempt < 200; attempt++) {
             final int port = 21_000 + ThreadLocalRandom.current().nextInt(9_000);
-            if (isFree(port)) {
+            if (claim(port, 1)) {
                 return port;
             }
         }
@@ -26,11 +42,28 @@ public final class FreePorts {
     public static int rtpPair() {
         for (int attempt = 0; attempt < 200; attempt++) {
             final int port = 30_000 + 2 * ThreadLocalRandom.current().nextInt(4_900);
-            if (isFree(port) && isFree(port + 1)) {
+            if (claim(port, 2)) {
                 return port;
             }
         }
         throw new IllegalStateException("no free RTP port pair found on 127.0.0.1");
+    }
+
+    /** Hands out {@code count} ports from {@code first} when none was handed out lately and all are free. */
+    private static synchronized boolean claim(final int first, final int count) {
+        for (int port = first; port < first + count; port++) {
+            if (HANDED_OUT.contains(port) || !isFree(port)) {
+                return false;
+            }
+        }
+        for (int port = first; port < first + count; port++) {
+            if (RECENT.size() == REMEMBERED) {
+                HANDED_OUT.remove(RECENT.removeFirst());
+            }
+            RECENT.addLast(port);
+            HANDED_OUT.add(port);
+        }
+        return true;
     }
 
     private static boolean isFree(final int port) {
