@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * HAProxy started by the test ({@code haproxy -db}, in the foreground, as the test's user) from the shipped
@@ -36,7 +35,7 @@ final class Haproxy implements AutoCloseable {
     }
 
     static boolean available() {
-        return InstalledCommand.runs("haproxy", "-v");
+        return PeerProgram.installed("haproxy", "-v");
     }
 
     /**
@@ -60,22 +59,17 @@ final class Haproxy implements AutoCloseable {
         Files.writeString(cfg, config, StandardCharsets.UTF_8);
         process = new ProcessBuilder("haproxy", "-db", "-f", cfg.toString(), "-p", dir.resolve("haproxy.pid").toString())
             .redirectErrorStream(true).redirectOutput(new File(dir.toFile(), "haproxy.log")).start();
-        final long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < giveUp) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("haproxy exited " + process.exitValue() + ": see " + dir.resolve("haproxy.log"));
-            }
-            if (Files.exists(socket())) {
-                try {
-                    command("show info");
-                    return this;
-                } catch (final IOException notYet) {
-                    // The socket file appears just before HAProxy accepts on it.
-                }
-            }
-            TimeUnit.MILLISECONDS.sleep(50);
+        PeerProgram.awaitUp(process, "haproxy", dir.resolve("haproxy.log"), 10, this::answers);
+        return this;
+    }
+
+    /** Whether the stats socket answers (its file appears just before HAProxy accepts on it). */
+    private boolean answers() {
+        try {
+            return Files.exists(socket()) && !command("show info").isEmpty();
+        } catch (final IOException notYet) {
+            return false;
         }
-        throw new IllegalStateException("haproxy did not open its stats socket " + socket());
     }
 
     /** Every text the shipped file must contain once at least: a missing one means the file changed under the test. */
@@ -158,14 +152,7 @@ final class Haproxy implements AutoCloseable {
     @Override
     public void close() {
         if (process != null) {
-            process.destroy();
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                }
-            } catch (final InterruptedException ex) {
-                Thread.currentThread().interrupt();
-            }
+            PeerProgram.stop(process);
         }
     }
 }

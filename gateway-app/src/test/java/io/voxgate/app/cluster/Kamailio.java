@@ -1,7 +1,6 @@
 package io.voxgate.app.cluster;
 
 import io.voxgate.testkit.sip.FreePorts;
-import java.io.File;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -10,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -25,7 +23,7 @@ final class Kamailio implements AutoCloseable {
     private Process process;
 
     static boolean available() {
-        return InstalledCommand.runs("kamailio", "-v");
+        return PeerProgram.installed("kamailio", "-v");
     }
 
     /** Starts Kamailio in front of the nodes' SIP ports and waits until its UDP port is bound. */
@@ -41,23 +39,23 @@ final class Kamailio implements AutoCloseable {
             .replace("!PING_INTERVAL!2!g", "!PING_INTERVAL!" + pingIntervalSeconds + "!g");
         final Path cfg = dir.resolve("kamailio.cfg");
         Files.writeString(cfg, config, StandardCharsets.UTF_8);
+        final Path log = dir.resolve("kamailio.log");
         process = new ProcessBuilder("kamailio", "-f", cfg.toAbsolutePath().toString(), "-DD", "-E", "-n", "2",
             "-P", dir.resolve("kamailio.pid").toAbsolutePath().toString(), "-Y", dir.toAbsolutePath().toString(),
             "-w", dir.toAbsolutePath().toString())
-            .redirectErrorStream(true).redirectOutput(new File(dir.toFile(), "kamailio.log")).start();
-        final long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < giveUp) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("kamailio exited " + process.exitValue() + ": see " + dir.resolve("kamailio.log"));
-            }
-            try {
-                new DatagramSocket(port, InetAddress.getLoopbackAddress()).close();
-            } catch (final SocketException bound) {
-                return this;
-            }
-            TimeUnit.MILLISECONDS.sleep(50);
+            .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        PeerProgram.awaitUp(process, "kamailio", log, 10, this::bound);
+        return this;
+    }
+
+    /** Whether Kamailio has bound its UDP port (this test can no longer bind it). */
+    private boolean bound() {
+        try {
+            new DatagramSocket(port, InetAddress.getLoopbackAddress()).close();
+            return false;
+        } catch (final SocketException taken) {
+            return true;
         }
-        throw new IllegalStateException("kamailio did not bind 127.0.0.1:" + port);
     }
 
     int port() {
@@ -67,14 +65,7 @@ final class Kamailio implements AutoCloseable {
     @Override
     public void close() {
         if (process != null) {
-            process.destroy();
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                }
-            } catch (final InterruptedException ex) {
-                Thread.currentThread().interrupt();
-            }
+            PeerProgram.stop(process);
         }
     }
 }

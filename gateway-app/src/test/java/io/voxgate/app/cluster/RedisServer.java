@@ -32,7 +32,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     static boolean available() {
-        return InstalledCommand.runs("redis-server", "--version");
+        return PeerProgram.installed("redis-server", "--version");
     }
 
     /**
@@ -61,30 +61,24 @@ final class RedisServer implements AutoCloseable {
         cmd.addAll(tlsCa == null ? List.of("--port", Integer.toString(port))
             : List.of("--port", "0", "--tls-port", Integer.toString(port)));
         cmd.addAll(security);
+        final File log = new File("target/redis-" + port + ".log");
         try {
-            process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(new File("target/redis-" + port + ".log")).start();
+            process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
+            PeerProgram.awaitUp(process, "redis-server", log.toPath(), 10, this::answers);
         } catch (final IOException ex) {
             throw new IllegalStateException("redis-server did not start", ex);
-        }
-        final long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < giveUp) {
-            try (Jedis jedis = client()) {
-                if ("PONG".equals(jedis.ping())) {
-                    return this;
-                }
-            } catch (final JedisException notYet) {
-                pause();
-            }
-        }
-        throw new IllegalStateException("redis-server on port " + port + " did not answer PING");
-    }
-
-    private static void pause() {
-        try {
-            TimeUnit.MILLISECONDS.sleep(50);
         } catch (final InterruptedException ex) {
             Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while redis-server started", ex);
+        }
+        return this;
+    }
+
+    private boolean answers() {
+        try (Jedis jedis = client()) {
+            return "PONG".equals(jedis.ping());
+        } catch (final JedisException notYet) {
+            return false;
         }
     }
 
