@@ -5,6 +5,7 @@ import gov.nist.javax.sip.stack.NioTlsMessageChannel;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,6 +15,11 @@ import org.slf4j.LoggerFactory;
  * names the host it set out to reach to the {@link ServerIdentityTrustManager} while its engine reads the server's
  * handshake, so the server's certificate is checked against that host inside the handshake. A refused certificate
  * ends the connection before the request leaves: counted ({@link RejectReason#TLS_PEER_CERTIFICATE}) and logged once.
+ *
+ * <p>jain-sip drives the engine from two threads: reads on its selector thread, writes on the thread that sends. The
+ * certificate check runs on whichever of them finds the engine's delegated task waiting, and JSSE rethrows a failed
+ * task from whichever calls the engine next; so both paths name the target and both count a refusal, once per
+ * connection.
  *
  * <p>Created by {@link GuardedTlsMessageProcessor} in place of jain-sip's client channel. Threading: bytes arrive on
  * jain-sip's selector thread; requests are sent from jain-sip's and the signalling threads.
@@ -26,6 +32,7 @@ final class OutgoingTlsMessageChannel extends NioTlsMessageChannel {
 
     private final String targetHost;
     private final SipCounters counters;
+    private final AtomicBoolean refusalCounted = new AtomicBoolean();
     /** Confined to the selector thread, which alone calls {@link #addBytes}. */
     private boolean flushedAfterHandshake;
 
@@ -46,7 +53,7 @@ final class OutgoingTlsMessageChannel extends NioTlsMessageChannel {
 
     @Override
     protected void addBytes(final byte[] bytes) throws Exception {
-        ServerIdentityTrustManager.expecting(targetHost);
+        final String previous = ServerIdentityTrustManager.expecting(targetHost);
         try {
             super.addBytes(bytes);
             if (!flushedAfterHandshake && isHandshakeCompleted()) {
@@ -57,15 +64,32 @@ final class OutgoingTlsMessageChannel extends NioTlsMessageChannel {
                 sendMessage(NOTHING, true);
             }
         } catch (final IOException ex) {
-            final ServerIdentityTrustManager.RefusedPeerCertificate refused = refusal(ex);
-            if (refused != null) {
-                counters.reject(RejectReason.TLS_PEER_CERTIFICATE);
-                LOG.warn("SIP over TLS to {}:{} refused: {}; the request is not sent", targetHost, getPeerPort(),
-                    refused.getMessage());
-            }
+            countIfRefused(ex);
             throw ex;
         } finally {
-            ServerIdentityTrustManager.done();
+            ServerIdentityTrustManager.restore(previous);
+        }
+    }
+
+    @Override
+    protected void sendMessage(final byte[] message, final boolean retry) throws IOException {
+        final String previous = ServerIdentityTrustManager.expecting(targetHost);
+        try {
+            super.sendMessage(message, retry);
+        } catch (final IOException ex) {
+            countIfRefused(ex);
+            throw ex;
+        } finally {
+            ServerIdentityTrustManager.restore(previous);
+        }
+    }
+
+    private void countIfRefused(final IOException failure) {
+        final ServerIdentityTrustManager.RefusedPeerCertificate refused = refusal(failure);
+        if (refused != null && refusalCounted.compareAndSet(false, true)) {
+            counters.reject(RejectReason.TLS_PEER_CERTIFICATE);
+            LOG.warn("SIP over TLS to {}:{} refused: {}; the request is not sent", targetHost, getPeerPort(),
+                refused.getMessage());
         }
     }
 

@@ -17,11 +17,14 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * certificate unless callers are asked for theirs ({@code TLS_CLIENT_AUTH_TYPE} other than {@code Disabled}), and is
  * not called at all when the client's handshake ends on a write (TLS 1.3, where the client sends the last Finished).
  * So the connection the gateway opened ({@link OutgoingTlsMessageChannel}) names its target for the duration of each
- * read it feeds to its engine ({@link #expecting}), and the JDK calls this manager within that read.
+ * read it feeds to its engine and each write it asks of it ({@link #expecting}), and the JDK calls this manager within
+ * one of them.
  *
- * <p>Threading: JSSE calls it on the thread driving the engine (jain-sip's selector thread for reads); the target is
- * that thread's own. Without a target (a handshake outside a connection the gateway opened) a server certificate is
- * refused. The two-argument {@link #checkServerTrusted(X509Certificate[], String)}, which JSSE never calls on an
+ * <p>Threading: JSSE calls it on the thread that runs the engine's delegated task, which is whichever thread drives
+ * the engine when the server's certificate is due: jain-sip's selector thread in a read, or a sending thread in a
+ * write (jain-sip runs delegated tasks on both); the target is that thread's own. Without a target (a handshake
+ * outside a connection the gateway opened) a server certificate is refused. The two-argument
+ * {@link #checkServerTrusted(X509Certificate[], String)}, which JSSE never calls on an
  * {@code X509ExtendedTrustManager}, checks the chain only: it has no connection, hence no host.
  */
 final class ServerIdentityTrustManager extends X509ExtendedTrustManager {
@@ -33,14 +36,24 @@ final class ServerIdentityTrustManager extends X509ExtendedTrustManager {
         this.pkix = pkix;
     }
 
-    /** Names the host the calling thread's handshake must reach, until {@link #done}. */
-    static void expecting(final String host) {
+    /**
+     * Names the host the calling thread's handshake must reach, until {@link #restore}.
+     *
+     * @return the target the thread had before (null for none), for {@link #restore}: a write can run inside a read
+     */
+    static String expecting(final String host) {
+        final String previous = TARGET_HOST.get();
         TARGET_HOST.set(host);
+        return previous;
     }
 
-    /** Ends the calling thread's {@link #expecting}. */
-    static void done() {
-        TARGET_HOST.remove();
+    /** Gives the calling thread back the target {@link #expecting} returned. */
+    static void restore(final String previous) {
+        if (previous == null) {
+            TARGET_HOST.remove();
+        } else {
+            TARGET_HOST.set(previous);
+        }
     }
 
     @Override
