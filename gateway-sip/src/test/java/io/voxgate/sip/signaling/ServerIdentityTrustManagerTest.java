@@ -1,7 +1,6 @@
 package io.voxgate.sip.signaling;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +10,7 @@ import java.security.cert.X509Certificate;
 import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,24 +32,32 @@ class ServerIdentityTrustManagerTest {
             (X509ExtendedTrustManager) TlsManagers.trustManagers(TestCertificates.pem(dir, "ca", ca).toString())[0]);
     }
 
-    @Test
-    void shouldAcceptATrustedCertificateNamingTheHostTheThreadExpects() throws Exception {
-        final X509Certificate server = TestCertificates.issue(dir, "server", "CN=server", "SAN=ip:127.0.0.1");
-        final ServerIdentityTrustManager trust = managerTrusting(server);
-        final String previous = ServerIdentityTrustManager.expecting("127.0.0.1");
+    private X509Certificate certificateFor127001() throws Exception {
+        return TestCertificates.issue(dir, "server", "CN=server", "SAN=ip:127.0.0.1");
+    }
+
+    /** Runs {@code step} with the calling thread naming {@code host}, as the channel does around each read and write. */
+    private static void naming(final String host, final Executable step) throws Throwable {
+        final String previous = ServerIdentityTrustManager.expecting(host);
         try {
-            assertDoesNotThrow(() -> trust.checkServerTrusted(new X509Certificate[] {server}, AUTH_TYPE, NO_SOCKET));
+            step.execute();
         } finally {
             ServerIdentityTrustManager.restore(previous);
         }
     }
 
     @Test
-    void shouldRefuseTheSameCertificateOnAThreadThatNamedNoTarget() throws Exception {
-        final X509Certificate server = TestCertificates.issue(dir, "server", "CN=server", "SAN=ip:127.0.0.1");
+    void shouldAcceptATrustedCertificateNamingTheHostTheThreadExpects() throws Throwable {
+        final X509Certificate server = certificateFor127001();
         final ServerIdentityTrustManager trust = managerTrusting(server);
-        final String previous = ServerIdentityTrustManager.expecting("127.0.0.1");
-        try {
+        naming("127.0.0.1", () -> trust.checkServerTrusted(new X509Certificate[] {server}, AUTH_TYPE, NO_SOCKET));
+    }
+
+    @Test
+    void shouldRefuseTheSameCertificateOnAThreadThatNamedNoTarget() throws Throwable {
+        final X509Certificate server = certificateFor127001();
+        final ServerIdentityTrustManager trust = managerTrusting(server);
+        naming("127.0.0.1", () -> {
             final Throwable onAnotherThread = CompletableFuture.supplyAsync(() -> {
                 try {
                     trust.checkServerTrusted(new X509Certificate[] {server}, AUTH_TYPE, NO_SOCKET);
@@ -60,38 +68,26 @@ class ServerIdentityTrustManagerTest {
             }).get();
             assertTrue(onAnotherThread instanceof ServerIdentityTrustManager.RefusedPeerCertificate,
                 "a thread that named no target refuses: " + onAnotherThread);
-        } finally {
-            ServerIdentityTrustManager.restore(previous);
-        }
+        });
     }
 
     @Test
-    void shouldRefuseACertificateNamingAnotherHost() throws Exception {
+    void shouldRefuseACertificateNamingAnotherHost() throws Throwable {
         final X509Certificate elsewhere = TestCertificates.issue(dir, "elsewhere", "CN=127.0.0.1", "SAN=ip:127.0.0.2");
         final ServerIdentityTrustManager trust = managerTrusting(elsewhere);
-        final String previous = ServerIdentityTrustManager.expecting("127.0.0.1");
-        try {
-            assertThrows(ServerIdentityTrustManager.RefusedPeerCertificate.class,
-                () -> trust.checkServerTrusted(new X509Certificate[] {elsewhere}, AUTH_TYPE, NO_SOCKET));
-        } finally {
-            ServerIdentityTrustManager.restore(previous);
-        }
+        naming("127.0.0.1", () -> assertThrows(ServerIdentityTrustManager.RefusedPeerCertificate.class,
+            () -> trust.checkServerTrusted(new X509Certificate[] {elsewhere}, AUTH_TYPE, NO_SOCKET)));
     }
 
     @Test
-    void shouldGiveAReadItsTargetBackAfterAWriteInsideIt() throws Exception {
-        final X509Certificate server = TestCertificates.issue(dir, "server", "CN=server", "SAN=ip:127.0.0.1");
+    void shouldGiveAReadItsTargetBackAfterAWriteInsideIt() throws Throwable {
+        final X509Certificate server = certificateFor127001();
         final ServerIdentityTrustManager trust = managerTrusting(server);
-        final String beforeRead = ServerIdentityTrustManager.expecting("127.0.0.1");
-        try {
-            final String beforeWrite = ServerIdentityTrustManager.expecting("127.0.0.1");
-            assertEquals("127.0.0.1", beforeWrite);
-            ServerIdentityTrustManager.restore(beforeWrite);
+        naming("127.0.0.1", () -> {
+            naming("127.0.0.1", () -> trust.checkServerTrusted(new X509Certificate[] {server}, AUTH_TYPE, NO_SOCKET));
             assertDoesNotThrow(() -> trust.checkServerTrusted(new X509Certificate[] {server}, AUTH_TYPE, NO_SOCKET),
                 "the read still names its target after the write ended");
-        } finally {
-            ServerIdentityTrustManager.restore(beforeRead);
-        }
+        });
         assertThrows(ServerIdentityTrustManager.RefusedPeerCertificate.class,
             () -> trust.checkServerTrusted(new X509Certificate[] {server}, AUTH_TYPE, NO_SOCKET),
             "once the read ended the thread names no target");
