@@ -4,8 +4,7 @@ import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.util.ArrayDeque;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -21,8 +20,8 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class FreePorts {
     /** How many recently handed-out ports are never handed out again; far fewer than either range holds. */
     private static final int REMEMBERED = 1_000;
-    private static final ArrayDeque<Integer> RECENT = new ArrayDeque<>(REMEMBERED);
-    private static final Set<Integer> HANDED_OUT = new HashSet<>(2 * REMEMBERED);
+    /** The ports handed out lately, oldest first. */
+    private static final Set<Integer> HANDED_OUT = new LinkedHashSet<>(2 * REMEMBERED);
 
     private FreePorts() {
     }
@@ -57,10 +56,9 @@ public final class FreePorts {
             }
         }
         for (int port = first; port < first + count; port++) {
-            if (RECENT.size() == REMEMBERED) {
-                HANDED_OUT.remove(RECENT.removeFirst());
+            if (HANDED_OUT.size() == REMEMBERED) {
+                HANDED_OUT.remove(HANDED_OUT.iterator().next());
             }
-            RECENT.addLast(port);
             HANDED_OUT.add(port);
         }
         return true;
